@@ -1,0 +1,60 @@
+# The single entry point. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := .venv/bin/python
+SYNC_STAMP := .venv/.synced
+PYTEST_ARGS ?=
+
+ROLE ?=
+SUB ?=
+TTL ?= 3600
+
+.PHONY: help install run test lint fmt typecheck pytest token clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	@echo "==> Installing uv $(UV_VERSION) into $(TOOLS)/"
+	@python3 -m venv $(TOOLS) || { echo "python3 -m venv failed: install Python 3.11+ with venv (Debian: apt-get install python3-venv)"; exit 1; }
+	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(SYNC_STAMP): $(UV) uv.lock pyproject.toml shared/pyproject.toml tools/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@echo "==> Installing the workspace (uv sync --frozen)"
+	@$(UV) sync --frozen --quiet
+	@touch $(SYNC_STAMP)
+
+install: $(SYNC_STAMP) ## Create .venv and install the pinned workspace
+
+run: install ## Start PostgreSQL (DATABASE_URL or embedded) and the four services; Ctrl-C stops all
+	@$(PY) -m casework_dev.run
+
+lint: install ## ruff lint and format check
+	@echo "==> ruff"
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+
+fmt: install ## Format and autofix with ruff
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
+
+typecheck: install ## mypy --strict
+	@echo "==> mypy (strict)"
+	@.venv/bin/mypy shared/src tools/src services/*/*_api tests
+
+pytest: install ## Only the test suite (PYTEST_ARGS=... to pass options)
+	@echo "==> pytest"
+	@$(PY) -m casework_dev.testenv -- $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest ## Lint, type-check and run every test against real PostgreSQL
+
+token: install ## Print a dev bearer token: make token ROLE=intake_caseworker [SUB=...] [TTL=3600]
+	@if [ -z "$(ROLE)" ]; then echo "usage: make token ROLE=<role> [SUB=<subject>] [TTL=<seconds>]"; exit 2; fi
+	@$(PY) -m casework_dev.mint_token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") --ttl "$(TTL)"
+
+clean: ## Remove the virtualenvs and caches (keeps .data and .local)
+	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,23 @@
+"""assessment-api: ``uvicorn --factory assessment_api.main:create_app``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from assessment_api.config import AssessmentSettings
+from shared.http_api.app import create_service_app
+
+VERSION = "0.1.0"
+
+
+def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
+    """Build the assessment-api app (no I/O until the lifespan starts)."""
+    settings = settings or AssessmentSettings()  # read from the environment
+    return create_service_app(
+        settings=settings,
+        title="assessment-api",
+        version=VERSION,
+        description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
+        routers=(),
+        openapi_tags=(),
+    )

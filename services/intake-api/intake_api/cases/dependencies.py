@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from intake_api.cases import service
+from intake_api.cases.models import Case
+from shared.auth import Principal, Role
+from shared.db import DbSession
+from shared.http_api.deps import RequireRole
+
+CASE_READERS = frozenset(
+    {
+        Role.intake_caseworker,
+        Role.caseworker,
+        Role.senior_caseworker,
+        Role.operations_manager,
+        Role.assistant_director,
+        Role.director,
+        Role.deputy_ombudsman,
+        Role.ombudsman,
+        Role.legal,
+        Role.auditor,
+        Role.service,
+    }
+)
+
+IntakeCaseworker = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
+CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]
+
+
+async def case_from_path(
+    session: DbSession, case_id: Annotated[uuid.UUID, Path(description="The case's UUID")]
+) -> Case:
+    return await service.get_case(session, case_id=case_id)
+
+
+CaseFromPath = Annotated[Case, Depends(case_from_path)]

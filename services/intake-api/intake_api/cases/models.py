@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Enum, Index, Integer, Sequence, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intake_api.cases.state import CaseStatus
+from shared.db import Base, Timestamps, UUIDPrimaryKey
+
+case_reference_seq = Sequence("case_reference_seq", metadata=Base.metadata)
+
+
+class CaseType(StrEnum):
+    """INT-003/004: every record is an enquiry or a complaint."""
+
+    enquiry = "enquiry"
+    complaint = "complaint"
+
+
+class Channel(StrEnum):
+    """How the request reached us (¶1.1)."""
+
+    letter = "letter"
+    email = "email"
+    online_form = "online_form"
+    telephone = "telephone"
+    social_media = "social_media"
+    mp_referral = "mp_referral"
+
+
+class Jurisdiction(StrEnum):
+    health = "health"
+    parliamentary = "parliamentary"
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40
+    )
+
+
+class Case(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "case"
+
+    reference: Mapped[str] = mapped_column(Text, unique=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, "case_status"))
+    case_type: Mapped[CaseType] = mapped_column(_enum(CaseType, "case_type"))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    jurisdiction: Mapped[Jurisdiction | None] = mapped_column(_enum(Jurisdiction, "jurisdiction"))
+    received_date: Mapped[date]
+    complaint_summary: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_case_status_received_date", "status", "received_date"),)

@@ -1,0 +1,10 @@
+"""Every table of intake-api, imported so Alembic sees one complete metadata."""
+
+from intake_api.cases.models import Case
+from shared.audit import AuditEntry
+from shared.db import Base
+from shared.idempotency import IdempotencyRecord
+
+metadata = Base.metadata
+
+__all__ = ["AuditEntry", "Case", "IdempotencyRecord", "metadata"]

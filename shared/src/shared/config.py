@@ -1,0 +1,91 @@
+"""Service settings.
+
+Every service subclasses :class:`BaseServiceSettings` with its own env prefix (``INTAKE_``,
+``ASSESSMENT_``, ...). Secrets are ``SecretStr`` without defaults; placeholder secrets are refused
+unless ``ENV`` is ``development`` or ``testing``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ISSUER = "casework-dev-issuer"
+# A dev token from ``make token`` is valid at every service: its aud lists all four.
+DEV_TOKEN_AUDIENCES = ["intake-api", "assessment-api", "investigation-api", "compliance-api"]
+
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "changethis",
+        "secret",
+        "password",
+        "postgres",
+        "placeholder",
+        "dev",
+    }
+)
+
+
+class Environment(StrEnum):
+    development = "development"
+    testing = "testing"
+    production = "production"
+
+
+class BaseServiceSettings(BaseSettings):
+    """Settings every service has. Subclasses set ``model_config`` with their own ``env_prefix``."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEWORK_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    env: Environment = Field(default=Environment.development, validation_alias="ENV")
+    database_url: SecretStr
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+    ready_timeout_s: float = Field(default=0.5, gt=0, le=10)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_burst: int = Field(default=120, ge=1)
+    idempotency_retention_hours: int = Field(default=48, ge=24)
+    log_level: str = "INFO"
+
+    # JWT verification (DESIGN §4). Production: jwks_url with RS256/ES256.
+    jwt_issuer: str = DEV_ISSUER
+    jwt_audience: str = "casework"
+    jwt_algorithm: str = Field(default="RS256", pattern="^(RS256|ES256)$")
+    jwt_jwks_url: str | None = None
+    jwt_leeway_s: int = Field(default=30, ge=0, le=30)
+    dev_keys_dir: Path = Path(".local/keys")
+
+    office_closure_dates: list[date] = Field(default_factory=list)
+
+    @property
+    def is_dev_or_test(self) -> bool:
+        return self.env in (Environment.development, Environment.testing)
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_dev(self) -> BaseServiceSettings:
+        if self.is_dev_or_test:
+            return self
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value().strip().lower() in (
+                PLACEHOLDER_SECRETS
+            ):
+                raise ValueError(f"{name} is a placeholder; set a real secret in {self.env}")
+        password = urlsplit(self.database_url.get_secret_value()).password or ""
+        if password.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(f"database_url has a placeholder password; not allowed in {self.env}")
+        if self.jwt_jwks_url is None:
+            raise ValueError(
+                f"jwt_jwks_url is required in {self.env}: the dev issuer is not allowed"
+            )
+        return self

@@ -1,0 +1,172 @@
+"""RFC 9457 problem+json for every non-2xx response.
+
+Covers our ``AppError`` tree, FastAPI's request validation (422) and Starlette's own HTTP errors
+(404, 405, ...). Anything unexpected is caught by ``RequestContextMiddleware``, which logs it and
+renders a 500 problem with no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import PROBLEM_TYPE_BASE, AppError
+from shared.logging import get_request_id
+
+PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("shared.problems")
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition-failed", "Precondition failed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "Request validation failed"),
+    428: ("precondition-required", "Precondition required"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal-error", "Internal server error"),
+    503: ("upstream-unavailable", "A dependency is unavailable"),
+}
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=[PROBLEM_TYPE_BASE + "case-not-found"])
+    title: str = Field(examples=["Case not found"])
+    status: int = Field(examples=[404])
+    detail: str | None = Field(default=None, examples=["No case with that id"])
+    instance: str | None = Field(default=None, examples=["/v1/cases/7d9c…"])
+    request_id: str | None = Field(default=None, description="Correlation id (X-Request-ID)")
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationProblem(Problem):
+    errors: list[ValidationIssue] = Field(default_factory=list)
+
+
+def problem_response(
+    request: Request | None,
+    *,
+    status: int,
+    type_slug: str,
+    title: str,
+    detail: str | None = None,
+    extensions: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build a problem+json response with the request's path and correlation id."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + type_slug,
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+    if rid := get_request_id():
+        body["request_id"] = rid
+    if extensions:
+        body.update(extensions)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def slug_for_status(status: int) -> tuple[str, str]:
+    """The stable type slug and title for a bare HTTP status."""
+    return _STATUS_SLUGS.get(status, ("http-error", "HTTP error"))
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    if exc.status >= 500:
+        logger.error("app error %s", exc.type, extra={"problem_type": exc.type})
+    return problem_response(
+        request,
+        status=exc.status,
+        type_slug=exc.type,
+        title=exc.title,
+        detail=exc.detail,
+        extensions=exc.extensions,
+        headers=exc.headers,
+    )
+
+
+def _clean_loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
+    return [p if isinstance(p, int) else str(p) for p in loc]
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # Only loc, msg and type: the offending input may hold personal data, so it is never echoed.
+    errors = [
+        {
+            "loc": _clean_loc(e.get("loc", ())),
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()
+    ]
+    return problem_response(
+        request,
+        status=422,
+        type_slug="validation-error",
+        title="Request validation failed",
+        detail=f"{len(errors)} validation error(s) in the request",
+        extensions={"errors": errors},
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug, title = slug_for_status(exc.status_code)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    return problem_response(
+        request,
+        status=exc.status_code,
+        type_slug=slug,
+        title=title,
+        detail=detail,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting the problem+json a route can return."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        _, title = slug_for_status(status)
+        model = ValidationProblem if status == 422 else Problem
+        out[status] = {
+            "description": title,
+            "content": {
+                PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    return out

@@ -1,0 +1,206 @@
+"""``Idempotency-Key`` for creating POSTs (DESIGN §3).
+
+Semantics, per principal and key:
+- the first request runs and its response is stored in the same transaction as its effect;
+- a replay with the same request returns the stored status and body (``Idempotent-Replayed``);
+- the same key with a different request gets 422;
+- the same key while the first request is still in flight gets 409;
+- keys are kept for ``idempotency_retention_hours`` (at least 24 h).
+
+"In flight" is detected with a transaction-scoped advisory lock on the key, taken with
+``pg_try_advisory_xact_lock`` so a concurrent duplicate never waits: it fails fast with 409. The
+lock is released when the first request commits or rolls back, so a client that retries after a
+409 gets the replay, or a clean re-run if the first attempt failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import DateTime, Integer, Text, delete, func, text
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.clock import ClockDep
+from shared.db import Base, DbSession
+from shared.errors import Conflict, UnprocessableContent
+from shared.http_api.deps import CurrentPrincipal
+
+REPLAY_HEADER = "Idempotent-Replayed"
+_STORED_HEADERS = ("location", "etag")
+
+
+class IdempotencyKeyInFlight(Conflict):
+    type = "idempotency-key-in-flight"
+    title = "A request with this Idempotency-Key is still being processed"
+
+
+class IdempotencyKeyReused(UnprocessableContent):
+    type = "idempotency-key-reused"
+    title = "This Idempotency-Key was used with a different request"
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_key"
+
+    principal: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    method: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    request_hash: Mapped[str] = mapped_column(Text)
+    response_status: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    response_headers: Mapped[dict[str, str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _lock_id(principal: str, key: str) -> int:
+    digest = hashlib.blake2b(f"{principal}\x00{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """Hash of the request; JSON bodies are canonicalised so key order and spacing don't matter."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    h = hashlib.sha256()
+    for part in (method.encode(), b"\x00", path.encode(), b"\x00", canonical):
+        h.update(part)
+    return h.hexdigest()
+
+
+class Idempotency:
+    """The idempotency state of one creating request.
+
+    A route returns ``idem.replay`` when it is set, and otherwise passes its response through
+    ``await idem.save(response)`` so the stored copy commits with the effect.
+    """
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        principal: str,
+        key: str | None,
+        method: str,
+        path: str,
+        request_hash: str,
+        expires_at: datetime,
+    ) -> None:
+        self.session = session
+        self.principal = principal
+        self.key = key
+        self.method = method
+        self.path = path
+        self.request_hash = request_hash
+        self.expires_at = expires_at
+        self.replay: JSONResponse | None = None
+
+    async def begin(self, now: datetime) -> None:
+        """Claim the key, or set ``replay``, or raise 409/422."""
+        if self.key is None:
+            return
+        locked = await self.session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:id)"),
+            {"id": _lock_id(self.principal, self.key)},
+        )
+        if not locked:
+            raise IdempotencyKeyInFlight("Retry after the first request has completed")
+        record = await self.session.get(IdempotencyRecord, (self.principal, self.key))
+        if record is None or record.expires_at <= now:
+            return
+        if record.request_hash != self.request_hash:
+            raise IdempotencyKeyReused("Use a new Idempotency-Key for a different request")
+        headers = {**record.response_headers, REPLAY_HEADER: "true"}
+        self.replay = JSONResponse(
+            record.response_body, status_code=record.response_status, headers=headers
+        )
+
+    async def save(self, response: JSONResponse) -> JSONResponse:
+        """Store ``response`` under the key in the current transaction and return it."""
+        if self.key is None:
+            return response
+        body = json.loads(bytes(response.body)) if response.body else None
+        headers = {k: v for k, v in response.headers.items() if k.lower() in _STORED_HEADERS}
+        values = {
+            "principal": self.principal,
+            "key": self.key,
+            "method": self.method,
+            "path": self.path,
+            "request_hash": self.request_hash,
+            "response_status": response.status_code,
+            "response_body": body,
+            "response_headers": headers,
+            "expires_at": self.expires_at,
+        }
+        stmt = insert(IdempotencyRecord).values(**values)
+        # An expired record under the same key is replaced.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["principal", "key"],
+            set_={k: v for k, v in values.items() if k not in ("principal", "key")}
+            | {"created_at": func.now()},
+        )
+        await self.session.execute(stmt)
+        return response
+
+
+async def get_idempotency(
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    clock: ClockDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Makes this POST safe to retry; kept for at least 24 hours.",
+        ),
+    ] = None,
+) -> Idempotency:
+    """Dependency for creating POSTs; see the module docstring for the semantics."""
+    body = await request.body()
+    now = clock.now()
+    retention = timedelta(hours=request.app.state.settings.idempotency_retention_hours)
+    idem = Idempotency(
+        session,
+        principal=principal.sub,
+        key=idempotency_key,
+        method=request.method,
+        path=request.url.path,
+        request_hash=request_fingerprint(request.method, request.url.path, body),
+        expires_at=now + retention,
+    )
+    await idem.begin(now)
+    return idem
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]
+
+
+async def purge_expired_keys(session: AsyncSession, *, now: datetime) -> int:
+    """Delete expired keys; returns how many went."""
+    result = await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+__all__ = [
+    "IdempotencyDep",
+    "IdempotencyKeyInFlight",
+    "IdempotencyKeyReused",
+    "IdempotencyRecord",
+    "purge_expired_keys",
+    "request_fingerprint",
+]

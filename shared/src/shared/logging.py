@@ -1,0 +1,84 @@
+"""JSON logs carrying the correlation id, and the correlation-id context itself.
+
+Log records never carry personal data: access logs name the route template, never the raw path
+or query string, and no request or response body is ever logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+# LogRecord attributes that are not "extra" fields.
+_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+def get_request_id() -> str | None:
+    """The correlation id of the request or event being handled, if any."""
+    return _request_id.get()
+
+
+def set_request_id(value: str | None) -> Any:
+    """Set the correlation id; returns a token for :func:`reset_request_id`."""
+    return _request_id.set(value)
+
+
+def reset_request_id(token: Any) -> None:
+    """Restore the correlation id that was current before :func:`set_request_id`."""
+    _request_id.reset(token)
+
+
+def accept_or_new_request_id(incoming: str | None) -> str:
+    """Keep a well-formed incoming ``X-Request-ID``; otherwise make a new one.
+
+    Incoming values are restricted to a safe character set so that nobody can inject text
+    (or personal data) into our logs through the header.
+    """
+    if incoming and _REQUEST_ID_OK.match(incoming):
+        return incoming
+    return str(uuid.uuid4())
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id and extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        rid = get_request_id()
+        if rid:
+            out["request_id"] = rid
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED and not key.startswith("_"):
+                out[key] = value
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, default=str)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Route every logger (ours and uvicorn's) through one JSON handler on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error"):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = []
+        lg.propagate = True
+    # Our own access log replaces uvicorn's, which would print raw paths and query strings.
+    logging.getLogger("uvicorn.access").disabled = True

@@ -1,0 +1,36 @@
+"""``make token ROLE=<role> [SUB=<sub>] [TTL=<seconds>]``: a dev bearer token for every service."""
+
+from __future__ import annotations
+
+import argparse
+
+from casework_dev.run import KEYS_DIR
+from shared.auth import Role, mint_dev_token
+from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--role", required=True, action="append", help="repeat or comma-separate")
+    parser.add_argument("--sub", default=None, help="subject (default: dev-<role>)")
+    parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    args = parser.parse_args(argv)
+    roles = [r.strip() for chunk in args.role for r in chunk.split(",") if r.strip()]
+    known = {r.value for r in Role}
+    unknown = [r for r in roles if r not in known]
+    if unknown:
+        parser.error(f"unknown role(s) {unknown}; choose from {sorted(known)}")
+    print(
+        mint_dev_token(
+            keys_dir=KEYS_DIR,
+            issuer=DEV_ISSUER,
+            audience=DEV_TOKEN_AUDIENCES,
+            sub=args.sub or f"dev-{roles[0]}",
+            roles=roles,
+            ttl_seconds=args.ttl,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""``make run``: PostgreSQL, databases, migrations, then the four services until Ctrl-C.
+
+Every child is in its own session and is also told by the kernel to die with us
+(``PR_SET_PDEATHSIG``), so neither Ctrl-C nor a crash of this process leaves services behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from alembic import command
+
+from casework_dev.pg import ROOT, SERVICES, EmbeddedServer, ensure_service_databases, server_url
+from shared.alembic_env import alembic_config
+
+PORTS = {"intake": 8001, "assessment": 8002, "investigation": 8003, "compliance": 8004}
+PIDFILE = ROOT / ".data" / "run.pid"
+KEYS_DIR = ROOT / ".local" / "keys"
+READY_TIMEOUT_S = 60.0
+
+
+def say(msg: str) -> None:
+    print(f"==> {msg}", flush=True)
+
+
+def fail(msg: str) -> None:
+    print(f"ERROR: {msg}", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_pidfile() -> None:
+    """Refuse a second ``make run``; clear the pid file a crashed run left behind."""
+    PIDFILE.parent.mkdir(parents=True, exist_ok=True)
+    if PIDFILE.exists():
+        try:
+            pid = int(PIDFILE.read_text().strip() or "0")
+        except ValueError:
+            pid = 0
+        if pid and pid != os.getpid() and _pid_alive(pid):
+            fail(f"`make run` is already running (pid {pid}). Stop it with Ctrl-C or `kill {pid}`.")
+        say(f"Removing a stale pid file left by an earlier run (pid {pid or '?'})")
+    PIDFILE.write_text(str(os.getpid()))
+
+
+def release_pidfile() -> None:
+    try:
+        if PIDFILE.read_text().strip() == str(os.getpid()):
+            PIDFILE.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def check_ports_free() -> None:
+    """Say clearly which port is taken instead of letting uvicorn fail later."""
+    taken = []
+    for service, port in PORTS.items():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(f"{port} ({service}-api)")
+    if taken:
+        fail(
+            "Port(s) already in use: "
+            + ", ".join(taken)
+            + ". Another `make run` or program is using them; stop it (e.g. `fuser -k 8001/tcp`) "
+            "and try again."
+        )
+
+
+def _die_with_parent() -> None:
+    os.setsid()
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@dataclass
+class Child:
+    service: str
+    proc: subprocess.Popen[bytes]
+
+
+def service_env(service: str, db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    prefix = service.upper()
+    env.setdefault("ENV", "development")
+    env[f"{prefix}_DATABASE_URL"] = db_url
+    env[f"{prefix}_DEV_KEYS_DIR"] = str(KEYS_DIR)
+    return env
+
+
+def start_service(service: str, db_url: str) -> Child:
+    cmd = [
+        sys.executable, "-m", "uvicorn", "--factory", f"{service}_api.main:create_app",
+        "--host", "127.0.0.1", "--port", str(PORTS[service]),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=service_env(service, db_url), preexec_fn=_die_with_parent)
+    return Child(service, proc)
+
+
+def wait_ready(children: list[Child]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    pending = {c.service for c in children}
+    with httpx.Client(timeout=2.0) as http:
+        while pending:
+            for child in children:
+                if child.proc.poll() is not None:
+                    code = child.proc.returncode
+                    fail(f"{child.service}-api exited with code {code} while starting")
+            for service in sorted(pending):
+                try:
+                    r = http.get(f"http://127.0.0.1:{PORTS[service]}/health/ready")
+                    if r.status_code == 200:
+                        say(f"{service}-api is ready")
+                        pending.discard(service)
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                fail(f"Timed out waiting for: {', '.join(sorted(pending))}")
+            if pending:
+                time.sleep(0.2)
+
+
+def stop_children(children: list[Child]) -> None:
+    for child in children:
+        if child.proc.poll() is None:
+            child.proc.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.proc.kill()
+            child.proc.wait()
+
+
+def migrate(urls: dict[str, str]) -> None:
+    for service in SERVICES:
+        say(f"Migrating {service}-api database")
+        ini = ROOT / "services" / f"{service}-api" / "alembic.ini"
+        command.upgrade(alembic_config(ini, urls[service]), "head")
+
+
+def main() -> None:
+    claim_pidfile()
+    embedded = EmbeddedServer()
+    children: list[Child] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        check_ports_free()
+        if os.environ.get("DATABASE_URL"):
+            say("Using PostgreSQL from DATABASE_URL")
+        else:
+            say(f"Starting embedded PostgreSQL (data in {Path('.data/pg')})")
+        server, _ = server_url(embedded)
+        urls = ensure_service_databases(server)
+        migrate(urls)
+        for service in SERVICES:
+            say(f"Starting {service}-api on port {PORTS[service]}")
+            children.append(start_service(service, urls[service]))
+        wait_ready(children)
+        print()
+        say("All services are ready. API docs:")
+        for service, port in PORTS.items():
+            print(f"    {service + '-api':<18} http://127.0.0.1:{port}/docs")
+        say("Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)")
+        say('Then: curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8001/v1/cases/<id>')
+        say("Press Ctrl-C to stop everything.")
+        while True:
+            for child in children:
+                if child.proc.poll() is not None:
+                    code = child.proc.returncode
+                    fail(f"{child.service}-api stopped unexpectedly (exit code {code})")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print()
+        say("Stopping services")
+    finally:
+        stop_children(children)
+        embedded.stop()
+        release_pidfile()
+        say("Stopped")
+
+
+if __name__ == "__main__":
+    main()
