@@ -68,8 +68,8 @@ async def ensure_databases(server: str, names: list[str]) -> dict[str, str]:
 
 
 def service_database(service: str) -> str:
-    """The database name ``make run`` uses for a service."""
-    return f"casework_{service}"
+    """The database name ``make run`` uses for a service (prefix: ``CASEWORK_DB_PREFIX``)."""
+    return f"{os.environ.get('CASEWORK_DB_PREFIX', 'casework')}_{service}"
 
 
 def ensure_service_databases(server: str) -> dict[str, str]:

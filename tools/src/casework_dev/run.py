@@ -22,8 +22,10 @@ from alembic import command
 from casework_dev.pg import ROOT, SERVICES, EmbeddedServer, ensure_service_databases, server_url
 from shared.alembic_env import alembic_config
 
-PORTS = {"intake": 8001, "assessment": 8002, "investigation": 8003, "compliance": 8004}
-PIDFILE = ROOT / ".data" / "run.pid"
+# CASEWORK_BASE_PORT moves all four ports (the end-to-end tests use it to stay off 8001–8004).
+BASE_PORT = int(os.environ.get("CASEWORK_BASE_PORT", "8001"))
+PORTS = {s: BASE_PORT + i for i, s in enumerate(SERVICES)}
+PIDFILE = ROOT / ".data" / f"run-{BASE_PORT}.pid"
 KEYS_DIR = ROOT / ".local" / "keys"
 READY_TIMEOUT_S = 60.0
 
@@ -192,7 +194,9 @@ def main() -> None:
         for service, port in PORTS.items():
             print(f"    {service + '-api':<18} http://127.0.0.1:{port}/docs")
         say("Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)")
-        say('Then: curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8001/v1/cases/<id>')
+        say(
+            f'Then: curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{PORTS["intake"]}/v1/cases/<id>'
+        )
         say("Press Ctrl-C to stop everything.")
         while True:
             for child in children:

@@ -66,6 +66,7 @@ def create_service_app(
                 )
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)
+            stack.push_async_callback(app.state.verifier.aclose)
             for hook in lifespan_hooks:
                 await stack.enter_async_context(hook(app))
             yield

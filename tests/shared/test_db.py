@@ -1,0 +1,191 @@
+"""The per-request session (STYLE "Transactions and events") and the database URL helpers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.config import BaseServiceSettings
+from shared.db import Database, DbSession, create_engine, to_async_url, with_database
+from shared.errors import PROBLEM_TYPE_BASE
+from shared.http_api.app import create_service_app
+from shared.http_api.problems import PROBLEM_JSON
+
+# ---------------------------------------------------------------------------------------------
+# A failing COMMIT can never produce a 2xx
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def deferred_table(database_url: str) -> AsyncIterator[str]:
+    """A committed table whose UNIQUE constraint is only checked at COMMIT."""
+    name = f"t_deferred_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url, application_name="t-ddl", isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(
+                text(
+                    f"CREATE TABLE {name} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                    f"v integer NOT NULL, "
+                    f"CONSTRAINT {name}_v_key UNIQUE (v) DEFERRABLE INITIALLY DEFERRED)"
+                )
+            )
+        yield name
+        async with admin.connect() as conn:
+            await conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture
+async def committing_db(database_url: str) -> AsyncIterator[Database]:
+    """A Database whose sessions really commit (not the plugin's rolled-back transaction)."""
+    db = Database.from_engine(create_engine(database_url, application_name="t", pool_size=5))
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def commit_app(
+    settings: BaseServiceSettings, deferred_table: str, committing_db: Database
+) -> FastAPI:
+    router = APIRouter()
+
+    @router.post("/things", status_code=201)
+    async def insert_thing(session: DbSession, v: int, twice: bool = False) -> dict[str, Any]:
+        for _ in range(2 if twice else 1):
+            await session.execute(text(f"INSERT INTO {deferred_table} (v) VALUES (:v)"), {"v": v})
+        # The duplicate is not visible to the deferred constraint until COMMIT.
+        await session.flush()
+        return {"v": v}
+
+    application = create_service_app(
+        settings=settings,
+        title="t",
+        version="0.1.0",
+        description="t",
+        routers=[router],
+        configure_logs=False,
+    )
+    application.state.db = committing_db
+    return application
+
+
+@pytest.fixture
+async def commit_client(commit_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=commit_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+async def _count(engine: AsyncEngine, table: str, v: int) -> int:
+    async with engine.connect() as conn:
+        n = await conn.scalar(text(f"SELECT count(*) FROM {table} WHERE v = :v"), {"v": v})
+    return int(n or 0)
+
+
+@pytest.mark.concurrency
+async def test_failing_commit_returns_500_problem_never_2xx(
+    commit_client: httpx.AsyncClient, deferred_table: str, database_url: str
+) -> None:
+    r = await commit_client.post("/things", params={"v": 7, "twice": "true"})
+
+    assert not 200 <= r.status_code < 300
+    assert r.status_code == 500
+    assert r.headers["content-type"].startswith(PROBLEM_JSON)
+    problem = r.json()
+    assert problem["type"] == PROBLEM_TYPE_BASE + "internal-error"
+    assert problem["status"] == 500
+    # No internals leak: neither the constraint nor the driver's message.
+    assert deferred_table not in r.text
+    assert "unique" not in r.text.lower()
+    reader = create_engine(database_url, application_name="t-reader", pool_size=1)
+    try:
+        assert await _count(reader, deferred_table, 7) == 0
+    finally:
+        await reader.dispose()
+
+
+@pytest.mark.concurrency
+async def test_successful_request_is_committed_before_the_response(
+    commit_client: httpx.AsyncClient, deferred_table: str, database_url: str
+) -> None:
+    reader = create_engine(database_url, application_name="t-reader", pool_size=1)
+    try:
+        r = await commit_client.post("/things", params={"v": 8})
+        # Read from another connection right after the response: it must already be there.
+        assert await _count(reader, deferred_table, 8) == 1
+    finally:
+        await reader.dispose()
+    assert r.status_code == 201
+    assert r.json() == {"v": 8}
+
+
+# ---------------------------------------------------------------------------------------------
+# URL helpers
+# ---------------------------------------------------------------------------------------------
+
+PGSERVER_URL = "postgresql://postgres:@/postgres?host=/work/main/.data/pg"
+
+
+def test_to_async_url_keeps_pgserver_socket_host() -> None:
+    url = make_url(to_async_url(PGSERVER_URL))
+    assert url.drivername == "postgresql+asyncpg"
+    assert url.username == "postgres"
+    assert url.database == "postgres"
+    assert url.host is None
+    assert url.query["host"] == "/work/main/.data/pg"
+
+
+@pytest.mark.parametrize(
+    "scheme", ["postgresql", "postgres", "postgresql+psycopg", "postgresql+asyncpg"]
+)
+def test_to_async_url_accepts_every_postgres_scheme(scheme: str) -> None:
+    url = make_url(to_async_url(f"{scheme}://app:s3cret@db.internal:6543/intake"))
+    assert url.drivername == "postgresql+asyncpg"
+    assert (url.username, url.password, url.host, url.port, url.database) == (
+        "app",
+        "s3cret",
+        "db.internal",
+        6543,
+        "intake",
+    )
+
+
+def test_to_async_url_strips_sslmode_which_asyncpg_does_not_take() -> None:
+    url = make_url(to_async_url("postgresql://app:pw@db/x?sslmode=require&application_name=intake"))
+    assert "sslmode" not in url.query
+    assert url.query["application_name"] == "intake"
+
+
+@pytest.mark.parametrize(
+    "bad", ["mysql://u:p@h/db", "sqlite:///casework.db", "http://db/x", "not a url"]
+)
+def test_to_async_url_refuses_non_postgres_urls(bad: str) -> None:
+    with pytest.raises(ValueError, match=r"postgresql://"):
+        to_async_url(bad)
+
+
+def test_with_database_switches_only_the_database() -> None:
+    assert with_database(PGSERVER_URL, "intake_test") == (
+        "postgresql://postgres:@/intake_test?host=/work/main/.data/pg"
+    )
+    assert with_database("postgresql://app:pw@db:5432/postgres", "casework_intake") == (
+        "postgresql://app:pw@db:5432/casework_intake"
+    )
+
+
+def test_with_database_result_still_converts_to_asyncpg() -> None:
+    url = make_url(to_async_url(with_database(PGSERVER_URL, "intake_test")))
+    assert url.database == "intake_test"
+    assert url.query["host"] == "/work/main/.data/pg"
