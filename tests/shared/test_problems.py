@@ -29,7 +29,8 @@ def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str
     body: dict[str, Any] = response.json()
     assert body["type"] == PROBLEM_TYPE_BASE + slug
     assert body["status"] == status
-    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["title"], str)
+    assert body["title"]
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
     return body
@@ -148,6 +149,7 @@ async def test_unexpected_error_is_a_bare_500_problem_and_logged_with_request_id
     test_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="casework.error")
+    caplog.set_level(logging.INFO, logger="casework.access")
     # Format at emit time, as production does, so the context's request id is captured.
     caplog.handler.setFormatter(JsonFormatter())
 
@@ -162,12 +164,15 @@ async def test_unexpected_error_is_a_bare_500_problem_and_logged_with_request_id
     records = [r for r in caplog.records if r.name == "casework.error"]
     assert len(records) == 1
     assert records[0].levelno == logging.ERROR
-    assert records[0].exc_info is not None and records[0].exc_info[0] is RuntimeError
+    assert records[0].exc_info is not None
+    assert records[0].exc_info[0] is RuntimeError
     lines = [json.loads(line) for line in caplog.text.splitlines() if line.startswith("{")]
     error_lines = [line for line in lines if line["logger"] == "casework.error"]
     assert len(error_lines) == 1
     assert error_lines[0]["request_id"] == request_id
     assert "RuntimeError" in error_lines[0]["exc"]
+    access = [r for r in caplog.records if r.name == "casework.access"]
+    assert [(vars(r)["route"], vars(r)["status"]) for r in access] == [("/v1/test/boom", 500)]
 
 
 async def test_unexpected_error_keeps_an_incoming_request_id(

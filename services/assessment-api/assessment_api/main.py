@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from assessment_api.allocations.router import router as allocations_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.event_handlers import handlers
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
@@ -18,6 +20,9 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(),
-        openapi_tags=(),
+        routers=(allocations_router,),
+        openapi_tags=(
+            {"name": "allocation", "description": "The central allocation queue and assignment."},
+        ),
+        event_handlers=handlers,
     )

@@ -1,9 +1,22 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
+from assessment_api.allocations.models import QueueEntry
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
+from shared.inbox.models import InboxEvent
+from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, OutboxSubscription
 
 metadata = Base.metadata
 
-__all__ = ["AuditEntry", "IdempotencyRecord", "metadata"]
+__all__ = [
+    "AuditEntry",
+    "IdempotencyRecord",
+    "InboxEvent",
+    "OutboxCaseStream",
+    "OutboxDelivery",
+    "OutboxEvent",
+    "OutboxSubscription",
+    "QueueEntry",
+    "metadata",
+]

@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, SubscriberSettings
 
 
 class IntakeSettings(BaseServiceSettings):
@@ -12,3 +12,12 @@ class IntakeSettings(BaseServiceSettings):
     service_name: str = "intake-api"
     jwt_audience: str = "intake-api"
     case_reference_prefix: str = Field(default="CAS", pattern=r"^[A-Z]{1,8}$")
+    subscribers: dict[str, SubscriberSettings] = Field(
+        default_factory=lambda: {
+            "assessment-api": SubscriberSettings(
+                url="http://127.0.0.1:8002/internal/events",
+                audience="assessment-api",
+                event_types=["intake.case.referred"],
+            )
+        }
+    )

@@ -3,7 +3,18 @@
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
+from shared.inbox.models import InboxEvent
+from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, OutboxSubscription
 
 metadata = Base.metadata
 
-__all__ = ["AuditEntry", "IdempotencyRecord", "metadata"]
+__all__ = [
+    "AuditEntry",
+    "IdempotencyRecord",
+    "InboxEvent",
+    "OutboxCaseStream",
+    "OutboxDelivery",
+    "OutboxEvent",
+    "OutboxSubscription",
+    "metadata",
+]

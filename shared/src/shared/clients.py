@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import httpx
 
 from shared.auth import Role, mint_dev_token
+from shared.config import BaseServiceSettings
 from shared.errors import UpstreamUnavailable
 from shared.logging import get_request_id
 
@@ -129,3 +130,53 @@ class ServiceClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self.http.aclose()
+
+
+@dataclass
+class ClientCredentialsTokenProvider:
+    """OAuth2 client-credentials tokens (Entra ID style ``<audience>/.default`` scope), cached."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=5.0))
+    _cache: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    async def token_for(self, audience: str) -> str:
+        """A cached access token for ``audience``, renewed a minute before it expires."""
+        cached = self._cache.get(audience)
+        now = time.monotonic()
+        if cached and cached[1] > now:
+            return cached[0]
+        try:
+            response = await self.http.post(
+                self.token_url,
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                    "scope": f"{audience}/.default",
+                },
+            )
+            response.raise_for_status()
+            body = response.json()
+            token, expires_in = str(body["access_token"]), int(body.get("expires_in", 300))
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            raise UpstreamUnavailable("The token endpoint did not issue a service token") from exc
+        self._cache[audience] = (token, now + max(1, expires_in - 60))
+        return token
+
+
+def token_provider_for(settings: BaseServiceSettings) -> ServiceTokenProvider:
+    """Client credentials when configured; otherwise (development, testing) the dev issuer."""
+    if settings.service_token_url and settings.service_client_id and settings.service_client_secret:
+        return ClientCredentialsTokenProvider(
+            token_url=settings.service_token_url,
+            client_id=settings.service_client_id,
+            client_secret=settings.service_client_secret.get_secret_value(),
+        )
+    if not settings.is_dev_or_test:
+        raise RuntimeError("Service tokens need service_token_url and client credentials")
+    return DevServiceTokenProvider(
+        keys_dir=settings.dev_keys_dir, issuer=settings.jwt_issuer, subject=settings.service_name
+    )

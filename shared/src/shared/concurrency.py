@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header
+from fastapi import Depends, Header
 
 from shared.errors import PreconditionFailed, PreconditionRequired
 
@@ -52,11 +52,19 @@ def check_if_match(if_match: str | None, current_etag: str, *, required: bool) -
         )
 
 
-IfMatchHeader = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description="The ETag you last read. Required on PATCH and DELETE.",
-        max_length=1024,
-    ),
-]
+def _if_match_header(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The ETag you last read. Required on PATCH and DELETE.",
+            max_length=1024,
+        ),
+    ] = None,
+) -> str | None:
+    return if_match
+
+
+# A dependency, not a bare ``Header`` alias: FastAPI forbids a default inside ``Annotated``, and
+# without one a missing If-Match would be a 422 before ``check_if_match`` could answer 428.
+IfMatchHeader = Annotated[str | None, Depends(_if_match_header)]

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ISSUER = "casework-dev-issuer"
@@ -38,6 +38,14 @@ class Environment(StrEnum):
     development = "development"
     testing = "testing"
     production = "production"
+
+
+class SubscriberSettings(BaseModel):
+    """Where one subscriber receives this service's events, and which types it gets."""
+
+    url: str
+    audience: str
+    event_types: list[str] = Field(min_length=1)
 
 
 class BaseServiceSettings(BaseSettings):
@@ -68,6 +76,21 @@ class BaseServiceSettings(BaseSettings):
 
     office_closure_dates: list[date] = Field(default_factory=list)
 
+    # Events (DESIGN §2). Subscribers: name -> where and what; defaults match `make run`.
+    subscribers: dict[str, SubscriberSettings] = Field(default_factory=dict)
+    relay_in_process: bool = True
+    relay_max_attempts: int = Field(default=10, ge=1, le=1000)
+    relay_batch_size: int = Field(default=200, ge=1, le=1000)
+    relay_poll_interval_s: float = Field(default=1.0, gt=0, le=60)
+    relay_request_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    relay_metrics_port: int | None = None
+    outbox_warn_age_s: float = Field(default=60.0, gt=0)
+
+    # Production service tokens: OAuth2 client credentials (Entra ID style).
+    service_token_url: str | None = None
+    service_client_id: str | None = None
+    service_client_secret: SecretStr | None = None
+
     @property
     def is_dev_or_test(self) -> bool:
         return self.env in (Environment.development, Environment.testing)
@@ -87,5 +110,12 @@ class BaseServiceSettings(BaseSettings):
         if self.jwt_jwks_url is None:
             raise ValueError(
                 f"jwt_jwks_url is required in {self.env}: the dev issuer is not allowed"
+            )
+        if self.subscribers and not (
+            self.service_token_url and self.service_client_id and self.service_client_secret
+        ):
+            raise ValueError(
+                f"service_token_url, service_client_id and service_client_secret are required "
+                f"in {self.env} to deliver events"
             )
         return self

@@ -58,7 +58,8 @@ class IdempotencyRecord(Base):
     response_body: Mapped[Any] = mapped_column(JSONB, nullable=True)
     response_headers: Mapped[dict[str, str]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Indexed for ``purge_expired_keys``; matches ix_idempotency_key_expires_at in the migration.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 def _lock_id(principal: str, key: str) -> int:

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -64,8 +65,12 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 out[key] = value
-        if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[0] is not None:
+            # Type and stack only: an exception's message can quote submitted values (a database
+            # error echoes the row), and personal data must never reach the logs.
+            exc_type, _, tb = record.exc_info
+            out["exc_type"] = f"{exc_type.__module__}.{exc_type.__qualname__}"
+            out["stack"] = "".join(traceback.format_tb(tb))
         return json.dumps(out, default=str)
 
 

@@ -85,3 +85,133 @@ def create_idempotency_table_v1() -> None:
 def drop_idempotency_table_v1() -> None:
     """Undo :func:`create_idempotency_table_v1`."""
     op.drop_table("idempotency_key")
+
+
+OUTBOX_CHANNEL = "outbox"
+
+
+def create_outbox_tables_v1() -> None:
+    """Create the outbox tables, the fan-out trigger and its NOTIFY (see ``shared.outbox``)."""
+    op.create_table(
+        "outbox_event",
+        sa.Column("position", sa.BigInteger(), sa.Identity(always=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("type", sa.Text(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("correlation_id", sa.Text(), nullable=True),
+        sa.Column("actor", sa.Text(), nullable=True),
+        sa.Column("payload", pg.JSONB(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("position", name=op.f("pk_outbox_event")),
+        sa.UniqueConstraint("id", name=op.f("uq_outbox_event_id")),
+        sa.UniqueConstraint("case_id", "sequence", name="uq_outbox_event_case_sequence"),
+    )
+    op.create_table(
+        "outbox_case_stream",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("last_sequence", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", name=op.f("pk_outbox_case_stream")),
+    )
+    op.create_table(
+        "outbox_subscription",
+        sa.Column("subscriber", sa.Text(), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("subscriber", "event_type", name=op.f("pk_outbox_subscription")),
+    )
+    op.create_table(
+        "outbox_delivery",
+        sa.Column("subscriber", sa.Text(), nullable=False),
+        sa.Column("event_position", sa.BigInteger(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.Text(), server_default="pending", nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column(
+            "next_attempt_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("status IN ('pending', 'parked')", name="status"),
+        sa.ForeignKeyConstraint(
+            ["event_position"], ["outbox_event.position"],
+            name=op.f("fk_outbox_delivery_event_position_outbox_event"),
+        ),
+        sa.PrimaryKeyConstraint("subscriber", "event_position", name=op.f("pk_outbox_delivery")),
+    )  # fmt: skip
+    # The relay's scan: pending rows of one subscriber in position order.
+    op.execute(
+        "CREATE INDEX ix_outbox_delivery_pending ON outbox_delivery (subscriber, event_position) "
+        "WHERE status = 'pending'"
+    )
+    # The ordering guard: is there an earlier undelivered event of the same case?
+    op.create_index(
+        "ix_outbox_delivery_case", "outbox_delivery", ["subscriber", "case_id", "sequence"]
+    )
+    op.execute(
+        "CREATE INDEX ix_outbox_delivery_pending_age ON outbox_delivery (created_at) "
+        "WHERE status = 'pending'"
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION outbox_fan_out() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO outbox_delivery (subscriber, event_position, case_id, sequence)
+            SELECT s.subscriber, NEW.position, NEW.case_id, NEW.sequence
+            FROM outbox_subscription s WHERE s.event_type = NEW.type;
+            -- Delivered at commit, and folded into one notification per transaction.
+            PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
+            RETURN NULL;
+        END
+        $$;
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER outbox_event_fan_out AFTER INSERT ON outbox_event "
+        "FOR EACH ROW EXECUTE FUNCTION outbox_fan_out()"
+    )
+
+
+def drop_outbox_tables_v1() -> None:
+    """Undo :func:`create_outbox_tables_v1`."""
+    op.drop_table("outbox_delivery")
+    op.execute("DROP TRIGGER IF EXISTS outbox_event_fan_out ON outbox_event")
+    op.execute("DROP FUNCTION IF EXISTS outbox_fan_out()")
+    op.drop_table("outbox_subscription")
+    op.drop_table("outbox_case_stream")
+    op.drop_table("outbox_event")
+
+
+def create_inbox_table_v1() -> None:
+    """Create ``inbox_event``: one row per (event, handler) whose effect has been applied."""
+    op.create_table(
+        "inbox_event",
+        sa.Column("position", sa.BigInteger(), sa.Identity(always=True), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("handler", sa.Text(), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "processed_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("position", name=op.f("pk_inbox_event")),
+        sa.UniqueConstraint("event_id", "handler", name="uq_inbox_event_event_id_handler"),
+    )
+    op.create_index("ix_inbox_event_case", "inbox_event", ["source", "case_id", "sequence"])
+
+
+def drop_inbox_table_v1() -> None:
+    """Undo :func:`create_inbox_table_v1`."""
+    op.drop_table("inbox_event")

@@ -3,7 +3,10 @@
 NotFound
 └── CaseNotFound (404, case-not-found)
 UnprocessableContent
-└── ReceivedDateInFuture (422, received-date-in-future)
+├── ReceivedDateInFuture (422, received-date-in-future)
+└── JurisdictionRequired (422, jurisdiction-required)
+InvalidTransition
+└── CaseTransitionNotAllowed (409, case-transition-not-allowed; in state.py)
 """
 
 from shared.errors import NotFound, UnprocessableContent
@@ -17,3 +20,8 @@ class CaseNotFound(NotFound):
 class ReceivedDateInFuture(UnprocessableContent):
     type = "received-date-in-future"
     title = "The received date is in the future"
+
+
+class JurisdictionRequired(UnprocessableContent):
+    type = "jurisdiction-required"
+    title = "The case needs a jurisdiction before it can be referred"

@@ -17,6 +17,11 @@ async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
     return await session.get(Case, case_id)
 
 
+async def get_for_update(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
+    """The case with a row lock held until commit: transitions of one case are serialised."""
+    return await session.get(Case, case_id, with_for_update=True, populate_existing=True)
+
+
 async def add(session: AsyncSession, case: Case) -> Case:
     session.add(case)
     await session.flush()

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from intake_api.cases import service
 from intake_api.cases.dependencies import CaseFromPath, CaseReader, IntakeCaseworker
-from intake_api.cases.schemas import CaseCreate, CaseRead
+from intake_api.cases.schemas import CaseCreate, CaseRead, CaseReferral
 from shared.clock import ClockDep
-from shared.concurrency import make_etag
+from shared.concurrency import IfMatchHeader, make_etag
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.idempotency import IdempotencyDep
@@ -57,4 +59,25 @@ async def create_case(
 )
 async def get_case(request: Request, principal: CaseReader, case: CaseFromPath) -> JSONResponse:
     """Read one case; the ETag header carries its version."""
+    return _case_response(request, CaseRead.model_validate(case), 200)
+
+
+@router.post(
+    "/{case_id}/refer",
+    response_model=CaseRead,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429),
+)
+async def refer_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: CaseReferral,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """Pass the case to assessment (ECT triage or the allocation queue)."""
+    case = await service.refer_case(
+        session, case_id=case_id, referral=body, actor=principal, at=clock.now(), if_match=if_match
+    )
     return _case_response(request, CaseRead.model_validate(case), 200)

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import repository
-from intake_api.cases.errors import CaseNotFound, ReceivedDateInFuture
+from intake_api.cases.errors import CaseNotFound, JurisdictionRequired, ReceivedDateInFuture
 from intake_api.cases.models import Case
-from intake_api.cases.schemas import CaseCreate, CaseRead
-from intake_api.cases.state import INITIAL_STATUS
+from intake_api.cases.schemas import CaseCreate, CaseRead, CaseReferral
+from intake_api.cases.state import INITIAL_STATUS, CaseStatus, transition
 from shared.audit import record_audit
 from shared.auth import Principal
+from shared.concurrency import check_if_match, make_etag
+from shared.outbox.emit import emit
 
 
 def format_reference(prefix: str, number: int) -> str:
@@ -60,4 +62,48 @@ async def get_case(session: AsyncSession, *, case_id: uuid.UUID) -> Case:
     case = await repository.get(session, case_id)
     if case is None:
         raise CaseNotFound(f"No case with id {case_id}")
+    return case
+
+
+async def refer_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    referral: CaseReferral,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    """T13/T14: pass the case to assessment; emits ``intake.case.referred`` in this transaction."""
+    case = await repository.get_for_update(session, case_id)
+    if case is None:
+        raise CaseNotFound(f"No case with id {case_id}")
+    check_if_match(if_match, make_etag(case.version), required=False)
+    before = CaseRead.model_validate(case).model_dump(mode="json")
+    jurisdiction = referral.jurisdiction or case.jurisdiction
+    if jurisdiction is None:
+        raise JurisdictionRequired(
+            "Give the jurisdiction (health or parliamentary) in the referral"
+        )
+    case.jurisdiction = jurisdiction
+    case.route = referral.route
+    case.triage_category = referral.triage_category
+    case.priority = referral.priority
+    case.organisation_ids = list(referral.organisation_ids)
+    event = transition(case, CaseStatus.referred, at=at)
+    await session.flush()
+    await session.refresh(case)
+    assert event is not None
+    await emit(session, event, case_id=case.id, actor=actor.sub, occurred_at=at)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type="case",
+        entity_id=case.id,
+        case_id=case.id,
+        action="case.referred",
+        before=before,
+        after=CaseRead.model_validate(case).model_dump(mode="json"),
+        reason=referral.reason,
+    )
     return case

@@ -27,7 +27,11 @@ from shared.http_api.problems import (
     ValidationProblem,
     install_problem_handlers,
 )
+from shared.inbox.handlers import EventHandlers
+from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
+from shared.outbox.router import router as outbox_router
+from shared.outbox.runtime import outbox_check, relay_lifespan
 from shared.ratelimit import TokenBucketLimiter
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -46,6 +50,7 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     openapi_tags: Sequence[dict[str, Any]] = (),
     lifespan_hooks: Sequence[LifespanHook] = (),
+    event_handlers: EventHandlers | None = None,
     configure_logs: bool = True,
 ) -> FastAPI:
     """Build a service's FastAPI app. No I/O happens until the lifespan starts."""
@@ -67,7 +72,7 @@ def create_service_app(
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)
             stack.push_async_callback(app.state.verifier.aclose)
-            for hook in lifespan_hooks:
+            for hook in (*lifespan_hooks, relay_lifespan):
                 await stack.enter_async_context(hook(app))
             yield
 
@@ -88,7 +93,7 @@ def create_service_app(
         rate_per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
     app.state.metrics_registry = registry
-    app.state.readiness_checks = [health.database_check]
+    app.state.readiness_checks = [health.database_check, outbox_check]
 
     install_problem_handlers(app)
     app.add_middleware(
@@ -97,6 +102,9 @@ def create_service_app(
         metrics=HttpMetrics(registry),
     )
     app.include_router(health.router)
+    app.include_router(outbox_router)
+    if event_handlers is not None:
+        app.include_router(inbox_router(event_handlers))
     for router in routers:
         app.include_router(router)
 

@@ -11,9 +11,9 @@ import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.errors import PayloadTooLarge
 from shared.logging import accept_or_new_request_id, reset_request_id, set_request_id
 
 access_log = logging.getLogger("casework.access")
@@ -108,7 +108,11 @@ class RequestContextMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise PayloadTooLarge(f"The request body exceeds {self.max_body_bytes} bytes")
+                    # An HTTPException, not an AppError: FastAPI re-raises HTTPExceptions from
+                    # body parsing but turns any other error there into a 400.
+                    raise HTTPException(
+                        413, detail=f"The request body exceeds {self.max_body_bytes} bytes"
+                    )
             return message
 
         try:

@@ -1,0 +1,51 @@
+"""Contracts intake-api publishes. No personal data beyond ids."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import ClassVar
+
+from pydantic import Field
+
+from shared.events.envelope import EventPayload
+from shared.events.registry import contract
+
+
+@contract
+class CaseReferredV1(EventPayload):
+    """intake.case.referred v1: a case passed from intake to assessment (¶1.22–1.23, ¶2.182)."""
+
+    TYPE: ClassVar[str] = "intake.case.referred"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    case_type: str = Field(description="enquiry or complaint")
+    jurisdiction: str = Field(description="health or parliamentary")
+    route: str = Field(description="ect_triage or awaiting_allocation")
+    triage_category: str
+    priority: str = Field(description="standard or high")
+    organisation_ids: list[uuid.UUID] = Field(default_factory=list)
+    received_date: date
+
+
+@contract
+class CaseClosedV1(EventPayload):
+    """intake.case.closed v1: a case closed at intake with its closure code."""
+
+    TYPE: ClassVar[str] = "intake.case.closed"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    closure_code: str
+
+
+@contract
+class CaseRestartedV1(EventPayload):
+    """intake.case.restarted v1: a closed case restarted (¶1.26, ¶2.61–2.64)."""
+
+    TYPE: ClassVar[str] = "intake.case.restarted"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    previous_closure_code: str

@@ -1,0 +1,136 @@
+"""Event handlers of a consuming service and the batch consumer (DESIGN §2 point 2).
+
+Each handler's effect and its ``(event_id, handler)`` inbox row are written in one SAVEPOINT of
+the request's transaction, so a redelivered event changes nothing and a failing handler leaves
+no half-applied effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.errors import UnprocessableContent
+from shared.events.envelope import EventEnvelope, EventPayload
+from shared.events.registry import contract_for
+from shared.inbox.models import InboxEvent
+
+logger = logging.getLogger("casework.inbox")
+
+Handler = Callable[[AsyncSession, EventEnvelope, Any], Awaitable[None]]
+ResultStatus = Literal["processed", "duplicate", "failed", "skipped"]
+
+
+class InvalidEvents(UnprocessableContent):
+    type = "invalid-events"
+    title = "Some events have an unknown type or version, or break their contract"
+
+
+@dataclass(frozen=True)
+class Result:
+    id: uuid.UUID
+    status: ResultStatus
+    detail: str | None = None
+
+
+class EventHandlers:
+    """The handlers a service registers, per ``(type, version)``."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[tuple[str, int], list[tuple[str, Handler]]] = {}
+
+    def on(
+        self, payload_cls: type[EventPayload], *, name: str | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Decorator registering ``async def handler(session, envelope, payload)``."""
+
+        def register(fn: Handler) -> Handler:
+            key = (payload_cls.TYPE, payload_cls.VERSION)
+            handler_name = name or f"{fn.__module__}.{fn.__qualname__}"
+            self._handlers.setdefault(key, []).append((handler_name, fn))
+            return fn
+
+        return register
+
+    def for_event(self, event_type: str, version: int) -> list[tuple[str, Handler]]:
+        return self._handlers.get((event_type, version), [])
+
+    @property
+    def event_types(self) -> set[str]:
+        return {t for t, _ in self._handlers}
+
+
+def validate_batch(
+    events: list[EventEnvelope], handlers: EventHandlers
+) -> list[tuple[EventEnvelope, EventPayload]]:
+    """Check each event's ``(type, version)`` is known and handled, and its payload valid.
+
+    Raises 422 ``invalid-events`` naming every bad event id, so the relay can retry the rest.
+    """
+    parsed: list[tuple[EventEnvelope, EventPayload]] = []
+    invalid: list[str] = []
+    for env in events:
+        cls = contract_for(env.type, env.version)
+        if cls is None or not handlers.for_event(env.type, env.version):
+            invalid.append(str(env.id))
+            continue
+        try:
+            parsed.append((env, cls.model_validate(env.payload)))
+        except ValidationError:
+            invalid.append(str(env.id))
+    if invalid:
+        raise InvalidEvents(
+            f"{len(invalid)} event(s) rejected", extensions={"invalid_event_ids": invalid}
+        )
+    return parsed
+
+
+async def consume(
+    session: AsyncSession,
+    events: list[tuple[EventEnvelope, EventPayload]],
+    handlers: EventHandlers,
+) -> list[Result]:
+    """Apply each event's handlers once, in order; a failure stops that case for this batch."""
+    results: list[Result] = []
+    stopped_cases: set[uuid.UUID] = set()
+    for env, payload in events:
+        if env.case_id in stopped_cases:
+            results.append(Result(env.id, "skipped", "an earlier event of this case failed"))
+            continue
+        applied = 0
+        try:
+            for name, fn in handlers.for_event(env.type, env.version):
+                async with session.begin_nested():
+                    stmt = (
+                        insert(InboxEvent)
+                        .values(
+                            event_id=env.id,
+                            handler=name,
+                            event_type=env.type,
+                            source=env.source,
+                            case_id=env.case_id,
+                            sequence=env.sequence,
+                        )
+                        .on_conflict_do_nothing(constraint="uq_inbox_event_event_id_handler")
+                        .returning(InboxEvent.position)
+                    )
+                    if (await session.execute(stmt)).scalar_one_or_none() is None:
+                        continue
+                    await fn(session, env, payload)
+                    applied += 1
+        except Exception as exc:
+            logger.exception(
+                "event handler failed", extra={"event_id": str(env.id), "event_type": env.type}
+            )
+            stopped_cases.add(env.case_id)
+            results.append(Result(env.id, "failed", type(exc).__name__))
+            continue
+        results.append(Result(env.id, "processed" if applied else "duplicate"))
+    return results

@@ -1,0 +1,70 @@
+"""Operator endpoints for the outbox (hidden from the public OpenAPI; see the README)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.auth import Principal, Role
+from shared.db import DbSession
+from shared.errors import NotFound
+from shared.http_api.deps import RequireRole
+from shared.outbox import service
+
+Operator = Annotated[Principal, Depends(RequireRole(Role.operations_manager, Role.service))]
+
+router = APIRouter(prefix="/internal/outbox", include_in_schema=False)
+
+
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=2000)
+    subscriber: str | None = None
+
+
+class ParkedEventNotFound(NotFound):
+    type = "parked-event-not-found"
+    title = "No parked delivery for that event"
+
+
+@router.get("/parked")
+async def list_parked(
+    session: DbSession,
+    principal: Operator,
+    subscriber: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    after: Annotated[int | None, Query(description="next_cursor of the previous page")] = None,
+) -> dict[str, Any]:
+    """Parked events, oldest first."""
+    rows = await service.list_parked(session, subscriber=subscriber, limit=limit, after=after)
+    items = [service.parked_view(d, e) for d, e in rows]
+    next_cursor = items[-1]["position"] if len(items) == limit else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("/parked/{event_id}/replay")
+async def replay_one(
+    event_id: uuid.UUID, body: ReplayRequest, session: DbSession, principal: Operator
+) -> dict[str, int]:
+    """Replay one parked event (for one subscriber, or every subscriber it is parked for)."""
+    count = await service.replay_parked(
+        session, actor=principal, event_id=event_id, subscriber=body.subscriber, reason=body.reason
+    )
+    if count == 0:
+        raise ParkedEventNotFound(f"Event {event_id} is not parked")
+    return {"replayed": count}
+
+
+@router.post("/parked/replay")
+async def replay_all(
+    body: ReplayRequest, session: DbSession, principal: Operator
+) -> dict[str, int]:
+    """Replay every parked event (optionally for one subscriber)."""
+    count = await service.replay_parked(
+        session, actor=principal, event_id=None, subscriber=body.subscriber, reason=body.reason
+    )
+    return {"replayed": count}

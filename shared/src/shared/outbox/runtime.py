@@ -1,0 +1,113 @@
+"""Running the relay: inside the service (lifespan hook) or standalone (``-m <svc>.relay``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from prometheus_client import CollectorRegistry, start_http_server
+
+from shared.clients import token_provider_for
+from shared.config import BaseServiceSettings
+from shared.http_api.health import Status
+from shared.logging import configure_logging
+from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber
+from shared.outbox.service import oldest_pending_age_s
+
+logger = logging.getLogger("casework.relay")
+
+
+def relay_config(settings: BaseServiceSettings) -> RelayConfig:
+    """The relay's configuration from a service's settings."""
+    return RelayConfig(
+        service=settings.service_name,
+        dsn=plain_dsn(settings.database_url.get_secret_value()),
+        subscribers=[
+            Subscriber(name=name, url=s.url, audience=s.audience, event_types=tuple(s.event_types))
+            for name, s in sorted(settings.subscribers.items())
+        ],
+        max_attempts=settings.relay_max_attempts,
+        batch_size=settings.relay_batch_size,
+        poll_interval_s=settings.relay_poll_interval_s,
+        request_timeout_s=settings.relay_request_timeout_s,
+    )
+
+
+def plain_dsn(url: str) -> str:
+    """A libpq-style DSN for asyncpg (drops a SQLAlchemy ``+driver`` suffix)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.split('+', 1)[0]}://{rest}"
+
+
+def build_relay(settings: BaseServiceSettings, registry: CollectorRegistry) -> Relay:
+    """A relay for ``settings`` with its metrics in ``registry``."""
+    return Relay(
+        relay_config(settings),
+        tokens=token_provider_for(settings),
+        metrics=RelayMetrics(registry),
+    )
+
+
+@asynccontextmanager
+async def relay_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the relay inside the service process unless ``relay_in_process`` is off."""
+    settings: BaseServiceSettings = app.state.settings
+    if not settings.relay_in_process or not settings.subscribers:
+        yield
+        return
+    relay = build_relay(settings, app.state.metrics_registry)
+    app.state.relay = relay
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, 10)
+        except TimeoutError:
+            task.cancel()
+
+
+async def outbox_check(request: Request) -> tuple[str, Status, dict[str, Any]]:
+    """``warn`` (still 200) when the oldest pending event is older than ``outbox_warn_age_s``."""
+    settings: BaseServiceSettings = request.app.state.settings
+    detail: dict[str, Any] = {"componentType": "component", "observedUnit": "s"}
+    try:
+        async with asyncio.timeout(settings.ready_timeout_s):
+            async with request.app.state.db.sessionmaker() as session:
+                age = await oldest_pending_age_s(session)
+    except Exception as exc:  # the database check reports the outage; this one only warns
+        detail["output"] = type(exc).__name__
+        return "outbox:oldestPendingAge", "warn", detail
+    detail["observedValue"] = round(age, 1)
+    if age > settings.outbox_warn_age_s:
+        detail["output"] = f"oldest pending event is older than {settings.outbox_warn_age_s:g} s"
+        return "outbox:oldestPendingAge", "warn", detail
+    return "outbox:oldestPendingAge", "pass", detail
+
+
+def run_standalone(settings: BaseServiceSettings) -> None:
+    """Entry point of ``python -m <service>_api.relay``: the relay alone, until SIGTERM/SIGINT."""
+    configure_logging(settings.log_level)
+    if not settings.subscribers:
+        raise SystemExit(f"{settings.service_name} has no subscribers configured")
+    registry = CollectorRegistry()
+    if settings.relay_metrics_port:
+        start_http_server(settings.relay_metrics_port, addr="127.0.0.1", registry=registry)
+    relay = build_relay(settings, registry)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        logger.info("standalone relay starting", extra={"service": settings.service_name})
+        await relay.run(stop)
+
+    asyncio.run(main())

@@ -1,0 +1,143 @@
+"""Event backbone tests: intake-api produces, assessment-api consumes.
+
+The rolled-back fixtures of the plugin serve emit/inbox tests (service_spec = intake or
+assessment as each test needs). Relay tests commit for real, so they use their own scratch
+databases, migrated with the same Alembic trees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from assessment_api.allocations import service as allocations
+from assessment_api.config import AssessmentSettings
+from assessment_api.main import create_app as create_assessment_app
+from intake_api.config import IntakeSettings
+from intake_api.main import create_app as create_intake_app
+from shared.alembic_env import alembic_config
+from shared.db import Database, create_engine
+from shared.events.contracts.intake import CaseReferredV1
+from shared.events.envelope import EventEnvelope
+from shared.inbox.handlers import EventHandlers
+from shared.outbox.emit import emit
+from shared.testing.plugin import ServiceSpec, recreate_database, run_alembic
+
+ROOT = Path(__file__).resolve().parents[2]
+INTAKE_INI = ROOT / "services/intake-api/alembic.ini"
+ASSESSMENT_INI = ROOT / "services/assessment-api/alembic.ini"
+
+INTAKE_SPEC = ServiceSpec("intake", INTAKE_INI, IntakeSettings, create_intake_app)
+ASSESSMENT_SPEC = ServiceSpec(
+    "assessment", ASSESSMENT_INI, AssessmentSettings, create_assessment_app
+)
+
+
+@pytest.fixture
+def service_spec() -> ServiceSpec:
+    return ASSESSMENT_SPEC
+
+
+def referred(reference: str = "CAS-0000001", **overrides: object) -> CaseReferredV1:
+    data: dict[str, object] = {
+        "reference": reference,
+        "case_type": "complaint",
+        "jurisdiction": "health",
+        "route": "awaiting_allocation",
+        "triage_category": "general",
+        "priority": "standard",
+        "organisation_ids": [str(uuid.uuid4())],
+        "received_date": date(2026, 11, 2),
+    }
+    data.update(overrides)
+    return CaseReferredV1.model_validate(data)
+
+
+@dataclass
+class ScratchDb:
+    url: str
+    engine: AsyncEngine
+
+    @property
+    def database(self) -> Database:
+        return Database.from_engine(self.engine)
+
+
+async def make_scratch(name: str, ini: Path) -> ScratchDb:
+    url = await recreate_database(name)
+    run_alembic(command.upgrade, alembic_config(ini, url), "head")
+    return ScratchDb(url, create_engine(url, application_name=f"pytest-{name}", pool_size=10))
+
+
+@pytest.fixture(scope="module")
+async def producer_db() -> AsyncIterator[ScratchDb]:
+    db = await make_scratch("relay_producer_test", INTAKE_INI)
+    yield db
+    await db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def consumer_db() -> AsyncIterator[ScratchDb]:
+    db = await make_scratch("relay_consumer_test", ASSESSMENT_INI)
+    yield db
+    await db.engine.dispose()
+
+
+Produce = Callable[..., Awaitable[list[uuid.UUID]]]
+
+
+@pytest.fixture
+def produce(producer_db: ScratchDb) -> Produce:
+    """Commit one referral event per (case, reference) pair; returns the event ids."""
+
+    async def _produce(items: list[tuple[uuid.UUID, str]]) -> list[uuid.UUID]:
+        ids: list[uuid.UUID] = []
+        async with producer_db.database.sessionmaker() as session, session.begin():
+            for case_id, reference in items:
+                env = await emit(session, referred(reference), case_id=case_id, actor="test")
+                ids.append(env.id)
+        return ids
+
+    return _produce
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[bool]], *, within: float = 20.0, interval: float = 0.05
+) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        if await check():
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+async def scalar(engine: AsyncEngine, sql: str, **params: object) -> Any:
+    async with engine.connect() as conn:
+        return (await conn.execute(text(sql), params)).scalar()
+
+
+def poison_aware_handlers() -> EventHandlers:
+    """assessment-api's real handler, except that it fails on references starting "P-"."""
+    handlers = EventHandlers()
+
+    @handlers.on(CaseReferredV1, name="allocations.queue_referred_case")
+    async def on_referred(
+        session: AsyncSession, envelope: EventEnvelope, payload: CaseReferredV1
+    ) -> None:
+        if payload.reference.startswith("P-"):
+            raise RuntimeError("this referral cannot be queued")
+        await allocations.queue_referred_case(session, envelope=envelope, payload=payload)
+
+    return handlers

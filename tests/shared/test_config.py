@@ -1,0 +1,150 @@
+"""Service settings (STYLE "Settings and dependencies"): env prefixes, secrets, placeholders."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from intake_api.config import IntakeSettings
+from shared.config import BaseServiceSettings, Environment
+
+REAL_URL = "postgresql://intake_app:Xq7-long-real-secret@db.internal:5432/casework_intake"
+JWKS = "https://login.microsoftonline.com/tenant-id/discovery/v2.0/keys"
+# Intake delivers events, so production also needs client credentials for service tokens.
+SERVICE_CREDENTIALS = {
+    "service_token_url": "https://login.microsoftonline.com/tenant-id/oauth2/v2.0/token",
+    "service_client_id": "intake-api",
+    "service_client_secret": "Zr8-long-real-client-secret",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``make test`` exports ENV=testing; these tests choose ENV and prefixed variables themselves.
+    for name in list(os.environ):
+        if name == "ENV" or name.startswith(("INTAKE_", "CASEWORK_", "ASSESSMENT_")):
+            monkeypatch.delenv(name)
+
+
+def _production(cls: type[BaseServiceSettings] = BaseServiceSettings, **overrides: Any) -> Any:
+    values: dict[str, Any] = {
+        "database_url": REAL_URL,
+        "ENV": "production",
+        "jwt_jwks_url": JWKS,
+        **SERVICE_CREDENTIALS,
+    }
+    values.update(overrides)
+    return cls(**values)
+
+
+@pytest.mark.parametrize("cls", [BaseServiceSettings, IntakeSettings])
+@pytest.mark.parametrize("password", ["changeme", "postgres", "PASSWORD", "secret", "dev"])
+def test_production_refuses_placeholder_database_password(
+    cls: type[BaseServiceSettings], password: str
+) -> None:
+    url = f"postgresql://intake_app:{password}@db.internal:5432/casework_intake"
+    with pytest.raises(ValidationError, match="placeholder password"):
+        _production(cls, database_url=url)
+
+
+def test_production_refuses_database_url_without_password() -> None:
+    with pytest.raises(ValidationError, match="placeholder password"):
+        _production(database_url="postgresql://intake_app@db.internal/casework_intake")
+
+
+def test_production_refuses_placeholder_secret_settings() -> None:
+    with pytest.raises(ValidationError, match="service_client_secret is a placeholder"):
+        _production(IntakeSettings, service_client_secret="changeme")
+
+
+def test_production_refuses_missing_jwks_url_so_the_dev_issuer_cannot_be_used() -> None:
+    with pytest.raises(ValidationError, match="jwt_jwks_url is required"):
+        _production(IntakeSettings, jwt_jwks_url=None)
+
+
+def test_production_refuses_event_delivery_without_service_credentials() -> None:
+    # IntakeSettings subscribes assessment-api by default, so it must be able to get tokens.
+    with pytest.raises(ValidationError, match="service_client_secret are required"):
+        _production(IntakeSettings, service_client_secret=None)
+
+
+def test_production_accepts_real_password_and_https_jwks() -> None:
+    settings = _production(IntakeSettings)
+    assert settings.env is Environment.production
+    assert not settings.is_dev_or_test
+    assert settings.database_url.get_secret_value() == REAL_URL
+    assert settings.jwt_jwks_url == JWKS
+
+
+@pytest.mark.parametrize("env", ["development", "testing"])
+@pytest.mark.parametrize("password", ["changeme", "postgres"])
+def test_development_and_testing_accept_placeholders(env: str, password: str) -> None:
+    settings = IntakeSettings(
+        database_url=f"postgresql://postgres:{password}@127.0.0.1/casework_intake", ENV=env
+    )
+    assert settings.is_dev_or_test
+    assert settings.jwt_jwks_url is None
+
+
+def test_env_is_read_from_the_unprefixed_env_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENV", "production")
+    monkeypatch.setenv("INTAKE_DATABASE_URL", "postgresql://app:changeme@db/x")
+    with pytest.raises(ValidationError, match="placeholder password"):
+        IntakeSettings()
+
+
+def test_default_env_is_development() -> None:
+    assert IntakeSettings(database_url="postgresql://postgres@/x").env is Environment.development
+
+
+def test_intake_settings_read_the_intake_env_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_DATABASE_URL", REAL_URL)
+    monkeypatch.setenv("INTAKE_CASE_REFERENCE_PREFIX", "PHSO")
+    monkeypatch.setenv("INTAKE_JWT_JWKS_URL", JWKS)
+    for name, value in SERVICE_CREDENTIALS.items():
+        monkeypatch.setenv(f"INTAKE_{name.upper()}", value)
+    monkeypatch.setenv("ENV", "production")
+    settings = IntakeSettings()
+    assert settings.database_url.get_secret_value() == REAL_URL
+    assert settings.case_reference_prefix == "PHSO"
+    assert settings.jwt_jwks_url == JWKS
+    assert settings.service_name == "intake-api"
+    assert settings.jwt_audience == "intake-api"
+
+
+def test_intake_settings_ignore_another_services_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", REAL_URL)
+    monkeypatch.setenv("ASSESSMENT_DATABASE_URL", REAL_URL)
+    with pytest.raises(ValidationError, match="database_url"):
+        IntakeSettings()
+
+
+@pytest.mark.parametrize("prefix", ["phso", "PHSO-1", "", "TOOLONGPREFIX"])
+def test_case_reference_prefix_must_be_capital_letters(prefix: str) -> None:
+    with pytest.raises(ValidationError, match="case_reference_prefix"):
+        IntakeSettings(database_url=REAL_URL, case_reference_prefix=prefix)
+
+
+def test_idempotency_retention_cannot_go_below_24_hours() -> None:
+    assert IntakeSettings(database_url=REAL_URL).idempotency_retention_hours == 48
+    assert IntakeSettings(database_url=REAL_URL, idempotency_retention_hours=24)
+    with pytest.raises(ValidationError, match="idempotency_retention_hours"):
+        IntakeSettings(database_url=REAL_URL, idempotency_retention_hours=23)
+
+
+def test_database_url_is_a_secret_never_shown() -> None:
+    settings = _production(IntakeSettings)
+    assert isinstance(settings.database_url, SecretStr)
+    assert "Xq7-long-real-secret" not in repr(settings)
+    assert "Xq7-long-real-secret" not in str(settings)
+    assert "Xq7-long-real-secret" not in str(settings.model_dump())
+    assert "Xq7-long-real-secret" not in settings.model_dump_json()
+    assert "Zr8-long-real-client-secret" not in repr(settings)
+
+
+def test_database_url_has_no_default() -> None:
+    with pytest.raises(ValidationError, match="database_url"):
+        IntakeSettings()

@@ -1,0 +1,376 @@
+"""``Idempotency-Key`` on creating POSTs (DESIGN §3 "Idempotency"), through POST /v1/cases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from intake_api.cases.models import Case
+from shared.clock import FixedClock
+from shared.config import BaseServiceSettings
+from shared.db import Database, create_engine
+from shared.errors import PROBLEM_TYPE_BASE
+from shared.http_api.problems import PROBLEM_JSON
+from shared.idempotency import (
+    REPLAY_HEADER,
+    IdempotencyRecord,
+    _lock_id,
+    purge_expired_keys,
+    request_fingerprint,
+)
+from shared.testing.plugin import ServiceSpec
+
+Headers = Callable[..., dict[str, str]]
+ROLE = "intake_caseworker"
+
+
+def _body(marker: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "case_type": "complaint",
+        "channel": "online_form",
+        "jurisdiction": "health",
+        "received_date": "2026-11-02",
+        "complaint_summary": f"Delayed reply from a fictional trust [{marker}]",
+    }
+    body.update(overrides)
+    return body
+
+
+def _headers(auth_headers: Headers, sub: str, key: str | None) -> dict[str, str]:
+    headers = auth_headers(ROLE, sub=sub)
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+def _marker() -> str:
+    return f"idem-{uuid.uuid4().hex}"
+
+
+async def _cases_with(session: AsyncSession, marker: str) -> int:
+    n = await session.scalar(
+        select(func.count()).select_from(Case).where(Case.complaint_summary.contains(marker))
+    )
+    return int(n or 0)
+
+
+async def _record(session: AsyncSession, sub: str, key: str) -> IdempotencyRecord | None:
+    session.expunge_all()
+    return await session.get(IdempotencyRecord, (sub, key))
+
+
+def test_fingerprint_ignores_json_key_order_and_spacing_but_not_values() -> None:
+    a = request_fingerprint("POST", "/v1/cases", b'{"a": 1, "b": [1, 2]}')
+    assert a == request_fingerprint("POST", "/v1/cases", b'{ "b":[1,2],\n "a":1 }')
+    assert a != request_fingerprint("POST", "/v1/cases", b'{"a": 1, "b": [2, 1]}')
+    assert a != request_fingerprint("POST", "/v1/people", b'{"a": 1, "b": [1, 2]}')
+    assert a != request_fingerprint("PUT", "/v1/cases", b'{"a": 1, "b": [1, 2]}')
+
+
+def test_fingerprint_of_a_non_json_body_uses_its_bytes() -> None:
+    assert request_fingerprint("POST", "/x", b"not json") == request_fingerprint(
+        "POST", "/x", b"not json"
+    )
+    assert request_fingerprint("POST", "/x", b"not json") != request_fingerprint(
+        "POST", "/x", b"not  json"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Semantics, inside the test's rolled-back transaction
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_replay_with_same_key_and_body_returns_the_stored_response(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+
+    first = await client.post("/v1/cases", json=_body(marker), headers=h)
+    again = await client.post("/v1/cases", json=_body(marker), headers=h)
+
+    assert first.status_code == 201, first.text
+    assert REPLAY_HEADER.lower() not in first.headers
+    assert again.status_code == 201
+    assert again.headers[REPLAY_HEADER] == "true"
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["etag"] == first.headers["etag"] == '"1"'
+    reference = first.json()["reference"]
+    n = await session.scalar(select(func.count()).select_from(Case).filter_by(reference=reference))
+    assert n == 1
+    assert await _cases_with(session, marker) == 1
+
+
+async def test_same_json_with_other_key_order_and_spacing_is_still_a_replay(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+    body = _body(marker)
+    first = await client.post("/v1/cases", json=body, headers=h)
+
+    reordered = json.dumps(dict(reversed(list(body.items()))), indent=4)
+    again = await client.post(
+        "/v1/cases", content=reordered, headers={**h, "Content-Type": "application/json"}
+    )
+
+    assert first.status_code == again.status_code == 201
+    assert again.headers[REPLAY_HEADER] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert await _cases_with(session, marker) == 1
+
+
+async def test_same_key_with_a_different_body_is_422_key_reused(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+    first = await client.post("/v1/cases", json=_body(marker), headers=h)
+
+    other = await client.post("/v1/cases", json=_body(marker, channel="letter"), headers=h)
+
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other.headers["content-type"].startswith(PROBLEM_JSON)
+    assert other.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-reused"
+    assert await _cases_with(session, marker) == 1
+
+
+async def test_same_key_from_another_principal_is_independent(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, key = _marker(), str(uuid.uuid4())
+    ada = await client.post(
+        "/v1/cases", json=_body(marker), headers=_headers(auth_headers, "ada-" + key[:8], key)
+    )
+    bob = await client.post(
+        "/v1/cases", json=_body(marker), headers=_headers(auth_headers, "bob-" + key[:8], key)
+    )
+
+    assert ada.status_code == bob.status_code == 201
+    assert REPLAY_HEADER.lower() not in bob.headers
+    assert ada.json()["id"] != bob.json()["id"]
+    assert ada.json()["reference"] != bob.json()["reference"]
+    assert await _cases_with(session, marker) == 2
+
+
+async def test_without_a_key_every_post_creates_a_case(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub = _marker(), f"ada-{uuid.uuid4().hex[:8]}"
+    h = _headers(auth_headers, sub, None)
+
+    first = await client.post("/v1/cases", json=_body(marker), headers=h)
+    second = await client.post("/v1/cases", json=_body(marker), headers=h)
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+    assert await _cases_with(session, marker) == 2
+
+
+@pytest.mark.parametrize("bad_key", ["", "k" * 256])
+async def test_empty_or_overlong_key_is_422(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, bad_key: str
+) -> None:
+    marker = _marker()
+    h = _headers(auth_headers, f"ada-{uuid.uuid4().hex[:8]}", bad_key)
+    r = await client.post("/v1/cases", json=_body(marker), headers=h)
+    assert r.status_code == 422
+    assert r.json()["type"] == PROBLEM_TYPE_BASE + "validation-error"
+    assert await _cases_with(session, marker) == 0
+
+
+async def test_keys_are_kept_at_least_24h_and_expired_keys_are_replaced(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    clock: FixedClock,
+    settings: BaseServiceSettings,
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+    created_at = clock.now()
+    first = await client.post("/v1/cases", json=_body(marker), headers=h)
+    assert first.status_code == 201
+
+    record = await _record(session, sub, key)
+    assert record is not None
+    assert record.expires_at - created_at >= timedelta(hours=24)
+    assert record.expires_at - created_at == timedelta(hours=48)
+    assert settings.idempotency_retention_hours == 48
+
+    # One second before expiry the key still guards against a different body.
+    clock.advance(timedelta(hours=48) - timedelta(seconds=1))
+    assert (
+        await client.post("/v1/cases", json=_body(marker, channel="email"), headers=h)
+    ).status_code == 422
+
+    clock.advance(timedelta(seconds=1))
+    renewed = await client.post("/v1/cases", json=_body(marker, channel="email"), headers=h)
+
+    assert renewed.status_code == 201, renewed.text
+    assert REPLAY_HEADER.lower() not in renewed.headers
+    assert renewed.json()["id"] != first.json()["id"]
+    assert await _cases_with(session, marker) == 2
+    record = await _record(session, sub, key)
+    assert record is not None
+    assert record.expires_at == clock.now() + timedelta(hours=48)
+    assert record.response_body["id"] == renewed.json()["id"]
+
+
+async def test_purge_expired_keys_deletes_only_expired_ones(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, clock: FixedClock
+) -> None:
+    sub = f"ada-{uuid.uuid4().hex[:8]}"
+    old_key, new_key = str(uuid.uuid4()), str(uuid.uuid4())
+    start = clock.now()
+    h_old = _headers(auth_headers, sub, old_key)
+    assert (await client.post("/v1/cases", json=_body(_marker()), headers=h_old)).status_code == 201
+    clock.advance(timedelta(hours=24))
+    h_new = _headers(auth_headers, sub, new_key)
+    assert (await client.post("/v1/cases", json=_body(_marker()), headers=h_new)).status_code == 201
+
+    purged = await purge_expired_keys(session, now=start + timedelta(hours=48))
+
+    assert purged >= 1
+    assert await _record(session, sub, old_key) is None
+    assert await _record(session, sub, new_key) is not None
+
+
+async def test_a_failed_request_does_not_burn_its_key(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+
+    # The clock's today is 2026-11-02.
+    failed = await client.post(
+        "/v1/cases", json=_body(marker, received_date="2026-11-03"), headers=h
+    )
+    assert failed.status_code == 422
+    assert failed.json()["type"] == PROBLEM_TYPE_BASE + "received-date-in-future"
+    assert await _record(session, sub, key) is None
+
+    # Nothing was stored, so a corrected body under the same key is a first request, not a reuse.
+    fixed = await client.post("/v1/cases", json=_body(marker), headers=h)
+    assert fixed.status_code == 201, fixed.text
+    assert REPLAY_HEADER.lower() not in fixed.headers
+
+    replay = await client.post("/v1/cases", json=_body(marker), headers=h)
+    assert replay.headers[REPLAY_HEADER] == "true"
+    assert replay.json()["id"] == fixed.json()["id"]
+    assert await _cases_with(session, marker) == 1
+
+
+async def test_a_request_failing_validation_does_not_burn_its_key(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+
+    bad = await client.post("/v1/cases", json=_body(marker, channel="carrier_pigeon"), headers=h)
+    good = await client.post("/v1/cases", json=_body(marker), headers=h)
+
+    assert bad.status_code == 422
+    assert good.status_code == 201
+    assert await _cases_with(session, marker) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Across real connections: in flight and concurrent duplicates
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def committing_client(
+    service_spec: ServiceSpec,
+    settings: BaseServiceSettings,
+    database_url: str,
+    clock: FixedClock,
+) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
+    """The intake app on a Database that really commits, and a separate engine to look with."""
+    db = Database.from_engine(
+        create_engine(database_url, application_name="t", pool_size=25, max_overflow=5)
+    )
+    observer = create_engine(database_url, application_name="t-observer", pool_size=2)
+    app = service_spec.create_app(settings)
+    app.state.db = db
+    app.state.clock = clock
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c, observer
+    finally:
+        await observer.dispose()
+        await db.dispose()
+
+
+async def _committed_cases_with(engine: AsyncEngine, marker: str) -> list[str]:
+    async with engine.connect() as conn:
+        rows = await conn.scalars(select(Case.id).where(Case.complaint_summary.contains(marker)))
+        return [str(r) for r in rows]
+
+
+@pytest.mark.concurrency
+async def test_same_key_while_first_request_in_flight_is_409(
+    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+) -> None:
+    client, observer = committing_client
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+
+    async with observer.connect() as holder:
+        trans = await holder.begin()
+        locked = await holder.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": _lock_id(sub, key)}
+        )
+        assert locked is True
+        in_flight = await client.post("/v1/cases", json=_body(marker), headers=h)
+        await trans.rollback()
+
+    assert in_flight.status_code == 409
+    assert in_flight.headers["content-type"].startswith(PROBLEM_JSON)
+    assert in_flight.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-in-flight"
+    assert await _committed_cases_with(observer, marker) == []
+
+    after = await client.post("/v1/cases", json=_body(marker), headers=h)
+    assert after.status_code == 201, after.text
+    assert await _committed_cases_with(observer, marker) == [after.json()["id"]]
+
+
+@pytest.mark.concurrency
+async def test_20_concurrent_identical_posts_create_exactly_one_case(
+    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+) -> None:
+    client, observer = committing_client
+    marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    h = _headers(auth_headers, sub, key)
+
+    responses = await asyncio.gather(
+        *(client.post("/v1/cases", json=_body(marker), headers=h) for _ in range(20))
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert set(statuses) <= {201, 409}, [
+        r.text for r in responses if r.status_code not in (201, 409)
+    ]
+    created = [r for r in responses if r.status_code == 201]
+    assert created
+    assert len({r.json()["id"] for r in created}) == 1
+    originals = [r for r in created if REPLAY_HEADER.lower() not in r.headers]
+    assert len(originals) == 1
+    for r in responses:
+        if r.status_code == 409:
+            assert r.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-in-flight"
+    assert await _committed_cases_with(observer, marker) == [created[0].json()["id"]]
