@@ -101,7 +101,7 @@ async def run_relay(
             batch_size=overrides.pop("batch_size", 50),
             poll_interval_s=0.1,
             backoff_base_s=overrides.pop("backoff_base_s", 0.02),
-            backoff_max_s=0.2,
+            backoff_max_s=overrides.pop("backoff_max_s", 5.0),
             standby_interval_s=0.05,
         )
         relay = Relay(
@@ -178,7 +178,7 @@ async def test_5xx_and_timeouts_back_off_and_count_attempts(
     tag = uuid.uuid4().hex[:8]
     subscriber_transport.mode = mode
     [event_id] = await produce([(uuid.uuid4(), f"F-{tag}")])
-    run_relay(max_attempts=50, backoff_base_s=0.5)
+    run_relay(max_attempts=50, backoff_base_s=2.0)
 
     async def attempted() -> bool:
         row = await _delivery(producer_db, event_id)

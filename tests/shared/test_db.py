@@ -162,9 +162,10 @@ def test_to_async_url_accepts_every_postgres_scheme(scheme: str) -> None:
     )
 
 
-def test_to_async_url_strips_sslmode_which_asyncpg_does_not_take() -> None:
+def test_to_async_url_keeps_a_tls_requirement_in_asyncpg_spelling() -> None:
     url = make_url(to_async_url("postgresql://app:pw@db/x?sslmode=require&application_name=intake"))
     assert "sslmode" not in url.query
+    assert url.query["ssl"] == "require"
     assert url.query["application_name"] == "intake"
 
 

@@ -20,7 +20,15 @@ from shared.db import Base, create_engine
 from shared.testing.plugin import recreate_database, run_alembic, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_TABLES = {"audit_entry", "idempotency_key"}
+SHARED_TABLES = {
+    "audit_entry",
+    "idempotency_key",
+    "outbox_event",
+    "outbox_case_stream",
+    "outbox_subscription",
+    "outbox_delivery",
+    "inbox_event",
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class Expected:
 
 SERVICES = [
     Expected("intake", frozenset({*SHARED_TABLES, "case"}), frozenset({"case_reference_seq"})),
-    Expected("assessment", frozenset(SHARED_TABLES)),
+    Expected("assessment", frozenset({*SHARED_TABLES, "allocation_queue_entry"})),
     Expected("investigation", frozenset(SHARED_TABLES)),
     Expected("compliance", frozenset(SHARED_TABLES)),
 ]

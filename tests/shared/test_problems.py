@@ -170,7 +170,10 @@ async def test_unexpected_error_is_a_bare_500_problem_and_logged_with_request_id
     error_lines = [line for line in lines if line["logger"] == "casework.error"]
     assert len(error_lines) == 1
     assert error_lines[0]["request_id"] == request_id
-    assert "RuntimeError" in error_lines[0]["exc"]
+    assert error_lines[0]["exc_type"] == "builtins.RuntimeError"
+    assert "internal detail xyz" not in json.dumps(error_lines[0]), (
+        "messages may hold personal data"
+    )
     access = [r for r in caplog.records if r.name == "casework.access"]
     assert [(vars(r)["route"], vars(r)["status"]) for r in access] == [("/v1/test/boom", 500)]
 

@@ -57,7 +57,8 @@ def to_async_url(url: str) -> str:
     scheme = parts.scheme.split("+", 1)[0]
     if scheme not in ("postgresql", "postgres"):
         raise ValueError("database_url must be a postgresql:// URL")
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "sslmode"]
+    # asyncpg spells libpq's sslmode as ssl; keep the requirement rather than dropping it.
+    query = [("ssl" if k == "sslmode" else k, v) for k, v in parse_qsl(parts.query)]
     return urlunsplit(("postgresql+asyncpg", parts.netloc, parts.path, urlencode(query), ""))
 
 

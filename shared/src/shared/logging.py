@@ -70,7 +70,9 @@ class JsonFormatter(logging.Formatter):
             # error echoes the row), and personal data must never reach the logs.
             exc_type, _, tb = record.exc_info
             out["exc_type"] = f"{exc_type.__module__}.{exc_type.__qualname__}"
-            out["stack"] = "".join(traceback.format_tb(tb))
+            out["stack"] = [
+                f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)
+            ]
         return json.dumps(out, default=str)
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations.models import QueueEntry
 
 
-async def add(session: AsyncSession, entry: QueueEntry) -> None:
+def add(session: AsyncSession, entry: QueueEntry) -> None:
+    # No flush here: the inbox flushes a batch of entries in one multi-row INSERT.
     session.add(entry)
-    await session.flush()
 
 
 async def list_queued(

@@ -34,7 +34,7 @@ async def queue_referred_case(
         received_date=payload.received_date,
         referred_at=envelope.occurred_at,
     )
-    await repository.add(session, entry)
+    repository.add(session, entry)
     return entry
 
 

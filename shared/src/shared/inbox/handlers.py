@@ -97,7 +97,67 @@ async def consume(
     events: list[tuple[EventEnvelope, EventPayload]],
     handlers: EventHandlers,
 ) -> list[Result]:
-    """Apply each event's handlers once, in order; a failure stops that case for this batch."""
+    """Apply each event's handlers once, in order; a failure stops that case for this batch.
+
+    The whole batch is first tried in one SAVEPOINT with one multi-row inbox insert: that is the
+    path a healthy system takes. If any handler fails, that savepoint is rolled back and the
+    batch is replayed event by event, each handler in its own SAVEPOINT, so that the failure is
+    isolated to its case.
+    """
+    try:
+        async with session.begin_nested():
+            results = await _consume_together(session, events, handlers)
+            await session.flush()
+        return results
+    except Exception:
+        logger.info("batch fast path failed; applying events one by one")
+    return await _consume_one_by_one(session, events, handlers)
+
+
+def _inbox_row(env: EventEnvelope, handler: str) -> dict[str, Any]:
+    return {
+        "event_id": env.id,
+        "handler": handler,
+        "event_type": env.type,
+        "source": env.source,
+        "case_id": env.case_id,
+        "sequence": env.sequence,
+    }
+
+
+async def _consume_together(
+    session: AsyncSession,
+    events: list[tuple[EventEnvelope, EventPayload]],
+    handlers: EventHandlers,
+) -> list[Result]:
+    rows = [
+        _inbox_row(env, name)
+        for env, _ in events
+        for name, _ in handlers.for_event(env.type, env.version)
+    ]
+    stmt = (
+        insert(InboxEvent)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_inbox_event_event_id_handler")
+        .returning(InboxEvent.event_id, InboxEvent.handler)
+    )
+    new = {(r[0], r[1]) for r in (await session.execute(stmt)).all()}
+    results: list[Result] = []
+    for env, payload in events:
+        applied = 0
+        for name, fn in handlers.for_event(env.type, env.version):
+            if (env.id, name) in new:
+                await fn(session, env, payload)
+                applied += 1
+        results.append(Result(env.id, "processed" if applied else "duplicate"))
+    return results
+
+
+async def _consume_one_by_one(
+    session: AsyncSession,
+    events: list[tuple[EventEnvelope, EventPayload]],
+    handlers: EventHandlers,
+) -> list[Result]:
     results: list[Result] = []
     stopped_cases: set[uuid.UUID] = set()
     for env, payload in events:
@@ -110,20 +170,14 @@ async def consume(
                 async with session.begin_nested():
                     stmt = (
                         insert(InboxEvent)
-                        .values(
-                            event_id=env.id,
-                            handler=name,
-                            event_type=env.type,
-                            source=env.source,
-                            case_id=env.case_id,
-                            sequence=env.sequence,
-                        )
+                        .values(_inbox_row(env, name))
                         .on_conflict_do_nothing(constraint="uq_inbox_event_event_id_handler")
                         .returning(InboxEvent.position)
                     )
                     if (await session.execute(stmt)).scalar_one_or_none() is None:
                         continue
                     await fn(session, env, payload)
+                    await session.flush()
                     applied += 1
         except Exception as exc:
             logger.exception(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Identity, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, Identity, Index, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Base
@@ -25,4 +25,5 @@ class InboxEvent(Base):
 
     __table_args__ = (
         UniqueConstraint("event_id", "handler", name="uq_inbox_event_event_id_handler"),
+        Index("ix_inbox_event_case", "source", "case_id", "sequence"),
     )

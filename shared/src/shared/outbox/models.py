@@ -14,7 +14,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Identity, Integer, Text, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +48,10 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
+    __table_args__ = (
+        UniqueConstraint("case_id", "sequence", name="uq_outbox_event_case_sequence"),
+    )
+
 
 class OutboxCaseStream(Base):
     __tablename__ = "outbox_case_stream"
@@ -56,7 +71,9 @@ class OutboxDelivery(Base):
     __tablename__ = "outbox_delivery"
 
     subscriber: Mapped[str] = mapped_column(Text, primary_key=True)
-    event_position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    event_position: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("outbox_event.position"), primary_key=True
+    )
     case_id: Mapped[uuid.UUID]
     sequence: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(Text, server_default="pending")
@@ -65,3 +82,19 @@ class OutboxDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     parked_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'parked')", name="status"),
+        Index(
+            "ix_outbox_delivery_pending",
+            "subscriber",
+            "event_position",
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_outbox_delivery_case", "subscriber", "case_id", "sequence"),
+        Index(
+            "ix_outbox_delivery_pending_age",
+            "created_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, start_http_server
 
@@ -16,7 +17,7 @@ from shared.clients import token_provider_for
 from shared.config import BaseServiceSettings
 from shared.http_api.health import Status
 from shared.logging import configure_logging
-from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber
+from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
 from shared.outbox.service import oldest_pending_age_s
 
 logger = logging.getLogger("casework.relay")
@@ -57,7 +58,18 @@ def build_relay(settings: BaseServiceSettings, registry: CollectorRegistry) -> R
 async def relay_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Run the relay inside the service process unless ``relay_in_process`` is off."""
     settings: BaseServiceSettings = app.state.settings
-    if not settings.relay_in_process or not settings.subscribers:
+    if not settings.subscribers:
+        yield
+        return
+    # Before serving: the fan-out trigger must know the subscribers before anything is emitted,
+    # even when the relay runs elsewhere.
+    config = relay_config(settings)
+    conn = await asyncpg.connect(config.dsn, timeout=10)
+    try:
+        await sync_subscriptions(conn, config.subscribers)
+    finally:
+        await conn.close()
+    if not settings.relay_in_process:
         yield
         return
     relay = build_relay(settings, app.state.metrics_registry)
