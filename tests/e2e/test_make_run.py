@@ -89,6 +89,51 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def _token(*roles: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "casework_dev.mint_token", *[f"--role={r}" for r in roles]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def _refer_a_case_and_see_it_queued() -> None:
+    """The README's first request, then the first event crossing services under `make run`."""
+    intake = f"http://127.0.0.1:{BASE_PORT}"
+    assessment = f"http://127.0.0.1:{BASE_PORT + 1}"
+    h = {"Authorization": f"Bearer {_token('intake_caseworker')}"}
+    created = httpx.post(
+        f"{intake}/v1/cases",
+        json={"case_type": "complaint", "channel": "email", "received_date": "2026-11-02"},
+        headers=h,
+    )
+    assert created.status_code == 201, created.text
+    case = created.json()
+    referred = httpx.post(
+        f"{intake}/v1/cases/{case['id']}/refer",
+        json={
+            "route": "awaiting_allocation",
+            "triage_category": "general",
+            "jurisdiction": "parliamentary",
+            "organisation_ids": ["0b6f1c1e-3a1d-4c51-9a0e-2f4f6f0d9c11"],
+            "reason": "Checklist complete",
+        },
+        headers=h,
+    )
+    assert referred.status_code == 200, referred.text
+    reader = {"Authorization": f"Bearer {_token('caseworker')}"}
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        queue = httpx.get(f"{assessment}/v1/allocation-queue?limit=100", headers=reader).json()
+        if any(item["case_id"] == case["id"] for item in queue["items"]):
+            return
+        time.sleep(0.2)
+    raise AssertionError("the referred case never reached assessment's allocation queue")
+
+
 @pytest.fixture
 def runner() -> Iterator[subprocess.Popen[str]]:
     proc = _start()
@@ -123,6 +168,7 @@ def test_make_run_starts_all_four_and_ctrl_c_stops_everything(
         assert r.status_code == 200
         assert r.json()["status"] == "pass"
     assert "make -s token ROLE=intake_caseworker" in text
+    _refer_a_case_and_see_it_queued()
 
     # A second run while the first is alive says clearly what is wrong.
     second = subprocess.run(

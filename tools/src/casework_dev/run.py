@@ -7,6 +7,8 @@ Every child is in its own session and is also told by the kernel to die with us
 from __future__ import annotations
 
 import ctypes
+import importlib
+import json
 import os
 import signal
 import socket
@@ -15,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from alembic import command
@@ -105,12 +108,31 @@ class Child:
     proc: subprocess.Popen[bytes]
 
 
+def default_subscribers(service: str) -> dict[str, Any]:
+    """A service's default subscribers, moved onto this run's ports."""
+    module = importlib.import_module(f"{service}_api.config")
+    settings_cls = getattr(module, f"{service.capitalize()}Settings")
+    factory = settings_cls.model_fields["subscribers"].default_factory
+    subscribers: dict[str, Any] = {
+        name: sub.model_dump() for name, sub in (factory() if factory else {}).items()
+    }
+    for sub in subscribers.values():
+        for other, port in PORTS.items():
+            sub["url"] = sub["url"].replace(
+                f"127.0.0.1:{8001 + SERVICES.index(other)}/", f"127.0.0.1:{port}/"
+            )
+    return subscribers
+
+
 def service_env(service: str, db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     prefix = service.upper()
     env.setdefault("ENV", "development")
     env[f"{prefix}_DATABASE_URL"] = db_url
     env[f"{prefix}_DEV_KEYS_DIR"] = str(KEYS_DIR)
+    subscribers = default_subscribers(service)
+    if subscribers and BASE_PORT != 8001:
+        env.setdefault(f"{prefix}_SUBSCRIBERS", json.dumps(subscribers))
     return env
 
 
