@@ -8,6 +8,7 @@ databases, migrated with the same Alembic trees.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import EventHandlers
 from shared.outbox.emit import emit
-from shared.testing.plugin import ServiceSpec, recreate_database, run_alembic
+from shared.testing.plugin import ServiceSpec, recreate_database, run_alembic, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 INTAKE_INI = ROOT / "services/intake-api/alembic.ini"
@@ -79,18 +80,31 @@ async def make_scratch(name: str, ini: Path) -> ScratchDb:
     return ScratchDb(url, create_engine(url, application_name=f"pytest-{name}", pool_size=10))
 
 
+async def drop_scratch(db: ScratchDb) -> None:
+    await db.engine.dispose()
+    name = db.url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = create_engine(
+        server_url(), application_name="pytest-admin", isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
 @pytest.fixture(scope="module")
 async def producer_db() -> AsyncIterator[ScratchDb]:
-    db = await make_scratch("relay_producer_test", INTAKE_INI)
+    db = await make_scratch(f"relay_producer_test_{os.getpid()}", INTAKE_INI)
     yield db
-    await db.engine.dispose()
+    await drop_scratch(db)
 
 
 @pytest.fixture(scope="module")
 async def consumer_db() -> AsyncIterator[ScratchDb]:
-    db = await make_scratch("relay_consumer_test", ASSESSMENT_INI)
+    db = await make_scratch(f"relay_consumer_test_{os.getpid()}", ASSESSMENT_INI)
     yield db
-    await db.engine.dispose()
+    await drop_scratch(db)
 
 
 Produce = Callable[..., Awaitable[list[uuid.UUID]]]

@@ -164,8 +164,11 @@ async def test_relay_delivers_a_batch(
         return await _queued(consumer_db, f"B-{tag}") == 30
 
     await wait_until(all_there)
-    for event_id in ids:
-        assert await _delivery(producer_db, event_id) is None  # delivered rows are removed
+
+    async def acknowledged() -> bool:  # delivered rows are removed once the subscriber answered
+        return all([await _delivery(producer_db, event_id) is None for event_id in ids])
+
+    await wait_until(acknowledged)
     sizes = [len(b) for b in subscriber_transport.batches]
     assert max(sizes) > 1, "events should travel in batches"
 
@@ -266,6 +269,11 @@ async def test_a_duplicate_delivery_does_nothing(
         return await _queued(consumer_db, f"U-{tag}") == 1
 
     await wait_until(delivered)
+
+    async def acknowledged() -> bool:
+        return await _delivery(producer_db, event_id) is None
+
+    await wait_until(acknowledged)
     # Simulate a relay that crashed after the subscriber committed but before it deleted the
     # delivery row: put the row back and let the relay send the event again.
     async with producer_db.engine.begin() as conn:

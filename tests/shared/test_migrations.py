@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ SERVICES = [
 
 @pytest.fixture
 async def scratch_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    name = f"{request.param}_migrations_test"
+    name = f"{request.param}_migrations_test_{os.getpid()}"
     url = await recreate_database(name)
     try:
         yield url

@@ -50,7 +50,9 @@ class ServiceSpec:
 
     @property
     def test_database(self) -> str:
-        return f"{self.name}_test"
+        # One database per pytest process, so that two test runs on one server (a developer's
+        # and a helper's, say) never drop each other's databases.
+        return f"{self.name}_test_{os.getpid()}"
 
 
 def server_url() -> str:
@@ -146,6 +148,17 @@ async def _dispose_engines(_db_registry: _Registry) -> AsyncIterator[None]:
     yield
     for eng in _db_registry.engines.values():
         await eng.dispose()
+    if _db_registry.urls:
+        admin = create_engine(
+            server_url(), application_name="pytest-admin", isolation_level="AUTOCOMMIT"
+        )
+        try:
+            async with admin.connect() as conn:
+                for url in _db_registry.urls.values():
+                    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            await admin.dispose()
 
 
 @pytest.fixture
