@@ -8,12 +8,13 @@ UV := $(TOOLS)/bin/uv
 PY := .venv/bin/python
 SYNC_STAMP := .venv/.synced
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 ROLE ?=
 SUB ?=
 TTL ?= 3600
 
-.PHONY: help install run test lint fmt typecheck pytest token clean
+.PHONY: help install run test lint fmt typecheck pytest bench-events token walkthrough clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,9 +53,15 @@ pytest: install ## Only the test suite (PYTEST_ARGS=... to pass options)
 
 test: lint typecheck pytest ## Lint, type-check and run every test against real PostgreSQL
 
+bench-events: install ## Event backbone benchmark: latency, 100k backlog drain (BENCH_ARGS=--quick)
+	@$(PY) -m casework_dev.bench_events $(BENCH_ARGS)
+
 token: install ## Print a dev bearer token: make token ROLE=intake_caseworker [SUB=...] [TTL=3600]
 	@if [ -z "$(ROLE)" ]; then echo "usage: make token ROLE=<role> [SUB=<subject>] [TTL=<seconds>]"; exit 2; fi
 	@$(PY) -m casework_dev.mint_token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") --ttl "$(TTL)"
+
+walkthrough: install ## Drive intake-api (make run must be going) through the README walk-through
+	@$(PY) -m casework_dev.walkthrough
 
 clean: ## Remove the virtualenvs and caches (keeps .data and .local)
 	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ SUBSCRIBER_TYPES = ["intake.case.referred"]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivatePostgres]:
-    pg = PrivatePostgres(tmp_path_factory.mktemp("crash-pg") / "data")
+def cluster() -> Iterator[PrivatePostgres]:
+    # Not under pytest's temp folder: another pytest session resets it to 0700, which the
+    # PostgreSQL user (pgserver runs it as its own user when we are root) cannot enter.
+    pg = PrivatePostgres(Path(tempfile.mkdtemp(prefix="crash-pg-")) / "data")
     pg.start()
     yield pg
     pg.cleanup()

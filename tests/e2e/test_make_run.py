@@ -101,29 +101,21 @@ def _token(*roles: str) -> str:
 
 
 def _refer_a_case_and_see_it_queued() -> None:
-    """The README's first request, then the first event crossing services under `make run`."""
+    """The README's walk-through, then the first event crossing services under `make run`."""
+    import asyncio
+    from datetime import date
+
+    from casework_dev.walkthrough import Api, health_case_to_hand_off
+
     intake = f"http://127.0.0.1:{BASE_PORT}"
     assessment = f"http://127.0.0.1:{BASE_PORT + 1}"
-    h = {"Authorization": f"Bearer {_token('intake_caseworker')}"}
-    created = httpx.post(
-        f"{intake}/v1/cases",
-        json={"case_type": "complaint", "channel": "email", "received_date": "2026-11-02"},
-        headers=h,
-    )
-    assert created.status_code == 201, created.text
-    case = created.json()
-    referred = httpx.post(
-        f"{intake}/v1/cases/{case['id']}/refer",
-        json={
-            "route": "awaiting_allocation",
-            "triage_category": "general",
-            "jurisdiction": "parliamentary",
-            "organisation_ids": ["0b6f1c1e-3a1d-4c51-9a0e-2f4f6f0d9c11"],
-            "reason": "Checklist complete",
-        },
-        headers=h,
-    )
-    assert referred.status_code == 200, referred.text
+
+    async def hand_off() -> dict[str, object]:
+        async with httpx.AsyncClient(base_url=intake, timeout=10) as http:
+            api = Api(http, {"Authorization": f"Bearer {_token('intake_caseworker')}"})
+            return await health_case_to_hand_off(api, received_date=date.today().isoformat())
+
+    case = asyncio.run(hand_off())
     reader = {"Authorization": f"Bearer {_token('caseworker')}"}
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

@@ -43,8 +43,42 @@ class Expected:
         return ROOT / f"services/{self.name}-api/alembic.ini"
 
 
+PEOPLE_TABLES = {
+    "person",
+    "consent",
+    "reasonable_adjustment_request",
+    "accessibility_request",
+    "identity_verification",
+    "mp_succession",
+    "mp_deactivation_request",
+}
+
+CASE_TABLES = {
+    "case_party",
+    "case_organisation",
+    "previous_contact_check",
+    "case_link",
+    "contact_attempt",
+    "communication",
+    "deadline",
+    "deadline_extension",
+}
+
 SERVICES = [
-    Expected("intake", frozenset({*SHARED_TABLES, "case"}), frozenset({"case_reference_seq"})),
+    Expected(
+        "intake",
+        frozenset(
+            {
+                *SHARED_TABLES,
+                "case",
+                "organisation",
+                "organisation_pv_opt_out",
+                *PEOPLE_TABLES,
+                *CASE_TABLES,
+            }
+        ),
+        frozenset({"case_reference_seq"}),
+    ),
     Expected("assessment", frozenset({*SHARED_TABLES, "allocation_queue_entry"})),
     Expected("investigation", frozenset(SHARED_TABLES)),
     Expected("compliance", frozenset(SHARED_TABLES)),

@@ -197,3 +197,20 @@ async def test_app_error_subclass_renders_its_own_slug_detail_and_extensions(
     assert body["detail"] == "Unlock the widget first"
     assert body["widget"] == "w-1"
     assert body["instance"] == "/v1/test/locked"
+
+
+async def test_text_postgresql_cannot_store_is_a_422_not_a_500(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    r = await client.post(
+        "/v1/cases",
+        json={
+            "case_type": "complaint",
+            "channel": "email",
+            "received_date": "2026-11-02",
+            "complaint_summary": "nul \u0000 here",
+        },
+        headers=auth_headers("intake_caseworker"),
+    )
+    assert r.status_code == 422
+    assert r.json()["type"].endswith("/unstorable-text")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from intake_api.cases.router import checks_router
 from intake_api.cases.router import router as cases_router
 from intake_api.config import IntakeSettings
+from intake_api.organisations.router import router as organisations_router
+from intake_api.people.router import router as people_router
+from intake_api.workqueues.router import router as workqueues_router
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
@@ -19,8 +23,26 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         title="intake-api",
         version=VERSION,
         description="Intake: people, organisations and intake cases, from first contact to hand-off (guidance §1, §2 ¶2.1–2.76).",
-        routers=(cases_router,),
+        routers=(
+            cases_router,
+            checks_router,
+            organisations_router,
+            people_router,
+            workqueues_router,
+        ),
         openapi_tags=(
             {"name": "cases", "description": "Intake cases: receipt, gates, triage and hand-off."},
+            {
+                "name": "organisations",
+                "description": "The register of bodies: jurisdiction (health or parliamentary), Victims' Code-only and out-of-jurisdiction bodies, principal officer, focal point, contract type, and agreements not to receive not-upheld provisional views.",
+            },
+            {
+                "name": "people",
+                "description": "People and organisations acting as parties: the only home of personal data. Contact preferences, consents, reasonable adjustments, identity checks on calls, MP records.",
+            },
+            {
+                "name": "work-queues",
+                "description": "Due and overdue intake clocks (requirements §C): my open cases, overdue acknowledgements, information deadlines passed, two-week contact, overdue call-backs. Undecided reasonable-adjustment requests: GET /v1/people/reasonable-adjustments?status=requested.",
+            },
         ),
     )

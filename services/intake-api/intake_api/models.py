@@ -1,6 +1,26 @@
 """Every table of intake-api, imported so Alembic sees one complete metadata."""
 
-from intake_api.cases.models import Case
+from intake_api.cases.models import (
+    Case,
+    CaseLink,
+    CaseOrganisation,
+    CaseParty,
+    Communication,
+    ContactAttempt,
+    Deadline,
+    DeadlineExtension,
+    PreviousContactCheck,
+)
+from intake_api.organisations.models import Organisation, PvOptOut
+from intake_api.people.models import (
+    AccessibilityRequest,
+    Consent,
+    IdentityVerification,
+    MpDeactivationRequest,
+    MpSuccession,
+    Person,
+    ReasonableAdjustmentRequest,
+)
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -10,13 +30,30 @@ from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessibilityRequest",
     "AuditEntry",
     "Case",
+    "CaseLink",
+    "CaseOrganisation",
+    "CaseParty",
+    "Communication",
+    "Consent",
+    "ContactAttempt",
+    "Deadline",
+    "DeadlineExtension",
     "IdempotencyRecord",
+    "IdentityVerification",
     "InboxEvent",
+    "MpDeactivationRequest",
+    "MpSuccession",
+    "Organisation",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "Person",
+    "PreviousContactCheck",
+    "PvOptOut",
+    "ReasonableAdjustmentRequest",
     "metadata",
 ]

@@ -21,6 +21,7 @@ from intake_api.cases.schemas import CaseCreate
 from intake_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
 from shared.auth import Principal
+from shared.calendar import WorkingCalendar
 from shared.clock import FixedClock
 from shared.db import Database
 from shared.errors import PROBLEM_TYPE_BASE
@@ -304,7 +305,13 @@ async def test_service_create_case_flushes_case_and_audit(session: AsyncSession)
     data = CaseCreate.model_validate(_body(received_date="2026-11-02", channel="letter"))
 
     case = await service.create_case(
-        session, data=data, actor=ACTOR, today=TODAY, reference_prefix="CAS"
+        session,
+        data=data,
+        actor=ACTOR,
+        today=TODAY,
+        reference_prefix="CAS",
+        now=datetime(2026, 11, 2, 10, tzinfo=UTC),
+        calendar=WorkingCalendar(),
     )
 
     assert case.status is CaseStatus.received
@@ -322,7 +329,13 @@ async def test_service_refuses_received_date_after_today(session: AsyncSession) 
     data = CaseCreate.model_validate(_body(received_date="2026-11-03"))
     with pytest.raises(ReceivedDateInFuture):
         await service.create_case(
-            session, data=data, actor=ACTOR, today=TODAY, reference_prefix="CAS"
+            session,
+            data=data,
+            actor=ACTOR,
+            today=TODAY,
+            reference_prefix="CAS",
+            now=datetime(2026, 11, 2, 10, tzinfo=UTC),
+            calendar=WorkingCalendar(),
         )
 
 

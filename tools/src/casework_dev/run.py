@@ -189,6 +189,13 @@ def migrate(urls: dict[str, str]) -> None:
         command.upgrade(alembic_config(ini, urls[service]), "head")
 
 
+def seed(urls: dict[str, str]) -> None:
+    say("Loading the fictional organisation seed")
+    cmd = [sys.executable, "-m", "intake_api.seed"]
+    if subprocess.call(cmd, env=service_env("intake", urls["intake"])) != 0:
+        fail("Loading the organisation seed failed (see the error above)")
+
+
 def main() -> None:
     claim_pidfile()
     embedded = EmbeddedServer()
@@ -207,6 +214,7 @@ def main() -> None:
         server, _ = server_url(embedded)
         urls = ensure_service_databases(server)
         migrate(urls)
+        seed(urls)
         for service in SERVICES:
             say(f"Starting {service}-api on port {PORTS[service]}")
             children.append(start_service(service, urls[service]))

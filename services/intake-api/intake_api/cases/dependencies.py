@@ -3,11 +3,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 
 from intake_api.cases import service
 from intake_api.cases.models import Case
 from shared.auth import Principal, Role
+from shared.calendar import WorkingCalendar
 from shared.db import DbSession
 from shared.http_api.deps import RequireRole
 
@@ -26,9 +27,13 @@ CASE_READERS = frozenset(
         Role.service,
     }
 )
+MANAGERS = frozenset(
+    {Role.operations_manager, Role.assistant_director, Role.director, Role.deputy_ombudsman}
+)
 
 IntakeCaseworker = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
 CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]
+Manager = Annotated[Principal, Depends(RequireRole(MANAGERS))]
 
 
 async def case_from_path(
@@ -38,3 +43,11 @@ async def case_from_path(
 
 
 CaseFromPath = Annotated[Case, Depends(case_from_path)]
+
+
+def get_calendar(request: Request) -> WorkingCalendar:
+    calendar: WorkingCalendar = request.app.state.calendar
+    return calendar
+
+
+Calendar = Annotated[WorkingCalendar, Depends(get_calendar)]

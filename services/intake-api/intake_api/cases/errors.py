@@ -1,20 +1,51 @@
 """Errors of the cases module.
 
 NotFound
-└── CaseNotFound (404, case-not-found)
+├── CaseNotFound (404, case-not-found)
+├── PreviousContactCheckNotFound (404, previous-contact-check-not-found)
+├── CaseOrganisationUnknown (404, organisation-not-found)
+└── CasePersonUnknown (404, person-not-found)
 UnprocessableContent
 ├── ReceivedDateInFuture (422, received-date-in-future)
-└── JurisdictionRequired (422, jurisdiction-required)
+├── JurisdictionRequired (422, jurisdiction-required)
+├── ReferralBlocked (422, referral-blocked; lists every unmet requirement)
+├── ClosureBlocked (422, closure-blocked; lists every unmet requirement)
+├── NotProperlyMade (422, not-properly-made; lists the failing rules)
+├── InformationDeadlineInvalid (422, information-deadline-invalid)
+├── RestartNotAllowed (422, restart-not-allowed)
+├── TypeReasonRequired (422, type-reason-required)
+├── ChannelOverrideRequired (422, channel-override-required)
+└── RestartNeedsProgress (422, restart-needs-progress)
+Conflict
+├── PartyAlreadyOnCase (409, party-already-on-case)
+└── PriorityNotRequested (409, priority-not-requested)
+Forbidden
+└── ApproverIsRequester (403, approver-is-requester)
 InvalidTransition
 └── CaseTransitionNotAllowed (409, case-transition-not-allowed; in state.py)
 """
 
-from shared.errors import NotFound, UnprocessableContent
+from shared.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 
 
 class CaseNotFound(NotFound):
     type = "case-not-found"
     title = "Case not found"
+
+
+class PreviousContactCheckNotFound(NotFound):
+    type = "previous-contact-check-not-found"
+    title = "Previous-contact check not found"
+
+
+class CaseOrganisationUnknown(NotFound):
+    type = "organisation-not-found"
+    title = "No such organisation in the register"
+
+
+class CasePersonUnknown(NotFound):
+    type = "person-not-found"
+    title = "No such person"
 
 
 class ReceivedDateInFuture(UnprocessableContent):
@@ -25,3 +56,58 @@ class ReceivedDateInFuture(UnprocessableContent):
 class JurisdictionRequired(UnprocessableContent):
     type = "jurisdiction-required"
     title = "The case needs a jurisdiction before it can be referred"
+
+
+class ReferralBlocked(UnprocessableContent):
+    type = "referral-blocked"
+    title = "The case cannot be passed on yet"
+
+
+class ClosureBlocked(UnprocessableContent):
+    type = "closure-blocked"
+    title = "The case cannot be closed that way yet"
+
+
+class NotProperlyMade(UnprocessableContent):
+    type = "not-properly-made"
+    title = "The rules say the complaint is not properly made"
+
+
+class InformationDeadlineInvalid(UnprocessableContent):
+    type = "information-deadline-invalid"
+    title = "The information deadline is not valid"
+
+
+class RestartNotAllowed(UnprocessableContent):
+    type = "restart-not-allowed"
+    title = "This closure cannot be restarted that way"
+
+
+class RestartNeedsProgress(UnprocessableContent):
+    type = "restart-needs-progress"
+    title = "Nothing has changed since the earlier decision"
+
+
+class PartyAlreadyOnCase(Conflict):
+    type = "party-already-on-case"
+    title = "That person already has that role on the case"
+
+
+class PriorityNotRequested(Conflict):
+    type = "priority-not-requested"
+    title = "No special handling has been requested"
+
+
+class ApproverIsRequester(Forbidden):
+    type = "approver-is-requester"
+    title = "Special handling is approved by a manager, not the person who asked"
+
+
+class TypeReasonRequired(UnprocessableContent):
+    type = "type-reason-required"
+    title = "Recording this request as a complaint needs a reason"
+
+
+class ChannelOverrideRequired(UnprocessableContent):
+    type = "channel-override-required"
+    title = "Contact by another method than the preferred one needs a reason"

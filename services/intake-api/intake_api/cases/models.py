@@ -1,11 +1,30 @@
+"""Intake cases and what hangs off them (DESIGN §1 intake row; guidance §1 and ¶2.1–2.76).
+
+Personal data is not here: parties are ``person_id``s from ``people/``; organisations are
+``organisation_id``s from ``organisations/``.
+"""
+
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Enum, Index, Integer, Sequence, Text, Uuid
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake_api.cases.state import CaseStatus
@@ -22,7 +41,7 @@ class CaseType(StrEnum):
 
 
 class Channel(StrEnum):
-    """How the request reached us (¶1.1)."""
+    """How the request reached us (¶1.1; 'Twitter' for social media, ¶2.9)."""
 
     letter = "letter"
     email = "email"
@@ -30,6 +49,13 @@ class Channel(StrEnum):
     telephone = "telephone"
     social_media = "social_media"
     mp_referral = "mp_referral"
+
+
+# ASM-015: email and the online form count as writing; ASM-016: social media is treated as
+# properly made.
+WRITTEN_CHANNELS = frozenset(
+    {Channel.letter, Channel.email, Channel.online_form, Channel.social_media}
+)
 
 
 class Jurisdiction(StrEnum):
@@ -47,10 +73,12 @@ class TriageCategory(StrEnum):
 
 
 class Route(StrEnum):
-    """Where a case goes from intake: ECT triage (T13) or the allocation queue (T14)."""
+    """Where a case goes from intake (INT-020, D.4 routing targets)."""
 
     ect_triage = "ect_triage"
     awaiting_allocation = "awaiting_allocation"
+    dispute_resolution = "dispute_resolution"
+    ad_senior_caseworker_teams = "ad_senior_caseworker_teams"
 
 
 class Priority(StrEnum):
@@ -58,9 +86,67 @@ class Priority(StrEnum):
     high = "high"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
+class ComplaintProcessStage(StrEnum):
+    """Where the organisation's own complaints process is (INT-009, ASM-037…041)."""
+
+    not_started = "not_started"
+    ongoing = "ongoing"
+    complete = "complete"
+
+
+class OrgResponseFormat(StrEnum):
+    """ASM-039: an NHS audio-only response is not a complete local resolution."""
+
+    none = "none"
+    written = "written"
+    audio_only = "audio_only"
+
+
+class PrisonCaseType(StrEnum):
+    """INT-046/047."""
+
+    prison_action = "prison_action"
+    prison_healthcare = "prison_healthcare"
+
+
+class OtherOmbudsman(StrEnum):
+    lgsco = "LGSCO"
+    other = "other"
+
+
+class ExceptionReason(StrEnum):
+    """ASM-043: why a premature complaint is considered now."""
+
+    particular_difficulties = "particular_difficulties"
+    terminal_illness = "terminal_illness"
+    relationship_breakdown = "relationship_breakdown"
+    duty_of_candour_response_only = "duty_of_candour_response_only"
+    other = "other"
+
+
+class MpReferralSignedBy(StrEnum):
+    mp = "mp"
+    mp_staff = "mp_staff"
+
+
+class DecisionChannel(StrEnum):
+    telephone = "telephone"
+    writing = "writing"
+
+
+class SignpostingType(StrEnum):
+    """INT-028."""
+
+    organisation = "organisation"
+    advocacy = "advocacy"
+    other_body = "other_body"
+    none_identified = "none_identified"
+
+
+def enum_col(cls: type[StrEnum], name: str) -> Enum:
+    """A StrEnum stored as its value in a VARCHAR (no native PostgreSQL enum to migrate)."""
     return Enum(
-        cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40
+        cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=60
     )
 
 
@@ -68,24 +154,323 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "case"
 
     reference: Mapped[str] = mapped_column(Text, unique=True)
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, "case_status"))
-    case_type: Mapped[CaseType] = mapped_column(_enum(CaseType, "case_type"))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
-    jurisdiction: Mapped[Jurisdiction | None] = mapped_column(_enum(Jurisdiction, "jurisdiction"))
+    status: Mapped[CaseStatus] = mapped_column(enum_col(CaseStatus, "case_status"))
+    case_type: Mapped[CaseType] = mapped_column(enum_col(CaseType, "case_type"))
+    channel: Mapped[Channel] = mapped_column(enum_col(Channel, "channel"))
+    jurisdiction: Mapped[Jurisdiction | None] = mapped_column(
+        enum_col(Jurisdiction, "jurisdiction")
+    )
     received_date: Mapped[date]
+    owner: Mapped[str | None] = mapped_column(Text)
+    copied_in_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    type_reason: Mapped[str | None] = mapped_column(Text)
+    previous_contact_check_id: Mapped[uuid.UUID | None]
+
+    # INT-009: three separate fields, plus the rest of what the conversation establishes.
     complaint_summary: Mapped[str | None] = mapped_column(Text)
-    route: Mapped[Route | None] = mapped_column(_enum(Route, "route"))
+    injustice_claimed: Mapped[str | None] = mapped_column(Text)
+    outcome_sought: Mapped[str | None] = mapped_column(Text)
+    financial_remedy_sought: Mapped[bool] = mapped_column(Boolean, default=False)
+    financial_amount_pence: Mapped[int | None] = mapped_column(Integer)
+    complaint_process_stage: Mapped[ComplaintProcessStage | None] = mapped_column(
+        enum_col(ComplaintProcessStage, "complaint_process_stage")
+    )
+    reason_unhappy_with_response: Mapped[str | None] = mapped_column(Text)
+
+    # Gates (¶2.1–2.76).
+    victims_code_checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    victims_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    vpa_answers: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    vpa_no_mp_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    vpa_legal_advice_requested_at: Mapped[datetime | None]
+    vpa_pass_through_note: Mapped[str | None] = mapped_column(Text)
+    mp_person_id: Mapped[uuid.UUID | None]
+    mp_referred_date: Mapped[date | None]
+    complaint_to_mp_in_writing: Mapped[bool] = mapped_column(Boolean, default=False)
+    aggrieved_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    mp_requests_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
+    mp_referral_signed_by: Mapped[MpReferralSignedBy | None] = mapped_column(
+        enum_col(MpReferralSignedBy, "mp_referral_signed_by")
+    )
+    written_complaint_received: Mapped[bool] = mapped_column(Boolean, default=False)
+    complaint_form_awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    properly_made: Mapped[bool | None] = mapped_column(Boolean)
+    properly_made_decided_by: Mapped[str | None] = mapped_column(Text)
+    properly_made_decided_at: Mapped[datetime | None]
+    org_response_format: Mapped[OrgResponseFormat | None] = mapped_column(
+        enum_col(OrgResponseFormat, "org_response_format")
+    )
+    not_reasonable_to_expect_local_resolution: Mapped[bool] = mapped_column(Boolean, default=False)
+    readiness_rationale: Mapped[str | None] = mapped_column(Text)
+    exception_reason: Mapped[ExceptionReason | None] = mapped_column(
+        enum_col(ExceptionReason, "exception_reason")
+    )
+    exception_rationale: Mapped[str | None] = mapped_column(Text)
+    self_referred_by_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Joint working (INT-038…045) and prison cases (INT-046…048).
+    joint_working: Mapped[bool] = mapped_column(Boolean, default=False)
+    other_ombudsman: Mapped[OtherOmbudsman | None] = mapped_column(
+        enum_col(OtherOmbudsman, "other_ombudsman")
+    )
+    joint_working_topics: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    joint_working_shared_at: Mapped[datetime | None]
+    prison_case_type: Mapped[PrisonCaseType | None] = mapped_column(
+        enum_col(PrisonCaseType, "prison_case_type")
+    )
+
+    # Triage, routing, priority and the ¶1.23 checklist (INT-020…025).
+    route: Mapped[Route | None] = mapped_column(enum_col(Route, "route"))
+    routing_rationale: Mapped[str | None] = mapped_column(Text)
+    specialist_team: Mapped[str | None] = mapped_column(Text)
     triage_category: Mapped[TriageCategory | None] = mapped_column(
-        _enum(TriageCategory, "triage_category")
+        enum_col(TriageCategory, "triage_category")
     )
+    triage_answers: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     priority: Mapped[Priority] = mapped_column(
-        _enum(Priority, "priority"), default=Priority.standard
+        enum_col(Priority, "priority"), default=Priority.standard
     )
+    special_handling_reason: Mapped[str | None] = mapped_column(Text)
+    priority_requested_by: Mapped[str | None] = mapped_column(Text)
+    priority_approved_by: Mapped[str | None] = mapped_column(Text)
+    priority_approved_at: Mapped[datetime | None]
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    checklist_override_reason: Mapped[str | None] = mapped_column(Text)
+    risk_assessment_required: Mapped[bool] = mapped_column(Boolean, default=False)
     organisation_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+
+    # Closure (D.1, D.3) and the decision that goes with it.
+    closure_code: Mapped[str | None] = mapped_column(Text)
+    closure_reasons: Mapped[str | None] = mapped_column(Text)
+    remit_categories: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    decision_channel: Mapped[DecisionChannel | None] = mapped_column(
+        enum_col(DecisionChannel, "decision_channel")
+    )
+    written_decision_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    signposting_type: Mapped[SignpostingType | None] = mapped_column(
+        enum_col(SignpostingType, "signposting_type")
+    )
+    signposting_detail: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+
     status_changed_at: Mapped[datetime | None]
     referred_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-    __table_args__ = (Index("ix_case_status_received_date", "status", "received_date"),)
+    __table_args__ = (
+        Index("ix_case_status_received_date", "status", "received_date"),
+        Index("ix_case_owner_status", "owner", "status"),
+        CheckConstraint(
+            "financial_amount_pence IS NULL OR financial_amount_pence >= 0",
+            name="financial_amount_not_negative",
+        ),
+    )
+
+
+class PartyRole(StrEnum):
+    """Case party roles (requirements.md §0.3, D.6)."""
+
+    complainant = "complainant"
+    aggrieved = "aggrieved"
+    representative_person = "representative (person)"
+    representative_organisation = "representative (organisation)"
+    mp_referring = "mp (referring)"
+    mp_assisting = "mp (assisting)"
+    interested_party = "interested_party"
+    named_person = "named_person"
+
+
+REPRESENTATIVE_ROLES = frozenset(
+    {PartyRole.representative_person, PartyRole.representative_organisation}
+)
+MP_ROLES = frozenset({PartyRole.mp_referring, PartyRole.mp_assisting})
+
+
+class CaseParty(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "case_party"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID]
+    role: Mapped[PartyRole] = mapped_column(enum_col(PartyRole, "party_role"))
+    authority_to_receive_info: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "person_id", "role", name="uq_case_party_case_person_role"),
+        Index("ix_case_party_person_id", "person_id"),
+    )
+
+
+class OrganisationRole(StrEnum):
+    """How an organisation is involved in the case (issue: original, second tier, …)."""
+
+    original = "original"
+    second_tier = "second_tier"
+    commissioner = "commissioner"
+    contractor = "contractor"
+
+
+class CaseOrganisation(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "case_organisation"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    organisation_id: Mapped[uuid.UUID]
+    role: Mapped[OrganisationRole] = mapped_column(enum_col(OrganisationRole, "organisation_role"))
+    in_jurisdiction: Mapped[bool] = mapped_column(Boolean, default=True)
+    remit_only_for_victims_code: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "case_id", "organisation_id", "role", name="uq_case_organisation_case_org_role"
+        ),
+        Index("ix_case_organisation_organisation_id", "organisation_id", "case_id"),
+    )
+
+
+class PreviousContactCheck(UUIDPrimaryKey, Timestamps, Base):
+    """INT-001: who searched, for which person and organisations, and what it found."""
+
+    __tablename__ = "previous_contact_check"
+
+    person_id: Mapped[uuid.UUID | None]
+    organisation_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    done_by: Mapped[str] = mapped_column(Text)
+    matches: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+
+
+class LinkReason(StrEnum):
+    """Why two cases are linked (E.1 LinkedCaseCreated reasons, plus restarts)."""
+
+    returned_in_writing = "returned_in_writing"
+    returned_with_mp_referral = "returned_with_mp_referral"
+    contact_after_withdrawn = "contact_after_withdrawn"
+    previous_contact = "previous_contact"
+    other = "other"
+
+
+class CaseLink(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "case_link"
+
+    earlier_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    later_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    reason: Mapped[LinkReason] = mapped_column(enum_col(LinkReason, "link_reason"))
+    created_by: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("earlier_case_id", "later_case_id", name="uq_case_link_earlier_later"),
+        CheckConstraint("earlier_case_id <> later_case_id", name="not_self"),
+        Index("ix_case_link_later_case_id", "later_case_id"),
+    )
+
+
+class ContactOutcome(StrEnum):
+    reached = "reached"
+    no_answer = "no_answer"
+    voicemail = "voicemail"
+    wrong_number = "wrong_number"
+    written_no_reply = "written_no_reply"
+
+
+class ContactAttempt(UUIDPrimaryKey, Timestamps, Base):
+    """INT-005, INT-014: every attempt to reach a party, whether or not it succeeded."""
+
+    __tablename__ = "contact_attempt"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID]
+    channel: Mapped[str] = mapped_column(Text)
+    direction: Mapped[str] = mapped_column(Text)
+    attempted_at: Mapped[datetime]
+    outcome: Mapped[ContactOutcome] = mapped_column(enum_col(ContactOutcome, "contact_outcome"))
+    expectations_explained: Mapped[bool] = mapped_column(Boolean, default=False)
+    adjustments_discussed: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel_override_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),)
+
+
+class Communication(UUIDPrimaryKey, Timestamps, Base):
+    """A letter, email or call, in or out, with its recipients (XC-COM)."""
+
+    __tablename__ = "communication"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    medium: Mapped[str] = mapped_column(Text)  # letter | email | telephone
+    direction: Mapped[str] = mapped_column(Text)  # inbound | outbound
+    purpose: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime]
+    from_person_id: Mapped[uuid.UUID | None]
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    summary: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    acknowledges_id: Mapped[uuid.UUID | None]
+    recorded_by: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_communication_case_id", "case_id", "occurred_at"),
+        Index(
+            "ix_communication_unacknowledged",
+            "occurred_at",
+            postgresql_where=text("direction = 'inbound'"),
+        ),
+    )
+
+
+class DeadlineKind(StrEnum):
+    """The intake clocks of requirements.md §C."""
+
+    information = "information"  # C-02, INT-016
+    intake_contact = "intake_contact"  # C-01, INT-008 (2 weeks)
+    acknowledgement = "acknowledgement"  # C-03, ¶1.27 (10 working days)
+    callback = "callback"  # C-04, INT-030 (48 hours)
+
+
+class Deadline(UUIDPrimaryKey, Timestamps, Base):
+    """A clock as data: the rule, the original due date and how it was met (DESIGN §5)."""
+
+    __tablename__ = "deadline"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    kind: Mapped[DeadlineKind] = mapped_column(enum_col(DeadlineKind, "deadline_kind"))
+    rule: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date]
+    due_date: Mapped[date]
+    due_at: Mapped[datetime | None]
+    source_id: Mapped[uuid.UUID | None]
+    met_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(
+            "ix_deadline_open_due",
+            "kind",
+            "due_date",
+            postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        # Timed clocks (C-04 call-backs): the overdue-callbacks work queue is a range scan.
+        Index(
+            "ix_deadline_open_due_at",
+            "kind",
+            "due_at",
+            postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index("ix_deadline_case_id", "case_id"),
+    )
+
+
+class DeadlineExtension(UUIDPrimaryKey, Timestamps, Base):
+    """An agreed extension; the original due date is never overwritten (DESIGN §5)."""
+
+    __tablename__ = "deadline_extension"
+
+    deadline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"))
+    new_due_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    is_reasonable_adjustment: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_by: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_deadline_extension_deadline_id", "deadline_id"),)

@@ -1,10 +1,27 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.cases.models import Case, case_reference_seq
+from intake_api.cases.models import (
+    Case,
+    CaseLink,
+    CaseOrganisation,
+    CaseParty,
+    Communication,
+    ContactAttempt,
+    Deadline,
+    DeadlineExtension,
+    DeadlineKind,
+    PreviousContactCheck,
+    case_reference_seq,
+)
+from shared.audit import AuditEntry
 
 
 async def next_reference_number(session: AsyncSession) -> int:
@@ -18,7 +35,7 @@ async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
 
 
 async def get_for_update(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
-    """The case with a row lock held until commit: transitions of one case are serialised."""
+    """The case with a row lock held until commit: changes to one case are serialised."""
     return await session.get(Case, case_id, with_for_update=True, populate_existing=True)
 
 
@@ -27,3 +44,129 @@ async def add(session: AsyncSession, case: Case) -> Case:
     await session.flush()
     await session.refresh(case)
     return case
+
+
+async def parties(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseParty]:
+    rows = await session.scalars(
+        select(CaseParty).where(CaseParty.case_id == case_id).order_by(CaseParty.created_at)
+    )
+    return rows.all()
+
+
+async def organisations(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseOrganisation]:
+    rows = await session.scalars(
+        select(CaseOrganisation)
+        .where(CaseOrganisation.case_id == case_id)
+        .order_by(CaseOrganisation.created_at)
+    )
+    return rows.all()
+
+
+async def attempts(session: AsyncSession, case_id: uuid.UUID) -> Sequence[ContactAttempt]:
+    rows = await session.scalars(
+        select(ContactAttempt)
+        .where(ContactAttempt.case_id == case_id)
+        .order_by(ContactAttempt.attempted_at)
+    )
+    return rows.all()
+
+
+async def communications(session: AsyncSession, case_id: uuid.UUID) -> Sequence[Communication]:
+    rows = await session.scalars(
+        select(Communication)
+        .where(Communication.case_id == case_id)
+        .order_by(Communication.occurred_at)
+    )
+    return rows.all()
+
+
+async def check(session: AsyncSession, check_id: uuid.UUID) -> PreviousContactCheck | None:
+    return await session.get(PreviousContactCheck, check_id)
+
+
+async def earlier_cases(
+    session: AsyncSession, *, person_id: uuid.UUID | None, organisation_ids: list[uuid.UUID]
+) -> list[dict[str, Any]]:
+    """INT-001: cases of the same person (any party role) and cases about the same organisations."""
+    by_person: set[uuid.UUID] = set()
+    by_org: set[uuid.UUID] = set()
+    if person_id is not None:
+        by_person = set(
+            (
+                await session.scalars(
+                    select(CaseParty.case_id).where(CaseParty.person_id == person_id)
+                )
+            ).all()
+        )
+    if organisation_ids:
+        by_org = set(
+            (
+                await session.scalars(
+                    select(CaseOrganisation.case_id).where(
+                        CaseOrganisation.organisation_id.in_(organisation_ids)
+                    )
+                )
+            ).all()
+        )
+    ids = by_person | by_org
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(Case.id, Case.reference, Case.status, Case.received_date, Case.closure_code)
+            .where(Case.id.in_(ids))
+            .order_by(Case.received_date.desc(), Case.reference)
+        )
+    ).all()
+    return [
+        {
+            "case_id": str(r.id),
+            "reference": r.reference,
+            "status": r.status.value,
+            "received_date": r.received_date.isoformat(),
+            "closure_code": r.closure_code,
+            "same_person": r.id in by_person,
+            "same_organisation": r.id in by_org,
+        }
+        for r in rows
+    ]
+
+
+async def open_deadlines(
+    session: AsyncSession, case_id: uuid.UUID, kind: DeadlineKind | None = None
+) -> Sequence[Deadline]:
+    stmt = select(Deadline).where(
+        Deadline.case_id == case_id, Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None)
+    )
+    if kind is not None:
+        stmt = stmt.where(Deadline.kind == kind)
+    return (await session.scalars(stmt.order_by(Deadline.due_date))).all()
+
+
+async def latest_extension(session: AsyncSession, deadline_id: uuid.UUID) -> date | None:
+    return await session.scalar(
+        select(DeadlineExtension.new_due_date)
+        .where(DeadlineExtension.deadline_id == deadline_id)
+        .order_by(
+            DeadlineExtension.created_at.desc(),
+            DeadlineExtension.new_due_date.desc(),  # a created_at tie (one transaction): later wins
+            DeadlineExtension.id.desc(),
+        )
+        .limit(1)
+    )
+
+
+async def links(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseLink]:
+    rows = await session.scalars(
+        select(CaseLink)
+        .where(or_(CaseLink.earlier_case_id == case_id, CaseLink.later_case_id == case_id))
+        .order_by(CaseLink.created_at)
+    )
+    return rows.all()
+
+
+async def timeline(session: AsyncSession, case_id: uuid.UUID) -> Sequence[AuditEntry]:
+    rows = await session.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+    )
+    return rows.all()

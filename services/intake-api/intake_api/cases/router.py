@@ -1,34 +1,97 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from intake_api.cases import service
-from intake_api.cases.dependencies import CaseFromPath, CaseReader, IntakeCaseworker
-from intake_api.cases.schemas import CaseCreate, CaseRead, CaseReferral
+from intake_api.cases import repository, service
+from intake_api.cases.dependencies import (
+    Calendar,
+    CaseFromPath,
+    CaseReader,
+    IntakeCaseworker,
+    Manager,
+)
+from intake_api.cases.schemas import (
+    BeginIntake,
+    CaseCreate,
+    CaseLinkRead,
+    CaseOrganisationRead,
+    CaseRead,
+    CaseReferral,
+    CaseUpdate,
+    ClosureRequest,
+    CommunicationCreate,
+    CommunicationRead,
+    ContactAttemptCreate,
+    ContactAttemptRead,
+    ExtensionCreate,
+    InformationReceived,
+    InformationRequest,
+    OrganisationAdd,
+    PartyAdd,
+    PartyRead,
+    PreviousContactCheckCreate,
+    PreviousContactCheckRead,
+    PriorityApproval,
+    PriorityRequest,
+    ProperlyMadeDecision,
+    RestartRequest,
+    ReturnAsNewCase,
+    TimelineEntry,
+)
 from shared.clock import ClockDep
-from shared.concurrency import IfMatchHeader, make_etag
+from shared.concurrency import IfMatchHeader, check_if_match, make_etag
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.idempotency import IdempotencyDep
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+checks_router = APIRouter(prefix="/v1/previous-contact-checks", tags=["cases"])
+
+READ = problem_responses(401, 403, 404, 422, 429)
+ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)
 
 
-def _case_response(request: Request, case: CaseRead, status_code: int) -> JSONResponse:
-    headers = {"ETag": make_etag(case.version)}
+def _case_response(request: Request, case: Any, status_code: int = 200) -> JSONResponse:
+    body = CaseRead.model_validate(case)
+    headers = {"ETag": make_etag(body.version)}
     if status_code == 201:
-        headers["Location"] = str(request.url_for("get_case", case_id=str(case.id)).path)
-    return JSONResponse(case.model_dump(mode="json"), status_code=status_code, headers=headers)
+        headers["Location"] = str(request.url_for("get_case", case_id=str(body.id)).path)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
+
+
+def _json(model: BaseModel, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(model.model_dump(mode="json"), status_code=status_code)
+
+
+@checks_router.post(
+    "",
+    status_code=201,
+    response_model=PreviousContactCheckRead,
+    responses=problem_responses(401, 403, 409, 413, 422, 429),
+)
+async def run_previous_contact_check(
+    body: PreviousContactCheckCreate,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """INT-001: find the person's earlier cases and earlier cases about the organisations."""
+    if idem.replay is not None:
+        return idem.replay
+    check = await service.run_previous_contact_check(session, data=body, actor=principal)
+    return await idem.save(_json(PreviousContactCheckRead.model_validate(check), 201))
 
 
 @router.post(
     "",
     status_code=201,
     response_model=CaseRead,
-    responses=problem_responses(401, 403, 409, 413, 422, 429),
+    responses=problem_responses(401, 403, 404, 409, 413, 422, 429),
 )
 async def create_case(
     request: Request,
@@ -37,6 +100,7 @@ async def create_case(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
+    calendar: Calendar,
 ) -> JSONResponse:
     """Record a newly received request (enquiry or complaint)."""
     if idem.replay is not None:
@@ -46,27 +110,233 @@ async def create_case(
         data=body,
         actor=principal,
         today=clock.today(),
+        now=clock.now(),
         reference_prefix=request.app.state.settings.case_reference_prefix,
+        calendar=calendar,
     )
-    return await idem.save(_case_response(request, CaseRead.model_validate(case), 201))
+    return await idem.save(_case_response(request, case, 201))
 
 
-@router.get(
-    "/{case_id}",
-    name="get_case",
-    response_model=CaseRead,
-    responses=problem_responses(401, 403, 404, 422, 429),
-)
+@router.get("/{case_id}", name="get_case", response_model=CaseRead, responses=READ)
 async def get_case(request: Request, principal: CaseReader, case: CaseFromPath) -> JSONResponse:
     """Read one case; the ETag header carries its version."""
-    return _case_response(request, CaseRead.model_validate(case), 200)
+    return _case_response(request, case)
+
+
+@router.patch("/{case_id}", response_model=CaseRead, responses=ACT | problem_responses(428))
+async def update_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: CaseUpdate,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """Record facts gathered at intake (If-Match required)."""
+    if if_match is None:
+        check_if_match(None, "", required=True)  # 428: PATCH always needs If-Match
+    case = await service.update_case(
+        session, case_id=case_id, data=body, actor=principal, if_match=if_match
+    )
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/begin-intake", response_model=CaseRead, responses=ACT)
+async def begin_intake(
+    request: Request,
+    case_id: uuid.UUID,
+    body: BeginIntake,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """T2: take a received case into intake after the previous-contact check (INT-001/002)."""
+    case = await service.begin_intake(
+        session, case_id=case_id, check_id=body.previous_contact_check_id, actor=principal,
+        at=clock.now(), if_match=if_match,
+    )  # fmt: skip
+    return _case_response(request, case)
+
+
+@router.get("/{case_id}/parties", response_model=list[PartyRead], responses=READ)
+async def list_parties(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[PartyRead]:
+    """The people on the case and their roles."""
+    return [PartyRead.model_validate(p) for p in await repository.parties(session, case.id)]
+
+
+@router.post("/{case_id}/parties", status_code=201, response_model=PartyRead, responses=ACT)
+async def add_party(
+    case_id: uuid.UUID, body: PartyAdd, principal: IntakeCaseworker, session: DbSession
+) -> JSONResponse:
+    """Add a person to the case in a role (INT-010)."""
+    party = await service.add_party(session, case_id=case_id, data=body, actor=principal)
+    return _json(PartyRead.model_validate(party), 201)
+
+
+@router.get("/{case_id}/organisations", response_model=list[CaseOrganisationRead], responses=READ)
+async def list_organisations(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[CaseOrganisationRead]:
+    """The organisations complained about and otherwise involved."""
+    rows = await repository.organisations(session, case.id)
+    return [CaseOrganisationRead.model_validate(o) for o in rows]
 
 
 @router.post(
-    "/{case_id}/refer",
-    response_model=CaseRead,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429),
+    "/{case_id}/organisations", status_code=201, response_model=CaseOrganisationRead, responses=ACT
 )
+async def add_organisation(
+    case_id: uuid.UUID, body: OrganisationAdd, principal: IntakeCaseworker, session: DbSession
+) -> JSONResponse:
+    """Add an organisation from the register (original, second tier, commissioner, contractor)."""
+    link = await service.add_organisation(session, case_id=case_id, data=body, actor=principal)
+    return _json(CaseOrganisationRead.model_validate(link), 201)
+
+
+@router.get("/{case_id}/contact-attempts", response_model=list[ContactAttemptRead], responses=READ)
+async def list_contact_attempts(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[ContactAttemptRead]:
+    """The contact log."""
+    return [
+        ContactAttemptRead.model_validate(a) for a in await repository.attempts(session, case.id)
+    ]
+
+
+@router.post(
+    "/{case_id}/contact-attempts", status_code=201, response_model=ContactAttemptRead, responses=ACT
+)
+async def record_contact_attempt(
+    case_id: uuid.UUID, body: ContactAttemptCreate, principal: IntakeCaseworker, session: DbSession
+) -> JSONResponse:
+    """Log an attempt to reach a party, successful or not (INT-005, INT-006, INT-014)."""
+    attempt = await service.record_contact_attempt(
+        session, case_id=case_id, data=body, actor=principal
+    )
+    return _json(ContactAttemptRead.model_validate(attempt), 201)
+
+
+@router.get("/{case_id}/communications", response_model=list[CommunicationRead], responses=READ)
+async def list_communications(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[CommunicationRead]:
+    """Every letter, email and call on the case, with recipients."""
+    rows = await repository.communications(session, case.id)
+    return [CommunicationRead.model_validate(c) for c in rows]
+
+
+@router.post(
+    "/{case_id}/communications", status_code=201, response_model=CommunicationRead, responses=ACT
+)
+async def record_communication(
+    case_id: uuid.UUID,
+    body: CommunicationCreate,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    calendar: Calendar,
+) -> JSONResponse:
+    """Log a letter, email or call with its recipients (acknowledgement and call-back clocks)."""
+    comm = await service.record_communication(
+        session, case_id=case_id, data=body, actor=principal, calendar=calendar
+    )
+    return _json(CommunicationRead.model_validate(comm), 201)
+
+
+@router.post("/{case_id}/information-request", response_model=CaseRead, responses=ACT)
+async def request_information(
+    request: Request,
+    case_id: uuid.UUID,
+    body: InformationRequest,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """T4: wait for information asked for by email, with a deadline (INT-016)."""
+    case = await service.request_information(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        today=clock.today(), if_match=if_match,
+    )  # fmt: skip
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/information-received", response_model=CaseRead, responses=ACT)
+async def information_received(
+    request: Request,
+    case_id: uuid.UUID,
+    body: InformationReceived,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """T5: the information arrived; the case is back in intake."""
+    case = await service.information_received(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
+    )
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/information-deadline/extensions", status_code=201, responses=ACT)
+async def extend_information_deadline(
+    case_id: uuid.UUID, body: ExtensionCreate, principal: IntakeCaseworker, session: DbSession
+) -> dict[str, Any]:
+    """Agree an extension; the original deadline is kept (INT-016)."""
+    ext = await service.extend_information_deadline(
+        session, case_id=case_id, data=body, actor=principal
+    )
+    return {"id": str(ext.id), "new_due_date": ext.new_due_date.isoformat()}
+
+
+@router.post("/{case_id}/priority-request", response_model=CaseRead, responses=ACT)
+async def request_priority(
+    request: Request,
+    case_id: uuid.UUID,
+    body: PriorityRequest,
+    principal: IntakeCaseworker,
+    session: DbSession,
+) -> JSONResponse:
+    """INT-025: ask for special handling in exceptional circumstances."""
+    case = await service.request_priority(session, case_id=case_id, data=body, actor=principal)
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/priority-decision", response_model=CaseRead, responses=ACT)
+async def decide_priority(
+    request: Request,
+    case_id: uuid.UUID,
+    body: PriorityApproval,
+    principal: Manager,
+    session: DbSession,
+    clock: ClockDep,
+) -> JSONResponse:
+    """INT-025: a manager approves or refuses special handling."""
+    case = await service.decide_priority(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now()
+    )
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/properly-made", response_model=CaseRead, responses=ACT)
+async def decide_properly_made(
+    request: Request,
+    case_id: uuid.UUID,
+    body: ProperlyMadeDecision,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+) -> JSONResponse:
+    """ASM-014: record whether the complaint is properly made (refused if the rules disagree)."""
+    case = await service.decide_properly_made(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), today=clock.today()
+    )
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/refer", response_model=CaseRead, responses=ACT)
 async def refer_case(
     request: Request,
     case_id: uuid.UUID,
@@ -76,8 +346,91 @@ async def refer_case(
     clock: ClockDep,
     if_match: IfMatchHeader = None,
 ) -> JSONResponse:
-    """Pass the case to assessment (ECT triage or the allocation queue)."""
+    """Pass the case to assessment; 422 lists every unmet requirement."""
     case = await service.refer_case(
-        session, case_id=case_id, referral=body, actor=principal, at=clock.now(), if_match=if_match
+        session, case_id=case_id, referral=body, actor=principal, at=clock.now(),
+        today=clock.today(), if_match=if_match,
+    )  # fmt: skip
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/close", response_model=CaseRead, responses=ACT)
+async def close_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: ClosureRequest,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """Close at intake with a closure code; 422 lists every unmet requirement."""
+    case = await service.close_case(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        today=clock.today(), if_match=if_match,
+    )  # fmt: skip
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/restart", response_model=CaseRead, responses=ACT)
+async def restart_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: RestartRequest,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """Restart a closed case for a new decision (INT-019, ASM-034/035)."""
+    case = await service.restart_case(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
     )
-    return _case_response(request, CaseRead.model_validate(case), 200)
+    return _case_response(request, case)
+
+
+@router.post(
+    "/{case_id}/return-as-new-case", status_code=201, response_model=CaseRead, responses=ACT
+)
+async def return_as_new_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: ReturnAsNewCase,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    calendar: Calendar,
+) -> JSONResponse:
+    """A returning complainant gets a new case linked to the closed one (¶2.15, ¶2.58, ¶2.225)."""
+    case = await service.return_as_new_case(
+        session, case_id=case_id, data=body, actor=principal, today=clock.today(),
+        now=clock.now(), reference_prefix=request.app.state.settings.case_reference_prefix,
+        calendar=calendar,
+    )  # fmt: skip
+    return _case_response(request, case, 201)
+
+
+@router.get("/{case_id}/links", response_model=list[CaseLinkRead], responses=READ)
+async def list_links(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[CaseLinkRead]:
+    """Earlier and later cases linked to this one."""
+    return [CaseLinkRead.model_validate(x) for x in await repository.links(session, case.id)]
+
+
+@router.get("/{case_id}/timeline", response_model=list[TimelineEntry], responses=READ)
+async def timeline(
+    principal: CaseReader, case: CaseFromPath, session: DbSession
+) -> list[TimelineEntry]:
+    """The case's history: who did what, when and why."""
+    return [
+        TimelineEntry(
+            at=e.occurred_at,
+            actor=e.actor,
+            action=e.action,
+            reason=e.reason,
+            before=e.before,
+            after=e.after,
+        )
+        for e in await repository.timeline(session, case.id)
+    ]

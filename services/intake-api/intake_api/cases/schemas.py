@@ -2,15 +2,43 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from intake_api.cases.models import CaseType, Channel, Jurisdiction, Priority, Route, TriageCategory
+from intake_api.cases.models import (
+    CaseType,
+    Channel,
+    ComplaintProcessStage,
+    ContactOutcome,
+    DecisionChannel,
+    ExceptionReason,
+    Jurisdiction,
+    LinkReason,
+    MpReferralSignedBy,
+    OrganisationRole,
+    OrgResponseFormat,
+    OtherOmbudsman,
+    PartyRole,
+    Priority,
+    PrisonCaseType,
+    Route,
+    SignpostingType,
+    TriageCategory,
+)
 from intake_api.cases.state import CaseStatus
 
+Text2k = Field(default=None, max_length=20_000)
+Reason = Field(min_length=3, max_length=5_000)
 
-class CaseCreate(BaseModel):
-    """A new request for investigation or enquiry, as received (¶1.1–1.3)."""
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseCreate(Input):
+    """A new request, as received (¶1.1–1.5). With a previous-contact check it goes straight
+    into intake, owned by you (INT-001/002); without one it is recorded as received (T1)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -31,7 +59,92 @@ class CaseCreate(BaseModel):
     channel: Channel
     received_date: date = Field(description="Business date the request reached us (Europe/London)")
     jurisdiction: Jurisdiction | None = None
-    complaint_summary: str | None = Field(default=None, max_length=20_000)
+    copied_in_only: bool = Field(default=False, description="INT-004: we were only copied in")
+    type_reason: str | None = Field(default=None, max_length=2000)
+    complaint_summary: str | None = Text2k
+    previous_contact_check_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _copied_in(self) -> CaseCreate:
+        if self.copied_in_only and self.case_type is CaseType.complaint and not self.type_reason:
+            raise ValueError("INT-004: recording a copied-in request as a complaint needs a reason")
+        return self
+
+
+class CaseUpdate(Input):
+    """Facts gathered at intake. Status, closure and approvals have their own acts."""
+
+    case_type: CaseType | None = None
+    type_reason: str | None = Field(default=None, max_length=2000)
+    jurisdiction: Jurisdiction | None = None
+    complaint_summary: str | None = Text2k
+    injustice_claimed: str | None = Text2k
+    outcome_sought: str | None = Text2k
+    financial_remedy_sought: bool | None = None
+    financial_amount_pence: int | None = Field(default=None, ge=0)
+    complaint_process_stage: ComplaintProcessStage | None = None
+    reason_unhappy_with_response: str | None = Text2k
+    org_response_format: OrgResponseFormat | None = None
+    not_reasonable_to_expect_local_resolution: bool | None = None
+    readiness_rationale: str | None = Text2k
+    exception_reason: ExceptionReason | None = None
+    exception_rationale: str | None = Text2k
+    self_referred_by_organisation: bool | None = None
+    victims_code_checked: bool | None = None
+    victims_code: bool | None = None
+    vpa_answers: (
+        dict[
+            Literal[
+                "under_victims_code",
+                "treated_poorly",
+                "witness_of_crime",
+                "crime_by_organisation",
+                "linked",
+            ],
+            bool,
+        ]
+        | None
+    ) = None
+    vpa_no_mp_referral: bool | None = None
+    vpa_legal_advice_requested_at: datetime | None = None
+    vpa_pass_through_note: str | None = Text2k
+    mp_person_id: uuid.UUID | None = None
+    mp_referred_date: date | None = None
+    complaint_to_mp_in_writing: bool | None = None
+    aggrieved_consent: bool | None = None
+    mp_requests_investigation: bool | None = None
+    mp_referral_signed_by: MpReferralSignedBy | None = None
+    written_complaint_received: bool | None = None
+    complaint_form_awaiting_confirmation: bool | None = None
+    joint_working: bool | None = None
+    other_ombudsman: OtherOmbudsman | None = None
+    joint_working_topics: list[str] | None = Field(default=None, max_length=21)
+    joint_working_shared_at: datetime | None = None
+    prison_case_type: PrisonCaseType | None = None
+    route: Route | None = None
+    routing_rationale: str | None = Text2k
+    specialist_team: str | None = Field(default=None, max_length=200)
+    triage_category: TriageCategory | None = None
+    triage_answers: dict[str, Any] | None = None
+    checklist: (
+        dict[
+            Literal[
+                "complaint_form_or_answers",
+                "organisation_responses",
+                "meeting_recordings",
+                "transcripts",
+                "representation_consent",
+                "phone_numbers",
+            ],
+            bool,
+        ]
+        | None
+    ) = None
+    checklist_override_reason: str | None = Field(default=None, max_length=5000)
+    risk_assessment_required: bool | None = None
+    reason: str | None = Field(
+        default=None, max_length=5000, description="Why, for the audit trail"
+    )
 
 
 class CaseRead(BaseModel):
@@ -44,11 +157,66 @@ class CaseRead(BaseModel):
     channel: Channel
     jurisdiction: Jurisdiction | None
     received_date: date
+    owner: str | None
+    copied_in_only: bool
+    type_reason: str | None
+    previous_contact_check_id: uuid.UUID | None
     complaint_summary: str | None
+    injustice_claimed: str | None
+    outcome_sought: str | None
+    financial_remedy_sought: bool
+    financial_amount_pence: int | None
+    complaint_process_stage: ComplaintProcessStage | None
+    reason_unhappy_with_response: str | None
+    victims_code_checked: bool
+    victims_code: bool
+    vpa_answers: dict[str, Any] | None
+    vpa_no_mp_referral: bool
+    vpa_legal_advice_requested_at: datetime | None
+    vpa_pass_through_note: str | None
+    mp_person_id: uuid.UUID | None
+    mp_referred_date: date | None
+    complaint_to_mp_in_writing: bool
+    aggrieved_consent: bool
+    mp_requests_investigation: bool
+    mp_referral_signed_by: MpReferralSignedBy | None
+    written_complaint_received: bool
+    complaint_form_awaiting_confirmation: bool
+    properly_made: bool | None
+    properly_made_decided_by: str | None
+    properly_made_decided_at: datetime | None
+    org_response_format: OrgResponseFormat | None
+    not_reasonable_to_expect_local_resolution: bool
+    readiness_rationale: str | None
+    exception_reason: ExceptionReason | None
+    exception_rationale: str | None
+    self_referred_by_organisation: bool
+    joint_working: bool
+    other_ombudsman: OtherOmbudsman | None
+    joint_working_topics: list[str]
+    joint_working_shared_at: datetime | None
+    prison_case_type: PrisonCaseType | None
     route: Route | None
+    routing_rationale: str | None
+    specialist_team: str | None
     triage_category: TriageCategory | None
+    triage_answers: dict[str, Any] | None
     priority: Priority
+    special_handling_reason: str | None
+    priority_requested_by: str | None
+    priority_approved_by: str | None
+    priority_approved_at: datetime | None
+    checklist: dict[str, Any]
+    checklist_override_reason: str | None
+    risk_assessment_required: bool
     organisation_ids: list[uuid.UUID]
+    closure_code: str | None
+    closure_reasons: str | None
+    decision_channel: DecisionChannel | None
+    written_decision_requested: bool
+    signposting_type: SignpostingType | None
+    signposting_detail: str | None
+    closed_at: datetime | None
     status_changed_at: datetime | None
     referred_at: datetime | None
     created_by: str
@@ -57,8 +225,13 @@ class CaseRead(BaseModel):
     version: int
 
 
-class CaseReferral(BaseModel):
-    """Pass a case from intake to assessment (T13 ECT triage / T14 allocation queue)."""
+class CasePage(BaseModel):
+    items: list[CaseRead]
+    next_cursor: str | None
+
+
+class CaseReferral(Input):
+    """Pass the case to assessment (T13–T16). Routing and triage may be given here or before."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -66,21 +239,246 @@ class CaseReferral(BaseModel):
             "examples": [
                 {
                     "route": "awaiting_allocation",
+                    "routing_rationale": "Needs the clinical specialism team",
                     "triage_category": "general",
-                    "priority": "standard",
                     "jurisdiction": "health",
-                    "organisation_ids": ["0b6f1c1e-3a1d-4c51-9a0e-2f4f6f0d9c11"],
                     "reason": "Checklist complete; ready for allocation",
                 }
             ]
         },
     )
 
-    route: Route
-    triage_category: TriageCategory
-    priority: Priority = Priority.standard
-    jurisdiction: Jurisdiction | None = Field(
-        default=None, description="Required unless the case already has one"
+    route: Route | None = None
+    routing_rationale: str | None = Field(default=None, max_length=5000)
+    triage_category: TriageCategory | None = None
+    jurisdiction: Jurisdiction | None = None
+    reason: str = Reason
+
+
+class PreviousContactCheckCreate(Input):
+    """INT-001: search for the person's earlier cases and earlier cases about the organisations."""
+
+    person_id: uuid.UUID | None = None
+    organisation_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _something(self) -> PreviousContactCheckCreate:
+        if self.person_id is None and not self.organisation_ids:
+            raise ValueError("Give a person_id, organisation_ids or both")
+        return self
+
+
+class PreviousContactCheckRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID | None
+    organisation_ids: list[uuid.UUID]
+    done_by: str
+    matches: list[dict[str, Any]]
+    created_at: datetime
+
+
+class BeginIntake(Input):
+    """T2: take a received case into intake after the previous-contact check."""
+
+    previous_contact_check_id: uuid.UUID
+
+
+class PartyAdd(Input):
+    person_id: uuid.UUID
+    role: PartyRole
+    authority_to_receive_info: bool = False
+    description: str | None = Field(default=None, max_length=500)
+
+
+class PartyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    role: PartyRole
+    authority_to_receive_info: bool
+    description: str | None
+
+
+class OrganisationAdd(Input):
+    organisation_id: uuid.UUID
+    role: OrganisationRole = OrganisationRole.original
+
+
+class CaseOrganisationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    role: OrganisationRole
+    in_jurisdiction: bool
+    remit_only_for_victims_code: bool
+
+
+class ContactAttemptCreate(Input):
+    person_id: uuid.UUID
+    channel: Literal["telephone", "email", "letter", "text_relay", "in_person", "other"]
+    direction: Literal["outbound", "inbound"] = "outbound"
+    attempted_at: AwareDatetime
+    outcome: ContactOutcome
+    expectations_explained: bool = False
+    adjustments_discussed: bool = False
+    channel_override_reason: str | None = Field(default=None, max_length=2000)
+    notes: str | None = Field(default=None, max_length=20_000)
+
+
+class ContactAttemptRead(ContactAttemptCreate):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+    id: uuid.UUID
+    recorded_by: str
+
+
+class Recipient(Input):
+    person_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None
+    is_copy: bool = False
+
+
+Purpose = Literal[
+    "acknowledgement",
+    "decision",
+    "information_request",
+    "further_information_request",
+    "party_contact",
+    "callback_request",
+    "call",
+    "other",
+]
+
+
+class CommunicationCreate(Input):
+    medium: Literal["letter", "email", "telephone"]
+    direction: Literal["inbound", "outbound"]
+    purpose: Purpose
+    occurred_at: AwareDatetime
+    from_person_id: uuid.UUID | None = None
+    recipients: list[Recipient] = Field(default_factory=list, max_length=50)
+    summary: str | None = Field(default=None, max_length=20_000)
+    acknowledges_id: uuid.UUID | None = None
+
+
+class CommunicationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    medium: str
+    direction: str
+    purpose: str
+    occurred_at: AwareDatetime
+    from_person_id: uuid.UUID | None
+    recipients: list[dict[str, Any]]
+    summary: str | None
+    headers: list[str]
+    acknowledges_id: uuid.UUID | None
+    recorded_by: str
+
+
+class InformationRequest(Input):
+    """T4 (INT-016): ask by email for what is missing, with a deadline usually under a week."""
+
+    communication_id: uuid.UUID = Field(description="The outbound email asking for it")
+    deadline: date
+    reason: str = Reason
+
+
+class InformationReceived(Input):
+    """T5: the information arrived (before or after the deadline, while not yet closed)."""
+
+    reason: str = Reason
+
+
+class ExtensionCreate(Input):
+    new_due_date: date
+    reason: str = Reason
+    is_reasonable_adjustment: bool = False
+
+
+class ClosureRequest(Input):
+    """Close at intake with a closure code from requirements.md D.1/D.3, stored as written."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "closure_code": "Premature: local resolution ongoing",
+                    "reasons": "The trust is still considering the complaint.",
+                    "decision_channel": "telephone",
+                    "time_limit_explained": True,
+                    "signposting_type": "organisation",
+                    "signposting_detail": "Back to the trust's complaints team",
+                }
+            ]
+        },
     )
-    organisation_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
-    reason: str = Field(min_length=3, max_length=5000)
+
+    closure_code: str = Field(min_length=3, max_length=200)
+    reasons: str = Reason
+    decision_channel: DecisionChannel | None = None
+    written_decision_requested: bool = False
+    enough_information_to_decide: bool = False
+    signposting_type: SignpostingType | None = None
+    signposting_detail: str | None = Field(default=None, max_length=2000)
+    time_limit_explained: bool = False
+
+
+class PriorityRequest(Input):
+    """INT-025: ask for special handling (e.g. terminal illness), after discussing it."""
+
+    reason: str = Reason
+
+
+class PriorityApproval(Input):
+    approve: bool
+    reason: str = Reason
+
+
+class ProperlyMadeDecision(Input):
+    """ASM-014: the intake caseworker's decision; the system refuses one the rules contradict."""
+
+    properly_made: bool
+    reason: str = Reason
+
+
+class RestartRequest(Input):
+    """ASM-034/035, INT-019: a returning complainant; without progress there is no restart."""
+
+    progress_since_previous_decision: str | None = Field(default=None, max_length=5000)
+    reason: str = Reason
+
+
+class ReturnAsNewCase(Input):
+    """T54/T55: a returning complainant whose earlier case stays closed gets a linked new case."""
+
+    link_reason: LinkReason
+    channel: Channel
+    received_date: date
+    reason: str = Reason
+
+
+class CaseLinkRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    earlier_case_id: uuid.UUID
+    later_case_id: uuid.UUID
+    reason: LinkReason
+    created_by: str
+    created_at: datetime
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    reason: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

@@ -1,24 +1,185 @@
+"""Intake case use cases. Each takes the session first, flushes and never commits."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.cases import repository
-from intake_api.cases.errors import CaseNotFound, JurisdictionRequired, ReceivedDateInFuture
-from intake_api.cases.models import Case
-from intake_api.cases.schemas import CaseCreate, CaseRead, CaseReferral
-from intake_api.cases.state import INITIAL_STATUS, CaseStatus, transition
+from intake_api.cases import repository, rules
+from intake_api.cases.errors import (
+    ApproverIsRequester,
+    CaseNotFound,
+    CaseOrganisationUnknown,
+    CasePersonUnknown,
+    ChannelOverrideRequired,
+    ClosureBlocked,
+    InformationDeadlineInvalid,
+    JurisdictionRequired,
+    NotProperlyMade,
+    PartyAlreadyOnCase,
+    PreviousContactCheckNotFound,
+    PriorityNotRequested,
+    ReceivedDateInFuture,
+    ReferralBlocked,
+    RestartNeedsProgress,
+    RestartNotAllowed,
+    TypeReasonRequired,
+)
+from intake_api.cases.models import (
+    Case,
+    CaseLink,
+    CaseOrganisation,
+    CaseParty,
+    Communication,
+    ContactAttempt,
+    Deadline,
+    DeadlineExtension,
+    DeadlineKind,
+    Jurisdiction,
+    LinkReason,
+    OrganisationRole,
+    PartyRole,
+    PreviousContactCheck,
+    Priority,
+    PrisonCaseType,
+)
+from intake_api.cases.schemas import (
+    CaseCreate,
+    CaseRead,
+    CaseReferral,
+    CaseUpdate,
+    ClosureRequest,
+    CommunicationCreate,
+    ContactAttemptCreate,
+    ExtensionCreate,
+    InformationReceived,
+    InformationRequest,
+    OrganisationAdd,
+    PartyAdd,
+    PreviousContactCheckCreate,
+    PriorityApproval,
+    PriorityRequest,
+    ProperlyMadeDecision,
+    RestartRequest,
+    ReturnAsNewCase,
+)
+from intake_api.cases.state import ALLOWED, INITIAL_STATUS, CaseStatus, transition
+from intake_api.organisations import repository as organisations
+from intake_api.people.models import Person
 from shared.audit import record_audit
 from shared.auth import Principal
+from shared.calendar import WorkingCalendar
+from shared.clock import BUSINESS_TIMEZONE
 from shared.concurrency import check_if_match, make_etag
+from shared.events.envelope import EventPayload
 from shared.outbox.emit import emit
+
+CONFIDENTIAL_ACCESS = "confidential access rights apply"  # INT-048
+ACKNOWLEDGE_WITHIN_WORKING_DAYS = 10  # C-03, ¶1.27
+CALLBACK_WITHIN = timedelta(hours=48)  # C-04, INT-030
+INFORMATION_DEADLINE_MAX_DAYS = 7  # C-02: "usually under a week"; longer needs an extension
 
 
 def format_reference(prefix: str, number: int) -> str:
     """Human case reference, e.g. ``CAS-0000042``: unique because it comes from a sequence."""
     return f"{prefix}-{number:07d}"
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return CaseRead.model_validate(case).model_dump(mode="json")
+
+
+async def _audit(
+    session: AsyncSession,
+    case: Case,
+    *,
+    actor: Principal,
+    action: str,
+    before: dict[str, Any] | None,
+    reason: str | None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type="case",
+        entity_id=case.id,
+        case_id=case.id,
+        action=action,
+        before=before,
+        after=after if after is not None else _snapshot(case),
+        reason=reason,
+    )
+
+
+async def _locked(session: AsyncSession, case_id: uuid.UUID, if_match: str | None) -> Case:
+    case = await repository.get_for_update(session, case_id)
+    if case is None:
+        raise CaseNotFound(f"No case with id {case_id}")
+    check_if_match(if_match, make_etag(case.version), required=False)
+    return case
+
+
+async def _move(
+    session: AsyncSession,
+    case: Case,
+    to: CaseStatus,
+    *,
+    at: datetime,
+    actor: Principal,
+    previous_closure_code: str | None = None,
+) -> None:
+    event: EventPayload | None = transition(
+        case, to, at=at, previous_closure_code=previous_closure_code
+    )
+    await session.flush()
+    await session.refresh(case)
+    if event is not None:
+        await emit(session, event, case_id=case.id, actor=actor.sub, occurred_at=at)
+
+
+async def facts(session: AsyncSession, case: Case, *, today: date) -> rules.Facts:
+    """What the gate and closure rules look at."""
+    parties = list(await repository.parties(session, case.id))
+    complainants = [p.person_id for p in parties if p.role is PartyRole.complainant]
+    has_email = False
+    for person_id in complainants:
+        person = await session.get(Person, person_id)
+        has_email = has_email or bool(person and person.emails)
+    return rules.Facts(
+        complainant_has_email=has_email,
+        parties=parties,
+        organisations=list(await repository.organisations(session, case.id)),
+        attempts=list(await repository.attempts(session, case.id)),
+        communications=list(await repository.communications(session, case.id)),
+        today=today,
+    )
+
+
+# --- Receipt and the start of intake (T1, T2; INT-001…004).
+
+
+async def run_previous_contact_check(
+    session: AsyncSession, *, data: PreviousContactCheckCreate, actor: Principal
+) -> PreviousContactCheck:
+    """INT-001: search earlier cases of the person and about the organisations; store the result."""
+    matches = await repository.earlier_cases(
+        session, person_id=data.person_id, organisation_ids=list(data.organisation_ids)
+    )
+    check = PreviousContactCheck(
+        id=uuid.uuid4(),
+        person_id=data.person_id,
+        organisation_ids=list(data.organisation_ids),
+        done_by=actor.sub,
+        matches=matches,
+    )
+    session.add(check)
+    await session.flush()
+    await session.refresh(check)
+    return check
 
 
 async def create_case(
@@ -27,34 +188,89 @@ async def create_case(
     data: CaseCreate,
     actor: Principal,
     today: date,
+    now: datetime,
     reference_prefix: str,
+    calendar: WorkingCalendar,
 ) -> Case:
-    """T1: a request is received and recorded (¶1.1)."""
+    """T1 (received), or T1+T2 when the previous-contact check is given (INT-001/002)."""
     if data.received_date > today:
         raise ReceivedDateInFuture(f"received_date {data.received_date} is after today ({today})")
+    if data.previous_contact_check_id is not None:
+        if await repository.check(session, data.previous_contact_check_id) is None:
+            raise PreviousContactCheckNotFound("Run the previous-contact check first")
     number = await repository.next_reference_number(session)
+    in_intake = data.previous_contact_check_id is not None
     case = Case(
         id=uuid.uuid4(),
         reference=format_reference(reference_prefix, number),
-        status=INITIAL_STATUS,
+        status=CaseStatus.intake if in_intake else INITIAL_STATUS,
+        status_changed_at=now,
         case_type=data.case_type,
         channel=data.channel,
         jurisdiction=data.jurisdiction,
         received_date=data.received_date,
+        copied_in_only=data.copied_in_only,
+        type_reason=data.type_reason,
         complaint_summary=data.complaint_summary,
+        previous_contact_check_id=data.previous_contact_check_id,
+        owner=actor.sub if in_intake else None,
         created_by=actor.sub,
+        checklist={},
+        joint_working_topics=[],
+        remit_categories=[],
+        organisation_ids=[],
     )
     case = await repository.add(session, case)
-    await record_audit(
-        session,
-        actor=actor,
-        entity_type="case",
-        entity_id=case.id,
-        case_id=case.id,
-        action="case.created",
-        after=CaseRead.model_validate(case).model_dump(mode="json"),
-        reason="Request received",
+    _start_intake_clocks(session, case, calendar=calendar)
+    await _audit(
+        session, case, actor=actor, action="case.created", before=None, reason="Request received"
     )
+    return case
+
+
+def _start_intake_clocks(session: AsyncSession, case: Case, *, calendar: WorkingCalendar) -> None:
+    received = case.received_date
+    session.add_all(
+        [
+            Deadline(
+                id=uuid.uuid4(),
+                case_id=case.id,
+                kind=DeadlineKind.intake_contact,
+                rule="C-01 INT-008: pass on within 2 weeks of receipt, or contact the complainant",
+                starts_on=received,
+                due_date=calendar.add_weeks(received, 2),
+            ),
+            Deadline(
+                id=uuid.uuid4(),
+                case_id=case.id,
+                kind=DeadlineKind.acknowledgement,
+                rule="C-03 ¶1.27: acknowledge within 10 working days",
+                starts_on=received,
+                due_date=calendar.add_working_days(received, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+            ),
+        ]
+    )
+
+
+async def begin_intake(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    check_id: uuid.UUID,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    """T2: the previous-contact check is done; the case is created in intake and self-assigned."""
+    case = await _locked(session, case_id, if_match)
+    if await repository.check(session, check_id) is None:
+        raise PreviousContactCheckNotFound("Run the previous-contact check first")
+    before = _snapshot(case)
+    case.previous_contact_check_id = check_id
+    case.owner = actor.sub
+    await _move(session, case, CaseStatus.intake, at=at, actor=actor)
+    await _audit(session, case, actor=actor, action="case.intake_started", before=before,
+                 reason="Previous-contact check done; self-assigned (INT-002)")  # fmt: skip
     return case
 
 
@@ -65,6 +281,387 @@ async def get_case(session: AsyncSession, *, case_id: uuid.UUID) -> Case:
     return case
 
 
+async def update_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: CaseUpdate,
+    actor: Principal,
+    if_match: str | None,
+) -> Case:
+    """Record facts gathered at intake (PATCH; If-Match required at the edge)."""
+    case = await _locked(session, case_id, if_match)
+    before = _snapshot(case)
+    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    for name, value in changes.items():
+        if name == "checklist":
+            value = {**case.checklist, **(value or {})}
+        setattr(case, name, value)
+    if case.prison_case_type is PrisonCaseType.prison_healthcare:
+        case.jurisdiction = Jurisdiction.health  # INT-046: healthcare complaints are health
+    elif case.prison_case_type is PrisonCaseType.prison_action:
+        case.jurisdiction = Jurisdiction.parliamentary  # INT-047
+    if case.copied_in_only and case.case_type.value == "complaint" and not case.type_reason:
+        raise TypeReasonRequired(
+            "INT-004: a copied-in request recorded as a complaint needs a reason"
+        )
+    # Any change to the gate facts re-opens the properly-made decision.
+    gate_fields = {
+        "jurisdiction", "vpa_answers", "vpa_no_mp_referral", "mp_person_id",
+        "complaint_to_mp_in_writing", "aggrieved_consent", "mp_requests_investigation",
+        "written_complaint_received", "complaint_form_awaiting_confirmation", "prison_case_type",
+    }  # fmt: skip
+    if gate_fields & changes.keys() and case.properly_made is not None:
+        case.properly_made = None
+        case.properly_made_decided_by = None
+        case.properly_made_decided_at = None
+    await session.flush()
+    await session.refresh(case)
+    await _audit(
+        session, case, actor=actor, action="case.updated", before=before, reason=data.reason
+    )
+    return case
+
+
+# --- Parties and organisations (INT-010).
+
+
+async def add_party(
+    session: AsyncSession, *, case_id: uuid.UUID, data: PartyAdd, actor: Principal
+) -> CaseParty:
+    case = await _locked(session, case_id, None)
+    if await session.get(Person, data.person_id) is None:
+        raise CasePersonUnknown(f"No person with id {data.person_id}")
+    if any(
+        p.person_id == data.person_id and p.role is data.role
+        for p in await repository.parties(session, case.id)
+    ):
+        raise PartyAlreadyOnCase(f"That person is already {data.role.value} on this case")
+    party = CaseParty(id=uuid.uuid4(), case_id=case.id, **data.model_dump())
+    session.add(party)
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="case_party", entity_id=party.id, case_id=case.id,
+        action="case.party_added", after=data.model_dump(mode="json"), reason=None,
+    )  # fmt: skip
+    return party
+
+
+async def add_organisation(
+    session: AsyncSession, *, case_id: uuid.UUID, data: OrganisationAdd, actor: Principal
+) -> CaseOrganisation:
+    case = await _locked(session, case_id, None)
+    org = await organisations.get(session, data.organisation_id)
+    if org is None:
+        raise CaseOrganisationUnknown(f"No organisation with id {data.organisation_id}")
+    link = CaseOrganisation(
+        id=uuid.uuid4(),
+        case_id=case.id,
+        organisation_id=org.id,
+        role=data.role,
+        in_jurisdiction=bool(org.in_jurisdiction),
+        remit_only_for_victims_code=bool(org.remit_only_for_victims_code),
+    )
+    session.add(link)
+    if data.role is OrganisationRole.original and org.id not in case.organisation_ids:
+        case.organisation_ids = [*case.organisation_ids, org.id]
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="case_organisation", entity_id=link.id,
+        case_id=case.id, action="case.organisation_added", after=data.model_dump(mode="json"),
+        reason=None,
+    )  # fmt: skip
+    return link
+
+
+# --- Contacts and communications (INT-005, INT-006, INT-030, INT-048, ¶1.27).
+
+
+async def record_contact_attempt(
+    session: AsyncSession, *, case_id: uuid.UUID, data: ContactAttemptCreate, actor: Principal
+) -> ContactAttempt:
+    case = await _locked(session, case_id, None)
+    person = await session.get(Person, data.person_id)
+    if person is None:
+        raise CasePersonUnknown(f"No person with id {data.person_id}")
+    preferred = getattr(person, "preferred_contact_method", None)
+    preferred_value = getattr(preferred, "value", preferred)
+    # INT-006: use the stated preference; telephone when none is stated.
+    expected = preferred_value or "telephone"
+    if (
+        data.direction == "outbound"
+        and data.channel != expected
+        and not data.channel_override_reason
+    ):
+        raise ChannelOverrideRequired(
+            f"INT-006: the preferred method is {expected}; give a reason to use {data.channel}",
+            extensions={"missing": [{"requirement": "INT-006", "item": "channel_override_reason"}]},
+        )
+    attempt = ContactAttempt(
+        id=uuid.uuid4(), case_id=case.id, recorded_by=actor.sub, **data.model_dump()
+    )
+    session.add(attempt)
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="contact_attempt", entity_id=attempt.id,
+        case_id=case.id, action="case.contact_attempted", after=data.model_dump(mode="json"),
+        reason=None,
+    )  # fmt: skip
+    return attempt
+
+
+async def record_communication(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: CommunicationCreate,
+    actor: Principal,
+    calendar: WorkingCalendar,
+) -> Communication:
+    """Log a letter, email or call; starts or meets the acknowledgement and call-back clocks."""
+    case = await _locked(session, case_id, None)
+    recipients = [r.model_dump(mode="json") for r in data.recipients]
+    headers: list[str] = []
+    for r in data.recipients:
+        if r.person_id is None:
+            continue
+        person = await session.get(Person, r.person_id)
+        if person is None:
+            raise CasePersonUnknown(f"No person with id {r.person_id}")
+        if person.prison_number and data.medium == "letter" and data.direction == "outbound":
+            # INT-048: the prison number and 'confidential access rights apply' on every letter.
+            headers = [CONFIDENTIAL_ACCESS, f"Prison number: {person.prison_number}"]
+    comm = Communication(
+        id=uuid.uuid4(),
+        case_id=case.id,
+        medium=data.medium,
+        direction=data.direction,
+        purpose=data.purpose,
+        occurred_at=data.occurred_at,
+        from_person_id=data.from_person_id,
+        recipients=recipients,
+        summary=data.summary,
+        headers=headers,
+        acknowledges_id=data.acknowledges_id,
+        recorded_by=actor.sub,
+    )
+    session.add(comm)
+    await session.flush()
+    received_on = data.occurred_at.astimezone(BUSINESS_TIMEZONE).date()  # London business date
+    if data.direction == "inbound" and data.purpose == "callback_request":
+        session.add(
+            Deadline(
+                id=uuid.uuid4(), case_id=case.id, kind=DeadlineKind.callback,
+                rule="C-04 INT-030: return a call-back within 48 hours", starts_on=received_on,
+                due_date=(data.occurred_at + CALLBACK_WITHIN).date(),
+                due_at=data.occurred_at + CALLBACK_WITHIN, source_id=comm.id,
+            )
+        )  # fmt: skip
+    elif data.direction == "inbound":
+        session.add(
+            Deadline(
+                id=uuid.uuid4(), case_id=case.id, kind=DeadlineKind.acknowledgement,
+                rule="C-03 ¶1.27: acknowledge within 10 working days", starts_on=received_on,
+                due_date=calendar.add_working_days(received_on, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+                source_id=comm.id,
+            )
+        )  # fmt: skip
+    elif data.direction == "outbound":
+        await _meet_clocks(session, case, comm)
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="communication", entity_id=comm.id, case_id=case.id,
+        action="case.communication_recorded", after=data.model_dump(mode="json"), reason=None,
+    )  # fmt: skip
+    return comm
+
+
+async def _meet_clocks(session: AsyncSession, case: Case, comm: Communication) -> None:
+    for deadline in await repository.open_deadlines(session, case.id):
+        if deadline.kind is DeadlineKind.acknowledgement and comm.purpose in (
+            "acknowledgement", "decision", "party_contact",
+        ):  # fmt: skip
+            if deadline.source_id is None or deadline.source_id == comm.acknowledges_id:
+                deadline.met_at = comm.occurred_at
+        elif deadline.kind is DeadlineKind.callback and comm.medium == "telephone":
+            deadline.met_at = comm.occurred_at
+
+
+# --- Information requests (T4, T5; INT-016).
+
+
+async def request_information(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: InformationRequest,
+    actor: Principal,
+    at: datetime,
+    today: date,
+    if_match: str | None,
+) -> Case:
+    case = await _locked(session, case_id, if_match)
+    comm = await session.get(Communication, data.communication_id)
+    if (
+        comm is None
+        or comm.case_id != case.id
+        or comm.medium != "email"
+        or comm.direction != "outbound"
+    ):
+        raise InformationDeadlineInvalid(
+            "INT-016: give the outbound email that asks for the information"
+        )
+    if not (today < data.deadline <= today + timedelta(days=INFORMATION_DEADLINE_MAX_DAYS)):
+        raise InformationDeadlineInvalid(
+            f"INT-016: the deadline is usually under a week: after {today} and at most "
+            f"{INFORMATION_DEADLINE_MAX_DAYS} days ahead (extend it later if asked)"
+        )
+    before = _snapshot(case)
+    session.add(
+        Deadline(
+            id=uuid.uuid4(), case_id=case.id, kind=DeadlineKind.information,
+            rule="C-02 INT-016: close as 'withdrawn' only from the day after this deadline",
+            starts_on=today, due_date=data.deadline, source_id=comm.id,
+        )
+    )  # fmt: skip
+    await _move(session, case, CaseStatus.awaiting_information, at=at, actor=actor)
+    await _audit(session, case, actor=actor, action="case.information_requested", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+async def information_received(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: InformationReceived,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    case = await _locked(session, case_id, if_match)
+    before = _snapshot(case)
+    for deadline in await repository.open_deadlines(session, case.id, DeadlineKind.information):
+        deadline.met_at = at
+    await _move(session, case, CaseStatus.intake, at=at, actor=actor)
+    await _audit(session, case, actor=actor, action="case.information_received", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+async def extend_information_deadline(
+    session: AsyncSession, *, case_id: uuid.UUID, data: ExtensionCreate, actor: Principal
+) -> DeadlineExtension:
+    case = await _locked(session, case_id, None)
+    open_ = await repository.open_deadlines(session, case.id, DeadlineKind.information)
+    if not open_:
+        raise InformationDeadlineInvalid("There is no open information deadline to extend")
+    deadline = open_[-1]
+    current = await repository.latest_extension(session, deadline.id) or deadline.due_date
+    if data.new_due_date <= current:
+        raise InformationDeadlineInvalid(f"The new date must be after {current}")
+    ext = DeadlineExtension(
+        id=uuid.uuid4(), deadline_id=deadline.id, granted_by=actor.sub, **data.model_dump()
+    )
+    session.add(ext)
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="deadline", entity_id=deadline.id, case_id=case.id,
+        action="case.information_deadline_extended",
+        before={"due_date": current.isoformat()}, after=data.model_dump(mode="json"),
+        reason=data.reason,
+    )  # fmt: skip
+    return ext
+
+
+async def _information_deadline_passed(session: AsyncSession, case: Case, today: date) -> bool:
+    open_ = await repository.open_deadlines(session, case.id, DeadlineKind.information)
+    if not open_:
+        return False
+    deadline = open_[-1]
+    due = await repository.latest_extension(session, deadline.id) or deadline.due_date
+    return today > due  # "a day after": never on the deadline day itself (INT-016)
+
+
+# --- Priority (INT-025) and properly made (ASM-014).
+
+
+async def request_priority(
+    session: AsyncSession, *, case_id: uuid.UUID, data: PriorityRequest, actor: Principal
+) -> Case:
+    case = await _locked(session, case_id, None)
+    before = _snapshot(case)
+    case.special_handling_reason = data.reason
+    case.priority_requested_by = actor.sub
+    case.priority_approved_by = None
+    case.priority_approved_at = None
+    await session.flush()
+    await session.refresh(case)
+    await _audit(session, case, actor=actor, action="case.priority_requested", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+async def decide_priority(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: PriorityApproval,
+    actor: Principal,
+    at: datetime,
+) -> Case:
+    """INT-025: the manager's own audited act; never a flag a client sets."""
+    case = await _locked(session, case_id, None)
+    if case.priority_requested_by is None:
+        raise PriorityNotRequested("Ask for special handling first")
+    if case.priority_requested_by == actor.sub:
+        raise ApproverIsRequester("A manager other than the requester decides")
+    before = _snapshot(case)
+    if data.approve:
+        case.priority = Priority.high
+        case.priority_approved_by = actor.sub
+        case.priority_approved_at = at
+    else:
+        case.priority = Priority.standard
+        case.priority_requested_by = None
+    await session.flush()
+    await session.refresh(case)
+    action = "case.priority_approved" if data.approve else "case.priority_refused"
+    await _audit(session, case, actor=actor, action=action, before=before, reason=data.reason)
+    return case
+
+
+async def decide_properly_made(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: ProperlyMadeDecision,
+    actor: Principal,
+    at: datetime,
+    today: date,
+) -> Case:
+    case = await _locked(session, case_id, None)
+    if data.properly_made:
+        problems = rules.properly_made_problems(case, await facts(session, case, today=today))
+        if problems:
+            raise NotProperlyMade(
+                "The recorded facts do not make this complaint properly made",
+                extensions={"missing": problems.items},
+            )
+    before = _snapshot(case)
+    case.properly_made = data.properly_made
+    case.properly_made_decided_by = actor.sub
+    case.properly_made_decided_at = at
+    await session.flush()
+    await session.refresh(case)
+    await _audit(session, case, actor=actor, action="case.properly_made_decided", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+# --- Hand-off (T13–T16) and closure (T3, T6–T8, T10).
+
+
 async def refer_case(
     session: AsyncSession,
     *,
@@ -72,38 +669,205 @@ async def refer_case(
     referral: CaseReferral,
     actor: Principal,
     at: datetime,
+    today: date,
     if_match: str | None,
 ) -> Case:
-    """T13/T14: pass the case to assessment; emits ``intake.case.referred`` in this transaction."""
-    case = await repository.get_for_update(session, case_id)
-    if case is None:
-        raise CaseNotFound(f"No case with id {case_id}")
-    check_if_match(if_match, make_etag(case.version), required=False)
-    before = CaseRead.model_validate(case).model_dump(mode="json")
-    jurisdiction = referral.jurisdiction or case.jurisdiction
-    if jurisdiction is None:
-        raise JurisdictionRequired(
-            "Give the jurisdiction (health or parliamentary) in the referral"
+    """Pass the case to assessment; emits ``intake.case.referred`` in this transaction.
+
+    Refused with every unmet requirement listed (problem ``missing``) until it may go.
+    """
+    case = await _locked(session, case_id, if_match)
+    before = _snapshot(case)
+    for name in ("route", "routing_rationale", "triage_category", "jurisdiction"):
+        value = getattr(referral, name)
+        if value is not None:
+            setattr(case, name, value)
+    if case.status is not CaseStatus.intake:
+        transition(case, CaseStatus.referred, at=at)  # raises the 409 with the current status
+    if case.jurisdiction is None:
+        raise JurisdictionRequired("Give the jurisdiction (health or parliamentary)")
+    with session.no_autoflush:  # one version bump for the whole act, not one per query
+        case_facts = await facts(session, case, today=today)
+    problems = rules.referral_problems(case, case_facts)
+    if problems:
+        raise ReferralBlocked(
+            f"{len(problems.items)} requirement(s) not met", extensions={"missing": problems.items}
         )
-    case.jurisdiction = jurisdiction
-    case.route = referral.route
-    case.triage_category = referral.triage_category
-    case.priority = referral.priority
-    case.organisation_ids = list(referral.organisation_ids)
-    event = transition(case, CaseStatus.referred, at=at)
-    await session.flush()
-    await session.refresh(case)
-    assert event is not None
-    await emit(session, event, case_id=case.id, actor=actor.sub, occurred_at=at)
-    await record_audit(
-        session,
-        actor=actor,
-        entity_type="case",
-        entity_id=case.id,
-        case_id=case.id,
-        action="case.referred",
-        before=before,
-        after=CaseRead.model_validate(case).model_dump(mode="json"),
-        reason=referral.reason,
+    await _move(session, case, CaseStatus.referred, at=at, actor=actor)
+    for deadline in await repository.open_deadlines(session, case.id, DeadlineKind.intake_contact):
+        deadline.met_at = at
+    await _audit(
+        session, case, actor=actor, action="case.referred", before=before, reason=referral.reason
     )
     return case
+
+
+async def close_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: ClosureRequest,
+    actor: Principal,
+    at: datetime,
+    today: date,
+    if_match: str | None,
+) -> Case:
+    """Close at intake with a D.1/D.3 code; emits ``intake.case.closed``."""
+    case = await _locked(session, case_id, if_match)
+    if CaseStatus.closed not in ALLOWED[case.status]:
+        transition(case, CaseStatus.closed, at=at)  # raises the 409
+    problems = rules.closure_problems(
+        case,
+        await facts(session, case, today=today),
+        code=data.closure_code,
+        decision_channel=data.decision_channel,
+        written_decision_requested=data.written_decision_requested,
+        enough_information_to_decide=data.enough_information_to_decide,
+        signposting=data.signposting_type,
+        signposting_detail=data.signposting_detail,
+        time_limit_explained=data.time_limit_explained,
+        information_deadline_passed=await _information_deadline_passed(session, case, today),
+    )
+    if problems:
+        raise ClosureBlocked(
+            f"{len(problems.items)} requirement(s) not met", extensions={"missing": problems.items}
+        )
+    before = _snapshot(case)
+    case.closure_code = data.closure_code
+    case.closure_reasons = data.reasons
+    case.decision_channel = data.decision_channel
+    case.written_decision_requested = data.written_decision_requested
+    case.signposting_type = data.signposting_type
+    case.signposting_detail = data.signposting_detail
+    if data.closure_code in rules.REMIT_CATEGORIES:
+        case.remit_categories = [data.closure_code]
+    await _move(session, case, CaseStatus.closed, at=at, actor=actor)
+    for deadline in await repository.open_deadlines(session, case.id):
+        deadline.cancelled_at = at
+    await _audit(
+        session, case, actor=actor, action="case.closed", before=before, reason=data.reasons
+    )
+    return case
+
+
+# --- Returning complainants (T9, T51–T55; G-10 decision in the README).
+
+RESTART_ONLY = frozenset(
+    {rules.FURTHER_INFORMATION_REQUIRED, *rules.PREMATURE_CODES, rules.NOT_PROPERLY_MADE}
+)
+RESTART_OR_NEW_CASE = frozenset({rules.NOT_IN_WRITING, rules.NO_MP_REFERRAL})
+NEW_CASE_ONLY = frozenset({rules.WITHDRAWN})
+
+
+async def restart_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: RestartRequest,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    """ASM-034/035, INT-019: restart with a new decision, keeping the reference and history."""
+    case = await _locked(session, case_id, if_match)
+    code = case.closure_code
+    if case.status is not CaseStatus.closed or code not in RESTART_ONLY | RESTART_OR_NEW_CASE:
+        raise RestartNotAllowed(
+            f"Only a case closed as one of {sorted(RESTART_ONLY | RESTART_OR_NEW_CASE)} restarts; "
+            "a 'withdrawn' case gets a new linked case (¶2.225)"
+        )
+    if not (
+        data.progress_since_previous_decision and data.progress_since_previous_decision.strip()
+    ):
+        raise RestartNeedsProgress(
+            "ASM-034: nothing has changed, so the case is not restarted; log the contact instead"
+        )
+    before = _snapshot(case)
+    await _move(session, case, CaseStatus.restart_review, at=at, actor=actor)
+    case.closure_code = None
+    case.closure_reasons = None
+    case.closed_at = None
+    case.properly_made = None
+    case.owner = actor.sub
+    await _move(session, case, CaseStatus.intake, at=at, actor=actor, previous_closure_code=code)
+    await _audit(
+        session, case, actor=actor, action="case.restarted", before=before,
+        reason=f"{data.reason} — progress: {data.progress_since_previous_decision}",
+    )  # fmt: skip
+    return case
+
+
+async def return_as_new_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: ReturnAsNewCase,
+    actor: Principal,
+    today: date,
+    now: datetime,
+    reference_prefix: str,
+    calendar: WorkingCalendar,
+) -> Case:
+    """T54/T55: a new case linked to the earlier one, which stays closed (¶2.15, ¶2.58, ¶2.225)."""
+    earlier = await _locked(session, case_id, None)
+    if (
+        earlier.status is not CaseStatus.closed
+        or earlier.closure_code not in NEW_CASE_ONLY | RESTART_OR_NEW_CASE
+    ):
+        raise RestartNotAllowed(
+            "A new linked case is for returns after 'withdrawn', 'Not properly made - not in "
+            "writing' or 'No MP referral'; other closures restart"
+        )
+    later = await create_case(
+        session,
+        data=CaseCreate(
+            case_type=earlier.case_type,
+            channel=data.channel,
+            received_date=data.received_date,
+            jurisdiction=earlier.jurisdiction,
+            complaint_summary=earlier.complaint_summary,
+            previous_contact_check_id=None,
+        ),
+        actor=actor,
+        today=today,
+        now=now,
+        reference_prefix=reference_prefix,
+        calendar=calendar,
+    )
+    for party in await repository.parties(session, earlier.id):
+        session.add(CaseParty(
+            id=uuid.uuid4(), case_id=later.id, person_id=party.person_id, role=party.role,
+            authority_to_receive_info=party.authority_to_receive_info,
+            description=party.description,
+        ))  # fmt: skip
+    for org in await repository.organisations(session, earlier.id):
+        session.add(CaseOrganisation(
+            id=uuid.uuid4(), case_id=later.id, organisation_id=org.organisation_id, role=org.role,
+            in_jurisdiction=org.in_jurisdiction,
+            remit_only_for_victims_code=org.remit_only_for_victims_code,
+        ))  # fmt: skip
+    later.organisation_ids = list(earlier.organisation_ids)
+    link = CaseLink(
+        id=uuid.uuid4(), earlier_case_id=earlier.id, later_case_id=later.id,
+        reason=data.link_reason, created_by=actor.sub,
+    )  # fmt: skip
+    session.add(link)
+    await session.flush()
+    # The flush UPDATEs organisation_ids, which expires the server-side updated_at; reload it
+    # here rather than lazily (and without a greenlet) when the router serialises the case.
+    await session.refresh(later)
+    await record_audit(
+        session, actor=actor, entity_type="case_link", entity_id=link.id, case_id=earlier.id,
+        action="case.linked_case_created", after={"later_case_id": str(later.id)},
+        reason=data.reason,
+    )  # fmt: skip
+    return later
+
+
+def link_reason_for(code: str) -> LinkReason:
+    """The usual link reason for a return after ``code``."""
+    return {
+        rules.WITHDRAWN: LinkReason.contact_after_withdrawn,
+        rules.NOT_IN_WRITING: LinkReason.returned_in_writing,
+        rules.NO_MP_REFERRAL: LinkReason.returned_with_mp_referral,
+    }.get(code, LinkReason.other)

@@ -1,8 +1,14 @@
-"""The intake case lifecycle (requirements.md §B). Only ``transition()`` assigns ``status``.
+"""The intake case lifecycle (requirements.md §B, the intake part). Only ``transition()``
+assigns ``status``.
 
-This is the part of §B.3 intake owns so far: T1 (received), T2 (into intake), and the hand-off
-to assessment (T13 to ECT triage, T14 to the allocation queue), which intake records as
-``referred``. Closures and the intake gates arrive with the intake domain.
+- received → intake: T2, after the previous-contact check (INT-001/002).
+- intake → awaiting_information (T4) → intake (T5) or closed 'withdrawn' (T6).
+- intake → joint_working_review (T11) → intake (T12, declined by the JW team) or closed.
+- intake → referred: the hand-off to assessment (T13 ECT triage, T14 allocation queue, T15 DR,
+  T16 AD self-referral). Assessment owns the case's status from then on.
+- intake → closed with a closure code (T3, T7, T8, T10).
+- closed → restart_review (T9, T51) → intake (T53: a new decision) or closed again
+  (T52: nothing has changed; the earlier closure stands).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from shared.errors import InvalidTransition
-from shared.events.contracts.intake import CaseReferredV1
+from shared.events.contracts.intake import CaseClosedV1, CaseReferredV1, CaseRestartedV1
 from shared.events.envelope import EventPayload
 
 if TYPE_CHECKING:
@@ -22,17 +28,30 @@ if TYPE_CHECKING:
 class CaseStatus(StrEnum):
     received = "received"
     intake = "intake"
+    awaiting_information = "awaiting_information"
+    joint_working_review = "joint_working_review"
     referred = "referred"
     closed = "closed"
+    restart_review = "restart_review"
 
 
 INITIAL_STATUS = CaseStatus.received
 
 ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
-    CaseStatus.received: frozenset({CaseStatus.intake, CaseStatus.referred}),
-    CaseStatus.intake: frozenset({CaseStatus.referred, CaseStatus.closed}),
+    CaseStatus.received: frozenset({CaseStatus.intake}),
+    CaseStatus.intake: frozenset(
+        {
+            CaseStatus.awaiting_information,
+            CaseStatus.joint_working_review,
+            CaseStatus.referred,
+            CaseStatus.closed,
+        }
+    ),
+    CaseStatus.awaiting_information: frozenset({CaseStatus.intake, CaseStatus.closed}),
+    CaseStatus.joint_working_review: frozenset({CaseStatus.intake, CaseStatus.closed}),
     CaseStatus.referred: frozenset(),
-    CaseStatus.closed: frozenset(),
+    CaseStatus.closed: frozenset({CaseStatus.restart_review}),
+    CaseStatus.restart_review: frozenset({CaseStatus.intake, CaseStatus.closed}),
 }
 
 
@@ -41,7 +60,9 @@ class CaseTransitionNotAllowed(InvalidTransition):
     title = "The case cannot make that transition from its current status"
 
 
-def transition(case: Case, to: CaseStatus, *, at: datetime) -> EventPayload | None:
+def transition(
+    case: Case, to: CaseStatus, *, at: datetime, previous_closure_code: str | None = None
+) -> EventPayload | None:
     """Move ``case`` to ``to`` if the table allows it; return the event to emit, if any."""
     current = CaseStatus(case.status)
     if to not in ALLOWED[current]:
@@ -65,5 +86,14 @@ def transition(case: Case, to: CaseStatus, *, at: datetime) -> EventPayload | No
             priority=case.priority.value,
             organisation_ids=list(case.organisation_ids),
             received_date=case.received_date,
+        )
+    if to is CaseStatus.closed:
+        case.closed_at = at
+        assert case.closure_code is not None
+        return CaseClosedV1(reference=case.reference, closure_code=case.closure_code)
+    if to is CaseStatus.intake and current is CaseStatus.restart_review:
+        assert previous_closure_code is not None
+        return CaseRestartedV1(
+            reference=case.reference, previous_closure_code=previous_closure_code
         )
     return None

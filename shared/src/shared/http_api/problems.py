@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import PROBLEM_TYPE_BASE, AppError
@@ -150,11 +151,32 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_TEXT_REJECTED_SQLSTATES = frozenset({"22021", "22P05"})  # bad byte sequence; untranslatable (NUL)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # Text PostgreSQL cannot store (a NUL character, say) is the client's input, not our fault:
+    # a 422, never a 500. Anything else is a genuine server error.
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
+        getattr(getattr(exc, "orig", None), "__cause__", None), "sqlstate", None
+    )
+    if sqlstate in _TEXT_REJECTED_SQLSTATES:
+        return problem_response(
+            request,
+            status=422,
+            type_slug="unstorable-text",
+            title="Request validation failed",
+            detail="A text field holds a character that cannot be stored (e.g. NUL)",
+        )
+    raise exc
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -13,6 +13,7 @@ from shared.db import DbSession
 from shared.errors import NotFound
 from shared.http_api.deps import RequireRole
 from shared.outbox import service
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 Operator = Annotated[Principal, Depends(RequireRole(Role.operations_manager, Role.service))]
 
@@ -37,13 +38,32 @@ async def list_parked(
     principal: Operator,
     subscriber: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    after: Annotated[int | None, Query(description="next_cursor of the previous page")] = None,
+    after: Annotated[
+        str | None, Query(max_length=1000, description="next_cursor of the previous page")
+    ] = None,
 ) -> dict[str, Any]:
     """Parked events, oldest first."""
-    rows = await service.list_parked(session, subscriber=subscriber, limit=limit, after=after)
+    rows = await service.list_parked(
+        session, subscriber=subscriber, limit=limit, after=_decode_after(after)
+    )
     items = [service.parked_view(d, e) for d, e in rows]
-    next_cursor = items[-1]["position"] if len(items) == limit else None
+    # The key is (position, subscriber): one event can be parked for several subscribers, and a
+    # page may end between them.
+    next_cursor = (
+        encode_cursor([items[-1]["position"], items[-1]["subscriber"]])
+        if len(items) == limit
+        else None
+    )
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _decode_after(after: str | None) -> tuple[int, str] | None:
+    if not after:
+        return None
+    position, subscriber = decode_cursor(after, arity=2)
+    if type(position) is not int or not isinstance(subscriber, str):
+        raise InvalidCursor("Use the next_cursor of a previous page as it was given")
+    return position, subscriber
 
 
 @router.post("/parked/{event_id}/replay")

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import record_audit
@@ -16,9 +16,9 @@ from shared.outbox.models import OutboxDelivery, OutboxEvent
 
 
 async def list_parked(
-    session: AsyncSession, *, subscriber: str | None, limit: int, after: int | None
+    session: AsyncSession, *, subscriber: str | None, limit: int, after: tuple[int, str] | None
 ) -> list[tuple[OutboxDelivery, OutboxEvent]]:
-    """Parked deliveries with their events, oldest first (keyset on event position)."""
+    """Parked deliveries with their events, oldest first (keyset on position, subscriber)."""
     stmt = (
         select(OutboxDelivery, OutboxEvent)
         .join(OutboxEvent, OutboxEvent.position == OutboxDelivery.event_position)
@@ -29,7 +29,7 @@ async def list_parked(
     if subscriber:
         stmt = stmt.where(OutboxDelivery.subscriber == subscriber)
     if after is not None:
-        stmt = stmt.where(OutboxDelivery.event_position > after)
+        stmt = stmt.where(tuple_(OutboxDelivery.event_position, OutboxDelivery.subscriber) > after)
     return [(d, e) for d, e in (await session.execute(stmt)).all()]
 
 

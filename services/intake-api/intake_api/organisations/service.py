@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake_api.organisations import repository
+from intake_api.organisations.errors import (
+    ContractTypeNotAllowed,
+    KindJurisdictionMismatch,
+    OrganisationNotFound,
+    PvOptOutAlreadyInForce,
+    PvOptOutDateInFuture,
+    PvOptOutNotInForce,
+)
+from intake_api.organisations.models import (
+    ContractType,
+    Organisation,
+    OrganisationJurisdiction,
+    OrganisationKind,
+    PvOptOut,
+)
+from intake_api.organisations.schemas import (
+    FocalPoint,
+    OrganisationCreate,
+    OrganisationPage,
+    OrganisationRead,
+    OrganisationSeed,
+    OrganisationUpdate,
+    PrincipalOfficer,
+    PvOptOutRecord,
+    PvOptOutWithdrawal,
+)
+from intake_api.organisations.state import INITIAL_STATUS, PvOptOutStatus, transition
+from shared.audit import record_audit
+from shared.auth import Principal
+from shared.concurrency import check_if_match, make_etag
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+
+ENTITY = "organisation"
+
+_HEALTH = frozenset({OrganisationJurisdiction.health})
+_PARLIAMENTARY = frozenset({OrganisationJurisdiction.parliamentary})
+_EITHER = _HEALTH | _PARLIAMENTARY
+
+# Which jurisdictions each kind of body may have. ASM-001: an out-of-jurisdiction body has none.
+# ASM-004: a Victims' Code-only body is parliamentary (criminal justice bodies, ¶2.5–2.6).
+KIND_JURISDICTIONS: dict[OrganisationKind, frozenset[OrganisationJurisdiction | None]] = {
+    OrganisationKind.government_department: _PARLIAMENTARY,
+    OrganisationKind.executive_agency: _PARLIAMENTARY,
+    OrganisationKind.victims_code_only: _PARLIAMENTARY,
+    OrganisationKind.nhs_trust: _HEALTH,
+    OrganisationKind.family_health_service_provider: _HEALTH,
+    OrganisationKind.independent_provider: _HEALTH,
+    OrganisationKind.icb: _HEALTH,
+    OrganisationKind.nhs_england_region: _HEALTH,
+    OrganisationKind.second_tier_complaint_handler: _EITHER,
+    OrganisationKind.out_of_jurisdiction: frozenset({None}),
+}
+
+
+def check_register_rules(
+    *,
+    kind: OrganisationKind,
+    jurisdiction: OrganisationJurisdiction | None,
+    contract_type: ContractType | None,
+) -> None:
+    """Refuse a register entry whose jurisdiction or contract type contradicts its kind."""
+    allowed = KIND_JURISDICTIONS[kind]
+    if jurisdiction not in allowed:
+        expected = sorted("null" if j is None else j.value for j in allowed)
+        given = "null" if jurisdiction is None else jurisdiction.value
+        raise KindJurisdictionMismatch(
+            f"A {kind.value} body has jurisdiction {' or '.join(expected)}, not {given}",
+            extensions={"kind": kind.value, "allowed_jurisdictions": expected},
+        )
+    # ¶3.79: only family health service providers hold a GMS/GDS or PMS/PDS contract.
+    if contract_type is not None and kind is not OrganisationKind.family_health_service_provider:
+        raise ContractTypeNotAllowed(
+            f"A {kind.value} body has no NHS contract type; send contract_type null",
+            extensions={"kind": kind.value},
+        )
+
+
+def _snapshot(org: Organisation) -> dict[str, Any]:
+    return OrganisationRead.from_model(org).model_dump(mode="json")
+
+
+def _officer_columns(officer: PrincipalOfficer | None) -> dict[str, str | None]:
+    return {
+        "principal_officer_title": officer.title if officer else None,
+        "principal_officer_name": officer.name if officer else None,
+    }
+
+
+def _focal_columns(focal: FocalPoint | None) -> dict[str, str | None]:
+    return {
+        "focal_point_team": focal.team if focal else None,
+        "focal_point_email": focal.email if focal else None,
+        "focal_point_phone": focal.phone if focal else None,
+    }
+
+
+def _columns(data: OrganisationCreate) -> dict[str, Any]:
+    return {
+        "name": data.name,
+        "aliases": list(data.aliases),
+        "active": data.active,
+        "jurisdiction": data.jurisdiction,
+        "kind": data.kind,
+        "contract_type": data.contract_type,
+        **_officer_columns(data.principal_officer),
+        **_focal_columns(data.focal_point),
+    }
+
+
+async def _load(session: AsyncSession, organisation_id: uuid.UUID, *, lock: bool) -> Organisation:
+    org = await repository.get(session, organisation_id, for_update=lock)
+    if org is None:
+        raise OrganisationNotFound(f"No organisation with id {organisation_id}")
+    return org
+
+
+async def get_organisation(session: AsyncSession, *, organisation_id: uuid.UUID) -> Organisation:
+    return await _load(session, organisation_id, lock=False)
+
+
+async def create_organisation(
+    session: AsyncSession, *, data: OrganisationCreate, actor: Principal
+) -> Organisation:
+    """Add a body to the register."""
+    check_register_rules(
+        kind=data.kind, jurisdiction=data.jurisdiction, contract_type=data.contract_type
+    )
+    org = Organisation(id=uuid.uuid4(), created_by=actor.sub, **_columns(data))
+    await repository.add(session, org)
+    org = await _load(session, org.id, lock=False)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type=ENTITY,
+        entity_id=org.id,
+        action="organisation.created",
+        after=_snapshot(org),
+        reason="Added to the register",
+    )
+    return org
+
+
+async def list_organisations(
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None,
+    jurisdiction: OrganisationJurisdiction | None = None,
+    kind: OrganisationKind | None = None,
+    in_jurisdiction: bool | None = None,
+    active: bool | None = None,
+    q: str | None = None,
+) -> OrganisationPage:
+    """A page of the register ordered by name then id; ``q`` matches names and aliases."""
+    after = None
+    if cursor:
+        name, last_id = decode_cursor(cursor, arity=2)
+        try:
+            if not isinstance(name, str) or "\x00" in name:
+                raise TypeError("name")
+            after = (name, uuid.UUID(str(last_id)))
+        except (TypeError, ValueError) as exc:
+            raise InvalidCursor("Use the next_cursor of a previous page as it was given") from exc
+    # One row more than asked for tells whether there is a next page without another query.
+    rows = await repository.list_page(
+        session,
+        limit=limit + 1,
+        after=after,
+        jurisdiction=jurisdiction,
+        kind=kind,
+        in_jurisdiction=in_jurisdiction,
+        active=active,
+        q=q,
+    )
+    page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor([last.name, str(last.id)])
+    return OrganisationPage(
+        items=[OrganisationRead.from_model(o) for o in page], next_cursor=next_cursor
+    )
+
+
+async def update_organisation(
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    changes: OrganisationUpdate,
+    actor: Principal,
+    if_match: str | None,
+) -> Organisation:
+    """Change the fields sent; the kind, jurisdiction and contract type are re-checked together."""
+    org = await _load(session, organisation_id, lock=True)
+    check_if_match(if_match, make_etag(org.version), required=True)
+    sent = changes.model_fields_set
+    values: dict[str, Any] = {}
+    for field in ("name", "aliases", "active", "kind", "jurisdiction", "contract_type"):
+        if field in sent:
+            values[field] = getattr(changes, field)
+    if "principal_officer" in sent:
+        values.update(_officer_columns(changes.principal_officer))
+    if "focal_point" in sent:
+        values.update(_focal_columns(changes.focal_point))
+    check_register_rules(
+        kind=values.get("kind", org.kind),
+        jurisdiction=values.get("jurisdiction", org.jurisdiction),
+        contract_type=values.get("contract_type", org.contract_type),
+    )
+    values = {k: v for k, v in values.items() if getattr(org, k) != v}
+    if not values:
+        return org
+    before = _snapshot(org)
+    for key, value in values.items():
+        setattr(org, key, value)
+    await session.flush()
+    org = await _load(session, org.id, lock=False)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type=ENTITY,
+        entity_id=org.id,
+        action="organisation.updated",
+        before=before,
+        after=_snapshot(org),
+        reason=f"Register entry updated: {', '.join(sorted(values))}",
+    )
+    return org
+
+
+async def _touch(session: AsyncSession, org: Organisation) -> Organisation:
+    """Bump the organisation's version (its ETag) when only an agreement of it changed."""
+    org.updated_at = func.now()
+    await session.flush()
+    return await _load(session, org.id, lock=False)
+
+
+async def record_pv_opt_out(
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    data: PvOptOutRecord,
+    actor: Principal,
+    at: datetime,
+    today: date,
+    if_match: str | None,
+) -> Organisation:
+    """¶3.81, ¶8.42 (B.2 ``pvOptOut``): record the written agreement not to receive not-upheld PVs.
+
+    The row lock on the organisation serialises two attempts; the partial unique index
+    ``uq_organisation_pv_opt_out_in_force`` backs that up in the database.
+    """
+    org = await _load(session, organisation_id, lock=True)
+    check_if_match(if_match, make_etag(org.version), required=False)
+    if data.agreed_date > today:
+        raise PvOptOutDateInFuture(f"agreed_date {data.agreed_date} is after today ({today})")
+    current = org.pv_opt_out
+    if current is not None:
+        raise PvOptOutAlreadyInForce(
+            "Withdraw the agreement in force before recording a new one",
+            extensions={"pv_opt_out_id": str(current.id)},
+        )
+    before = _snapshot(org)
+    agreement = PvOptOut(
+        id=uuid.uuid4(),
+        organisation_id=org.id,
+        status=INITIAL_STATUS,
+        agreed_date=data.agreed_date,
+        document_reference=data.document_reference,
+        reason=data.reason,
+        recorded_by=actor.sub,
+        recorded_at=at,
+    )
+    await repository.add_pv_opt_out(session, agreement)
+    org = await _touch(session, org)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type=ENTITY,
+        entity_id=org.id,
+        action="organisation.pv_opt_out_recorded",
+        before=before,
+        after=_snapshot(org),
+        reason=data.reason,
+    )
+    return org
+
+
+async def withdraw_pv_opt_out(
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    data: PvOptOutWithdrawal,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Organisation:
+    """Withdraw the agreement in force: not-upheld provisional views go to the body again."""
+    org = await _load(session, organisation_id, lock=True)
+    check_if_match(if_match, make_etag(org.version), required=False)
+    agreement = org.pv_opt_out
+    if agreement is None:
+        raise PvOptOutNotInForce("There is no agreement in force to withdraw")
+    before = _snapshot(org)
+    transition(agreement, PvOptOutStatus.withdrawn, at=at, by=actor.sub, reason=data.reason)
+    org = await _touch(session, org)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type=ENTITY,
+        entity_id=org.id,
+        action="organisation.pv_opt_out_withdrawn",
+        before=before,
+        after=_snapshot(org),
+        reason=data.reason,
+    )
+    return org
+
+
+async def seed_organisations(
+    session: AsyncSession, *, rows: Sequence[OrganisationSeed], actor: Principal, reason: str
+) -> list[uuid.UUID]:
+    """Insert each seed row whose id is missing; a row already there is never overwritten.
+
+    Returns the ids inserted. Safe to run again, and by two loaders at once (``ON CONFLICT DO
+    NOTHING`` on the primary key).
+    """
+    inserted: list[uuid.UUID] = []
+    for row in rows:
+        check_register_rules(
+            kind=row.kind, jurisdiction=row.jurisdiction, contract_type=row.contract_type
+        )
+        values = {"id": row.id, "created_by": actor.sub, "version": 1, **_columns(row)}
+        if not await repository.insert_if_missing(session, values):
+            continue
+        org = await _load(session, row.id, lock=False)
+        await record_audit(
+            session,
+            actor=actor,
+            entity_type=ENTITY,
+            entity_id=org.id,
+            action="organisation.seeded",
+            after=_snapshot(org),
+            reason=reason,
+        )
+        inserted.append(org.id)
+    return inserted

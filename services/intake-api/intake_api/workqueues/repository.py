@@ -1,0 +1,234 @@
+"""Work-queue queries: each queue is one SELECT over due and overdue deadlines (DESIGN §5).
+
+Every queue starts from an index and is keyset-paginated on its urgency key plus a unique id:
+- the deadline queues range-scan the partial indexes of open clocks, ``ix_deadline_open_due``
+  (kind, due_date) and ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its
+  primary key;
+- ``my-open-cases`` reads ``ix_case_owner_status`` (owner, status) and finds each case's next
+  clock through ``ix_deadline_case_id``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TypeAlias, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+from intake_api.cases.models import (
+    Case,
+    CaseParty,
+    ContactAttempt,
+    ContactOutcome,
+    Deadline,
+    DeadlineExtension,
+    DeadlineKind,
+    PartyRole,
+)
+from intake_api.cases.state import CaseStatus
+
+Ts = TypeVarTuple("Ts")
+QueueRow: TypeAlias = Row[*tuple[Any, ...]]
+
+# Statuses in which intake still works the case (referred and closed cases have left intake).
+OPEN_STATUSES = (
+    CaseStatus.received,
+    CaseStatus.intake,
+    CaseStatus.awaiting_information,
+    CaseStatus.joint_working_review,
+    CaseStatus.restart_review,
+)
+# INT-008: the case has not yet been passed on (joint-working review is a decision in progress).
+AT_INTAKE = (CaseStatus.received, CaseStatus.intake, CaseStatus.awaiting_information)
+# Sorts cases with no open clock after every real date, so the keyset stays NULL-free.
+NO_DUE_DATE = date(9999, 12, 31)
+
+IS_OPEN = (Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None))  # ix_deadline_open_* rows
+
+CASE_COLUMNS = (
+    Case.id.label("case_id"),
+    Case.reference,
+    Case.status,
+    Case.owner,
+    Case.received_date,
+)
+DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
+
+
+def _latest_extension() -> ColumnElement[date]:
+    # Newest extension wins, as in cases.repository.latest_extension; the later date breaks a
+    # created_at tie (two extensions in one transaction share now()).
+    return (
+        select(DeadlineExtension.new_due_date)
+        .where(DeadlineExtension.deadline_id == Deadline.id)
+        .order_by(
+            DeadlineExtension.created_at.desc(),
+            DeadlineExtension.new_due_date.desc(),
+            DeadlineExtension.id.desc(),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def effective_due_date() -> ColumnElement[date]:
+    """The date a clock is due by: the latest agreed extension, else the original (DESIGN §5)."""
+    return func.coalesce(_latest_extension(), Deadline.due_date)
+
+
+def _keyset(
+    stmt: Select[*Ts],
+    keys: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
+    after: Sequence[Any] | None,
+    limit: int,
+) -> Select[*Ts]:
+    """Order by ``keys`` ascending, start after ``after``; one extra row tells of a next page."""
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > tuple_(*after))
+    return stmt.order_by(*keys).limit(limit + 1)
+
+
+def _owned_by(stmt: Select[*Ts], owner: str | None) -> Select[*Ts]:
+    return stmt if owner is None else stmt.where(Case.owner == owner)
+
+
+async def my_open_cases(
+    session: AsyncSession,
+    *,
+    owner: str,
+    after: tuple[date, date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    due = effective_due_date()
+    next_clock = (
+        select(Deadline.kind.label("kind"), due.label("due"))
+        .where(Deadline.case_id == Case.id, *IS_OPEN)
+        .order_by(due, Deadline.id)
+        .limit(1)
+        .lateral("next_clock")
+    )
+    sort_due = func.coalesce(next_clock.c.due, NO_DUE_DATE)
+    stmt = (
+        select(
+            *CASE_COLUMNS,
+            next_clock.c.kind.label("next_due_kind"),
+            next_clock.c.due.label("next_due_date"),
+            sort_due.label("sort_due"),
+        )
+        .outerjoin(next_clock, true())
+        .where(Case.owner == owner, Case.status.in_(OPEN_STATUSES))
+    )
+    stmt = _keyset(stmt, (sort_due, Case.received_date, Case.id), after, limit)
+    return (await session.execute(stmt)).all()
+
+
+async def overdue_acknowledgements(
+    session: AsyncSession,
+    *,
+    today: date,
+    owner: str | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    stmt = (
+        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, Deadline.due_date)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.kind == DeadlineKind.acknowledgement, *IS_OPEN, Deadline.due_date < today)
+    )
+    stmt = _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    return (await session.execute(stmt)).all()
+
+
+async def information_deadlines_passed(
+    session: AsyncSession,
+    *,
+    today: date,
+    owner: str | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    """INT-016: the effective deadline is before ``today`` (never on the deadline day itself).
+
+    A case in awaiting_information has exactly one open information deadline: T4 opens it from
+    intake only, and T5 and closure meet or cancel every one.
+    """
+    due = effective_due_date()
+    stmt = (
+        select(
+            *CASE_COLUMNS,
+            *DEADLINE_COLUMNS,
+            due.label("due_date"),
+            Deadline.due_date.label("original_due_date"),
+        )
+        .join(Case, Case.id == Deadline.case_id)
+        .where(
+            Deadline.kind == DeadlineKind.information,
+            *IS_OPEN,
+            # Sargable pre-filter on the index: an extension is always later than the date it
+            # extends (cases.service refuses any other), so effective < today implies this.
+            Deadline.due_date < today,
+            due < today,
+            Case.status == CaseStatus.awaiting_information,
+        )
+    )
+    stmt = _keyset(_owned_by(stmt, owner), (due, Deadline.id), after, limit)
+    return (await session.execute(stmt)).all()
+
+
+async def two_week_contact(
+    session: AsyncSession,
+    *,
+    due_by: date,
+    owner: str | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    """INT-008: cases still at intake, two-week point by ``due_by``, complainant never reached."""
+    complainant_reached = (
+        select(ContactAttempt.id)
+        .join(
+            CaseParty,
+            and_(
+                CaseParty.case_id == ContactAttempt.case_id,
+                CaseParty.person_id == ContactAttempt.person_id,
+                CaseParty.role == PartyRole.complainant,
+            ),
+        )
+        .where(ContactAttempt.case_id == Case.id, ContactAttempt.outcome == ContactOutcome.reached)
+        .exists()
+    )
+    stmt = (
+        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, Deadline.due_date)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(
+            Deadline.kind == DeadlineKind.intake_contact,
+            *IS_OPEN,
+            Deadline.due_date <= due_by,
+            Case.status.in_(AT_INTAKE),
+            ~complainant_reached,
+        )
+    )
+    stmt = _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    return (await session.execute(stmt)).all()
+
+
+async def overdue_callbacks(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    owner: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    due_at = Deadline.due_at
+    stmt = (
+        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, due_at)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.kind == DeadlineKind.callback, *IS_OPEN, due_at < now)
+    )
+    stmt = _keyset(_owned_by(stmt, owner), (due_at, Deadline.id), after, limit)
+    return (await session.execute(stmt)).all()

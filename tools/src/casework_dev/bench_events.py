@@ -1,0 +1,915 @@
+"""``make bench-events``: the event backbone against its quality bars (DESIGN §2, §7).
+
+A benchmark, not a test: it reports figures from one run and compares them with the bars.
+
+1. Starts PostgreSQL (a private pgserver cluster in a temporary directory, or ``DATABASE_URL``
+   with uniquely named databases that are dropped afterwards), creates and migrates an intake and
+   an assessment database, and starts assessment-api and intake-api under uvicorn (no reload,
+   log level warning) with intake's in-process relay off, plus a standalone relay
+   (``python -m intake_api.relay``) delivering to assessment-api: the wiring of the crash tests.
+2. **Commit-to-consumer latency** on an idle system: N single-event transactions, each for a
+   fresh case, with a random 5–20 ms pause between them. The clock starts when the producer's
+   COMMIT returns and stops when the consumer's transaction (inbox row plus effect) committed.
+   The stop time is the commit timestamp PostgreSQL records (``track_commit_timestamp``, which
+   the private cluster turns on); ``inbox_event.processed_at`` is ``now()``, the *start* of the
+   consumer's transaction, so it misses the insert, the handler and the commit, and is only the
+   fallback (reported too, for comparison).
+3. **Backlog drain**: with the relay stopped, bulk-inserts a backlog (default 100,000 events over
+   10,000 cases, sequences 1..k per case, valid ``intake.case.referred`` v1 payloads; the fan-out
+   trigger writes the delivery rows), starts the relay and times until no delivery is pending
+   and the consumer holds every inbox row. Checks nothing is parked and order per case held.
+4. Prints a table and writes the same figures to ``bench-results/events-<timestamp>.json``.
+
+Every child runs in its own session and dies with this process (``PR_SET_PDEATHSIG``); Ctrl-C,
+SIGTERM and errors stop them all, stop PostgreSQL and remove the temporary files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import hashlib
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from casework_dev.pg import ROOT
+from casework_dev.procs import (
+    PrivatePostgres,
+    ServiceProcess,
+    free_port,
+    prepare_databases,
+    service_env,
+)
+from shared.db import Database, create_engine
+from shared.events.contracts.intake import CaseReferredV1
+from shared.outbox.emit import emit
+from shared.outbox.runtime import plain_dsn
+
+RESULTS_DIR = ROOT / "bench-results"
+SUBSCRIBER = "assessment-api"
+EVENT_TYPE = "intake.case.referred"
+
+LATENCY_P99_BAR_MS = 50.0
+DRAIN_BAR_S = 60.0
+THROUGHPUT_BAR = 3000.0
+
+
+def say(msg: str) -> None:
+    print(f"==> {msg}", flush=True)
+
+
+class BenchError(RuntimeError):
+    """The run could not produce its figures (a process died, a wait timed out)."""
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Options:
+    latency_events: int
+    backlog: int
+    cases: int
+    warmup: int
+    pause_ms: tuple[float, float]
+    drain_timeout_s: float
+    quick: bool
+    keep_logs: bool
+    production_rate_limit: bool
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    p = argparse.ArgumentParser(
+        prog="python -m casework_dev.bench_events",
+        description="Benchmark the event backbone: commit-to-consumer latency and backlog drain.",
+    )
+    p.add_argument("--latency-events", type=int, help="single-event commits to time (500)")
+    p.add_argument("--backlog", type=int, help="events in the backlog to drain (100000)")
+    p.add_argument("--cases", type=int, default=10_000, help="cases the backlog spreads over")
+    p.add_argument("--warmup", type=int, default=20, help="untimed events before timing")
+    p.add_argument("--pause-ms", type=float, nargs=2, default=(5.0, 20.0), metavar=("MIN", "MAX"))
+    p.add_argument("--drain-timeout", type=float, default=600.0, help="give up after (s)")
+    p.add_argument(
+        "--quick", action="store_true", help="smoke sizes: 100 latency events, 5000 backlog"
+    )
+    p.add_argument("--keep-logs", action="store_true", help="keep the service logs")
+    p.add_argument(
+        "--production-rate-limit",
+        action="store_true",
+        help="keep assessment-api's default per-principal rate limit for the relay's calls",
+    )
+    a = p.parse_args(argv)
+    latency = a.latency_events if a.latency_events is not None else (100 if a.quick else 500)
+    backlog = a.backlog if a.backlog is not None else (5_000 if a.quick else 100_000)
+    if latency < 1 or backlog < 1 or a.cases < 1 or a.warmup < 0:
+        p.error("sizes must be positive")
+    lo, hi = a.pause_ms
+    if not 0 <= lo <= hi:
+        p.error("--pause-ms needs 0 <= MIN <= MAX")
+    return Options(
+        latency_events=latency,
+        backlog=backlog,
+        cases=min(a.cases, backlog),
+        warmup=a.warmup,
+        pause_ms=(lo, hi),
+        drain_timeout_s=a.drain_timeout,
+        quick=a.quick,
+        keep_logs=a.keep_logs,
+        production_rate_limit=a.production_rate_limit,
+    )
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when we die, even by SIGKILL
+    except OSError:
+        pass
+
+
+class Child(ServiceProcess):
+    """A :class:`ServiceProcess` in its own session that dies with the benchmark."""
+
+    def start(self) -> Child:
+        env = {**os.environ, **self.env}
+        with contextlib.ExitStack() as stack:
+            out: Any = subprocess.DEVNULL
+            if self.log_path is not None:
+                out = stack.enter_context(open(self.log_path, "ab"))
+            self.proc = subprocess.Popen(
+                self.command(), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                start_new_session=True, preexec_fn=_die_with_parent,
+            )  # fmt: skip
+        return self
+
+
+@dataclass
+class Stack:
+    """Everything the run started, so that :meth:`close` can undo it."""
+
+    workdir: Path
+    keep_logs: bool
+    pg: PrivatePostgres | None = None
+    server_url: str = ""
+    databases: list[str] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)
+    children: list[Child] = field(default_factory=list)
+    relay: Child | None = None
+    relay_metrics_port: int = 0
+    commit_timestamps: bool = False
+
+    @property
+    def log_dir(self) -> Path:
+        return self.workdir / "logs"
+
+    def close(self, *, failed: bool) -> None:
+        for child in reversed(self.children):  # relay first, then the APIs
+            child.stop()
+        if self.pg is not None:
+            say("Stopping the private PostgreSQL cluster")
+            with contextlib.suppress(Exception):
+                self.pg.stop_server()  # pg_ctl: also right after our restart of it
+            self.pg.cleanup()
+        elif self.databases:
+            say(f"Dropping the benchmark databases: {', '.join(self.databases)}")
+            asyncio.run(_drop_databases(self.server_url, self.databases))
+        if failed or self.keep_logs:
+            say(f"Service logs are in {self.log_dir}")
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def tail_logs(self, lines: int = 30) -> None:
+        for log in sorted(self.log_dir.glob("*.log")):
+            text = log.read_text(errors="replace").splitlines()[-lines:]
+            if text:
+                print(f"---- {log.name} (last {len(text)} lines)", file=sys.stderr)
+                print("\n".join(text), file=sys.stderr)
+
+
+async def _drop_databases(server_url: str, names: list[str]) -> None:
+    conn = await asyncpg.connect(plain_dsn(server_url), timeout=10)
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def start_postgres(stack: Stack) -> None:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        say("Using PostgreSQL from DATABASE_URL (uniquely named databases, dropped afterwards)")
+        stack.server_url = url
+        stack.commit_timestamps = asyncio.run(_commit_timestamps_on(url))
+        return
+    say(f"Starting a private PostgreSQL cluster in {stack.workdir / 'pg'}")
+    stack.pg = PrivatePostgres(stack.workdir / "pg")
+    stack.server_url = stack.pg.start()
+    # Consumer commit times for the latency figure; needs a restart to take effect.
+    asyncio.run(_execute(stack.server_url, "ALTER SYSTEM SET track_commit_timestamp = on"))
+    stack.pg.stop_server()
+    stack.pg.start_server()
+    stack.commit_timestamps = asyncio.run(_commit_timestamps_on(stack.server_url))
+
+
+async def _execute(url: str, sql: str) -> None:
+    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _commit_timestamps_on(url: str) -> bool:
+    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
+    try:
+        return bool(await conn.fetchval("SHOW track_commit_timestamp") == "on")
+    finally:
+        await conn.close()
+
+
+# assessment-api rate-limits every principal, the relay's service principal included (600/min,
+# burst 120 by default): the relay would be answered 429 after its 120th request, and the run
+# would measure the limiter instead of the event backbone. Lifted unless --production-rate-limit.
+LIFTED_RATE_LIMIT = {
+    "ASSESSMENT_RATE_LIMIT_PER_MINUTE": "10000000",
+    "ASSESSMENT_RATE_LIMIT_BURST": "1000000",
+}
+
+
+def start_services(stack: Stack, opts: Options) -> None:
+    prefix = f"bench_{uuid.uuid4().hex[:8]}"
+    say(f"Creating and migrating {prefix}_intake and {prefix}_assessment")
+    stack.databases = [f"{prefix}_intake", f"{prefix}_assessment"]
+    stack.urls = prepare_databases(stack.server_url, prefix, ("intake", "assessment"))
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    keys = stack.workdir / "keys"
+    a_port, i_port = free_port(), free_port()
+    stack.relay_metrics_port = free_port()
+    subscribers = {
+        SUBSCRIBER: {
+            "url": f"http://127.0.0.1:{a_port}/internal/events",
+            "audience": SUBSCRIBER,
+            "event_types": [EVENT_TYPE],
+        }
+    }
+    intake_env = service_env(
+        "intake", stack.urls["intake"], keys_dir=keys, subscribers=subscribers,
+        extra={"INTAKE_RELAY_IN_PROCESS": "false"},
+    )  # fmt: skip
+    limits = {} if opts.production_rate_limit else LIFTED_RATE_LIMIT
+    if limits:
+        say("Note: lifting assessment-api's per-principal rate limit (--production-rate-limit)")
+    assessment_env = service_env(
+        "assessment", stack.urls["assessment"], keys_dir=keys, extra=limits
+    )
+    relay_env = service_env(
+        "intake", stack.urls["intake"], keys_dir=keys, subscribers=subscribers,
+        extra={"INTAKE_RELAY_METRICS_PORT": str(stack.relay_metrics_port)},
+    )  # fmt: skip
+    assessment = Child("assessment", assessment_env, port=a_port)
+    assessment.log_path = stack.log_dir / "assessment-api.log"
+    intake = Child("intake", intake_env, port=i_port, log_path=stack.log_dir / "intake-api.log")
+    stack.relay = Child("intake", relay_env, kind="relay", log_path=stack.log_dir / "relay.log")
+    say(f"Starting assessment-api on port {a_port} and intake-api on port {i_port} (uvicorn)")
+    stack.children += [assessment.start(), intake.start()]
+    assessment.wait_ready()
+    intake.wait_ready()  # its lifespan synced the subscriptions the fan-out trigger reads
+    start_relay(stack)
+
+
+def start_relay(stack: Stack) -> float:
+    """Start the standalone relay; returns the wall-clock time just before it was started."""
+    assert stack.relay is not None
+    say("Starting the standalone relay (python -m intake_api.relay)")
+    if stack.relay not in stack.children:
+        stack.children.append(stack.relay)
+    started = time.time()
+    stack.relay.start()
+    return started
+
+
+def wait_relay_leader(stack: Stack, timeout: float = 60) -> None:
+    assert stack.relay is not None
+    url = f"http://127.0.0.1:{stack.relay_metrics_port}/metrics"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not stack.relay.alive:
+            raise BenchError("the relay exited while starting")
+        with contextlib.suppress(httpx.HTTPError):
+            for line in httpx.get(url, timeout=1).text.splitlines():
+                if line.startswith("outbox_relay_leader ") and float(line.split()[1]) == 1.0:
+                    return
+        time.sleep(0.05)
+    raise BenchError(f"the relay did not become active in {timeout:g} s")
+
+
+def stop_relay(stack: Stack) -> None:
+    assert stack.relay is not None
+    say("Stopping the relay")
+    stack.relay.stop()
+    stack.children.remove(stack.relay)
+
+
+def check_alive(stack: Stack) -> None:
+    for child in stack.children:
+        if not child.alive:
+            raise BenchError(f"{child.service}-{child.kind} exited unexpectedly")
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_table() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds used so far), from /proc (Linux)."""
+    table: dict[int, tuple[int, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
+    return table
+
+
+def _busy_cpu_s() -> float:
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _TICK  # all but idle and iowait
+
+
+class CpuMeter:
+    """CPU seconds used by our processes (per group) and by everything else on the machine.
+
+    The figures of a benchmark on a shared machine mean little without knowing how much CPU
+    other processes took meanwhile.
+    """
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.available = Path("/proc/stat").exists()
+        self._t0 = 0.0
+        self._busy0 = 0.0
+        self._ours0: dict[int, float] = {}
+
+    def _groups(self, table: dict[int, tuple[int, float]]) -> dict[int, str]:
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in table.items():
+            children.setdefault(ppid, []).append(pid)
+        roots = {os.getpid(): "bench"}
+        for child in self.stack.children:
+            if child.proc is not None:
+                roots[child.proc.pid] = f"{child.service}-{child.kind}"
+        if self.stack.pg is not None:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                pid_file = self.stack.pg.data_dir / "postmaster.pid"
+                roots[int(pid_file.read_text().split()[0])] = "postgres"
+        groups: dict[int, str] = {}
+        for root, name in roots.items():
+            todo = [root]
+            while todo:
+                pid = todo.pop()
+                if pid in table and groups.get(pid) in (None, "bench"):
+                    groups[pid] = name
+                    todo.extend(children.get(pid, []))
+        return groups
+
+    def start(self) -> None:
+        if not self.available:
+            return
+        table = _proc_table()
+        self._ours0 = {pid: table[pid][1] for pid in self._groups(table)}
+        self._t0 = time.monotonic()
+        self._busy0 = _busy_cpu_s()
+
+    def stop(self) -> dict[str, Any]:
+        if not self.available:
+            return {}
+        elapsed = time.monotonic() - self._t0
+        busy = _busy_cpu_s() - self._busy0
+        table = _proc_table()
+        used: dict[str, float] = {}
+        for pid, name in self._groups(table).items():
+            used[name] = used.get(name, 0.0) + table[pid][1] - self._ours0.get(pid, 0.0)
+        ours = sum(used.values())
+        cpus = os.cpu_count() or 1
+        return {
+            "elapsed_s": round(elapsed, 2),
+            "cpus": cpus,
+            "ours_cpu_s": {k: round(v, 2) for k, v in sorted(used.items())},
+            "machine_busy_cpus": round(busy / elapsed, 2),
+            "others_busy_cpus": round(max(0.0, busy - ours) / elapsed, 2),
+        }
+
+
+def describe_cpu(cpu: dict[str, Any]) -> str:
+    if not cpu:
+        return "CPU use unknown (no /proc)"
+    ours = ", ".join(f"{k} {v:.1f}" for k, v in cpu["ours_cpu_s"].items())
+    return (
+        f"CPU seconds: {ours}; other processes kept {cpu['others_busy_cpus']:.2f} of "
+        f"{cpu['cpus']} CPUs busy"
+    )
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (no interpolation): a value that was actually observed."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary_ms(values_s: list[float]) -> dict[str, float]:
+    ms = [v * 1000 for v in values_s]
+    return {
+        "count": len(ms),
+        "min": round(min(ms), 2),
+        "mean": round(sum(ms) / len(ms), 2),
+        "p50": round(percentile(ms, 50), 2),
+        "p95": round(percentile(ms, 95), 2),
+        "p99": round(percentile(ms, 99), 2),
+        "max": round(max(ms), 2),
+    }
+
+
+def referred_payload(case_id: uuid.UUID) -> CaseReferredV1:
+    return CaseReferredV1(
+        reference=f"BENCH-{str(case_id)[:8]}",
+        case_type="complaint",
+        jurisdiction="health",
+        route="awaiting_allocation",
+        triage_category="general",
+        priority="standard",
+        organisation_ids=[],
+        received_date=date(2026, 11, 2),
+    )
+
+
+async def _wait_for(
+    check: Callable[[], Awaitable[bool]], *, within: float, what: str, every: float = 0.05
+) -> None:
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise BenchError(f"timed out after {within:g} s waiting for {what}")
+        await asyncio.sleep(every)
+
+
+async def _produce_singles(
+    db: Database, n: int, pause_ms: tuple[float, float]
+) -> list[tuple[uuid.UUID, float]]:
+    """``n`` transactions of one event for a fresh case; (event id, wall time after COMMIT)."""
+    out: list[tuple[uuid.UUID, float]] = []
+    for _ in range(n):
+        case_id = uuid.uuid4()
+        async with db.sessionmaker() as session:
+            async with session.begin():
+                env = await emit(
+                    session, referred_payload(case_id), case_id=case_id, actor="bench-events"
+                )
+            out.append((env.id, time.time()))
+        await asyncio.sleep(random.uniform(*pause_ms) / 1000)
+    return out
+
+
+async def measure_latency(stack: Stack, opts: Options) -> dict[str, Any]:
+    engine = create_engine(stack.urls["intake"], application_name="bench-producer", pool_size=2)
+    db = Database.from_engine(engine)
+    consumer = await asyncpg.connect(plain_dsn(stack.urls["assessment"]), timeout=10)
+    try:
+
+        async def delivered(ids: list[uuid.UUID]) -> Callable[[], Awaitable[bool]]:
+            async def check() -> bool:
+                check_alive(stack)
+                n = await consumer.fetchval(
+                    "SELECT count(*) FROM inbox_event WHERE event_id = ANY($1::uuid[])", ids
+                )
+                return bool(n == len(ids))
+
+            return check
+
+        if opts.warmup:
+            say(f"Warm-up: {opts.warmup} untimed events")
+            warm = await _produce_singles(db, opts.warmup, opts.pause_ms)
+            await _wait_for(await delivered([e for e, _ in warm]), within=60, what="warm-up")
+            await asyncio.sleep(1.0)  # idle again
+        lo, hi = opts.pause_ms
+        say(
+            f"Latency: committing {opts.latency_events} single-event transactions "
+            f"(a fresh case each, {lo:g}–{hi:g} ms apart)"
+        )
+        meter = CpuMeter(stack)
+        meter.start()
+        made = await _produce_singles(db, opts.latency_events, opts.pause_ms)
+        ids = [e for e, _ in made]
+        await _wait_for(await delivered(ids), within=120, what="the latency events")
+        cpu = meter.stop()
+        say(describe_cpu(cpu))
+        commit_ts = (
+            "pg_xact_commit_timestamp(xmin)" if stack.commit_timestamps else "NULL::timestamptz"
+        )
+        rows = await consumer.fetch(
+            f"SELECT event_id, processed_at, {commit_ts} AS committed_at FROM inbox_event "
+            "WHERE event_id = ANY($1::uuid[])",
+            ids,
+        )
+    finally:
+        await consumer.close()
+        await engine.dispose()
+    by_id = {r["event_id"]: r for r in rows}
+    start = [(by_id[e], t) for e, t in made]
+    started_tx = [max(0.0, r["processed_at"].timestamp() - t) for r, t in start]
+    result: dict[str, Any] = {
+        "events": len(made),
+        "warmup_events": opts.warmup,
+        "pause_ms": list(opts.pause_ms),
+        "consumer_tx_start": summary_ms(started_tx),
+        "cpu": cpu,
+    }
+    if stack.commit_timestamps and all(r["committed_at"] is not None for r, _ in start):
+        committed = [max(0.0, r["committed_at"].timestamp() - t) for r, t in start]
+        result["consumer_commit"] = summary_ms(committed)
+        result["measured_to"] = "consumer commit (pg_xact_commit_timestamp of the inbox row)"
+        result["headline"] = result["consumer_commit"]
+    else:
+        result["measured_to"] = "consumer transaction start (inbox_event.processed_at = now())"
+        result["headline"] = result["consumer_tx_start"]
+    return result
+
+
+async def _count(conn: asyncpg.Connection, sql: str, *args: Any) -> int:
+    return int(await conn.fetchval(sql, *args))
+
+
+def backlog_rounds(total: int, cases: int) -> Iterator[tuple[int, int]]:
+    """(sequence, number of cases that get that sequence): case i gets sequences 1..k_i."""
+    sequence = 1
+    remaining = total
+    while remaining > 0:
+        n = min(cases, remaining)
+        yield sequence, n
+        remaining -= n
+        sequence += 1
+
+
+_BACKLOG_ROUND = """
+INSERT INTO outbox_event (id, type, version, occurred_at, source, case_id, sequence,
+                          correlation_id, actor, payload)
+SELECT gen_random_uuid(), $1, 1, now(), 'intake-api', md5($2 || i::text)::uuid, $3, NULL,
+       'bench-events',
+       jsonb_build_object(
+           'reference', 'BENCH-' || i::text, 'case_type', 'complaint',
+           'jurisdiction', 'health', 'route', 'awaiting_allocation',
+           'triage_category', 'general', 'priority', 'standard',
+           'organisation_ids', '[]'::jsonb, 'received_date', '2026-11-02')
+FROM generate_series(0, $4 - 1) AS i
+ORDER BY i
+"""
+_BACKLOG_STREAMS = """
+INSERT INTO outbox_case_stream (case_id, last_sequence)
+SELECT md5($1 || i::text)::uuid, $2 + CASE WHEN i < $3 THEN 1 ELSE 0 END
+FROM generate_series(0, $4 - 1) AS i
+"""
+
+
+async def build_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]:
+    say(
+        f"Backlog: inserting {opts.backlog:,} events over {opts.cases:,} cases in bulk "
+        "(the fan-out trigger writes the delivery rows)"
+    )
+    t0 = time.monotonic()
+    conn = await asyncpg.connect(plain_dsn(stack.urls["intake"]), timeout=10)
+    try:
+        async with conn.transaction():
+            for sequence, n in backlog_rounds(opts.backlog, opts.cases):
+                await conn.execute(_BACKLOG_ROUND, EVENT_TYPE, tag, sequence, n)
+            full, extra = divmod(opts.backlog, opts.cases)
+            await conn.execute(_BACKLOG_STREAMS, tag, full, extra, opts.cases)
+        # What autovacuum would have done while a real backlog built up.
+        await conn.execute("ANALYZE outbox_event, outbox_delivery, outbox_case_stream")
+        pending = await _count(
+            conn, "SELECT count(*) FROM outbox_delivery WHERE status = 'pending'"
+        )
+    finally:
+        await conn.close()
+    if pending != opts.backlog:
+        raise BenchError(f"expected {opts.backlog} pending deliveries, found {pending}")
+    seconds = time.monotonic() - t0
+    say(f"Backlog ready: {pending:,} pending deliveries ({seconds:.1f} s)")
+    return {"events": opts.backlog, "cases": opts.cases, "setup_s": round(seconds, 2)}
+
+
+async def drain_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]:
+    producer = await asyncpg.connect(plain_dsn(stack.urls["intake"]), timeout=10)
+    consumer = await asyncpg.connect(plain_dsn(stack.urls["assessment"]), timeout=10)
+    try:
+        baseline = await _count(consumer, "SELECT count(*) FROM inbox_event")
+        meter = CpuMeter(stack)
+        meter.start()
+        started = await asyncio.to_thread(start_relay, stack)
+        say("Draining the backlog…")
+        last_report = time.monotonic()
+        while True:
+            await asyncio.sleep(0.1)
+            check_alive(stack)
+            inbox = await _count(consumer, "SELECT count(*) FROM inbox_event") - baseline
+            if inbox >= opts.backlog and not await producer.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM outbox_delivery WHERE status = 'pending')"
+            ):
+                finished = time.time()
+                cpu = meter.stop()
+                break
+            if time.time() - started > opts.drain_timeout_s:
+                raise BenchError(
+                    f"backlog not drained in {opts.drain_timeout_s:g} s ({inbox:,} delivered)"
+                )
+            if time.monotonic() - last_report >= 5:
+                last_report = time.monotonic()
+                say(f"  {inbox:,} / {opts.backlog:,} delivered after {time.time() - started:.0f} s")
+        parked = await _count(
+            producer, "SELECT count(*) FROM outbox_delivery WHERE status = 'parked'"
+        )
+        cases = backlog_case_ids(tag, opts.cases)
+        last_ts = "pg_xact_commit_timestamp(xmin)" if stack.commit_timestamps else "processed_at"
+        span = await consumer.fetchrow(
+            f"SELECT count(*) AS n, min(processed_at) AS first, max({last_ts}) AS last "
+            "FROM inbox_event WHERE case_id = ANY($1::uuid[])",
+            cases,
+        )
+        # Order per case: within each case, inbox positions follow the sequences.
+        inversions = await _count(
+            consumer,
+            """
+            SELECT count(*) FROM (
+                SELECT sequence,
+                       lag(sequence) OVER (PARTITION BY case_id ORDER BY position) AS prev
+                FROM inbox_event WHERE case_id = ANY($1::uuid[])
+            ) s WHERE sequence <= prev
+            """,
+            cases,
+        )
+    finally:
+        await producer.close()
+        await consumer.close()
+    say(describe_cpu(cpu))
+    drain_s = finished - started
+    first, last = span["first"].timestamp(), span["last"].timestamp()
+    return {
+        "drain_s": round(drain_s, 2),
+        "throughput_eps": round(opts.backlog / drain_s, 1),
+        "relay_start_to_first_delivery_s": round(first - started, 2),
+        "first_to_last_delivery_s": round(last - first, 2),
+        "steady_throughput_eps": round(opts.backlog / (last - first), 1) if last > first else None,
+        "delivered": int(span["n"]),
+        "parked": parked,
+        "order_inversions": inversions,
+        "cpu": cpu,
+    }
+
+
+def backlog_case_ids(tag: str, cases: int) -> list[uuid.UUID]:
+    """The case ids ``md5(tag || i)::uuid`` that :data:`_BACKLOG_ROUND` gives, in Python."""
+    return [uuid.UUID(hashlib.md5(f"{tag}{i}".encode()).hexdigest()) for i in range(cases)]
+
+
+async def wait_no_pending(stack: Stack, within: float = 60) -> None:
+    conn = await asyncpg.connect(plain_dsn(stack.urls["intake"]), timeout=10)
+    try:
+
+        async def idle() -> bool:
+            return not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM outbox_delivery)")
+
+        await _wait_for(idle, within=within, what="the relay to delete the delivered rows")
+    finally:
+        await conn.close()
+
+
+async def server_version(url: str) -> str:
+    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
+    try:
+        return str(await conn.fetchval("SHOW server_version"))
+    finally:
+        await conn.close()
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class Row:
+    metric: str
+    value: float | int | None
+    unit: str
+    bar: str = ""
+    ok: bool | None = None  # None: informational
+
+    @property
+    def verdict(self) -> str:
+        return "" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric, "value": self.value, "unit": self.unit,
+            "bar": self.bar or None, "result": self.verdict or None,
+        }  # fmt: skip
+
+
+def rows_of(latency: dict[str, Any], backlog: dict[str, Any], opts: Options) -> list[Row]:
+    head = latency["headline"]
+    rows = [
+        Row("commit→consumer latency p50", head["p50"], "ms"),
+        Row("commit→consumer latency p95", head["p95"], "ms"),
+        Row(
+            "commit→consumer latency p99",
+            head["p99"],
+            "ms",
+            f"≤ {LATENCY_P99_BAR_MS:g}",
+            head["p99"] <= LATENCY_P99_BAR_MS,
+        ),
+        Row("commit→consumer latency max", head["max"], "ms"),
+    ]
+    if head is not latency["consumer_tx_start"]:
+        rows.append(Row("  p99 to consumer tx start", latency["consumer_tx_start"]["p99"], "ms"))
+    rows.append(Row("  other processes' load, latency", _others(latency), "CPUs"))
+    drain, eps = backlog["drain_s"], backlog["throughput_eps"]
+    lost = opts.backlog - backlog["delivered"]
+    rows += [
+        Row(f"backlog drain ({opts.backlog:,} events)", drain, "s", f"≤ {DRAIN_BAR_S:g}",
+            drain <= DRAIN_BAR_S),
+        Row("relay throughput (events / drain)", eps, "events/s", f"≥ {THROUGHPUT_BAR:,.0f}",
+            eps >= THROUGHPUT_BAR),
+        Row("  relay start → first delivery", backlog["relay_start_to_first_delivery_s"], "s"),
+        Row("  first → last delivery rate", backlog["steady_throughput_eps"], "events/s"),
+        Row("  other processes' load, drain", _others(backlog), "CPUs"),
+        Row("events lost", lost, "events", "= 0", lost == 0),
+        Row("events parked", backlog["parked"], "events", "= 0", backlog["parked"] == 0),
+        Row("order-per-case inversions", backlog["order_inversions"], "", "= 0",
+            backlog["order_inversions"] == 0),
+    ]  # fmt: skip
+    return rows
+
+
+def _others(phase: dict[str, Any]) -> float | None:
+    cpu: dict[str, Any] = phase.get("cpu") or {}
+    others = cpu.get("others_busy_cpus")
+    return float(others) if others is not None else None
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def print_table(rows: list[Row]) -> None:
+    width = max(len(r.metric) for r in rows)
+    print()
+    print(f"{'metric':<{width}}  {'value':>12}  {'unit':<9} {'bar':<9} result")
+    print("-" * (width + 45))
+    for r in rows:
+        print(f"{r.metric:<{width}}  {_fmt(r.value):>12}  {r.unit:<9} {r.bar:<9} {r.verdict}")
+    print()
+
+
+def _tuning_env() -> dict[str, str]:
+    keys = ("_RELAY_", "_DB_POOL", "_DB_MAX", "_RATE_LIMIT")
+    return {
+        k: v
+        for k, v in sorted(os.environ.items())
+        if k.startswith(("INTAKE_", "ASSESSMENT_")) and any(s in k for s in keys)
+    }
+
+
+def write_json(
+    rows: list[Row], latency: dict[str, Any], backlog: dict[str, Any], context: dict[str, Any]
+) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS_DIR / f"events-{stamp}.json"
+    doc = {
+        "benchmark": "events",
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        **context,
+        "metrics": [r.as_json() for r in rows],
+        "latency": latency,
+        "backlog": backlog,
+        "passed": all(r.ok is not False for r in rows),
+    }
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(stack: Stack, opts: Options) -> None:
+    load_before = os.getloadavg()
+    start_postgres(stack)
+    start_services(stack, opts)
+    wait_relay_leader(stack)
+    latency = asyncio.run(measure_latency(stack, opts))
+    asyncio.run(wait_no_pending(stack))
+    stop_relay(stack)
+    tag = f"bench-{uuid.uuid4().hex[:8]}-"
+    backlog = asyncio.run(build_backlog(stack, opts, tag))
+    backlog.update(asyncio.run(drain_backlog(stack, opts, tag)))
+    rows = rows_of(latency, backlog, opts)
+    print_table(rows)
+    busiest = max(_others(latency) or 0.0, _others(backlog) or 0.0)
+    if busiest > 0.25 * (os.cpu_count() or 1):
+        say(
+            f"Warning: other processes kept up to {busiest:.1f} of {os.cpu_count()} CPUs busy "
+            "during the run; the figures are pessimistic. Run again on a quieter machine."
+        )
+    from shared.config import BaseServiceSettings
+
+    defaults = BaseServiceSettings.model_fields
+    context = {
+        "options": {
+            "latency_events": opts.latency_events, "backlog": opts.backlog,
+            "cases": opts.cases, "warmup": opts.warmup, "pause_ms": list(opts.pause_ms),
+            "quick": opts.quick,
+            "subscriber_rate_limit": "production" if opts.production_rate_limit else "lifted",
+        },
+        "host": {
+            "cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(),
+            "postgres": asyncio.run(server_version(stack.server_url)),
+            "postgres_source": "DATABASE_URL" if stack.pg is None else "private pgserver",
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "relay": {
+            "batch_size_default": defaults["relay_batch_size"].default,
+            "poll_interval_s_default": defaults["relay_poll_interval_s"].default,
+            "env_overrides": _tuning_env(),
+        },
+    }  # fmt: skip
+    path = write_json(rows, latency, backlog, context)
+    say(f"Results written to {path.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    opts = parse_args(argv)
+
+    def on_sigterm(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    stack = Stack(Path(tempfile.mkdtemp(prefix="bench-events-")), keep_logs=opts.keep_logs)
+    failed = True
+    code = 0
+    try:
+        run(stack, opts)
+        failed = False
+    except KeyboardInterrupt:
+        print(flush=True)
+        say("Interrupted")
+        code = 130
+    except BenchError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr, flush=True)
+        stack.tail_logs()
+        code = 1
+    finally:
+        # A second Ctrl-C must not leave processes behind half-way through the cleanup.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        say("Stopping the services and cleaning up")
+        stack.close(failed=failed)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()
