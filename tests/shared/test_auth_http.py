@@ -264,3 +264,16 @@ def test_token_bucket_forgets_the_oldest_key_beyond_max_keys() -> None:
     limiter.check("a", now=0.0)  # a fresh bucket again
     with pytest.raises(RateLimited):
         limiter.check("c", now=0.0)
+
+
+async def test_service_principals_are_not_rate_limited(
+    app: Any, client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    from shared.ratelimit import TokenBucketLimiter
+
+    app.state.rate_limiter = TokenBucketLimiter(rate_per_minute=1, burst=1)
+    h = auth_headers("service", sub="intake-api")
+    statuses = [
+        (await client.get(f"/v1/cases/{uuid.uuid4()}", headers=h)).status_code for _ in range(3)
+    ]
+    assert statuses == [404, 404, 404]
