@@ -15,6 +15,7 @@ UnprocessableContent
 ├── RestartNotAllowed (422, restart-not-allowed)
 ├── TypeReasonRequired (422, type-reason-required)
 ├── ChannelOverrideRequired (422, channel-override-required)
+├── JointWorkingReferralBlocked (422, joint-working-referral-blocked)
 └── RestartNeedsProgress (422, restart-needs-progress)
 Conflict
 ├── PartyAlreadyOnCase (409, party-already-on-case)
@@ -111,3 +112,8 @@ class TypeReasonRequired(UnprocessableContent):
 class ChannelOverrideRequired(UnprocessableContent):
     type = "channel-override-required"
     title = "Contact by another method than the preferred one needs a reason"
+
+
+class JointWorkingReferralBlocked(UnprocessableContent):
+    type = "joint-working-referral-blocked"
+    title = "The case cannot go to the joint working team yet"

@@ -79,6 +79,7 @@ class Route(StrEnum):
     awaiting_allocation = "awaiting_allocation"
     dispute_resolution = "dispute_resolution"
     ad_senior_caseworker_teams = "ad_senior_caseworker_teams"
+    joint_working_team = "joint_working_team"
 
 
 class Priority(StrEnum):

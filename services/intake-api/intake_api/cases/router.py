@@ -31,6 +31,8 @@ from intake_api.cases.schemas import (
     ExtensionCreate,
     InformationReceived,
     InformationRequest,
+    JointWorkingDecision,
+    JointWorkingReferral,
     OrganisationAdd,
     PartyAdd,
     PartyRead,
@@ -243,6 +245,40 @@ async def record_communication(
         session, case_id=case_id, data=body, actor=principal, calendar=calendar
     )
     return _json(CommunicationRead.model_validate(comm), 201)
+
+
+@router.post("/{case_id}/joint-working-referral", response_model=CaseRead, responses=ACT)
+async def refer_to_joint_working(
+    request: Request,
+    case_id: uuid.UUID,
+    body: JointWorkingReferral,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """T11: refer a joint working case (LGSCO, shared, consent recorded) to the JW team."""
+    case = await service.refer_to_joint_working(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
+    )
+    return _case_response(request, case)
+
+
+@router.post("/{case_id}/joint-working-decision", response_model=CaseRead, responses=ACT)
+async def decide_joint_working(
+    request: Request,
+    case_id: uuid.UUID,
+    body: JointWorkingDecision,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """T12: record the joint working team's decision."""
+    case = await service.decide_joint_working(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
+    )
+    return _case_response(request, case)
 
 
 @router.post("/{case_id}/information-request", response_model=CaseRead, responses=ACT)

@@ -355,6 +355,9 @@ Purpose = Literal[
 
 
 class CommunicationCreate(Input):
+    """A letter, email or call. A call that discloses case information names its ``call_ref``
+    and needs the caller's identity verified on that call first (INT-051/052)."""
+
     medium: Literal["letter", "email", "telephone"]
     direction: Literal["inbound", "outbound"]
     purpose: Purpose
@@ -363,6 +366,8 @@ class CommunicationCreate(Input):
     recipients: list[Recipient] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=20_000)
     acknowledges_id: uuid.UUID | None = None
+    discloses_case_information: bool = False
+    call_ref: str | None = Field(default=None, max_length=200)
 
 
 class CommunicationRead(BaseModel):
@@ -482,3 +487,16 @@ class TimelineEntry(BaseModel):
     reason: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+class JointWorkingReferral(Input):
+    """T11: refer a joint working case to the joint working team (INT-038/039/042)."""
+
+    reason: str = Reason
+
+
+class JointWorkingDecision(Input):
+    """T12: the joint working team accepts (case routed to it) or declines (back to intake)."""
+
+    accepted: bool
+    reason: str = Reason

@@ -17,6 +17,7 @@ from intake_api.cases.errors import (
     ChannelOverrideRequired,
     ClosureBlocked,
     InformationDeadlineInvalid,
+    JointWorkingReferralBlocked,
     JurisdictionRequired,
     NotProperlyMade,
     PartyAlreadyOnCase,
@@ -41,10 +42,12 @@ from intake_api.cases.models import (
     Jurisdiction,
     LinkReason,
     OrganisationRole,
+    OtherOmbudsman,
     PartyRole,
     PreviousContactCheck,
     Priority,
     PrisonCaseType,
+    Route,
 )
 from intake_api.cases.schemas import (
     CaseCreate,
@@ -57,6 +60,8 @@ from intake_api.cases.schemas import (
     ExtensionCreate,
     InformationReceived,
     InformationRequest,
+    JointWorkingDecision,
+    JointWorkingReferral,
     OrganisationAdd,
     PartyAdd,
     PreviousContactCheckCreate,
@@ -68,7 +73,8 @@ from intake_api.cases.schemas import (
 )
 from intake_api.cases.state import ALLOWED, INITIAL_STATUS, CaseStatus, transition
 from intake_api.organisations import repository as organisations
-from intake_api.people.models import Person
+from intake_api.people import service as people
+from intake_api.people.models import ConsentType, Person
 from shared.audit import record_audit
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
@@ -420,6 +426,15 @@ async def record_communication(
 ) -> Communication:
     """Log a letter, email or call; starts or meets the acknowledgement and call-back clocks."""
     case = await _locked(session, case_id, None)
+    if data.discloses_case_information:
+        if data.medium != "telephone" or not data.call_ref or data.from_person_id is None:
+            raise ChannelOverrideRequired(
+                "INT-051: a disclosure on a call names the call (call_ref) and the caller "
+                "(from_person_id)"
+            )
+        await people.require_verified_call(
+            session, person_id=data.from_person_id, call_ref=data.call_ref
+        )
     recipients = [r.model_dump(mode="json") for r in data.recipients]
     headers: list[str] = []
     for r in data.recipients:
@@ -440,7 +455,9 @@ async def record_communication(
         occurred_at=data.occurred_at,
         from_person_id=data.from_person_id,
         recipients=recipients,
-        summary=data.summary,
+        summary=data.summary + (f" [call {data.call_ref}]" if data.call_ref else "")
+        if data.summary
+        else (f"call {data.call_ref}" if data.call_ref else None),
         headers=headers,
         acknowledges_id=data.acknowledges_id,
         recorded_by=actor.sub,
@@ -485,6 +502,74 @@ async def _meet_clocks(session: AsyncSession, case: Case, comm: Communication) -
                 deadline.met_at = comm.occurred_at
         elif deadline.kind is DeadlineKind.callback and comm.medium == "telephone":
             deadline.met_at = comm.occurred_at
+
+
+# --- Joint working (T11, T12; INT-038, INT-039, INT-042).
+
+
+async def refer_to_joint_working(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: JointWorkingReferral,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    case = await _locked(session, case_id, if_match)
+    missing: list[dict[str, str]] = []
+    if not case.joint_working:
+        missing.append({"requirement": "INT-039", "item": "joint_working",
+                        "detail": "Record the case as a joint working case"})  # fmt: skip
+    if case.other_ombudsman is not OtherOmbudsman.lgsco:
+        missing.append({"requirement": "INT-039", "item": "other_ombudsman",
+                        "detail": "Only joint working with LGSCO goes to the JW team"})  # fmt: skip
+    if case.joint_working_shared_at is None:
+        missing.append({"requirement": "INT-038", "item": "joint_working_shared_at",
+                        "detail": "Share the case with LGSCO first (Legal)"})  # fmt: skip
+    complainants = [
+        p.person_id for p in await repository.parties(session, case.id)
+        if p.role is PartyRole.complainant
+    ]  # fmt: skip
+    consented = [
+        pid for pid in complainants
+        if await people.find_active_consent(
+            session, person_id=pid, consent_type=ConsentType.joint_working_lgsco
+        )
+    ]  # fmt: skip
+    if not complainants or len(consented) < len(complainants):
+        missing.append({"requirement": "INT-042", "item": "consent",
+                        "detail": "Record the complainant's consent to joint working"})  # fmt: skip
+    if missing:
+        raise JointWorkingReferralBlocked(
+            f"{len(missing)} requirement(s) not met", extensions={"missing": missing}
+        )
+    before = _snapshot(case)
+    await _move(session, case, CaseStatus.joint_working_review, at=at, actor=actor)
+    await _audit(session, case, actor=actor, action="case.joint_working_referred", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+async def decide_joint_working(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: JointWorkingDecision,
+    actor: Principal,
+    at: datetime,
+    if_match: str | None,
+) -> Case:
+    """T12: accepted → routed to the JW team for hand-off; declined → back to intake."""
+    case = await _locked(session, case_id, if_match)
+    before = _snapshot(case)
+    if case.status is CaseStatus.joint_working_review and data.accepted:
+        case.route = Route.joint_working_team
+        case.routing_rationale = f"Accepted by the joint working team: {data.reason}"
+    await _move(session, case, CaseStatus.intake, at=at, actor=actor)
+    action = "case.joint_working_accepted" if data.accepted else "case.joint_working_declined"
+    await _audit(session, case, actor=actor, action=action, before=before, reason=data.reason)
+    return case
 
 
 # --- Information requests (T4, T5; INT-016).

@@ -1,0 +1,138 @@
+"""Joint working (T11/T12) and disclosure on calls (INT-051/052), through the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from casework_dev.walkthrough import Api, _organisation, _patch, _person, open_case
+
+TODAY = "2026-11-02"
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, auth_headers: Any) -> Api:
+    return Api(client, auth_headers("intake_caseworker"))
+
+
+async def _case(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
+    person = await _person(api, "Robin")
+    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
+    case = await open_case(
+        api, channel="email", jurisdiction="health", received_date=TODAY, person=person,
+        organisation=org,
+    )  # fmt: skip
+    return case, person
+
+
+async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039_042(
+    api: Api,
+) -> None:
+    case, _ = await _case(api)
+    r = await api.call(
+        "POST", f"/v1/cases/{case['id']}/joint-working-referral", json={"reason": "LGSCO topics"},
+        expect=422,
+    )  # fmt: skip
+    assert r["type"].endswith("/joint-working-referral-blocked")
+    assert {m["requirement"] for m in r["missing"]} == {"INT-038", "INT-039", "INT-042"}
+
+
+async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) -> None:
+    case, person = await _case(api)
+    await _patch(api, case["id"], {
+        "joint_working": True, "other_ombudsman": "other",
+        "joint_working_shared_at": "2026-11-02T09:00:00Z",
+    })  # fmt: skip
+    r = await api.call(
+        "POST", f"/v1/cases/{case['id']}/joint-working-referral", json={"reason": "x" * 5},
+        expect=422,
+    )  # fmt: skip
+    assert "INT-039" in {m["requirement"] for m in r["missing"]}
+
+
+async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
+    case, person = await _case(api)
+    cid = case["id"]
+    await _patch(api, cid, {
+        "joint_working": True, "other_ombudsman": "LGSCO",
+        "joint_working_topics": ["Continuing Care"],
+        "joint_working_shared_at": "2026-11-02T09:00:00Z",
+    })  # fmt: skip
+    await api.call(
+        "POST", f"/v1/people/{person['id']}/consents",
+        json={"consent_type": "joint_working_lgsco", "source": "verbal",
+              "given_at": "2026-11-02T09:30:00Z", "evidence_reference": "CALL-7"},
+        expect=201,
+    )  # fmt: skip
+    referred = await api.call(
+        "POST", f"/v1/cases/{cid}/joint-working-referral", json={"reason": "LGSCO topics"}
+    )
+    assert referred["status"] == "joint_working_review"
+    accepted = await api.call(
+        "POST", f"/v1/cases/{cid}/joint-working-decision",
+        json={"accepted": True, "reason": "JW team will take it"},
+    )  # fmt: skip
+    assert accepted["status"] == "intake"
+    assert accepted["route"] == "joint_working_team"
+
+
+async def test_declined_by_the_joint_working_team_returns_to_intake__T12(api: Api) -> None:
+    case, person = await _case(api)
+    cid = case["id"]
+    await _patch(api, cid, {
+        "joint_working": True, "other_ombudsman": "LGSCO",
+        "joint_working_shared_at": "2026-11-02T09:00:00Z",
+    })  # fmt: skip
+    await api.call(
+        "POST", f"/v1/people/{person['id']}/consents",
+        json={"consent_type": "joint_working_lgsco", "source": "verbal",
+              "given_at": "2026-11-02T09:30:00Z", "evidence_reference": "CALL-8"},
+        expect=201,
+    )  # fmt: skip
+    await api.call("POST", f"/v1/cases/{cid}/joint-working-referral", json={"reason": "xyz"})
+    declined = await api.call(
+        "POST", f"/v1/cases/{cid}/joint-working-decision",
+        json={"accepted": False, "reason": "Not one for us"},
+    )  # fmt: skip
+    assert declined["status"] == "intake"
+    assert declined["route"] is None
+
+
+def _call(person_id: str, call_ref: str) -> dict[str, Any]:
+    return {
+        "medium": "telephone", "direction": "inbound", "purpose": "call",
+        "occurred_at": datetime(2026, 11, 2, 9, tzinfo=UTC).isoformat(),
+        "from_person_id": person_id, "discloses_case_information": True, "call_ref": call_ref,
+    }  # fmt: skip
+
+
+async def test_no_case_information_on_a_call_before_three_matched_questions__INT_051(
+    api: Api,
+) -> None:
+    case, person = await _case(api)
+    refused = await api.call(
+        "POST", f"/v1/cases/{case['id']}/communications", json=_call(person["id"], "CALL-1"),
+        expect=409,
+    )  # fmt: skip
+    assert refused["type"].endswith("/call-identity-not-verified")
+    await api.call(
+        "POST", f"/v1/people/{person['id']}/identity-verifications",
+        json={"call_ref": "CALL-1", "questions": [
+            {"question": "postcode", "matched": True},
+            {"question": "first_line_of_address", "matched": True},
+            {"question": "organisation_complained_about", "matched": True},
+        ]},
+        expect=201,
+    )  # fmt: skip
+    await api.call(
+        "POST", f"/v1/cases/{case['id']}/communications", json=_call(person["id"], "CALL-1"),
+        expect=201,
+    )  # fmt: skip
+    # A different call needs its own check (INT-051: on every call).
+    await api.call(
+        "POST", f"/v1/cases/{case['id']}/communications", json=_call(person["id"], "CALL-2"),
+        expect=409,
+    )  # fmt: skip
