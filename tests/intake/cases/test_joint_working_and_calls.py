@@ -41,7 +41,7 @@ async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039
 
 
 async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) -> None:
-    case, person = await _case(api)
+    case, _ = await _case(api)
     await _patch(api, case["id"], {
         "joint_working": True, "other_ombudsman": "other",
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
