@@ -445,7 +445,9 @@ async def record_communication(
             raise CasePersonUnknown(f"No person with id {r.person_id}")
         if person.prison_number and data.medium == "letter" and data.direction == "outbound":
             # INT-048: the prison number and 'confidential access rights apply' on every letter.
-            headers = [CONFIDENTIAL_ACCESS, f"Prison number: {person.prison_number}"]
+            if CONFIDENTIAL_ACCESS not in headers:
+                headers.insert(0, CONFIDENTIAL_ACCESS)
+            headers.append(f"Prison number: {person.prison_number}")
     comm = Communication(
         id=uuid.uuid4(),
         case_id=case.id,
