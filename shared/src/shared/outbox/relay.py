@@ -8,12 +8,15 @@ Guarantees (DESIGN §2) and how they are kept:
 - **Order per case**: a row is only sent when no earlier event of the same case is still
   undelivered *and* waiting (backoff) or parked for that subscriber; within a batch, events keep
   position order, which within a case is sequence (= commit) order. The subscriber stops a case
-  at its first failure in a batch and reports the rest as skipped.
+  at its first failure in a batch and reports the rest as skipped. With a backlog, two batches
+  may be in flight at once; each claim excludes every case of the batches still in flight.
 - **Poison events**: every send first commits a lease (``attempts + 1`` and the backoff time),
   so a relay crash still counts the attempt. An event that fails ``max_attempts`` times is
   parked; it blocks later events of its own case for that subscriber only, until replayed.
   When a whole batch fails because the subscriber is down (its ``/health/live`` does not
-  answer), the attempts are refunded: an outage is not a poison event.
+  answer), the attempts are refunded: an outage is not a poison event. Nor is a 429: the
+  relay refunds and waits as long as ``Retry-After`` asks. A batch bigger than
+  ``max_batch_bytes`` is cut, and the events left out go back uncounted.
 - **One active relay per service**: a session-level advisory lock on a dedicated connection.
   A standby polls for it and takes over within about a second of the leader's death.
 - **Low latency**: LISTEN/NOTIFY wakes the subscriber loops; polling is the fallback.
@@ -22,6 +25,7 @@ Guarantees (DESIGN §2) and how they are kept:
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import logging
@@ -200,8 +204,8 @@ class RelayConfig:
     # Below the subscribers' default request body limit (256 KiB): a bigger batch is cut, and
     # the events left out go back at once without an attempt counted.
     max_batch_bytes: int = 192 * 1024
-    # While a full batch is in flight, claim and encode the next one (never of the same cases).
-    claim_ahead: bool = True
+    # With a backlog, batches in flight at once (never two with events of the same case).
+    max_in_flight: int = 2
 
 
 @dataclass
@@ -335,37 +339,43 @@ class Relay:
     async def _subscriber_loop(
         self, sub: Subscriber, pool: asyncpg.Pool, stop: asyncio.Event
     ) -> None:
+        """Claim, send and settle batches; with a backlog, up to ``max_in_flight`` at once.
+
+        Claims are serialised and each excludes the cases of every batch still in flight, so
+        two batches never hold events of one case and order per case does not depend on how
+        long a request takes. Outcomes are settled in claim order.
+        """
         wake = self._wake[sub.name]
         transport = self.transport_factory() if self.transport_factory else None
         timeout = httpx.Timeout(self.config.request_timeout_s, connect=2.0)
-        ahead: asyncio.Task[_Batch | None] | None = None
+        in_flight: collections.deque[tuple[_Batch, asyncio.Task[_Outcome]]] = collections.deque()
         async with httpx.AsyncClient(timeout=timeout, transport=transport) as http:
             try:
                 outage_backoff = 0.0
                 isolate = False  # after an unexplained batch failure, send one event at a time
                 while not stop.is_set():
                     limit = 1 if isolate else self.config.batch_size
-                    batch = None
-                    if ahead is not None:
-                        batch, ahead = await ahead, None
-                    if batch is None:
-                        wake.clear()
-                        batch = await self._next_batch(pool, sub, limit, [])
-                    if batch is None:
+                    window = 1 if isolate else max(1, self.config.max_in_flight)
+                    while len(in_flight) < window:
+                        if not in_flight:
+                            wake.clear()
+                        exclude = [c for b, _ in in_flight for c in b.case_ids]
+                        batch = await self._next_batch(pool, sub, limit, exclude)
+                        if batch is None:
+                            break
+                        send = asyncio.create_task(self._send(http, sub, batch))
+                        in_flight.append((batch, send))
+                        if len(batch.claimed) < limit:
+                            break  # no backlog: nothing to overlap
+                    if not in_flight:
                         await _wait_any(wake, stop, self.config.poll_interval_s)
                         continue
-                    sending = asyncio.create_task(self._send(http, sub, batch))
-                    if self.config.claim_ahead and len(batch.claimed) == limit > 1:
-                        # A backlog: overlap the next claim with this request. Its cases are
-                        # excluded, so order per case does not depend on how long this takes.
-                        ahead = asyncio.create_task(
-                            self._next_batch(pool, sub, limit, batch.case_ids)
-                        )
-                    outcome = await sending
+                    batch, send = in_flight.popleft()
+                    outcome = await send
                     await self._settle(pool, sub, batch.claimed, outcome)
                     if outcome.refunded and not outcome.delivered and not outcome.failed:
-                        await self._give_back(pool, sub, ahead)
-                        ahead = None
+                        # The subscriber is down or pushing back: let the rest come back too.
+                        await self._settle_all(pool, sub, in_flight)
                         outage_backoff = min(5.0, max(0.1, outage_backoff * 2))
                         pause = max(outage_backoff, outcome.retry_after_s)
                         await _wait_any(asyncio.Event(), stop, pause)
@@ -375,30 +385,30 @@ class Relay:
                         bool(outcome.failed) and not outcome.delivered and len(batch.claimed) > 1
                     )
                     if isolate:
-                        await self._give_back(pool, sub, ahead)
-                        ahead = None
-                    if len(batch.claimed) < limit and not outcome.failed:
+                        await self._settle_all(pool, sub, in_flight)
+                    if not in_flight and len(batch.claimed) < limit and not outcome.failed:
                         await _wait_any(wake, stop, 0)  # yield; loop again only if woken or due
             finally:
-                if ahead is not None:
-                    ahead.cancel()  # its rows stay leased, as after a crash
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await ahead
+                # Requests still out are abandoned; their rows stay leased, as after a crash.
+                for _, send in in_flight:
+                    send.cancel()
+                await asyncio.gather(*(t for _, t in in_flight), return_exceptions=True)
+
+    async def _settle_all(
+        self,
+        pool: asyncpg.Pool,
+        sub: Subscriber,
+        in_flight: collections.deque[tuple[_Batch, asyncio.Task[_Outcome]]],
+    ) -> None:
+        while in_flight:
+            batch, send = in_flight.popleft()
+            await self._settle(pool, sub, batch.claimed, await send)
 
     async def _next_batch(
         self, pool: asyncpg.Pool, sub: Subscriber, limit: int, exclude: list[Any]
     ) -> _Batch | None:
         claimed = await self._claim(pool, sub, limit, exclude)
         return self._encode(claimed) if claimed else None
-
-    async def _give_back(
-        self, pool: asyncpg.Pool, sub: Subscriber, ahead: asyncio.Task[_Batch | None] | None
-    ) -> None:
-        """Return a batch claimed ahead, unsent, when the loop is about to wait or isolate."""
-        batch = await ahead if ahead is not None else None
-        if batch is not None:
-            refund = [r["event_position"] for r in batch.claimed]
-            await self._settle(pool, sub, batch.claimed, _Outcome(refunded=refund))
 
     async def _claim(
         self, pool: asyncpg.Pool, sub: Subscriber, limit: int, exclude: list[Any]
