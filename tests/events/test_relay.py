@@ -55,6 +55,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
             self.batches.append(body["events"])
             if self.mode == "503":
                 return httpx.Response(503, request=request)
+            if self.mode == "429":
+                return httpx.Response(429, headers={"Retry-After": "0"}, request=request)
             if self.mode == "timeout":
                 raise httpx.ReadTimeout("timed out", request=request)
         return await self.inner.handle_async_request(request)
@@ -103,6 +105,7 @@ async def run_relay(
             backoff_base_s=overrides.pop("backoff_base_s", 0.02),
             backoff_max_s=overrides.pop("backoff_max_s", 5.0),
             standby_interval_s=0.05,
+            max_batch_bytes=overrides.pop("max_batch_bytes", 192 * 1024),
         )
         relay = Relay(
             config,
@@ -342,3 +345,47 @@ async def test_only_one_relay_is_active_and_a_standby_takes_over(
     await wait_until(b_leads, within=5)
     stop_b.set()
     await asyncio.wait_for(task_b, 10)
+
+
+async def test_a_429_is_back_pressure_not_a_failed_attempt(
+    run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb, producer_db: ScratchDb,
+    subscriber_transport: FaultyTransport,
+) -> None:  # fmt: skip
+    tag = uuid.uuid4().hex[:8]
+    subscriber_transport.mode = "429"
+    [event_id] = await produce([(uuid.uuid4(), f"R-{tag}")])
+    run_relay(max_attempts=2)
+
+    async def throttled_a_few_times() -> bool:
+        return len(subscriber_transport.batches) >= 3
+
+    await wait_until(throttled_a_few_times)
+    row = await _delivery(producer_db, event_id)
+    assert row is not None
+    assert row["status"] == "pending", "rate limiting must never park an event"
+    assert row["attempts"] == 0
+    subscriber_transport.mode = "ok"
+
+    async def delivered() -> bool:
+        return await _queued(consumer_db, f"R-{tag}") == 1
+
+    await wait_until(delivered)
+
+
+async def test_batches_stay_under_the_byte_cap_and_all_arrive(
+    run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb,
+    subscriber_transport: FaultyTransport,
+) -> None:  # fmt: skip
+    import json
+
+    tag = uuid.uuid4().hex[:8]
+    await produce([(uuid.uuid4(), f"C-{tag}") for _ in range(40)])
+    run_relay(max_batch_bytes=2000)
+
+    async def all_there() -> bool:
+        return await _queued(consumer_db, f"C-{tag}") == 40
+
+    await wait_until(all_there)
+    sizes = [len(json.dumps({"events": b})) for b in subscriber_transport.batches]
+    assert len(sizes) > 1
+    assert max(sizes) <= 2200  # the cap, with slack for JSON spacing differences
