@@ -205,6 +205,8 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Also when started with SIGINT ignored (a background job of a script): Ctrl-C must work.
+    signal.signal(signal.SIGINT, on_signal)
     try:
         check_ports_free()
         if os.environ.get("DATABASE_URL"):
