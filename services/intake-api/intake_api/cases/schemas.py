@@ -500,3 +500,74 @@ class JointWorkingDecision(Input):
 
     accepted: bool
     reason: str = Reason
+
+
+_EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
+    CaseUpdate: {
+        "injustice_claimed": "Distress and time spent chasing (example only).",
+        "outcome_sought": "An apology and an explanation (example only).",
+        "complaint_process_stage": "complete",
+        "route": "awaiting_allocation",
+        "routing_rationale": "No specialism needed",
+        "triage_category": "general",
+        "checklist": {"complaint_form_or_answers": True, "organisation_responses": True},
+        "reason": "Facts from the intake call",
+    },
+    BeginIntake: {"previous_contact_check_id": "4f1c9c3e-6a55-4cbb-9d2b-0a4f8e1d2c33"},
+    PartyAdd: {
+        "person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e",
+        "role": "representative (person)",
+        "authority_to_receive_info": True,
+    },
+    OrganisationAdd: {
+        "organisation_id": "5eed0000-0000-4000-8000-000000000001",
+        "role": "original",
+    },
+    ContactAttemptCreate: {
+        "person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e",
+        "channel": "telephone",
+        "attempted_at": "2026-11-02T10:15:00+00:00",
+        "outcome": "no_answer",
+    },
+    CommunicationCreate: {
+        "medium": "letter",
+        "direction": "outbound",
+        "purpose": "acknowledgement",
+        "occurred_at": "2026-11-02T11:00:00+00:00",
+        "recipients": [{"person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e"}],
+    },
+    JointWorkingReferral: {"reason": "Continuing care with a local authority element"},
+    JointWorkingDecision: {"accepted": True, "reason": "The JW team will take the case"},
+    InformationRequest: {
+        "communication_id": "0d9b2f4a-3c1e-4b5a-8f7e-6d5c4b3a2f10",
+        "deadline": "2026-11-06",
+        "reason": "The organisation's final response is missing",
+    },
+    InformationReceived: {"reason": "Final response received by email"},
+    ExtensionCreate: {
+        "new_due_date": "2026-11-13",
+        "reason": "Asked for more time because of a hospital stay",
+        "is_reasonable_adjustment": True,
+    },
+    PriorityRequest: {"reason": "Terminal illness; discussed with my manager"},
+    PriorityApproval: {"approve": True, "reason": "Agreed: terminal illness"},
+    ProperlyMadeDecision: {"properly_made": True, "reason": "Made in writing on the online form"},
+    RestartRequest: {
+        "progress_since_previous_decision": "The complaint form has come back signed",
+        "reason": "Complainant returned with the information we asked for",
+    },
+    ReturnAsNewCase: {
+        "link_reason": "contact_after_withdrawn",
+        "channel": "email",
+        "received_date": "2026-11-20",
+        "reason": "Complainant came back after the case was withdrawn",
+    },
+    PreviousContactCheckCreate: {
+        "person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e",
+        "organisation_ids": ["5eed0000-0000-4000-8000-000000000001"],
+    },
+}
+
+for _model, _example in _EXAMPLES.items():
+    _model.model_config["json_schema_extra"] = {"examples": [_example]}
+    _model.model_rebuild(force=True)
