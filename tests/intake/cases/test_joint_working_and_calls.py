@@ -136,3 +136,10 @@ async def test_no_case_information_on_a_call_before_three_matched_questions__INT
         "POST", f"/v1/cases/{case['id']}/communications", json=_call(person["id"], "CALL-2"),
         expect=409,
     )  # fmt: skip
+
+
+async def test_a_disclosure_must_name_the_call_and_the_caller__INT_051(api: Api) -> None:
+    case, person = await _case(api)
+    body = {**_call(person["id"], "CALL-9"), "call_ref": None}
+    r = await api.call("POST", f"/v1/cases/{case['id']}/communications", json=body, expect=422)
+    assert r["type"].endswith("/validation-error")

@@ -369,6 +369,17 @@ class CommunicationCreate(Input):
     discloses_case_information: bool = False
     call_ref: str | None = Field(default=None, max_length=200)
 
+    @model_validator(mode="after")
+    def _disclosure_names_the_call(self) -> CommunicationCreate:
+        if self.discloses_case_information and not (
+            self.medium == "telephone" and self.call_ref and self.from_person_id
+        ):
+            raise ValueError(
+                "INT-051: a disclosure on a call is a telephone communication naming the call "
+                "(call_ref) and the caller (from_person_id)"
+            )
+        return self
+
 
 class CommunicationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -427,11 +427,9 @@ async def record_communication(
     """Log a letter, email or call; starts or meets the acknowledgement and call-back clocks."""
     case = await _locked(session, case_id, None)
     if data.discloses_case_information:
-        if data.medium != "telephone" or not data.call_ref or data.from_person_id is None:
-            raise ChannelOverrideRequired(
-                "INT-051: a disclosure on a call names the call (call_ref) and the caller "
-                "(from_person_id)"
-            )
+        # The schema guarantees both are present on a disclosure.
+        assert data.call_ref is not None
+        assert data.from_person_id is not None
         await people.require_verified_call(
             session, person_id=data.from_person_id, call_ref=data.call_ref
         )
@@ -457,9 +455,7 @@ async def record_communication(
         occurred_at=data.occurred_at,
         from_person_id=data.from_person_id,
         recipients=recipients,
-        summary=data.summary + (f" [call {data.call_ref}]" if data.call_ref else "")
-        if data.summary
-        else (f"call {data.call_ref}" if data.call_ref else None),
+        summary=data.summary,
         headers=headers,
         acknowledges_id=data.acknowledges_id,
         recorded_by=actor.sub,
