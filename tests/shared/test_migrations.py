@@ -62,6 +62,7 @@ CASE_TABLES = {
     "communication",
     "deadline",
     "deadline_extension",
+    "case_task",
 }
 
 SERVICES = [

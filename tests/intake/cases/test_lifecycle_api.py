@@ -80,8 +80,13 @@ async def get_list(api: Api, url: str) -> list[JsonDict]:
     return rows
 
 
-async def outbox(session: AsyncSession, case_id: str) -> Sequence[OutboxEvent]:
+async def outbox(
+    session: AsyncSession, case_id: str, *, with_created: bool = False
+) -> Sequence[OutboxEvent]:
+    """The case's events after ``intake.case.created`` (which every case emits first)."""
     stmt = select(OutboxEvent).where(OutboxEvent.case_id == uuid.UUID(case_id))
+    if not with_created:
+        stmt = stmt.where(OutboxEvent.type != "intake.case.created")
     return await fetch(session, stmt.order_by(OutboxEvent.position))
 
 
@@ -210,7 +215,9 @@ async def test_case_created_with_the_check_is_in_intake_owned_by_its_creator__IN
     assert case["created_by"] == IC
     assert case["previous_contact_check_id"] == check["id"]
     assert [(a.action, a.actor) for a in await audit(session, case["id"])] == [("case.created", IC)]
-    assert await outbox(session, case["id"]) == []
+    assert [e.type for e in await outbox(session, case["id"], with_created=True)] == [
+        "intake.case.created"
+    ]
 
 
 async def test_case_created_without_the_check_is_received_until_begin_intake__INT_001_T2(
@@ -277,6 +284,20 @@ async def test_copied_in_request_recorded_as_complaint_needs_a_reason__INT_004(
     assert to_complaint["type"] == problem("type-reason-required")
     assert after["case_type"] == "enquiry"
     assert after["version"] == enquiry["version"]
+
+
+async def test_copied_in_request_is_proposed_as_an_enquiry__INT_004(api: Api) -> None:
+    body = {"channel": "email", "received_date": TODAY, "copied_in_only": True}
+
+    defaulted = await api.call("POST", "/v1/cases", json=body, expect=201)
+    untyped = await api.call(
+        "POST", "/v1/cases", json={**body, "copied_in_only": False}, expect=422
+    )
+
+    assert defaulted["case_type"] == "enquiry"
+    assert defaulted["type_reason"] is None
+    assert untyped["type"] == problem("validation-error")
+    assert "INT-003" in str(untyped["errors"])  # a request someone asks us to act on needs a type
 
 
 # ---------------------------------------------------------------------------------------------
@@ -667,9 +688,20 @@ async def test_restart_without_progress_is_refused__ASM_034(
     )  # fmt: skip
 
     assert refused["type"] == problem("restart-needs-progress")
+    assert refused["log_contact"] == f"/v1/cases/{cid}/communications"
+    # Only a contact log entry is allowed: it is recorded on the closed case, which stays closed.
+    await api.call(
+        "POST", refused["log_contact"],
+        json={"medium": "telephone", "direction": "inbound", "purpose": "party_contact",
+              "occurred_at": NOW, "from_person_id": person["id"],
+              "summary": "Rang again; nothing new since the decision"},
+        expect=201,
+    )  # fmt: skip
     after = await api.call("GET", f"/v1/cases/{cid}")
     assert (after["status"], after["closure_code"]) == ("closed", FURTHER_INFORMATION_REQUIRED)
     assert [e.type for e in await outbox(session, cid)] == ["intake.case.closed"]
+    timeline = await get_list(api, f"/v1/cases/{cid}/timeline")
+    assert timeline[-1]["action"] == "case.communication_recorded"
 
 
 async def test_withdrawn_is_not_restarted_but_returns_as_a_new_linked_case__T54(
@@ -843,3 +875,99 @@ async def test_patch_without_if_match_is_428_and_with_a_stale_one_412(api: Api) 
     assert stale["current_etag"] == fresh["_etag"]
     assert stale_close["type"] == problem("etag-mismatch")
     assert (await api.call("GET", url))["outcome_sought"] == "An apology"
+
+
+# ---------------------------------------------------------------------------------------------
+# ASM-039: an audio-only NHS response; the follow-up task
+# ---------------------------------------------------------------------------------------------
+
+
+async def _audio_only_case(api: Api) -> tuple[str, str, str]:
+    case, person = await health_case(api)
+    cid = case["id"]
+    await _talk_and_acknowledge(api, cid, person["id"])
+    await _patch(api, cid, {"org_response_format": "audio_only"})
+    [org] = await get_list(api, f"/v1/cases/{cid}/organisations")
+    return cid, person["id"], org["organisation_id"]
+
+
+async def _ask_org(api: Api, cid: str, org_id: str) -> JsonDict:
+    body = {"medium": "email", "direction": "outbound", "purpose": "written_response_request",
+            "occurred_at": NOW, "recipients": [{"organisation_id": org_id}]}  # fmt: skip
+    return await api.call("POST", f"/v1/cases/{cid}/communications", json=body, expect=201)
+
+
+async def test_premature_after_audio_only_response_leaves_a_task__ASM_039(api: Api) -> None:
+    cid, _, org_id = await _audio_only_case(api)
+    blocked = await refer(api, cid, expect=422)
+    await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
+
+    [task] = await get_list(api, f"/v1/cases/{cid}/tasks")
+    queue = await api.call("GET", "/v1/work-queues/open-tasks", params={"owner": IC, "limit": 100})
+
+    assert {"requirement": "ASM-039", "item": "org_response"} in [
+        {k: m[k] for k in ("requirement", "item")} for m in blocked["missing"]
+    ]
+    assert (task["kind"], task["organisation_id"], task["done_at"]) == (
+        "request_written_response", org_id, None,
+    )  # fmt: skip
+    assert task["rule"].startswith("ASM-039")
+    assert task["id"] in [i["task_id"] for i in queue["items"]]
+
+    # Logging the request to the organisation does the task, and it leaves the queue.
+    email = await _ask_org(api, cid, org_id)
+    [done] = await get_list(api, f"/v1/cases/{cid}/tasks")
+    queue = await api.call("GET", "/v1/work-queues/open-tasks", params={"owner": IC, "limit": 100})
+    again = await api.call(
+        "POST", f"/v1/cases/{cid}/tasks/{task['id']}/complete", json={"note": "Asked again"},
+        expect=409,
+    )  # fmt: skip
+
+    assert done["communication_id"] == email["id"]
+    assert done["done_by"] == IC
+    assert task["id"] not in [i["task_id"] for i in queue["items"]]
+    assert again["type"] == problem("task-already-done")
+    actions = [e["action"] for e in await get_list(api, f"/v1/cases/{cid}/timeline")]
+    assert actions[-3:] == ["case.task_created", "case.communication_recorded", "case.task_done"]
+
+
+async def test_request_logged_before_closing_is_the_task_done__ASM_039(api: Api) -> None:
+    cid, _, org_id = await _audio_only_case(api)
+    email = await _ask_org(api, cid, org_id)
+    await close(api, cid, "Premature: local resolution ongoing", decision_channel="telephone",
+                time_limit_explained=True)  # fmt: skip
+
+    [task] = await get_list(api, f"/v1/cases/{cid}/tasks")
+
+    assert task["communication_id"] == email["id"]
+    assert task["done_at"] is not None
+
+
+async def test_task_done_by_hand_needs_a_note__ASM_039(api: Api, auth_headers: Any) -> None:
+    cid, _, _ = await _audio_only_case(api)
+    await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
+    [task] = await get_list(api, f"/v1/cases/{cid}/tasks")
+    url = f"/v1/cases/{cid}/tasks/{task['id']}/complete"
+
+    no_note = await api.call("POST", url, json={}, expect=422)
+    auditor = await api.http.post(url, json={"note": "Rang the trust"},
+                                  headers=auth_headers("auditor"))  # fmt: skip
+    done = await api.call("POST", url, json={"note": "Rang the trust's complaints lead"})
+    unknown = await api.call(
+        "POST", f"/v1/cases/{cid}/tasks/{uuid.uuid4()}/complete", json={"note": "x" * 5},
+        expect=404,
+    )  # fmt: skip
+
+    assert no_note["type"] == problem("validation-error")
+    assert auditor.status_code == 403
+    assert (done["done_by"], done["done_note"]) == (IC, "Rang the trust's complaints lead")
+    assert unknown["type"] == problem("task-not-found")
+
+
+async def test_no_task_without_an_audio_only_response__ASM_039(api: Api) -> None:
+    case, person = await health_case(api)
+    cid = case["id"]
+    await _talk_and_acknowledge(api, cid, person["id"])
+    await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
+
+    assert await get_list(api, f"/v1/cases/{cid}/tasks") == []

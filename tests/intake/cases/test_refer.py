@@ -338,9 +338,10 @@ async def _stored(session: AsyncSession, case_id: str) -> Case:
 
 
 async def _outbox(session: AsyncSession, case_id: str) -> list[OutboxEvent]:
+    """The case's events after ``intake.case.created`` (which every case emits first)."""
     rows = await session.scalars(
         select(OutboxEvent)
-        .where(OutboxEvent.case_id == uuid.UUID(case_id))
+        .where(OutboxEvent.case_id == uuid.UUID(case_id), OutboxEvent.type != "intake.case.created")
         .order_by(OutboxEvent.sequence)
     )
     return list(rows)
@@ -479,7 +480,7 @@ async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN
         "intake.case.referred",
         1,
         "intake-api",
-        1,
+        2,  # 1 is intake.case.created
     )
     assert event.actor == sub
     assert event.correlation_id == "req-refer-2"
@@ -818,7 +819,7 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
         events = (
             await conn.execute(
                 select(OutboxEvent.type, OutboxEvent.sequence, OutboxEvent.payload).where(
-                    OutboxEvent.case_id == case_id
+                    OutboxEvent.case_id == case_id, OutboxEvent.type != "intake.case.created"
                 )
             )
         ).all()
@@ -826,7 +827,7 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
             await conn.execute(select(Case.version, Case.triage_category).where(Case.id == case_id))
         ).one()
     [(kind, sequence, payload)] = events
-    assert (kind, sequence) == ("intake.case.referred", 1)
+    assert (kind, sequence) == ("intake.case.referred", 2)  # 1 is intake.case.created
     # The winner's referral is the one stored and published.
     assert payload["triage_category"] == won.json()["triage_category"] == stored.triage_category
     assert stored.version == won.json()["version"]

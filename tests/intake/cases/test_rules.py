@@ -168,13 +168,14 @@ def attempt(
     *,
     channel: str = "telephone",
     person_id: uuid.UUID = COMPLAINANT,
+    direction: str = "outbound",
 ) -> ContactAttempt:
     return ContactAttempt(
         id=uuid.uuid4(),
         case_id=uuid.UUID(int=100),
         person_id=person_id,
         channel=channel,
-        direction="outbound",
+        direction=direction,
         attempted_at=AT,
         outcome=outcome,
         recorded_by="ic-alice",
@@ -785,6 +786,22 @@ def test_one_failed_call_needs_the_enough_information_decision__INT_014() -> Non
     problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
 
     assert pairs(problems) == {("INT-014", "enough_information")}
+
+
+def test_unanswered_email_to_a_complainant_who_prefers_email_counts__INT_005_INT_014() -> None:
+    facts = make_facts(attempts=[attempt(ContactOutcome.written_no_reply, channel="email")])
+
+    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+
+    assert pairs(problems) == {("INT-014", "enough_information")}
+
+
+def test_an_inbound_contact_is_not_our_attempt__INT_005() -> None:
+    facts = make_facts(attempts=[attempt(ContactOutcome.no_answer, direction="inbound")])
+
+    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+
+    assert pairs(problems) == {("INT-005", "contact")}
 
 
 def test_failed_call_to_someone_else_does_not_count__INT_005() -> None:

@@ -20,7 +20,12 @@ TODAY = "2026-11-02"  # the test clock's date
 
 
 async def _events(session: AsyncSession, case_id: str) -> list[OutboxEvent]:
-    rows = await session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case_id))
+    """The case's events after ``intake.case.created`` (which every case emits first)."""
+    rows = await session.scalars(
+        select(OutboxEvent).where(
+            OutboxEvent.case_id == case_id, OutboxEvent.type != "intake.case.created"
+        )
+    )
     return list(rows.all())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
 from intake_api.cases import service
 from intake_api.cases.models import Case
@@ -51,3 +51,14 @@ def get_calendar(request: Request) -> WorkingCalendar:
 
 
 Calendar = Annotated[WorkingCalendar, Depends(get_calendar)]
+
+
+OwnerQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00]*$",
+        description="Only cases owned by this caseworker (token subject)",
+    ),
+]

@@ -4,9 +4,11 @@ NotFound
 ├── CaseNotFound (404, case-not-found)
 ├── PreviousContactCheckNotFound (404, previous-contact-check-not-found)
 ├── CaseOrganisationUnknown (404, organisation-not-found)
-└── CasePersonUnknown (404, person-not-found)
+├── CasePersonUnknown (404, person-not-found)
+└── TaskNotFound (404, task-not-found)
 UnprocessableContent
 ├── ReceivedDateInFuture (422, received-date-in-future)
+├── InvalidDateRange (422, invalid-date-range)
 ├── JurisdictionRequired (422, jurisdiction-required)
 ├── ReferralBlocked (422, referral-blocked; lists every unmet requirement)
 ├── ClosureBlocked (422, closure-blocked; lists every unmet requirement)
@@ -19,6 +21,7 @@ UnprocessableContent
 └── RestartNeedsProgress (422, restart-needs-progress)
 Conflict
 ├── PartyAlreadyOnCase (409, party-already-on-case)
+├── TaskAlreadyDone (409, task-already-done)
 └── PriorityNotRequested (409, priority-not-requested)
 Forbidden
 └── ApproverIsRequester (403, approver-is-requester)
@@ -32,6 +35,11 @@ from shared.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 class CaseNotFound(NotFound):
     type = "case-not-found"
     title = "Case not found"
+
+
+class InvalidDateRange(UnprocessableContent):
+    type = "invalid-date-range"
+    title = "The date range ends before it starts"
 
 
 class PreviousContactCheckNotFound(NotFound):
@@ -117,3 +125,13 @@ class ChannelOverrideRequired(UnprocessableContent):
 class JointWorkingReferralBlocked(UnprocessableContent):
     type = "joint-working-referral-blocked"
     title = "The case cannot go to the joint working team yet"
+
+
+class TaskNotFound(NotFound):
+    type = "task-not-found"
+    title = "Task not found on this case"
+
+
+class TaskAlreadyDone(Conflict):
+    type = "task-already-done"
+    title = "The task is already done"

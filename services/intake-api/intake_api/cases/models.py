@@ -261,7 +261,10 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
-        Index("ix_case_status_received_date", "status", "received_date"),
+        # GET /v1/cases: newest first, keyset on (received_date, id) (migration 0008).
+        Index("ix_case_received_date_id", "received_date", "id"),
+        Index("ix_case_status_received_date_id", "status", "received_date", "id"),
+        Index("ix_case_organisation_ids", "organisation_ids", postgresql_using="gin"),
         Index("ix_case_owner_status", "owner", "status"),
         CheckConstraint(
             "financial_amount_pence IS NULL OR financial_amount_pence >= 0",
@@ -475,3 +478,33 @@ class DeadlineExtension(UUIDPrimaryKey, Timestamps, Base):
     granted_by: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_deadline_extension_deadline_id", "deadline_id"),)
+
+
+class TaskKind(StrEnum):
+    """Follow-up work a rule creates on a case."""
+
+    # ASM-039 (¶2.69): an NHS organisation that replied only by audio is asked for a written one.
+    request_written_response = "request_written_response"
+
+
+class CaseTask(UUIDPrimaryKey, Timestamps, Base):
+    """A to-do a rule leaves on a case; done by hand or by the communication that does it."""
+
+    __tablename__ = "case_task"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    kind: Mapped[TaskKind] = mapped_column(enum_col(TaskKind, "task_kind"))
+    rule: Mapped[str] = mapped_column(Text)
+    organisation_id: Mapped[uuid.UUID | None]
+    created_by: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(Text)
+    done_note: Mapped[str | None] = mapped_column(Text)
+    communication_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("communication.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (
+        Index("ix_case_task_case_id", "case_id"),
+        Index("ix_case_task_open", "created_at", "id", postgresql_where=text("done_at IS NULL")),
+    )

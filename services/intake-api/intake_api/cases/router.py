@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -14,7 +15,10 @@ from intake_api.cases.dependencies import (
     CaseReader,
     IntakeCaseworker,
     Manager,
+    OwnerQuery,
 )
+from intake_api.cases.errors import InvalidDateRange
+from intake_api.cases.models import CaseType, Channel, Jurisdiction, Priority
 from intake_api.cases.schemas import (
     BeginIntake,
     CaseCreate,
@@ -22,6 +26,7 @@ from intake_api.cases.schemas import (
     CaseOrganisationRead,
     CaseRead,
     CaseReferral,
+    CaseSummaryPage,
     CaseUpdate,
     ClosureRequest,
     CommunicationCreate,
@@ -43,18 +48,23 @@ from intake_api.cases.schemas import (
     ProperlyMadeDecision,
     RestartRequest,
     ReturnAsNewCase,
+    TaskCompletion,
+    TaskRead,
     TimelineEntry,
 )
+from intake_api.cases.state import CaseStatus
 from shared.clock import ClockDep
 from shared.concurrency import IfMatchHeader, check_if_match, make_etag
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.idempotency import IdempotencyDep
+from shared.pagination import CursorQuery, LimitQuery
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 checks_router = APIRouter(prefix="/v1/previous-contact-checks", tags=["cases"])
 
 READ = problem_responses(401, 403, 404, 422, 429)
+LIST = problem_responses(400, 401, 403, 422, 429)
 ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)
 
 
@@ -117,6 +127,44 @@ async def create_case(
         calendar=calendar,
     )
     return await idem.save(_case_response(request, case, 201))
+
+
+@router.get("", response_model=CaseSummaryPage, responses=LIST)
+async def list_cases(
+    principal: CaseReader,
+    session: DbSession,
+    status: Annotated[
+        list[CaseStatus] | None, Query(max_length=10, description="Any of these statuses")
+    ] = None,
+    organisation_id: Annotated[
+        uuid.UUID | None, Query(description="Cases about this organisation (role 'original')")
+    ] = None,
+    owner: OwnerQuery = None,
+    case_type: CaseType | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    channel: Channel | None = None,
+    priority: Priority | None = None,
+    received_from: Annotated[date | None, Query(description="Received on or after")] = None,
+    received_to: Annotated[date | None, Query(description="Received on or before")] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> JSONResponse:
+    """Cases, newest received first, filtered; keyset-paginated (pass `next_cursor` back)."""
+    if received_from is not None and received_to is not None and received_from > received_to:
+        raise InvalidDateRange("received_from is after received_to")
+    filters = repository.CaseListFilters(
+        statuses=tuple(dict.fromkeys(status or ())),
+        organisation_id=organisation_id,
+        owner=owner,
+        case_type=case_type,
+        jurisdiction=jurisdiction,
+        channel=channel,
+        priority=priority,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    page = await service.list_cases(session, filters=filters, limit=limit, cursor=cursor)
+    return _json(page)
 
 
 @router.get("/{case_id}", name="get_case", response_model=CaseRead, responses=READ)
@@ -452,6 +500,30 @@ async def list_links(
 ) -> list[CaseLinkRead]:
     """Earlier and later cases linked to this one."""
     return [CaseLinkRead.model_validate(x) for x in await repository.links(session, case.id)]
+
+
+@router.get("/{case_id}/tasks", response_model=list[TaskRead], responses=READ)
+async def list_tasks(
+    case_id: uuid.UUID, principal: CaseReader, session: DbSession
+) -> list[TaskRead]:
+    """Follow-up work rules left on the case (ASM-039), done or not."""
+    return [TaskRead.model_validate(t) for t in await service.list_tasks(session, case_id=case_id)]
+
+
+@router.post("/{case_id}/tasks/{task_id}/complete", response_model=TaskRead, responses=ACT)
+async def complete_task(
+    case_id: uuid.UUID,
+    task_id: uuid.UUID,
+    body: TaskCompletion,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+) -> JSONResponse:
+    """Mark a task done by hand, saying what was done (a logged request does it by itself)."""
+    task = await service.complete_task(
+        session, case_id=case_id, task_id=task_id, data=body, actor=principal, at=clock.now()
+    )
+    return _json(TaskRead.model_validate(task))
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEntry], responses=READ)

@@ -142,13 +142,18 @@ class Facts:
         )
 
     @property
-    def failed_calls_to_complainant(self) -> int:
+    def unsuccessful_attempts_to_complainant(self) -> int:
+        """INT-005/014: our attempts to reach the complainant that did not reach them.
+
+        ¶1.18 says "call" because telephone is the default (INT-006); a complainant who asked
+        for email is tried by email, and that unanswered attempt counts the same way.
+        """
         ids = self.complainant_ids
         return sum(
             1
             for a in self.attempts
             if str(a.person_id) in ids
-            and a.channel == "telephone"
+            and a.direction == "outbound"
             and a.outcome is not ContactOutcome.reached
         )
 
@@ -368,11 +373,11 @@ def closure_problems(
                 "ASM-004", "victims_code", "Check whether the complaint concerns the Victims' Code"
             )
         if not facts.complainant_reached:
-            if facts.failed_calls_to_complainant < 1:
+            if facts.unsuccessful_attempts_to_complainant < 1:
                 p.add("INT-005", "contact", "Try to contact the complainant before declining")
             elif not enough_information_to_decide:
-                p.add("INT-014", "enough_information", "After a failed call, decide there is "
-                      "enough information to decide anyway")  # fmt: skip
+                p.add("INT-014", "enough_information", "After an unsuccessful attempt, decide "
+                      "there is enough information to decide anyway")  # fmt: skip
             else:
                 # INT-015: decision and reasons go in writing to complainant and representatives.
                 owed = facts.complainant_ids | facts.people_with(REPRESENTATIVE_ROLES)

@@ -24,9 +24,11 @@ from intake_api.cases.models import (
     PrisonCaseType,
     Route,
     SignpostingType,
+    TaskKind,
     TriageCategory,
 )
 from intake_api.cases.state import CaseStatus
+from shared.pagination import Page
 
 Text2k = Field(default=None, max_length=20_000)
 Reason = Field(min_length=3, max_length=5_000)
@@ -55,7 +57,11 @@ class CaseCreate(Input):
         },
     )
 
-    case_type: CaseType = Field(description="INT-003/004: enquiry or complaint")
+    case_type: CaseType | None = Field(
+        default=None,
+        description="INT-003/004: enquiry or complaint. Required, except that a request we were "
+        "only copied into (copied_in_only) defaults to 'enquiry'",
+    )
     channel: Channel
     received_date: date = Field(description="Business date the request reached us (Europe/London)")
     jurisdiction: Jurisdiction | None = None
@@ -65,7 +71,11 @@ class CaseCreate(Input):
     previous_contact_check_id: uuid.UUID | None = None
 
     @model_validator(mode="after")
-    def _copied_in(self) -> CaseCreate:
+    def _type(self) -> CaseCreate:
+        if self.case_type is None:
+            if not self.copied_in_only:
+                raise ValueError("INT-003: say whether the request is an enquiry or a complaint")
+            self.case_type = CaseType.enquiry  # INT-004: the proposed default
         if self.copied_in_only and self.case_type is CaseType.complaint and not self.type_reason:
             raise ValueError("INT-004: recording a copied-in request as a complaint needs a reason")
         return self
@@ -225,9 +235,29 @@ class CaseRead(BaseModel):
     version: int
 
 
-class CasePage(BaseModel):
-    items: list[CaseRead]
-    next_cursor: str | None
+class CaseSummary(BaseModel):
+    """One row of the case list: what a list screen or a CRM sync needs, no personal data."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    reference: str = Field(examples=["CAS-0000042"])
+    status: CaseStatus
+    case_type: CaseType
+    channel: Channel
+    jurisdiction: Jurisdiction | None
+    received_date: date
+    owner: str | None = Field(description="The owning caseworker's token subject")
+    priority: Priority
+    organisation_ids: list[uuid.UUID] = Field(
+        description="The organisations complained about (role 'original')"
+    )
+    closure_code: str | None
+    version: int = Field(description="The case's version, as in its ETag")
+
+
+class CaseSummaryPage(Page[CaseSummary]):
+    pass
 
 
 class CaseReferral(Input):
@@ -350,6 +380,7 @@ Purpose = Literal[
     "party_contact",
     "callback_request",
     "call",
+    "written_response_request",
     "other",
 ]
 
@@ -489,6 +520,30 @@ class CaseLinkRead(BaseModel):
     reason: LinkReason
     created_by: str
     created_at: datetime
+
+
+class TaskRead(BaseModel):
+    """Follow-up work a rule left on the case (e.g. ASM-039)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: TaskKind
+    rule: str
+    organisation_id: uuid.UUID | None
+    created_by: str
+    created_at: datetime
+    done_at: datetime | None
+    done_by: str | None
+    done_note: str | None
+    communication_id: uuid.UUID | None = Field(
+        description="The communication that did the task, when one did"
+    )
+
+
+class TaskCompletion(Input):
+    note: str = Field(min_length=3, max_length=5_000, description="What was done")
 
 
 class TimelineEntry(BaseModel):

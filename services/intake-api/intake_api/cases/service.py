@@ -27,6 +27,8 @@ from intake_api.cases.errors import (
     ReferralBlocked,
     RestartNeedsProgress,
     RestartNotAllowed,
+    TaskAlreadyDone,
+    TaskNotFound,
     TypeReasonRequired,
 )
 from intake_api.cases.models import (
@@ -34,6 +36,7 @@ from intake_api.cases.models import (
     CaseLink,
     CaseOrganisation,
     CaseParty,
+    CaseTask,
     Communication,
     ContactAttempt,
     Deadline,
@@ -42,17 +45,21 @@ from intake_api.cases.models import (
     Jurisdiction,
     LinkReason,
     OrganisationRole,
+    OrgResponseFormat,
     OtherOmbudsman,
     PartyRole,
     PreviousContactCheck,
     Priority,
     PrisonCaseType,
     Route,
+    TaskKind,
 )
 from intake_api.cases.schemas import (
     CaseCreate,
     CaseRead,
     CaseReferral,
+    CaseSummary,
+    CaseSummaryPage,
     CaseUpdate,
     ClosureRequest,
     CommunicationCreate,
@@ -70,6 +77,8 @@ from intake_api.cases.schemas import (
     ProperlyMadeDecision,
     RestartRequest,
     ReturnAsNewCase,
+    TaskCompletion,
+    TaskRead,
 )
 from intake_api.cases.state import ALLOWED, INITIAL_STATUS, CaseStatus, transition
 from intake_api.organisations import repository as organisations
@@ -80,8 +89,10 @@ from shared.auth import Principal
 from shared.calendar import WorkingCalendar
 from shared.clock import BUSINESS_TIMEZONE
 from shared.concurrency import check_if_match, make_etag
+from shared.events.contracts.intake import CaseCreatedV1
 from shared.events.envelope import EventPayload
 from shared.outbox.emit import emit
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 CONFIDENTIAL_ACCESS = "confidential access rights apply"  # INT-048
 ACKNOWLEDGE_WITHIN_WORKING_DAYS = 10  # C-03, ¶1.27
@@ -204,6 +215,7 @@ async def create_case(
     if data.previous_contact_check_id is not None:
         if await repository.check(session, data.previous_contact_check_id) is None:
             raise PreviousContactCheckNotFound("Run the previous-contact check first")
+    assert data.case_type is not None  # CaseCreate fills in the INT-004 default
     number = await repository.next_reference_number(session)
     in_intake = data.previous_contact_check_id is not None
     case = Case(
@@ -230,6 +242,21 @@ async def create_case(
     _start_intake_clocks(session, case, calendar=calendar)
     await _audit(
         session, case, actor=actor, action="case.created", before=None, reason="Request received"
+    )
+    await emit(
+        session,
+        CaseCreatedV1(
+            reference=case.reference,
+            status=case.status.value,
+            case_type=case.case_type.value,
+            channel=case.channel.value,
+            jurisdiction=case.jurisdiction.value if case.jurisdiction else None,
+            received_date=case.received_date,
+            previous_contact_check_id=case.previous_contact_check_id,
+        ),
+        case_id=case.id,
+        actor=actor.sub,
+        occurred_at=now,
     )
     return case
 
@@ -285,6 +312,35 @@ async def get_case(session: AsyncSession, *, case_id: uuid.UUID) -> Case:
     if case is None:
         raise CaseNotFound(f"No case with id {case_id}")
     return case
+
+
+CASE_LIST_CURSOR = "cases"
+
+
+async def list_cases(
+    session: AsyncSession,
+    *,
+    filters: repository.CaseListFilters,
+    limit: int,
+    cursor: str | None,
+) -> CaseSummaryPage:
+    """A page of cases, newest received first (DESIGN §3 Lists)."""
+    after = None
+    if cursor is not None:
+        values = decode_cursor(cursor, arity=3)
+        try:
+            if values[0] != CASE_LIST_CURSOR:
+                raise ValueError("cursor of another list")
+            after = (date.fromisoformat(values[1]), uuid.UUID(values[2]))
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise InvalidCursor("Use the next_cursor of a previous page as it was given") from exc
+    rows = await repository.list_cases(session, filters, after=after, limit=limit)
+    items = [CaseSummary.model_validate(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor([CASE_LIST_CURSOR, last.received_date.isoformat(), last.id])
+    return CaseSummaryPage(items=items, next_cursor=next_cursor)
 
 
 async def update_case(
@@ -488,6 +544,8 @@ async def record_communication(
         session, actor=actor, entity_type="communication", entity_id=comm.id, case_id=case.id,
         action="case.communication_recorded", after=data.model_dump(mode="json"), reason=None,
     )  # fmt: skip
+    if data.direction == "outbound":
+        await _tasks_done_by(session, case, comm, actor=actor)  # after the comm, in the trail
     return comm
 
 
@@ -830,7 +888,105 @@ async def close_case(
     await _audit(
         session, case, actor=actor, action="case.closed", before=before, reason=data.reasons
     )
+    if (
+        data.closure_code in rules.PREMATURE_CODES
+        and case.org_response_format is OrgResponseFormat.audio_only
+    ):
+        await _ask_for_written_response(session, case, actor=actor, at=at)
     return case
+
+
+async def _ask_for_written_response(
+    session: AsyncSession, case: Case, *, actor: Principal, at: datetime
+) -> None:
+    """ASM-039 (¶2.69): a task to ask each NHS organisation for a written response.
+
+    A request already logged (an outbound ``written_response_request`` to that organisation)
+    does the task at once, so the trail shows both the rule and how it was met.
+    """
+    comms = await repository.communications(session, case.id)
+    for org in await repository.organisations(session, case.id):
+        if org.role is not OrganisationRole.original:
+            continue
+        done_by = next(
+            (c for c in comms if _requests_written_response(c, org.organisation_id)), None
+        )
+        task = CaseTask(
+            id=uuid.uuid4(), case_id=case.id, kind=TaskKind.request_written_response,
+            rule="ASM-039 ¶2.69: ask the organisation for a written response to the complainant",
+            organisation_id=org.organisation_id, created_by=actor.sub,
+            done_at=done_by.occurred_at if done_by else None,
+            done_by=done_by.recorded_by if done_by else None,
+            done_note="Request already logged" if done_by else None,
+            communication_id=done_by.id if done_by else None,
+        )  # fmt: skip
+        session.add(task)
+        await session.flush()
+        await record_audit(
+            session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=case.id,
+            action="case.task_created", after=TaskRead.model_validate(task).model_dump(mode="json"),
+            reason="ASM-039: audio-only response from an NHS organisation; case closed premature",
+        )  # fmt: skip
+
+
+def _requests_written_response(comm: Communication, organisation_id: uuid.UUID) -> bool:
+    return (
+        comm.direction == "outbound"
+        and comm.purpose == "written_response_request"
+        and any(r.get("organisation_id") == str(organisation_id) for r in comm.recipients)
+    )
+
+
+async def _tasks_done_by(
+    session: AsyncSession, case: Case, comm: Communication, *, actor: Principal
+) -> None:
+    for task in await repository.tasks(session, case.id):
+        if (
+            task.done_at is None
+            and task.kind is TaskKind.request_written_response
+            and task.organisation_id is not None
+            and _requests_written_response(comm, task.organisation_id)
+        ):
+            before = TaskRead.model_validate(task).model_dump(mode="json")
+            task.done_at, task.done_by, task.communication_id = comm.occurred_at, actor.sub, comm.id
+            task.done_note = "Done by the logged request"
+            await session.flush()
+            await record_audit(
+                session, actor=actor, entity_type="case_task", entity_id=task.id,
+                case_id=case.id, action="case.task_done", before=before,
+                after=TaskRead.model_validate(task).model_dump(mode="json"), reason=None,
+            )  # fmt: skip
+
+
+async def list_tasks(session: AsyncSession, *, case_id: uuid.UUID) -> list[CaseTask]:
+    await get_case(session, case_id=case_id)
+    return list(await repository.tasks(session, case_id))
+
+
+async def complete_task(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    task_id: uuid.UUID,
+    data: TaskCompletion,
+    actor: Principal,
+    at: datetime,
+) -> CaseTask:
+    case = await _locked(session, case_id, None)
+    task = next((t for t in await repository.tasks(session, case.id) if t.id == task_id), None)
+    if task is None:
+        raise TaskNotFound(f"No task {task_id} on case {case_id}")
+    if task.done_at is not None:
+        raise TaskAlreadyDone(f"Done at {task.done_at.isoformat()} by {task.done_by}")
+    before = TaskRead.model_validate(task).model_dump(mode="json")
+    task.done_at, task.done_by, task.done_note = at, actor.sub, data.note
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=case.id,
+        action="case.task_done", before=before,
+        after=TaskRead.model_validate(task).model_dump(mode="json"), reason=data.note,
+    )  # fmt: skip
+    return task
 
 
 # --- Returning complainants (T9, T51–T55; G-10 decision in the README).
@@ -863,7 +1019,8 @@ async def restart_case(
         data.progress_since_previous_decision and data.progress_since_previous_decision.strip()
     ):
         raise RestartNeedsProgress(
-            "ASM-034: nothing has changed, so the case is not restarted; log the contact instead"
+            "ASM-034: nothing has changed, so the case is not restarted; log the contact instead",
+            extensions={"log_contact": f"/v1/cases/{case.id}/communications"},
         )
     before = _snapshot(case)
     await _move(session, case, CaseStatus.restart_review, at=at, actor=actor)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import QueryableAttribute
 from intake_api.cases.models import (
     Case,
     CaseParty,
+    CaseTask,
     ContactAttempt,
     ContactOutcome,
     Deadline,
@@ -33,6 +34,7 @@ from intake_api.cases.state import CaseStatus
 
 Ts = TypeVarTuple("Ts")
 QueueRow: TypeAlias = Row[*tuple[Any, ...]]
+QueueSelect: TypeAlias = Select[*tuple[Any, ...]]
 
 # Statuses in which intake still works the case (referred and closed cases have left intake).
 OPEN_STATUSES = (
@@ -96,13 +98,9 @@ def _owned_by(stmt: Select[*Ts], owner: str | None) -> Select[*Ts]:
     return stmt if owner is None else stmt.where(Case.owner == owner)
 
 
-async def my_open_cases(
-    session: AsyncSession,
-    *,
-    owner: str,
-    after: tuple[date, date, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[QueueRow]:
+def my_open_cases_query(
+    *, owner: str, after: tuple[date, date, uuid.UUID] | None, limit: int
+) -> QueueSelect:
     due = effective_due_date()
     next_clock = (
         select(Deadline.kind.label("kind"), due.label("due"))
@@ -122,8 +120,28 @@ async def my_open_cases(
         .outerjoin(next_clock, true())
         .where(Case.owner == owner, Case.status.in_(OPEN_STATUSES))
     )
-    stmt = _keyset(stmt, (sort_due, Case.received_date, Case.id), after, limit)
-    return (await session.execute(stmt)).all()
+    return _keyset(stmt, (sort_due, Case.received_date, Case.id), after, limit)
+
+
+async def my_open_cases(
+    session: AsyncSession,
+    *,
+    owner: str,
+    after: tuple[date, date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    return (await session.execute(my_open_cases_query(owner=owner, after=after, limit=limit))).all()
+
+
+def overdue_acknowledgements_query(
+    *, today: date, owner: str | None, after: tuple[date, uuid.UUID] | None, limit: int
+) -> QueueSelect:
+    stmt = (
+        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, Deadline.due_date)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.kind == DeadlineKind.acknowledgement, *IS_OPEN, Deadline.due_date < today)
+    )
+    return _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
 
 
 async def overdue_acknowledgements(
@@ -134,23 +152,13 @@ async def overdue_acknowledgements(
     after: tuple[date, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[QueueRow]:
-    stmt = (
-        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, Deadline.due_date)
-        .join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.kind == DeadlineKind.acknowledgement, *IS_OPEN, Deadline.due_date < today)
-    )
-    stmt = _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    stmt = overdue_acknowledgements_query(today=today, owner=owner, after=after, limit=limit)
     return (await session.execute(stmt)).all()
 
 
-async def information_deadlines_passed(
-    session: AsyncSession,
-    *,
-    today: date,
-    owner: str | None,
-    after: tuple[date, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[QueueRow]:
+def information_deadlines_passed_query(
+    *, today: date, owner: str | None, after: tuple[date, uuid.UUID] | None, limit: int
+) -> QueueSelect:
     """INT-016: the effective deadline is before ``today`` (never on the deadline day itself).
 
     A case in awaiting_information has exactly one open information deadline: T4 opens it from
@@ -175,18 +183,24 @@ async def information_deadlines_passed(
             Case.status == CaseStatus.awaiting_information,
         )
     )
-    stmt = _keyset(_owned_by(stmt, owner), (due, Deadline.id), after, limit)
-    return (await session.execute(stmt)).all()
+    return _keyset(_owned_by(stmt, owner), (due, Deadline.id), after, limit)
 
 
-async def two_week_contact(
+async def information_deadlines_passed(
     session: AsyncSession,
     *,
-    due_by: date,
+    today: date,
     owner: str | None,
     after: tuple[date, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[QueueRow]:
+    stmt = information_deadlines_passed_query(today=today, owner=owner, after=after, limit=limit)
+    return (await session.execute(stmt)).all()
+
+
+def two_week_contact_query(
+    *, due_by: date, owner: str | None, after: tuple[date, uuid.UUID] | None, limit: int
+) -> QueueSelect:
     """INT-008: cases still at intake, two-week point by ``due_by``, complainant never reached."""
     complainant_reached = (
         select(ContactAttempt.id)
@@ -212,8 +226,31 @@ async def two_week_contact(
             ~complainant_reached,
         )
     )
-    stmt = _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    return _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+
+
+async def two_week_contact(
+    session: AsyncSession,
+    *,
+    due_by: date,
+    owner: str | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    stmt = two_week_contact_query(due_by=due_by, owner=owner, after=after, limit=limit)
     return (await session.execute(stmt)).all()
+
+
+def overdue_callbacks_query(
+    *, now: datetime, owner: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> QueueSelect:
+    due_at = Deadline.due_at
+    stmt = (
+        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, due_at)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.kind == DeadlineKind.callback, *IS_OPEN, due_at < now)
+    )
+    return _keyset(_owned_by(stmt, owner), (due_at, Deadline.id), after, limit)
 
 
 async def overdue_callbacks(
@@ -224,11 +261,28 @@ async def overdue_callbacks(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[QueueRow]:
-    due_at = Deadline.due_at
+    stmt = overdue_callbacks_query(now=now, owner=owner, after=after, limit=limit)
+    return (await session.execute(stmt)).all()
+
+
+async def open_tasks(
+    session: AsyncSession,
+    *,
+    owner: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    """Tasks not yet done (ASM-039), the oldest first; ``ix_case_task_open`` is in this order."""
     stmt = (
-        select(*CASE_COLUMNS, *DEADLINE_COLUMNS, due_at)
-        .join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.kind == DeadlineKind.callback, *IS_OPEN, due_at < now)
+        select(
+            *CASE_COLUMNS,
+            CaseTask.id.label("task_id"),
+            CaseTask.kind,
+            CaseTask.organisation_id,
+            CaseTask.created_at,
+        )
+        .join(Case, Case.id == CaseTask.case_id)
+        .where(CaseTask.done_at.is_(None))
     )
-    stmt = _keyset(_owned_by(stmt, owner), (due_at, Deadline.id), after, limit)
+    stmt = _keyset(_owned_by(stmt, owner), (CaseTask.created_at, CaseTask.id), after, limit)
     return (await session.execute(stmt)).all()

@@ -11,11 +11,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from intake_api.cases.dependencies import Calendar, CaseReader
+from intake_api.cases.dependencies import Calendar, CaseReader, OwnerQuery
 from intake_api.workqueues import service
 from intake_api.workqueues.schemas import (
     InformationDeadlinePassedPage,
     OpenCasePage,
+    OpenTaskPage,
     OverdueAcknowledgementPage,
     OverdueCallbackPage,
     TwoWeekContactPage,
@@ -28,16 +29,6 @@ from shared.pagination import CursorQuery, LimitQuery
 router = APIRouter(prefix="/v1/work-queues", tags=["work-queues"])
 
 LIST = problem_responses(400, 401, 403, 422, 429)
-
-OwnerQuery = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=200,
-        pattern=r"^[^\x00]*$",
-        description="Only cases owned by this caseworker (token subject)",
-    ),
-]
 
 
 @router.get("/my-open-cases", response_model=OpenCasePage, responses=LIST)
@@ -119,3 +110,15 @@ async def overdue_callbacks(
     return await service.overdue_callbacks(
         session, now=clock.now(), owner=owner, limit=limit, cursor=cursor
     )
+
+
+@router.get("/open-tasks", response_model=OpenTaskPage, responses=LIST)
+async def open_tasks(
+    principal: CaseReader,
+    session: DbSession,
+    owner: OwnerQuery = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> OpenTaskPage:
+    """Follow-up tasks not yet done (e.g. ASM-039 ask for a written response), oldest first."""
+    return await service.open_tasks(session, owner=owner, limit=limit, cursor=cursor)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from intake_api.cases.models import DeadlineKind
+from intake_api.cases.models import DeadlineKind, TaskKind
 from intake_api.cases.state import CaseStatus
 from shared.pagination import Page
 
@@ -60,6 +60,17 @@ class TwoWeekContactItem(DeadlineItem):
 class OverdueCallbackItem(DeadlineItem):
     due_at: datetime = Field(description="48 hours after the call-back request (C-04, INT-030)")
     minutes_overdue: int
+
+
+class OpenTaskItem(QueueCase):
+    task_id: uuid.UUID
+    kind: TaskKind
+    organisation_id: uuid.UUID | None
+    created_at: datetime
+
+
+class OpenTaskPage(Page[OpenTaskItem]):
+    pass
 
 
 class OpenCasePage(Page[OpenCaseItem]):

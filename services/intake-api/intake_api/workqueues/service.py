@@ -27,6 +27,8 @@ from intake_api.workqueues.schemas import (
     InformationDeadlinePassedPage,
     OpenCaseItem,
     OpenCasePage,
+    OpenTaskItem,
+    OpenTaskPage,
     OverdueAcknowledgementItem,
     OverdueAcknowledgementPage,
     OverdueCallbackItem,
@@ -45,6 +47,7 @@ OVERDUE_ACKNOWLEDGEMENTS = "overdue-acknowledgements"
 INFORMATION_DEADLINES_PASSED = "information-deadlines-passed"
 TWO_WEEK_CONTACT = "two-week-contact"
 OVERDUE_CALLBACKS = "overdue-callbacks"
+OPEN_TASKS = "open-tasks"
 
 
 # --- cursors ---------------------------------------------------------------------------------
@@ -241,3 +244,24 @@ async def overdue_callbacks(
         for r in page
     ]
     return OverdueCallbackPage(items=items, next_cursor=next_cursor)
+
+
+async def open_tasks(
+    session: AsyncSession, *, owner: str | None, limit: int, cursor: str | None
+) -> OpenTaskPage:
+    """Follow-up tasks rules left on cases (ASM-039) and not yet done, the oldest first."""
+    rows = await repository.open_tasks(
+        session, owner=owner, after=_decode(cursor, OPEN_TASKS, _at_id), limit=limit
+    )
+    page, next_cursor = _split(rows, limit, OPEN_TASKS, lambda r: (r.created_at, r.task_id))
+    items = [
+        OpenTaskItem(
+            **_case(r),
+            task_id=r.task_id,
+            kind=r.kind,
+            organisation_id=r.organisation_id,
+            created_at=r.created_at,
+        )
+        for r in page
+    ]
+    return OpenTaskPage(items=items, next_cursor=next_cursor)

@@ -13,6 +13,25 @@ from shared.events.registry import contract
 
 
 @contract
+class CaseCreatedV1(EventPayload):
+    """intake.case.created v1: a request recorded at intake (requirements §E.1 CaseCreated).
+
+    Parties are added after creation and announced separately; this carries ids and facts only.
+    """
+
+    TYPE: ClassVar[str] = "intake.case.created"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    status: str = Field(description="received, or intake when the previous-contact check ran")
+    case_type: str = Field(description="enquiry or complaint")
+    channel: str
+    jurisdiction: str | None = Field(description="health or parliamentary, if known yet")
+    received_date: date
+    previous_contact_check_id: uuid.UUID | None = None
+
+
+@contract
 class CaseReferredV1(EventPayload):
     """intake.case.referred v1: a case passed from intake to assessment (¶1.22–1.23, ¶2.182)."""
 
