@@ -803,6 +803,34 @@ async def test_premature_restarts_and_does_not_return_as_a_new_case__ASM_035(
     ]
 
 
+async def test_restart_starts_the_two_week_intake_clock_again__INT_008_ASM_035(
+    api: Api, session: AsyncSession, clock: FixedClock
+) -> None:
+    case, person = await health_case(api)
+    cid = case["id"]
+    await _talk_and_acknowledge(api, cid, person["id"])
+    await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))  # five weeks after receipt
+    await api.call(
+        "POST", f"/v1/cases/{cid}/restart",
+        json={"progress_since_previous_decision": "The trust's final response arrived",
+              "reason": "Now ready"},
+    )  # fmt: skip
+
+    clocks = await fetch(
+        session,
+        select(Deadline)
+        .where(Deadline.case_id == uuid.UUID(cid), Deadline.kind == DeadlineKind.intake_contact)
+        .order_by(Deadline.starts_on),
+    )
+
+    first, again = clocks
+    assert first.cancelled_at is not None  # closing stopped the first one
+    assert (again.starts_on, again.due_date) == (date(2026, 12, 7), date(2026, 12, 21))
+    assert again.met_at is None
+    assert again.cancelled_at is None
+
+
 # ---------------------------------------------------------------------------------------------
 # Timeline and concurrency
 # ---------------------------------------------------------------------------------------------

@@ -205,6 +205,7 @@ def make_facts(
     attempts: list[ContactAttempt] | None = None,
     communications: list[Communication] | None = None,
     today: date = TODAY,
+    intake_clock_start: date | None = None,
 ) -> Facts:
     """By default: the complainant was reached and sent the acknowledgement letter."""
     return Facts(
@@ -217,6 +218,7 @@ def make_facts(
             else [written("acknowledgement", COMPLAINANT)]
         ),
         today=today,
+        intake_clock_start=intake_clock_start,
     )
 
 
@@ -604,6 +606,26 @@ def test_from_two_weeks_after_receipt_the_complainant_must_have_been_reached__IN
         ("INT-008", "contact")
     }
     assert referral_problems(case, make_facts()).items == []
+
+
+def test_after_a_restart_the_two_weeks_count_from_the_restart__INT_008() -> None:
+    case = make_case(received_date=TODAY - timedelta(days=90))
+    restarted_13_days_ago = make_facts(attempts=[], intake_clock_start=TODAY - timedelta(days=13))
+
+    assert referral_problems(case, restarted_13_days_ago).items == []
+
+
+def test_after_a_restart_only_contact_since_the_restart_counts__INT_008() -> None:
+    case = make_case(received_date=TODAY - timedelta(days=90))
+    reached_before = attempt()
+    reached_before.attempted_at = AT - timedelta(days=60)
+    start = TODAY - timedelta(days=20)
+
+    stale = make_facts(attempts=[reached_before], intake_clock_start=start)
+    fresh = make_facts(attempts=[reached_before, attempt()], intake_clock_start=start)
+
+    assert pairs(referral_problems(case, stale)) == {("INT-008", "contact")}
+    assert referral_problems(case, fresh).items == []
 
 
 def test_acknowledgement_letter_is_always_needed__INT_008() -> None:

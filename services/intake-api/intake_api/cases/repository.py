@@ -150,6 +150,18 @@ async def open_deadlines(
     return (await session.scalars(stmt.order_by(Deadline.due_date))).all()
 
 
+async def latest_clock_start(
+    session: AsyncSession, case_id: uuid.UUID, kind: DeadlineKind
+) -> date | None:
+    """When the newest clock of ``kind`` on the case started (open, met or cancelled)."""
+    return await session.scalar(
+        select(Deadline.starts_on)
+        .where(Deadline.case_id == case_id, Deadline.kind == kind)
+        .order_by(Deadline.starts_on.desc(), Deadline.created_at.desc())
+        .limit(1)
+    )
+
+
 async def latest_extension(session: AsyncSession, deadline_id: uuid.UUID) -> date | None:
     return await session.scalar(
         select(DeadlineExtension.new_due_date)

@@ -464,12 +464,14 @@ async def restart_case(
     principal: IntakeCaseworker,
     session: DbSession,
     clock: ClockDep,
+    calendar: Calendar,
     if_match: IfMatchHeader = None,
 ) -> JSONResponse:
     """Restart a closed case for a new decision (INT-019, ASM-034/035)."""
     case = await service.restart_case(
-        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
-    )
+        session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match,
+        calendar=calendar,
+    )  # fmt: skip
     return _case_response(request, case)
 
 

@@ -29,6 +29,7 @@ from intake_api.cases.models import (
     Route,
     SignpostingType,
 )
+from shared.clock import BUSINESS_TIMEZONE
 
 # --- Closure codes (requirements.md D.1 and D.3), stored exactly as the guidance writes them.
 
@@ -114,6 +115,8 @@ class Facts:
     communications: list[Communication]
     today: date
     complainant_has_email: bool = False
+    # INT-008 counts from receipt, or from the restart that brought the case back to intake.
+    intake_clock_start: date | None = None
 
     def people_with(self, roles: frozenset[PartyRole]) -> set[str]:
         return {str(p.person_id) for p in self.parties if p.role in roles}
@@ -139,6 +142,16 @@ class Facts:
         ids = self.complainant_ids
         return any(
             str(a.person_id) in ids and a.outcome is ContactOutcome.reached for a in self.attempts
+        )
+
+    def complainant_reached_since(self, start: date) -> bool:
+        """Reached on or after ``start`` (a London business date)."""
+        ids = self.complainant_ids
+        return any(
+            str(a.person_id) in ids
+            and a.outcome is ContactOutcome.reached
+            and a.attempted_at.astimezone(BUSINESS_TIMEZONE).date() >= start
+            for a in self.attempts
         )
 
     @property
@@ -290,7 +303,8 @@ def referral_problems(case: Case, facts: Facts) -> Problems:
     elif properly_made_problems(case, facts):
         p.items.extend(properly_made_problems(case, facts).items)
     # D+13 may go on the acknowledgement alone; from D+14 contact is mandatory (INT-008 test).
-    if facts.today >= case.received_date + TWO_WEEKS and not facts.complainant_reached:
+    start = facts.intake_clock_start or case.received_date
+    if facts.today >= start + TWO_WEEKS and not facts.complainant_reached_since(start):
         p.add("INT-008", "contact", "Over two weeks at intake: contact the complainant first")
     if not (facts.complainant_ids & facts.written_to("acknowledgement")):
         p.add("INT-008", "acknowledgement", "Send the complainant the acknowledgement letter")

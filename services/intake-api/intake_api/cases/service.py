@@ -173,6 +173,9 @@ async def facts(session: AsyncSession, case: Case, *, today: date) -> rules.Fact
         attempts=list(await repository.attempts(session, case.id)),
         communications=list(await repository.communications(session, case.id)),
         today=today,
+        intake_clock_start=await repository.latest_clock_start(
+            session, case.id, DeadlineKind.intake_contact
+        ),
     )
 
 
@@ -1006,6 +1009,7 @@ async def restart_case(
     actor: Principal,
     at: datetime,
     if_match: str | None,
+    calendar: WorkingCalendar,
 ) -> Case:
     """ASM-034/035, INT-019: restart with a new decision, keeping the reference and history."""
     case = await _locked(session, case_id, if_match)
@@ -1030,6 +1034,15 @@ async def restart_case(
     case.properly_made = None
     case.owner = actor.sub
     await _move(session, case, CaseStatus.intake, at=at, actor=actor, previous_closure_code=code)
+    # INT-008: back at intake, the two weeks to pass it on or contact the complainant start again.
+    restarted_on = at.astimezone(BUSINESS_TIMEZONE).date()
+    session.add(
+        Deadline(
+            id=uuid.uuid4(), case_id=case.id, kind=DeadlineKind.intake_contact,
+            rule="C-01 INT-008: pass on within 2 weeks of the restart, or contact the complainant",
+            starts_on=restarted_on, due_date=calendar.add_weeks(restarted_on, 2),
+        )
+    )  # fmt: skip
     await _audit(
         session, case, actor=actor, action="case.restarted", before=before,
         reason=f"{data.reason} — progress: {data.progress_since_previous_decision}",
