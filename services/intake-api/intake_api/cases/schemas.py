@@ -543,6 +543,11 @@ class TaskRead(BaseModel):
 
 
 class TaskCompletion(Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"note": "Rang the trust's complaints team to ask"}]},
+    )
+
     note: str = Field(min_length=3, max_length=5_000, description="What was done")
 
 
