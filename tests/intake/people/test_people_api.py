@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.people import service
+from intake_api.people.dependencies import RA_WRITERS
 from intake_api.people.models import Person
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
@@ -513,11 +514,33 @@ async def test_only_intake_caseworkers_write_personal_data(
         ),
         ("POST", f"/v1/people/{pid}/mp/deactivate", {"reason": "Left office"}),
     ]
+    if role in RA_WRITERS:  # every casework role logs and decides reasonable adjustments
+        writes = [w for w in writes if "/reasonable-adjustments" not in w[1]]
     for method, path, body in writes:
         headers = {**h, "If-Match": '"1"'} if method == "PATCH" else h
         r = await client.request(method, path, json=body, headers=headers)
         assert r.status_code == 403, (role, method, path, r.text)
         assert _type(r) == "forbidden"
+
+
+@pytest.mark.parametrize("role", sorted(RA_WRITERS - {"intake_caseworker"}))
+async def test_casework_roles_at_any_stage_log_reasonable_adjustments__INT_032(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    person: dict[str, Any],
+    session: AsyncSession,
+    role: str,
+) -> None:
+    sub = f"{role}-{uuid.uuid4().hex[:6]}"
+    r = await client.post(
+        f"/v1/people/{person['id']}/reasonable-adjustments",
+        json={"requested_adjustments": "Calls only after 2pm"},
+        headers=auth_headers(role, sub=sub),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["recorded_by"] == sub  # the person who logged it, never a service account
+    [row] = await audit_rows(session, person["id"], "person.reasonable_adjustment.requested")
+    assert row.actor == sub
 
 
 # ---------------------------------------------------------------------------------------------

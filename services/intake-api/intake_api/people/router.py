@@ -8,7 +8,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from intake_api.people import service
-from intake_api.people.dependencies import ForCase, PersonId, PersonReader, PersonWriter
+from intake_api.people.dependencies import (
+    ForCase,
+    PersonId,
+    PersonReader,
+    PersonWriter,
+    RaWriter,
+)
 from intake_api.people.schemas import (
     AccessibilityRequestClose,
     AccessibilityRequestCreate,
@@ -159,7 +165,9 @@ async def mp_deactivation_requests(
     return _respond(page)
 
 
-@router.get("/{person_id}", name="get_person", response_model=PersonRead, responses=READ)
+# ``:uuid`` so that /v1/people/reasonable-adjustments and its static siblings are never read as a
+# person id: a PATCH there is a 405, as for any method the path does not serve.
+@router.get("/{person_id:uuid}", name="get_person", response_model=PersonRead, responses=READ)
 async def get_person(
     person_id: PersonId, principal: PersonReader, session: DbSession, case_id: ForCase = None
 ) -> JSONResponse:
@@ -171,7 +179,7 @@ async def get_person(
 
 
 @router.patch(
-    "/{person_id}",
+    "/{person_id:uuid}",
     response_model=PersonRead,
     responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 429),
 )
@@ -289,7 +297,7 @@ async def request_reasonable_adjustment(
     request: Request,
     person_id: PersonId,
     body: ReasonableAdjustmentCreate,
-    principal: PersonWriter,
+    principal: RaWriter,
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
@@ -351,7 +359,7 @@ async def agree_reasonable_adjustment(
     person_id: PersonId,
     ra_id: uuid.UUID,
     body: ReasonableAdjustmentAgree,
-    principal: PersonWriter,
+    principal: RaWriter,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -380,7 +388,7 @@ async def refuse_reasonable_adjustment(
     person_id: PersonId,
     ra_id: uuid.UUID,
     body: ReasonableAdjustmentRefusal,
-    principal: PersonWriter,
+    principal: RaWriter,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -409,7 +417,7 @@ async def record_outcome_letter(
     person_id: PersonId,
     ra_id: uuid.UUID,
     body: ReasonableAdjustmentOutcomeLetter,
-    principal: PersonWriter,
+    principal: RaWriter,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
