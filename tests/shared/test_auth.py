@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from shared.auth import (
     DEV_PRIVATE_KEY_FILE,
     DEV_PUBLIC_KEY_FILE,
+    VERIFIED_TTL_S,
     AuthConfigurationError,
     DevKeys,
     Principal,
@@ -701,3 +702,69 @@ async def test_own_checks_catch_missing_claims_without_jose(
     assert (await verifier.verify(sign_dev(dev_keys, good_claims()))).sub == "user-123"
     with pytest.raises(Unauthorized):
         await verifier.verify(sign_dev(dev_keys, good_claims(**{claim: _DROP})))
+
+
+# ---------------------------------------------------------------------------------------------
+# The verified-token cache
+# ---------------------------------------------------------------------------------------------
+
+
+def _counting_decode(verifier: TokenVerifier, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = verifier._decode
+
+    def decode(token: str, key: Any) -> dict[str, Any]:
+        calls.append(token)
+        return real(token, key)
+
+    monkeypatch.setattr(verifier, "_decode", decode)
+    return calls
+
+
+async def test_a_verified_token_is_not_verified_again_on_every_request(
+    verifier: TokenVerifier, dev_keys: DevKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_decode(verifier, monkeypatch)
+    token = sign_dev(dev_keys, good_claims())
+
+    first = await verifier.verify(token)
+    again = await verifier.verify(token)
+
+    assert again == first
+    assert len(calls) == 1
+    # A token differing by one signature character is not the cached one: it is checked, and fails.
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    with pytest.raises(Unauthorized):
+        await verifier.verify(tampered)
+
+
+async def test_a_cached_token_still_expires(
+    verifier: TokenVerifier, dev_keys: DevKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exp = now_ts() + 60
+    token = sign_dev(dev_keys, good_claims(exp=exp))
+    await verifier.verify(token)
+
+    later = exp + verifier._leeway + 1
+    monkeypatch.setattr(time, "time", lambda: float(later))
+
+    with pytest.raises(Unauthorized) as info:
+        await verifier.verify(token)
+    assert "expired" in info.value.detail.lower()
+
+
+async def test_a_cached_token_is_verified_afresh_after_the_cache_ttl(
+    keys_dir: Path, dev_keys: DevKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    verifier = TokenVerifier(make_settings(keys_dir), monotonic=lambda: now[0])
+    calls = _counting_decode(verifier, monkeypatch)
+    token = sign_dev(dev_keys, good_claims())
+
+    await verifier.verify(token)
+    now[0] += VERIFIED_TTL_S - 1
+    await verifier.verify(token)
+    now[0] += 2
+    await verifier.verify(token)
+
+    assert len(calls) == 2

@@ -142,7 +142,9 @@ async def test_missing_required_fields_are_each_reported(
 
     body = assert_problem(response, 422, "validation-error")
     missing = {tuple(e["loc"]) for e in body["errors"] if e["type"] == "missing"}
-    assert missing == {("body", "case_type"), ("body", "channel"), ("body", "received_date")}
+    # case_type may be left out only for a copied-in request (INT-004); that rule is checked
+    # once the fields themselves are valid, so here only the always-required ones are listed.
+    assert missing == {("body", "channel"), ("body", "received_date")}
 
 
 async def test_unexpected_error_is_a_bare_500_problem_and_logged_with_request_id(

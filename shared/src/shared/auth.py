@@ -82,6 +82,12 @@ _MIN_RSA_BITS: Final = 2048
 
 JWKS_CACHE_TTL_S: Final = 600.0
 JWKS_MIN_REFETCH_INTERVAL_S: Final = 60.0
+# Verified tokens are remembered briefly: a client sends the same token with every request, and
+# the signature check and claim parsing are most of what authentication costs. An entry is used
+# only while the token is unexpired and for at most VERIFIED_TTL_S, so a key withdrawn from the
+# JWKS stops being honoured within that time, as with the JWKS cache itself.
+VERIFIED_CACHE_SIZE: Final = 4096
+VERIFIED_TTL_S: Final = 60.0
 JWKS_FAILURE_BACKOFF_S: Final = 5.0
 JWKS_MAX_STALE_S: Final = 24 * 3600.0
 JWKS_FETCH_TIMEOUT_S: Final = 5.0
@@ -373,6 +379,8 @@ class TokenVerifier:
 
         self._dev_key: Key | None = None
         self._dev_kid: str | None = None
+        # token -> (principal, exp, verified at on the monotonic clock); insertion-ordered.
+        self._verified: dict[str, tuple[Principal, float, float]] = {}
         if self._jwks_url is not None:
             if not settings.is_dev_or_test and not self._jwks_url.lower().startswith("https://"):
                 raise AuthConfigurationError(f"jwt_jwks_url must use https in {settings.env}")
@@ -410,6 +418,8 @@ class TokenVerifier:
             raise _reject("Missing bearer token")
         if len(token) > MAX_TOKEN_CHARS or not token.isascii() or token.count(".") != 2:
             raise _reject("Malformed bearer token")
+        if (known := self._recall(token)) is not None:
+            return known
 
         try:
             header = jwt.get_unverified_header(token)
@@ -429,7 +439,24 @@ class TokenVerifier:
 
         key = await self._key_for(kid)
         claims = self._decode(token, key)
-        return self._principal_from(claims)
+        principal = self._principal_from(claims)
+        self._remember(token, principal, float(claims["exp"]))
+        return principal
+
+    def _recall(self, token: str) -> Principal | None:
+        hit = self._verified.get(token)
+        if hit is None:
+            return None
+        principal, exp, verified_at = hit
+        if time.time() - self._leeway > exp or self._monotonic() - verified_at >= VERIFIED_TTL_S:
+            del self._verified[token]
+            return None
+        return principal
+
+    def _remember(self, token: str, principal: Principal, exp: float) -> None:
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (principal, exp, self._monotonic())
 
     # -- keys ----------------------------------------------------------------------------------
 

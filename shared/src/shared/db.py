@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.util import greenlet_spawn
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,12 +79,17 @@ def create_engine(
     statement_timeout_ms: int = 15_000,
     **kwargs: Any,
 ) -> AsyncEngine:
-    """Create the async engine with server settings every service wants."""
+    """Create the async engine with server settings every service wants.
+
+    No ``pool_pre_ping``: it costs a round trip on every checkout, a third of a simple read.
+    A connection that died with its server fails its first statement instead; SQLAlchemy then
+    invalidates every pooled connection from before, and the request answers 503 (see
+    ``shared.http_api.problems``), so one request per restart is retried by its client.
+    """
     return create_async_engine(
         to_async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         connect_args={
             "server_settings": {
                 "application_name": application_name,
@@ -95,16 +102,56 @@ def create_engine(
 
 
 class Database:
-    """The engine and sessionmaker of one service, owned by the app lifespan."""
+    """The engine and sessionmakers of one service, owned by the app lifespan.
 
-    def __init__(self, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]):
+    ``read_sessionmaker`` is for requests that only read: its sessions run in autocommit, so a
+    read is one round trip with no BEGIN and COMMIT around it (each statement sees committed
+    data). It defaults to ``sessionmaker`` (tests read inside their rolled-back transaction).
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        *,
+        driver_from_pool: bool = False,
+    ):
         self.engine = engine
         self.sessionmaker = sessionmaker
+        self.read_sessionmaker = read_sessionmaker or sessionmaker
+        self._driver_from_pool = driver_from_pool
+
+    @asynccontextmanager
+    async def driver(self) -> AsyncIterator[Any]:
+        """The asyncpg connection itself, for the hottest reads (one prepared statement).
+
+        In production it is checked out of the engine's pool directly: no session, no
+        transaction, the statement autocommits. Otherwise (tests) it is the connection of a
+        read session, so it sees the test's own transaction.
+        """
+        if self._driver_from_pool:
+            fairy = await self.engine.raw_connection()
+            try:
+                yield fairy.driver_connection
+            finally:
+                await greenlet_spawn(fairy.close)
+            return
+        async with self.read_sessionmaker() as session:
+            conn = await session.connection()
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine) -> Database:
-        """Wrap an engine with a sessionmaker that never expires on commit."""
-        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+        """Wrap an engine with a sessionmaker that never expires on commit, and a read one."""
+        reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(
+            engine,
+            async_sessionmaker(engine, expire_on_commit=False),
+            async_sessionmaker(reads, expire_on_commit=False, autoflush=False),
+            driver_from_pool=True,
+        )
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -134,3 +181,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for a request that only reads: autocommit, nothing to commit (see Database)."""
+    async with get_database(request).read_sessionmaker() as session:
+        yield session
+
+
+ReadSession = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+
+
+async def get_driver_connection(request: Request) -> AsyncIterator[Any]:
+    """The asyncpg connection for a hot read (see :meth:`Database.driver`)."""
+    async with get_database(request).driver() as conn:
+        yield conn
+
+
+DriverConnection = Annotated[Any, Depends(get_driver_connection, scope="function")]

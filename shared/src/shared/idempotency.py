@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import DateTime, Integer, Text, delete, func, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -126,7 +126,7 @@ class Idempotency:
             record.response_body, status_code=record.response_status, headers=headers
         )
 
-    async def save(self, response: JSONResponse) -> JSONResponse:
+    async def save(self, response: Response) -> Response:
         """Store ``response`` under the key in the current transaction and return it."""
         if self.key is None:
             return response

@@ -36,9 +36,10 @@ CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]
 Manager = Annotated[Principal, Depends(RequireRole(MANAGERS))]
 
 
-async def case_from_path(
-    session: DbSession, case_id: Annotated[uuid.UUID, Path(description="The case's UUID")]
-) -> Case:
+CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID")]
+
+
+async def case_from_path(session: DbSession, case_id: CaseIdPath) -> Case:
     return await service.get_case(session, case_id=case_id)
 
 

@@ -259,7 +259,9 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     created_by: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    # eager_defaults: the INSERT returns created_at and updated_at (RETURNING), so a new case
+    # needs no second SELECT to be complete.
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": True}  # noqa: RUF012
     __table_args__ = (
         # GET /v1/cases: newest first, keyset on (received_date, id) (migration 0008).
         Index("ix_case_received_date_id", "received_date", "id"),

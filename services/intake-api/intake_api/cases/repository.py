@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, or_, select, tuple_
+from sqlalchemy import Row, Select, bindparam, or_, select, tuple_
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases.models import (
@@ -41,15 +42,30 @@ async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
     return await session.get(Case, case_id)
 
 
+# The hottest read (GET /v1/cases/{id}) runs as one asyncpg prepared statement, compiled once
+# here from the model (DESIGN §7 Reads): no ORM or Core execution layers on the way.
+CASE_BY_ID_SQL = str(
+    select(*Case.__table__.c)
+    .where(Case.id == bindparam("case_id"))
+    .compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+)
+
+
+async def get_row(driver: Any, case_id: uuid.UUID) -> Mapping[str, Any] | None:
+    """One case as a mapping of column to value, over the asyncpg connection ``driver``."""
+    record: Mapping[str, Any] | None = await driver.fetchrow(CASE_BY_ID_SQL, case_id)
+    return record
+
+
 async def get_for_update(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
     """The case with a row lock held until commit: changes to one case are serialised."""
     return await session.get(Case, case_id, with_for_update=True, populate_existing=True)
 
 
 async def add(session: AsyncSession, case: Case) -> Case:
+    """Insert ``case``; its server-set columns come back with the INSERT (eager_defaults)."""
     session.add(case)
     await session.flush()
-    await session.refresh(case)
     return case
 
 

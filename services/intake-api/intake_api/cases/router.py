@@ -5,13 +5,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from intake_api.cases import repository, service
 from intake_api.cases.dependencies import (
     Calendar,
     CaseFromPath,
+    CaseIdPath,
     CaseReader,
     IntakeCaseworker,
     Manager,
@@ -55,8 +56,9 @@ from intake_api.cases.schemas import (
 from intake_api.cases.state import CaseStatus
 from shared.clock import ClockDep
 from shared.concurrency import IfMatchHeader, check_if_match, make_etag
-from shared.db import DbSession
+from shared.db import DbSession, DriverConnection
 from shared.http_api.problems import problem_responses
+from shared.http_api.responses import model_response
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
 
@@ -68,16 +70,16 @@ LIST = problem_responses(400, 401, 403, 422, 429)
 ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)
 
 
-def _case_response(request: Request, case: Any, status_code: int = 200) -> JSONResponse:
+def _case_response(request: Request, case: Any, status_code: int = 200) -> Response:
     body = CaseRead.model_validate(case)
     headers = {"ETag": make_etag(body.version)}
     if status_code == 201:
         headers["Location"] = str(request.url_for("get_case", case_id=str(body.id)).path)
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
+    return model_response(body, status_code=status_code, headers=headers)
 
 
-def _json(model: BaseModel, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(model.model_dump(mode="json"), status_code=status_code)
+def _json(model: BaseModel, status_code: int = 200) -> Response:
+    return model_response(model, status_code=status_code)
 
 
 @checks_router.post(
@@ -91,7 +93,7 @@ async def run_previous_contact_check(
     principal: IntakeCaseworker,
     session: DbSession,
     idem: IdempotencyDep,
-) -> JSONResponse:
+) -> Response:
     """INT-001: find the person's earlier cases and earlier cases about the organisations."""
     if idem.replay is not None:
         return idem.replay
@@ -113,7 +115,7 @@ async def create_case(
     idem: IdempotencyDep,
     clock: ClockDep,
     calendar: Calendar,
-) -> JSONResponse:
+) -> Response:
     """Record a newly received request (enquiry or complaint)."""
     if idem.replay is not None:
         return idem.replay
@@ -148,7 +150,7 @@ async def list_cases(
     received_to: Annotated[date | None, Query(description="Received on or before")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """Cases, newest received first, filtered; keyset-paginated (pass `next_cursor` back)."""
     if received_from is not None and received_to is not None and received_from > received_to:
         raise InvalidDateRange("received_from is after received_to")
@@ -168,9 +170,12 @@ async def list_cases(
 
 
 @router.get("/{case_id}", name="get_case", response_model=CaseRead, responses=READ)
-async def get_case(request: Request, principal: CaseReader, case: CaseFromPath) -> JSONResponse:
+async def get_case(
+    case_id: CaseIdPath, principal: CaseReader, driver: DriverConnection
+) -> Response:
     """Read one case; the ETag header carries its version."""
-    return _case_response(request, case)
+    case = await service.read_case(driver, case_id=case_id)
+    return model_response(case, headers={"ETag": make_etag(case.version)})
 
 
 @router.patch("/{case_id}", response_model=CaseRead, responses=ACT | problem_responses(428))
@@ -181,7 +186,7 @@ async def update_case(
     principal: IntakeCaseworker,
     session: DbSession,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Record facts gathered at intake (If-Match required)."""
     if if_match is None:
         check_if_match(None, "", required=True)  # 428: PATCH always needs If-Match
@@ -200,7 +205,7 @@ async def begin_intake(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """T2: take a received case into intake after the previous-contact check (INT-001/002)."""
     case = await service.begin_intake(
         session, case_id=case_id, check_id=body.previous_contact_check_id, actor=principal,
@@ -220,7 +225,7 @@ async def list_parties(
 @router.post("/{case_id}/parties", status_code=201, response_model=PartyRead, responses=ACT)
 async def add_party(
     case_id: uuid.UUID, body: PartyAdd, principal: IntakeCaseworker, session: DbSession
-) -> JSONResponse:
+) -> Response:
     """Add a person to the case in a role (INT-010)."""
     party = await service.add_party(session, case_id=case_id, data=body, actor=principal)
     return _json(PartyRead.model_validate(party), 201)
@@ -240,7 +245,7 @@ async def list_organisations(
 )
 async def add_organisation(
     case_id: uuid.UUID, body: OrganisationAdd, principal: IntakeCaseworker, session: DbSession
-) -> JSONResponse:
+) -> Response:
     """Add an organisation from the register (original, second tier, commissioner, contractor)."""
     link = await service.add_organisation(session, case_id=case_id, data=body, actor=principal)
     return _json(CaseOrganisationRead.model_validate(link), 201)
@@ -261,7 +266,7 @@ async def list_contact_attempts(
 )
 async def record_contact_attempt(
     case_id: uuid.UUID, body: ContactAttemptCreate, principal: IntakeCaseworker, session: DbSession
-) -> JSONResponse:
+) -> Response:
     """Log an attempt to reach a party, successful or not (INT-005, INT-006, INT-014)."""
     attempt = await service.record_contact_attempt(
         session, case_id=case_id, data=body, actor=principal
@@ -287,7 +292,7 @@ async def record_communication(
     principal: IntakeCaseworker,
     session: DbSession,
     calendar: Calendar,
-) -> JSONResponse:
+) -> Response:
     """Log a letter, email or call with its recipients (acknowledgement and call-back clocks)."""
     comm = await service.record_communication(
         session, case_id=case_id, data=body, actor=principal, calendar=calendar
@@ -304,7 +309,7 @@ async def refer_to_joint_working(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """T11: refer a joint working case (LGSCO, shared, consent recorded) to the JW team."""
     case = await service.refer_to_joint_working(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
@@ -321,7 +326,7 @@ async def decide_joint_working(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """T12: record the joint working team's decision."""
     case = await service.decide_joint_working(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
@@ -338,7 +343,7 @@ async def request_information(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """T4: wait for information asked for by email, with a deadline (INT-016)."""
     case = await service.request_information(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(),
@@ -356,7 +361,7 @@ async def information_received(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """T5: the information arrived; the case is back in intake."""
     case = await service.information_received(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match
@@ -382,7 +387,7 @@ async def request_priority(
     body: PriorityRequest,
     principal: IntakeCaseworker,
     session: DbSession,
-) -> JSONResponse:
+) -> Response:
     """INT-025: ask for special handling in exceptional circumstances."""
     case = await service.request_priority(session, case_id=case_id, data=body, actor=principal)
     return _case_response(request, case)
@@ -396,7 +401,7 @@ async def decide_priority(
     principal: Manager,
     session: DbSession,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """INT-025: a manager approves or refuses special handling."""
     case = await service.decide_priority(
         session, case_id=case_id, data=body, actor=principal, at=clock.now()
@@ -412,7 +417,7 @@ async def decide_properly_made(
     principal: IntakeCaseworker,
     session: DbSession,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """ASM-014: record whether the complaint is properly made (refused if the rules disagree)."""
     case = await service.decide_properly_made(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), today=clock.today()
@@ -429,7 +434,7 @@ async def refer_case(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Pass the case to assessment; 422 lists every unmet requirement."""
     case = await service.refer_case(
         session, case_id=case_id, referral=body, actor=principal, at=clock.now(),
@@ -447,7 +452,7 @@ async def close_case(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Close at intake with a closure code; 422 lists every unmet requirement."""
     case = await service.close_case(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(),
@@ -466,7 +471,7 @@ async def restart_case(
     clock: ClockDep,
     calendar: Calendar,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Restart a closed case for a new decision (INT-019, ASM-034/035)."""
     case = await service.restart_case(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), if_match=if_match,
@@ -486,7 +491,7 @@ async def return_as_new_case(
     session: DbSession,
     clock: ClockDep,
     calendar: Calendar,
-) -> JSONResponse:
+) -> Response:
     """A returning complainant gets a new case linked to the closed one (¶2.15, ¶2.58, ¶2.225)."""
     case = await service.return_as_new_case(
         session, case_id=case_id, data=body, actor=principal, today=clock.today(),
@@ -520,7 +525,7 @@ async def complete_task(
     principal: IntakeCaseworker,
     session: DbSession,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Mark a task done by hand, saying what was done (a logged request does it by itself)."""
     task = await service.complete_task(
         session, case_id=case_id, task_id=task_id, data=body, actor=principal, at=clock.now()

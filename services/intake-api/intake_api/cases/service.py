@@ -317,6 +317,14 @@ async def get_case(session: AsyncSession, *, case_id: uuid.UUID) -> Case:
     return case
 
 
+async def read_case(driver: Any, *, case_id: uuid.UUID) -> CaseRead:
+    """The case for reading only, straight from its row (no ORM instance to build)."""
+    row = await repository.get_row(driver, case_id)
+    if row is None:
+        raise CaseNotFound(f"No case with id {case_id}")
+    return CaseRead.model_validate(dict(row))
+
+
 CASE_LIST_CURSOR = "cases"
 
 

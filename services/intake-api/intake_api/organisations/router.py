@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from intake_api.organisations import service
 from intake_api.organisations.dependencies import (
@@ -32,7 +32,7 @@ from shared.pagination import CursorQuery, LimitQuery
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
 
 
-def _response(request: Request, org: Organisation, status_code: int = 200) -> JSONResponse:
+def _response(request: Request, org: Organisation, status_code: int = 200) -> Response:
     body = OrganisationRead.from_model(org)
     headers = {"ETag": make_etag(body.version)}
     if status_code == 201:
@@ -54,7 +54,7 @@ async def create_organisation(
     principal: RegisterWriter,
     session: DbSession,
     idem: IdempotencyDep,
-) -> JSONResponse:
+) -> Response:
     """Add a body to the register."""
     if idem.replay is not None:
         return idem.replay
@@ -107,7 +107,7 @@ async def list_organisations(
 )
 async def get_organisation(
     request: Request, principal: OrganisationReader, org: OrganisationFromPath
-) -> JSONResponse:
+) -> Response:
     """Read one organisation; the ETag header carries its version."""
     return _response(request, org)
 
@@ -124,7 +124,7 @@ async def update_organisation(
     principal: RegisterWriter,
     session: DbSession,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Change some fields of an organisation (If-Match required)."""
     org = await service.update_organisation(
         session, organisation_id=organisation_id, changes=body, actor=principal, if_match=if_match
@@ -146,7 +146,7 @@ async def record_pv_opt_out(
     idem: IdempotencyDep,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Record the body's written agreement not to receive not-upheld provisional views."""
     if idem.replay is not None:
         return idem.replay
@@ -175,7 +175,7 @@ async def withdraw_pv_opt_out(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Withdraw the agreement in force, so not-upheld provisional views go to the body again."""
     org = await service.withdraw_pv_opt_out(
         session,

@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from intake_api.people import service
@@ -75,7 +75,7 @@ def _respond(
     status_code: int = 200,
     version: int | None = None,
     location: str | None = None,
-) -> JSONResponse:
+) -> Response:
     # Personal data: never cached by intermediaries or browsers.
     headers = {"Cache-Control": "no-store"}
     if version is not None:
@@ -95,7 +95,7 @@ async def create_person(
     principal: PersonWriter,
     session: DbSession,
     idem: IdempotencyDep,
-) -> JSONResponse:
+) -> Response:
     """Record a person, an organisation acting as a party, or an MP."""
     if idem.replay is not None:
         return idem.replay
@@ -116,7 +116,7 @@ async def search_people(
     email: SearchText = None,
     phone: SearchText = None,
     postcode: SearchText = None,
-) -> JSONResponse:
+) -> Response:
     """Find earlier contacts by name, email, phone or postcode (all given must match)."""
     page = await service.search_people(
         session,
@@ -140,7 +140,7 @@ async def reasonable_adjustment_queue(
     ] = RaStatus.requested,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """Work queue of reasonable-adjustment requests in one status, oldest first."""
     page = await service.list_reasonable_adjustments(
         session, person_id=None, status=status, actor=principal, limit=limit, cursor=cursor
@@ -157,7 +157,7 @@ async def mp_deactivation_requests(
     open_only: Annotated[bool, Query(alias="open", description="Only uncompleted ones")] = True,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """Requests to make old MP records inactive, oldest first."""
     page = await service.list_mp_deactivation_requests(
         session, open_only=open_only, limit=limit, cursor=cursor
@@ -170,7 +170,7 @@ async def mp_deactivation_requests(
 @router.get("/{person_id:uuid}", name="get_person", response_model=PersonRead, responses=READ)
 async def get_person(
     person_id: PersonId, principal: PersonReader, session: DbSession, case_id: ForCase = None
-) -> JSONResponse:
+) -> Response:
     """Read a person's record (audited); the ETag header carries its version."""
     person = await service.read_person(
         session, person_id=person_id, actor=principal, case_id=case_id
@@ -189,7 +189,7 @@ async def update_person(
     principal: PersonWriter,
     session: DbSession,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Change contact details and preferences; If-Match is required."""
     person = await service.update_person(
         session, person_id=person_id, changes=body, actor=principal, if_match=if_match
@@ -200,7 +200,7 @@ async def update_person(
 @router.get("/{person_id}/contact-card", response_model=ContactCard, responses=READ)
 async def get_contact_card(
     person_id: PersonId, principal: PersonReader, session: DbSession, case_id: ForCase = None
-) -> JSONResponse:
+) -> Response:
     """What another service needs to address a letter to the person (audited)."""
     card = await service.read_contact_card(
         session, person_id=person_id, actor=principal, case_id=case_id
@@ -219,7 +219,7 @@ async def record_consent(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Record a consent the person gave."""
     if idem.replay is not None:
         return idem.replay
@@ -237,7 +237,7 @@ async def list_consents(
     session: DbSession,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """List the person's consents, withdrawn ones included (audited)."""
     page = await service.list_consents(
         session, person_id=person_id, actor=principal, limit=limit, cursor=cursor
@@ -256,7 +256,7 @@ async def withdraw_consent(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Record that the person withdrew a consent."""
     consent = await service.withdraw_consent(
         session,
@@ -276,7 +276,7 @@ async def withdraw_consent(
 
 def _ra_response(
     request: Request, ra: ReasonableAdjustmentRead, status_code: int = 200
-) -> JSONResponse:
+) -> Response:
     location = None
     if status_code == 201:
         location = str(
@@ -301,7 +301,7 @@ async def request_reasonable_adjustment(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Log a reasonable-adjustment request under the Equality Act 2010."""
     if idem.replay is not None:
         return idem.replay
@@ -321,7 +321,7 @@ async def list_reasonable_adjustments(
     status: RaStatus | None = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """List the person's reasonable-adjustment requests, oldest first (audited)."""
     page = await service.list_reasonable_adjustments(
         session, person_id=person_id, status=status, actor=principal, limit=limit, cursor=cursor
@@ -341,7 +341,7 @@ async def get_reasonable_adjustment(
     ra_id: uuid.UUID,
     principal: PersonReader,
     session: DbSession,
-) -> JSONResponse:
+) -> Response:
     """Read one reasonable-adjustment request (audited); the ETag carries its version."""
     ra = await service.get_reasonable_adjustment(
         session, person_id=person_id, ra_id=ra_id, actor=principal
@@ -363,7 +363,7 @@ async def agree_reasonable_adjustment(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Agree the adjustment, with the disability type and the date agreed."""
     ra = await service.agree_reasonable_adjustment(
         session,
@@ -392,7 +392,7 @@ async def refuse_reasonable_adjustment(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Decide the adjustment is not reasonable, with reasons; the Legal Team must be told."""
     ra = await service.refuse_reasonable_adjustment(
         session,
@@ -421,7 +421,7 @@ async def record_outcome_letter(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Record the letter that confirmed the outcome of the request."""
     ra = await service.record_outcome_letter(
         session,
@@ -452,7 +452,7 @@ async def record_accessibility_request(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Record accessibility help outside the Equality Act, or an anticipatory adjustment."""
     if idem.replay is not None:
         return idem.replay
@@ -472,7 +472,7 @@ async def list_accessibility_requests(
     session: DbSession,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """List the person's other accessibility requests and notes (audited)."""
     page = await service.list_accessibility_requests(
         session, person_id=person_id, actor=principal, limit=limit, cursor=cursor
@@ -493,7 +493,7 @@ async def close_accessibility_request(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Close an accessibility request or anticipatory note with an outcome note."""
     item = await service.close_accessibility_request(
         session,
@@ -524,7 +524,7 @@ async def record_identity_verification(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Record the security questions asked on a call, or a reasoned waiver."""
     if idem.replay is not None:
         return idem.replay
@@ -547,7 +547,7 @@ async def list_identity_verifications(
     call_ref: Annotated[str | None, Query(min_length=1, max_length=200, pattern=NO_NUL)] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> JSONResponse:
+) -> Response:
     """List the person's identity checks, optionally for one call (audited)."""
     page = await service.list_identity_verifications(
         session, person_id=person_id, call_ref=call_ref, actor=principal, limit=limit, cursor=cursor
@@ -562,7 +562,7 @@ async def list_identity_verifications(
 )
 async def call_verification_status(
     person_id: PersonId, call_ref: CallRef, principal: PersonReader, session: DbSession
-) -> JSONResponse:
+) -> Response:
     """Say whether case information may be disclosed on a call."""
     status = await service.call_verification_status(session, person_id=person_id, call_ref=call_ref)
     return _respond(status)
@@ -581,7 +581,7 @@ async def record_mp_successor(
     session: DbSession,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> JSONResponse:
+) -> Response:
     """Record the successor of an MP as a separate record and request deactivation."""
     if idem.replay is not None:
         return idem.replay
@@ -604,7 +604,7 @@ async def deactivate_mp(
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Make an MP record inactive, completing any request to do so."""
     person = await service.deactivate_mp(
         session, person_id=person_id, data=body, actor=principal, now=clock.now(), if_match=if_match

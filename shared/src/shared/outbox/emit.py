@@ -5,19 +5,34 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import DateTime, Uuid, bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.events.envelope import EventEnvelope, EventPayload
 from shared.logging import get_request_id
-from shared.outbox.models import OutboxEvent
 
-_NEXT_SEQUENCE = text(
+# One round trip: take the case's next sequence (the upsert's row lock serialises writers of the
+# case until commit) and insert the event with it. The fan-out trigger runs on the INSERT.
+_EMIT = text(
     """
-    INSERT INTO outbox_case_stream (case_id, last_sequence) VALUES (:case_id, 1)
-    ON CONFLICT (case_id) DO UPDATE SET last_sequence = outbox_case_stream.last_sequence + 1
-    RETURNING last_sequence
+    WITH stream AS (
+        INSERT INTO outbox_case_stream (case_id, last_sequence) VALUES (:case_id, 1)
+        ON CONFLICT (case_id) DO UPDATE SET last_sequence = outbox_case_stream.last_sequence + 1
+        RETURNING last_sequence
+    )
+    INSERT INTO outbox_event
+        (id, type, version, occurred_at, source, case_id, sequence, correlation_id, actor, payload)
+    SELECT :id, :type, :version, :occurred_at, :source, :case_id, stream.last_sequence,
+           :correlation_id, :actor, :payload
+    FROM stream
+    RETURNING sequence
     """
+).bindparams(
+    bindparam("id", type_=Uuid()),
+    bindparam("case_id", type_=Uuid()),
+    bindparam("occurred_at", type_=DateTime(timezone=True)),
+    bindparam("payload", type_=JSONB()),
 )
 
 
@@ -41,32 +56,27 @@ async def emit(
     case's ``sequence`` numbers follow commit order (DESIGN §2 point 3). Delivery rows for each
     subscriber are fanned out by a trigger in the same transaction.
     """
-    sequence = int((await session.execute(_NEXT_SEQUENCE, {"case_id": case_id})).scalar_one())
-    envelope = EventEnvelope(
-        id=uuid.uuid4(),
+    envelope_id = uuid.uuid4()
+    at = occurred_at or datetime.now(UTC)
+    correlation_id = get_request_id()
+    body = payload.model_dump(mode="json")
+    result = await session.execute(
+        _EMIT,
+        {
+            "id": envelope_id, "type": payload.TYPE, "version": payload.VERSION,
+            "occurred_at": at, "source": source_of(payload.TYPE), "case_id": case_id,
+            "correlation_id": correlation_id, "actor": actor, "payload": body,
+        },
+    )  # fmt: skip
+    return EventEnvelope(
+        id=envelope_id,
         type=payload.TYPE,
         version=payload.VERSION,
-        occurred_at=occurred_at or datetime.now(UTC),
+        occurred_at=at,
         source=source_of(payload.TYPE),
         case_id=case_id,
-        sequence=sequence,
-        correlation_id=get_request_id(),
+        sequence=int(result.scalar_one()),
+        correlation_id=correlation_id,
         actor=actor,
-        payload=payload.model_dump(mode="json"),
+        payload=body,
     )
-    session.add(
-        OutboxEvent(
-            id=envelope.id,
-            type=envelope.type,
-            version=envelope.version,
-            occurred_at=envelope.occurred_at,
-            source=envelope.source,
-            case_id=envelope.case_id,
-            sequence=envelope.sequence,
-            correlation_id=envelope.correlation_id,
-            actor=envelope.actor,
-            payload=envelope.payload,
-        )
-    )
-    await session.flush()
-    return envelope
