@@ -14,7 +14,7 @@ ROLE ?=
 SUB ?=
 TTL ?= 3600
 
-.PHONY: help install run test lint fmt typecheck pytest bench-events token walkthrough clean
+.PHONY: help install run test lint fmt typecheck pytest bench bench-quick bench-events token walkthrough clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ pytest: install ## Only the test suite (PYTEST_ARGS=... to pass options)
 	@$(PY) -m casework_dev.testenv -- $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## Lint, type-check and run every test against real PostgreSQL
+
+bench: install ## Benchmark intake-api vs a raw asyncpg baseline, 1M cases, with events (~10 min)
+	@$(PY) -m casework_dev.bench $(BENCH_ARGS)
+
+bench-quick: install ## The same benchmark, smoke-sized (100k cases, short runs; under 2 min)
+	@$(PY) -m casework_dev.bench --quick $(BENCH_ARGS)
 
 bench-events: install ## Event backbone benchmark: latency, 100k backlog drain (BENCH_ARGS=--quick)
 	@$(PY) -m casework_dev.bench_events $(BENCH_ARGS)

@@ -32,22 +32,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import hashlib
 import json
-import math
 import os
 import platform
 import random
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -55,14 +51,20 @@ from typing import Any
 import asyncpg
 import httpx
 
-from casework_dev.pg import ROOT
-from casework_dev.procs import (
-    PrivatePostgres,
-    ServiceProcess,
-    free_port,
-    prepare_databases,
-    service_env,
+from casework_dev.benchkit import (
+    BenchError,
+    Child,
+    CpuMeter,
+    Stack,
+    check_alive,
+    describe_cpu,
+    say,
+    server_version,
+    start_postgres,
+    summary_ms,
 )
+from casework_dev.pg import ROOT
+from casework_dev.procs import free_port, prepare_databases, service_env
 from shared.db import Database, create_engine
 from shared.events.contracts.intake import CaseReferredV1
 from shared.outbox.emit import emit
@@ -76,17 +78,6 @@ LATENCY_P99_BAR_MS = 50.0
 DRAIN_BAR_S = 60.0
 THROUGHPUT_BAR = 3000.0
 FULL_BACKLOG = 100_000  # the size DESIGN §7's drain bars are stated for
-
-
-def say(msg: str) -> None:
-    print(f"==> {msg}", flush=True)
-
-
-class BenchError(RuntimeError):
-    """The run could not produce its figures (a process died, a wait timed out)."""
-
-
-# --------------------------------------------------------------------------- options
 
 
 @dataclass(frozen=True)
@@ -137,144 +128,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
 
 
 # --------------------------------------------------------------------------- processes
-
-
-def _die_with_parent() -> None:
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when we die, even by SIGKILL
-    except OSError:
-        pass
-
-
-class Child(ServiceProcess):
-    """A :class:`ServiceProcess` in its own session that dies with the benchmark."""
-
-    def start(self) -> Child:
-        env = {**os.environ, **self.env}
-        with contextlib.ExitStack() as stack:
-            out: Any = subprocess.DEVNULL
-            if self.log_path is not None:
-                out = stack.enter_context(open(self.log_path, "ab"))
-            self.proc = subprocess.Popen(
-                self.command(), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-                start_new_session=True, preexec_fn=_die_with_parent,
-            )  # fmt: skip
-        return self
-
-
-@dataclass
-class Stack:
-    """Everything the run started, so that :meth:`close` can undo it."""
-
-    workdir: Path
-    keep_logs: bool
-    pg: PrivatePostgres | None = None
-    server_url: str = ""
-    databases: list[str] = field(default_factory=list)
-    urls: dict[str, str] = field(default_factory=dict)
-    children: list[Child] = field(default_factory=list)
-    relay: Child | None = None
-    relay_metrics_port: int = 0
-    commit_timestamps: bool = False
-    reaper: subprocess.Popen[bytes] | None = None
-
-    @property
-    def log_dir(self) -> Path:
-        return self.workdir / "logs"
-
-    def close(self, *, failed: bool) -> None:
-        for child in reversed(self.children):  # relay first, then the APIs
-            child.stop()
-        if self.pg is not None:
-            say("Stopping the private PostgreSQL cluster")
-            with contextlib.suppress(Exception):
-                self.pg.stop_server()  # pg_ctl: also right after our restart of it
-            self.pg.cleanup()
-        elif self.databases:
-            say(f"Dropping the benchmark databases: {', '.join(self.databases)}")
-            asyncio.run(_drop_databases(self.server_url, self.databases))
-        if self.reaper is not None and self.reaper.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.reaper.stdin.write(b"done\n")
-                self.reaper.stdin.close()
-            self.reaper.wait(10)
-        if failed or self.keep_logs:
-            say(f"Service logs are in {self.log_dir}")
-        else:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def tail_logs(self, lines: int = 30) -> None:
-        for log in sorted(self.log_dir.glob("*.log")):
-            text = log.read_text(errors="replace").splitlines()[-lines:]
-            if text:
-                print(f"---- {log.name} (last {len(text)} lines)", file=sys.stderr)
-                print("\n".join(text), file=sys.stderr)
-
-
-async def _drop_databases(server_url: str, names: list[str]) -> None:
-    conn = await asyncpg.connect(plain_dsn(server_url), timeout=10)
-    try:
-        for name in names:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-# pgserver's postmaster is a daemon, out of reach of PR_SET_PDEATHSIG. If the benchmark dies
-# without cleaning up (SIGKILL), this watcher sees its stdin close, stops the cluster (fast
-# shutdown) and removes the temporary directory.
-_REAPER = """
-import os, shutil, signal, sys, time
-if sys.stdin.readline().strip() != "done":
-    try:
-        with open(os.path.join(sys.argv[1], "postmaster.pid")) as f:
-            pid = int(f.readline())
-        os.kill(pid, signal.SIGINT)
-        for _ in range(300):
-            os.kill(pid, 0)
-            time.sleep(0.1)
-    except (OSError, ValueError):
-        pass
-    shutil.rmtree(sys.argv[2], ignore_errors=True)
-"""
-
-
-def start_postgres(stack: Stack) -> None:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        say("Using PostgreSQL from DATABASE_URL (uniquely named databases, dropped afterwards)")
-        stack.server_url = url
-        stack.commit_timestamps = asyncio.run(_commit_timestamps_on(url))
-        return
-    say(f"Starting a private PostgreSQL cluster in {stack.workdir / 'pg'}")
-    stack.pg = PrivatePostgres(stack.workdir / "pg")
-    stack.server_url = stack.pg.start()
-    stack.reaper = subprocess.Popen(
-        [sys.executable, "-c", _REAPER, str(stack.pg.data_dir), str(stack.workdir)],
-        stdin=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-    # Consumer commit times for the latency figure; needs a restart to take effect.
-    asyncio.run(_execute(stack.server_url, "ALTER SYSTEM SET track_commit_timestamp = on"))
-    stack.pg.stop_server()
-    stack.pg.start_server()
-    stack.commit_timestamps = asyncio.run(_commit_timestamps_on(stack.server_url))
-
-
-async def _execute(url: str, sql: str) -> None:
-    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-async def _commit_timestamps_on(url: str) -> bool:
-    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
-    try:
-        return bool(await conn.fetchval("SHOW track_commit_timestamp") == "on")
-    finally:
-        await conn.close()
 
 
 def start_services(stack: Stack) -> None:
@@ -346,134 +199,7 @@ def stop_relay(stack: Stack) -> None:
     stack.children.remove(stack.relay)
 
 
-def check_alive(stack: Stack) -> None:
-    for child in stack.children:
-        if not child.alive:
-            raise BenchError(f"{child.service}-{child.kind} exited unexpectedly")
-
-
-# --------------------------------------------------------------------------- CPU accounting
-
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _proc_table() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds used so far), from /proc (Linux)."""
-    table: dict[int, tuple[int, float]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
-    return table
-
-
-def _busy_cpu_s() -> float:
-    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return (sum(values) - values[3] - values[4]) / _TICK  # all but idle and iowait
-
-
-class CpuMeter:
-    """CPU seconds used by our processes (per group) and by everything else on the machine.
-
-    The figures of a benchmark on a shared machine mean little without knowing how much CPU
-    other processes took meanwhile.
-    """
-
-    def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        self.available = Path("/proc/stat").exists()
-        self._t0 = 0.0
-        self._busy0 = 0.0
-        self._ours0: dict[int, float] = {}
-
-    def _groups(self, table: dict[int, tuple[int, float]]) -> dict[int, str]:
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _) in table.items():
-            children.setdefault(ppid, []).append(pid)
-        roots = {os.getpid(): "bench"}
-        for child in self.stack.children:
-            if child.proc is not None:
-                roots[child.proc.pid] = f"{child.service}-{child.kind}"
-        if self.stack.pg is not None:
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                pid_file = self.stack.pg.data_dir / "postmaster.pid"
-                roots[int(pid_file.read_text().split()[0])] = "postgres"
-        groups: dict[int, str] = {}
-        for root, name in roots.items():
-            todo = [root]
-            while todo:
-                pid = todo.pop()
-                if pid in table and groups.get(pid) in (None, "bench"):
-                    groups[pid] = name
-                    todo.extend(children.get(pid, []))
-        return groups
-
-    def start(self) -> None:
-        if not self.available:
-            return
-        table = _proc_table()
-        self._ours0 = {pid: table[pid][1] for pid in self._groups(table)}
-        self._t0 = time.monotonic()
-        self._busy0 = _busy_cpu_s()
-
-    def stop(self) -> dict[str, Any]:
-        if not self.available:
-            return {}
-        elapsed = time.monotonic() - self._t0
-        busy = _busy_cpu_s() - self._busy0
-        table = _proc_table()
-        used: dict[str, float] = {}
-        for pid, name in self._groups(table).items():
-            used[name] = used.get(name, 0.0) + table[pid][1] - self._ours0.get(pid, 0.0)
-        ours = sum(used.values())
-        cpus = os.cpu_count() or 1
-        return {
-            "elapsed_s": round(elapsed, 2),
-            "cpus": cpus,
-            "ours_cpu_s": {k: round(v, 2) for k, v in sorted(used.items())},
-            "machine_busy_cpus": round(busy / elapsed, 2),
-            "others_busy_cpus": round(max(0.0, busy - ours) / elapsed, 2),
-            "postgres_counted_as_other": self.stack.pg is None,
-        }
-
-
-def describe_cpu(cpu: dict[str, Any]) -> str:
-    if not cpu:
-        return "CPU use unknown (no /proc)"
-    ours = ", ".join(f"{k} {v:.1f}" for k, v in cpu["ours_cpu_s"].items())
-    note = " (PostgreSQL from DATABASE_URL included)" if cpu["postgres_counted_as_other"] else ""
-    return (
-        f"CPU seconds: {ours}; other processes{note} kept {cpu['others_busy_cpus']:.2f} of "
-        f"{cpu['cpus']} CPUs busy"
-    )
-
-
 # --------------------------------------------------------------------------- measurements
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (no interpolation): a value that was actually observed."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summary_ms(values_s: list[float]) -> dict[str, float]:
-    ms = [v * 1000 for v in values_s]
-    return {
-        "count": len(ms),
-        "min": round(min(ms), 2),
-        "mean": round(sum(ms) / len(ms), 2),
-        "p50": round(percentile(ms, 50), 2),
-        "p95": round(percentile(ms, 95), 2),
-        "p99": round(percentile(ms, 99), 2),
-        "max": round(max(ms), 2),
-    }
 
 
 def referred_payload(case_id: uuid.UUID) -> CaseReferredV1:
@@ -733,17 +459,6 @@ async def wait_no_pending(stack: Stack, within: float = 60) -> None:
         await conn.close()
 
 
-async def server_version(url: str) -> str:
-    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
-    try:
-        return str(await conn.fetchval("SHOW server_version"))
-    finally:
-        await conn.close()
-
-
-# --------------------------------------------------------------------------- report
-
-
 @dataclass(frozen=True)
 class Row:
     metric: str
@@ -839,7 +554,7 @@ def _tuning_env() -> dict[str, str]:
 
 def write_json(
     rows: list[Row], latency: dict[str, Any], backlog: dict[str, Any], context: dict[str, Any]
-) -> Path:
+) -> tuple[Path, dict[str, Any]]:
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"events-{stamp}.json"
@@ -853,13 +568,14 @@ def write_json(
         "passed": all(r.ok is not False for r in rows if r.applies),
     }
     path.write_text(json.dumps(doc, indent=2) + "\n")
-    return path
+    return path, doc
 
 
 # --------------------------------------------------------------------------- main
 
 
-def run(stack: Stack, opts: Options) -> None:
+def run(stack: Stack, opts: Options) -> dict[str, Any]:
+    """The whole benchmark on ``stack``; returns the document it also writes as JSON."""
     load_before = os.getloadavg()
     start_postgres(stack)
     start_services(stack)
@@ -906,8 +622,9 @@ def run(stack: Stack, opts: Options) -> None:
             "env_overrides": _tuning_env(),
         },
     }  # fmt: skip
-    path = write_json(rows, latency, backlog, context)
+    path, doc = write_json(rows, latency, backlog, context)
     say(f"Results written to {path.relative_to(ROOT)}")
+    return {**doc, "path": str(path.relative_to(ROOT))}
 
 
 def main(argv: list[str] | None = None) -> None:
