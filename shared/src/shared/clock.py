@@ -95,7 +95,7 @@ class FixedClock:
 _SYSTEM_CLOCK = SystemClock()
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """FastAPI dependency: the app's clock from ``app.state.clock``, else the system clock."""
     clock: Clock | None = getattr(request.app.state, "clock", None)
     return clock if clock is not None else _SYSTEM_CLOCK

@@ -52,7 +52,7 @@ def check_if_match(if_match: str | None, current_etag: str, *, required: bool) -
         )
 
 
-def _if_match_header(
+async def _if_match_header(
     if_match: Annotated[
         str | None,
         Header(

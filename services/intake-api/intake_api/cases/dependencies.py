@@ -46,7 +46,7 @@ async def case_from_path(session: DbSession, case_id: CaseIdPath) -> Case:
 CaseFromPath = Annotated[Case, Depends(case_from_path)]
 
 
-def get_calendar(request: Request) -> WorkingCalendar:
+async def get_calendar(request: Request) -> WorkingCalendar:
     calendar: WorkingCalendar = request.app.state.calendar
     return calendar
 
