@@ -106,15 +106,14 @@ async def test_list_audit_returns_one_entitys_rows_oldest_first(session: AsyncSe
 async def test_postgres_refuses_to_rewrite_audit_history__XC_AUD(
     session: AsyncSession, statement: str
 ) -> None:
-    entry = await record_audit(
+    entry_id = await record_audit(
         session, actor=ACTOR, entity_type="case", entity_id=uuid.uuid4(), action="case.created"
     )
-    await session.flush()
 
     with pytest.raises(DBAPIError, match="append-only"):
         async with session.begin_nested():
-            await session.execute(text(statement), {"id": entry.id})
+            await session.execute(text(statement), {"id": entry_id})
 
-    reason = await session.scalar(select(AuditEntry.reason).where(AuditEntry.id == entry.id))
-    actor = await session.scalar(select(AuditEntry.actor).where(AuditEntry.id == entry.id))
+    reason = await session.scalar(select(AuditEntry.reason).where(AuditEntry.id == entry_id))
+    actor = await session.scalar(select(AuditEntry.actor).where(AuditEntry.id == entry_id))
     assert (reason, actor) == (None, "user-ada")

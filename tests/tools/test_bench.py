@@ -213,7 +213,8 @@ def test_list_query_compiles_to_positional_sql_the_baseline_can_bind() -> None:
     values = decode_args(args)
     assert "closed" in values
     assert "referred" in values
-    assert [org] in values
+    assert org in values  # the organisation, through case_organisation
+    assert "original" in values
     assert after[0] in values
     assert after[1] in values
     assert 51 in values

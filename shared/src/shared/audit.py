@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Identity, Index, Text, func, select
+from sqlalchemy import BigInteger, Identity, Index, Text, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,6 +44,10 @@ class AuditEntry(Base):
     )
 
 
+# One prepared INSERT, built once: every act in the system writes an audit row.
+_INSERT_ENTRY = insert(AuditEntry).returning(AuditEntry.id)
+
+
 async def record_audit(
     session: AsyncSession,
     *,
@@ -55,22 +59,28 @@ async def record_audit(
     after: dict[str, Any] | None = None,
     reason: str | None = None,
     case_id: uuid.UUID | None = None,
-) -> AuditEntry:
-    """Add an audit row to the caller's transaction; it commits or rolls back with the change."""
-    entry = AuditEntry(
-        actor=actor.sub,
-        actor_roles=sorted(actor.roles),
-        entity_type=entity_type,
-        entity_id=entity_id,
-        case_id=case_id,
-        action=action,
-        before=before,
-        after=after,
-        reason=reason,
-        request_id=get_request_id(),
+) -> int:
+    """Write an audit row in the caller's transaction; it commits or rolls back with the change.
+
+    Written at once (not left to the next flush), so the trail is in the order things happened.
+    Returns the row's id.
+    """
+    result = await session.execute(
+        _INSERT_ENTRY,
+        {
+            "actor": actor.sub,
+            "actor_roles": sorted(actor.roles),
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "case_id": case_id,
+            "action": action,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "request_id": get_request_id(),
+        },
     )
-    session.add(entry)
-    return entry
+    return int(result.scalar_one())
 
 
 async def list_audit(

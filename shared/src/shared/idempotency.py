@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import DateTime, Integer, Text, delete, func, text
+from sqlalchemy import DateTime, Integer, Text, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -79,6 +79,29 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return h.hexdigest()
 
 
+_CLAIM = text("SELECT pg_try_advisory_xact_lock(:id)")
+_STORED = select(
+    IdempotencyRecord.request_hash,
+    IdempotencyRecord.response_status,
+    IdempotencyRecord.response_body,
+    IdempotencyRecord.response_headers,
+    IdempotencyRecord.expires_at,
+).where(
+    IdempotencyRecord.principal == bindparam("principal"),
+    IdempotencyRecord.key == bindparam("key"),
+)
+_SAVED_COLUMNS = (
+    "method", "path", "request_hash", "response_status", "response_body", "response_headers",
+    "expires_at",
+)  # fmt: skip
+_INSERT = insert(IdempotencyRecord)
+# Built once; an expired record under the same key is replaced.
+_SAVE = _INSERT.on_conflict_do_update(
+    index_elements=["principal", "key"],
+    set_={c: _INSERT.excluded[c] for c in _SAVED_COLUMNS} | {"created_at": func.now()},
+)
+
+
 class Idempotency:
     """The idempotency state of one creating request.
 
@@ -110,13 +133,14 @@ class Idempotency:
         """Claim the key, or set ``replay``, or raise 409/422."""
         if self.key is None:
             return
-        locked = await self.session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:id)"),
-            {"id": _lock_id(self.principal, self.key)},
-        )
+        locked = await self.session.scalar(_CLAIM, {"id": _lock_id(self.principal, self.key)})
         if not locked:
             raise IdempotencyKeyInFlight("Retry after the first request has completed")
-        record = await self.session.get(IdempotencyRecord, (self.principal, self.key))
+        # A second statement, so that it reads after the lock is ours (READ COMMITTED): a first
+        # request that committed while we waited for the lock is seen here and replayed.
+        record = (
+            await self.session.execute(_STORED, {"principal": self.principal, "key": self.key})
+        ).first()
         if record is None or record.expires_at <= now:
             return
         if record.request_hash != self.request_hash:
@@ -143,14 +167,7 @@ class Idempotency:
             "response_headers": headers,
             "expires_at": self.expires_at,
         }
-        stmt = insert(IdempotencyRecord).values(**values)
-        # An expired record under the same key is replaced.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["principal", "key"],
-            set_={k: v for k, v in values.items() if k not in ("principal", "key")}
-            | {"created_at": func.now()},
-        )
-        await self.session.execute(stmt)
+        await self.session.execute(_SAVE, values)
         return response
 
 

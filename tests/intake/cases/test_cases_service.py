@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from intake_api.cases import service
@@ -296,9 +296,31 @@ ACTOR = Principal(sub="svc-test-ic", roles=frozenset({"intake_caseworker"}))
 TODAY = date(2026, 11, 2)
 
 
-def test_format_reference_pads_to_seven_digits() -> None:
-    assert service.format_reference("CAS", 42) == "CAS-0000042"
-    assert service.format_reference("PHSO", 1234567) == "PHSO-1234567"
+async def _create(session: AsyncSession, prefix: str = "CAS") -> Any:
+    return await service.create_case(
+        session,
+        data=CaseCreate.model_validate(_body(received_date="2026-11-02", channel="letter")),
+        actor=ACTOR,
+        today=TODAY,
+        reference_prefix=prefix,
+        now=datetime(2026, 11, 2, 10, tzinfo=UTC),
+        calendar=WorkingCalendar(),
+    )
+
+
+async def test_references_pad_to_seven_digits_and_grow_past_them(session: AsyncSession) -> None:
+    # setval is not transactional: put the sequence back where it was for the other tests.
+    current = await session.scalar(text("SELECT last_value FROM case_reference_seq"))
+    try:
+        await session.execute(text("SELECT setval('case_reference_seq', 41)"))
+        assert (await _create(session)).reference == "CAS-0000042"
+        assert (await _create(session, "PHSO")).reference == "PHSO-0000043"
+        await session.execute(text("SELECT setval('case_reference_seq', 9999998)"))
+        assert (await _create(session)).reference == "CAS-9999999"
+        assert (await _create(session)).reference == "CAS-10000000"  # never truncated
+    finally:
+        # The cases above roll back with the test, so their numbers may be handed out again.
+        await session.execute(text("SELECT setval('case_reference_seq', :v)"), {"v": current})
 
 
 async def test_service_create_case_flushes_case_and_audit(session: AsyncSession) -> None:
@@ -318,7 +340,7 @@ async def test_service_create_case_flushes_case_and_audit(session: AsyncSession)
     assert case.version == 1
     assert case.created_by == "svc-test-ic"
     assert REFERENCE.match(case.reference)
-    assert await service.get_case(session, case_id=case.id) is case
+    assert (await service.get_case(session, case_id=case.id)).reference == case.reference
     [entry] = await _audit(session, str(case.id))
     assert entry.action == "case.created"
     assert entry.after is not None

@@ -35,7 +35,7 @@ from typing import Any
 
 import asyncpg
 
-SEED_VERSION = 1  # bump when the generator changes: cached seeds are rebuilt
+SEED_VERSION = 2  # bump when the generator changes: cached seeds are rebuilt
 RNG_SEED = 20261129
 DAYS = 3 * 365
 RECENT_DAYS = 45
@@ -96,7 +96,8 @@ CASE_ORGANISATION_COLUMNS = (
     "id", "case_id", "organisation_id", "role", "in_jurisdiction", "remit_only_for_victims_code",
 )  # fmt: skip
 DEADLINE_COLUMNS = (
-    "id", "case_id", "kind", "rule", "starts_on", "due_date", "due_at", "met_at", "cancelled_at",
+    "id", "case_id", "kind", "rule", "starts_on", "due_date", "effective_due_date", "due_at",
+    "met_at", "cancelled_at",
 )  # fmt: skip
 DEADLINE_EXTENSION_COLUMNS = (
     "id", "deadline_id", "new_due_date", "reason", "is_reasonable_adjustment", "granted_by",
@@ -299,14 +300,14 @@ class Generator:
         met, cancelled = (None, None) if is_open else done()
         out.deadline.append((
             _uuid(rng), case_id, "intake_contact", RULES["intake_contact"], received,
-            received + timedelta(weeks=2), None, met, cancelled,
+            received + timedelta(weeks=2), received + timedelta(weeks=2), None, met, cancelled,
         ))  # fmt: skip
         # C-03: acknowledge within 10 working days (two calendar weeks, near enough).
         is_open = open_ and rng.random() < (0.8 if age < 14 else 0.08)
         met, cancelled = (None, None) if is_open else done()
         out.deadline.append((
             _uuid(rng), case_id, "acknowledgement", RULES["acknowledgement"], received,
-            received + timedelta(days=14), None, met, cancelled,
+            received + timedelta(days=14), received + timedelta(days=14), None, met, cancelled,
         ))  # fmt: skip
         # C-02: one open information deadline while awaiting information; some met ones before.
         if status == "awaiting_information" or (status == "closed" and rng.random() < 0.1):
@@ -314,11 +315,14 @@ class Generator:
             deadline_id = _uuid(rng)
             is_open = status == "awaiting_information"
             met, cancelled = (None, None) if is_open else done()
+            extended = is_open and rng.random() < 0.15
+            # The triggers that keep effective_due_date are off while COPY seeds (replica role).
+            effective = asked + timedelta(days=14 if extended else 7)
             out.deadline.append((
                 deadline_id, case_id, "information", RULES["information"], asked,
-                asked + timedelta(days=7), None, met, cancelled,
+                asked + timedelta(days=7), effective, None, met, cancelled,
             ))  # fmt: skip
-            if is_open and rng.random() < 0.15:
+            if extended:
                 out.deadline_extension.append((
                     _uuid(rng), deadline_id, asked + timedelta(days=14),
                     "Fictional: more time agreed", rng.random() < 0.3, owner or "bench-seed",
@@ -334,7 +338,7 @@ class Generator:
             starts = due_at - timedelta(hours=48)
             out.deadline.append((
                 _uuid(rng), case_id, "callback", RULES["callback"], starts.date(),
-                due_at.date(), due_at, met, cancelled,
+                due_at.date(), due_at.date(), due_at, met, cancelled,
             ))  # fmt: skip
 
     def _contacts(

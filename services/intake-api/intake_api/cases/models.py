@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Enum,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -266,7 +267,6 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
         # GET /v1/cases: newest first, keyset on (received_date, id) (migration 0008).
         Index("ix_case_received_date_id", "received_date", "id"),
         Index("ix_case_status_received_date_id", "status", "received_date", "id"),
-        Index("ix_case_organisation_ids", "organisation_ids", postgresql_using="gin"),
         Index("ix_case_owner_status", "owner", "status"),
         CheckConstraint(
             "financial_amount_pence IS NULL OR financial_amount_pence >= 0",
@@ -445,6 +445,9 @@ class Deadline(UUIDPrimaryKey, Timestamps, Base):
     rule: Mapped[str] = mapped_column(Text)
     starts_on: Mapped[date]
     due_date: Mapped[date]
+    # The latest agreed extension, else due_date; kept by PostgreSQL triggers (migration 0010).
+    effective_due_date: Mapped[date] = mapped_column(server_default=FetchedValue())
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  (the INSERT returns it)
     due_at: Mapped[datetime | None]
     source_id: Mapped[uuid.UUID | None]
     met_at: Mapped[datetime | None]
@@ -462,6 +465,12 @@ class Deadline(UUIDPrimaryKey, Timestamps, Base):
             "ix_deadline_open_due_at",
             "kind",
             "due_at",
+            postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index(
+            "ix_deadline_open_effective_due",
+            "kind",
+            "effective_due_date",
             postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
         ),
         Index("ix_deadline_case_id", "case_id"),

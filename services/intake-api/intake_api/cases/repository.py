@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, or_, select, tuple_
+from sqlalchemy import Row, Select, Text, bindparam, cast, func, insert, or_, select, tuple_
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,18 +24,12 @@ from intake_api.cases.models import (
     DeadlineExtension,
     DeadlineKind,
     Jurisdiction,
+    OrganisationRole,
     PreviousContactCheck,
     Priority,
-    case_reference_seq,
 )
 from intake_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
-
-
-async def next_reference_number(session: AsyncSession) -> int:
-    number = await session.scalar(case_reference_seq.next_value())
-    assert number is not None
-    return int(number)
 
 
 async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
@@ -62,11 +56,46 @@ async def get_for_update(session: AsyncSession, case_id: uuid.UUID) -> Case | No
     return await session.get(Case, case_id, with_for_update=True, populate_existing=True)
 
 
-async def add(session: AsyncSession, case: Case) -> Case:
-    """Insert ``case``; its server-set columns come back with the INSERT (eager_defaults)."""
-    session.add(case)
-    await session.flush()
-    return case
+# Built once (compiled once): a new case, its reference from the sequence in the same statement.
+_NUMBER = cast(
+    select(func.nextval("case_reference_seq").label("n")).subquery("next_number").c.n, Text()
+)
+_REFERENCE = select(
+    func.concat(
+        bindparam("reference_prefix", type_=Text()),
+        "-",
+        func.lpad(_NUMBER, func.greatest(7, func.length(_NUMBER)), "0"),
+    )
+).scalar_subquery()
+_INSERT_CASE = (
+    insert(Case)
+    .values(
+        reference=_REFERENCE,
+        version=1,
+        checklist={},
+        joint_working_topics=[],
+        remit_categories=[],
+        organisation_ids=[],
+    )
+    .returning(*Case.__table__.c)
+)
+_INSERT_DEADLINES = insert(Deadline)
+
+
+async def insert_case(
+    session: AsyncSession, *, reference_prefix: str, values: dict[str, Any]
+) -> Row[*tuple[Any, ...]]:
+    """Insert a new case; the row comes back with its reference, version and timestamps.
+
+    The reference is ``<prefix>-<7 digits>`` from ``case_reference_seq`` (unique, gap-free
+    enough: a rolled-back insert uses a number up).
+    """
+    result = await session.execute(_INSERT_CASE, {"reference_prefix": reference_prefix, **values})
+    return result.one()
+
+
+async def insert_deadlines(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    await session.execute(_INSERT_DEADLINES, rows)
 
 
 async def parties(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseParty]:
@@ -256,15 +285,24 @@ def case_list_query(
     """Newest received first, keyset on ``(received_date, id)``; one extra row tells of more.
 
     The indexes it is built for (migration 0008): ``ix_case_received_date_id`` walked backwards
-    for the newest cases, ``ix_case_status_received_date_id`` per status, and the GIN index
-    ``ix_case_organisation_ids`` for an organisation (the planner picks by its statistics:
-    a busy organisation walks the date index, a rare one takes its few cases from GIN and sorts).
+    for the newest cases, ``ix_case_status_received_date_id`` per status, and
+    ``ix_case_organisation_organisation_id`` for an organisation.
     """
     stmt = select(*CASE_LIST_COLUMNS)
     if filters.statuses:
         stmt = stmt.where(Case.status.in_(filters.statuses))
     if filters.organisation_id is not None:
-        stmt = stmt.where(Case.organisation_ids.contains([filters.organisation_id]))
+        # Through case_organisation, whose scalar organisation_id has real statistics: the
+        # planner takes a rare organisation's few cases from its index and sorts them, and walks
+        # the date index with a hashed filter for a busy one.
+        stmt = stmt.where(
+            Case.id.in_(
+                select(CaseOrganisation.case_id).where(
+                    CaseOrganisation.organisation_id == filters.organisation_id,
+                    CaseOrganisation.role == OrganisationRole.original,
+                )
+            )
+        )
     if filters.owner is not None:
         stmt = stmt.where(Case.owner == filters.owner)
     if filters.case_type is not None:

@@ -100,11 +100,6 @@ CALLBACK_WITHIN = timedelta(hours=48)  # C-04, INT-030
 INFORMATION_DEADLINE_MAX_DAYS = 7  # C-02: "usually under a week"; longer needs an extension
 
 
-def format_reference(prefix: str, number: int) -> str:
-    """Human case reference, e.g. ``CAS-0000042``: unique because it comes from a sequence."""
-    return f"{prefix}-{number:07d}"
-
-
 def _snapshot(case: Case) -> dict[str, Any]:
     return CaseRead.model_validate(case).model_dump(mode="json")
 
@@ -211,41 +206,47 @@ async def create_case(
     now: datetime,
     reference_prefix: str,
     calendar: WorkingCalendar,
-) -> Case:
-    """T1 (received), or T1+T2 when the previous-contact check is given (INT-001/002)."""
+) -> CaseRead:
+    """T1 (received), or T1+T2 when the previous-contact check is given (INT-001/002).
+
+    The busiest write in the system (every request that reaches us), so it is a handful of
+    prepared statements rather than a unit of work: the case comes back from its INSERT, and
+    its clocks, audit row and ``intake.case.created`` event go in with one statement each.
+    """
     if data.received_date > today:
         raise ReceivedDateInFuture(f"received_date {data.received_date} is after today ({today})")
     if data.previous_contact_check_id is not None:
         if await repository.check(session, data.previous_contact_check_id) is None:
             raise PreviousContactCheckNotFound("Run the previous-contact check first")
     assert data.case_type is not None  # CaseCreate fills in the INT-004 default
-    number = await repository.next_reference_number(session)
     in_intake = data.previous_contact_check_id is not None
-    case = Case(
-        id=uuid.uuid4(),
-        reference=format_reference(reference_prefix, number),
-        status=CaseStatus.intake if in_intake else INITIAL_STATUS,
-        status_changed_at=now,
-        case_type=data.case_type,
-        channel=data.channel,
-        jurisdiction=data.jurisdiction,
-        received_date=data.received_date,
-        copied_in_only=data.copied_in_only,
-        type_reason=data.type_reason,
-        complaint_summary=data.complaint_summary,
-        previous_contact_check_id=data.previous_contact_check_id,
-        owner=actor.sub if in_intake else None,
-        created_by=actor.sub,
-        checklist={},
-        joint_working_topics=[],
-        remit_categories=[],
-        organisation_ids=[],
+    row = await repository.insert_case(
+        session,
+        reference_prefix=reference_prefix,
+        values={
+            "id": uuid.uuid4(),
+            "status": CaseStatus.intake if in_intake else INITIAL_STATUS,
+            "status_changed_at": now,
+            "case_type": data.case_type,
+            "channel": data.channel,
+            "jurisdiction": data.jurisdiction,
+            "received_date": data.received_date,
+            "copied_in_only": data.copied_in_only,
+            "type_reason": data.type_reason,
+            "complaint_summary": data.complaint_summary,
+            "previous_contact_check_id": data.previous_contact_check_id,
+            "owner": actor.sub if in_intake else None,
+            "created_by": actor.sub,
+        },
     )
-    case = await repository.add(session, case)
-    _start_intake_clocks(session, case, calendar=calendar)
-    await _audit(
-        session, case, actor=actor, action="case.created", before=None, reason="Request received"
-    )
+    case = CaseRead.model_validate(row)
+    clocks = _intake_clocks(case.id, case.received_date, calendar)
+    await repository.insert_deadlines(session, clocks)
+    await record_audit(
+        session, actor=actor, entity_type="case", entity_id=case.id, case_id=case.id,
+        action="case.created", before=None, after=case.model_dump(mode="json"),
+        reason="Request received",
+    )  # fmt: skip
     await emit(
         session,
         CaseCreatedV1(
@@ -264,28 +265,28 @@ async def create_case(
     return case
 
 
-def _start_intake_clocks(session: AsyncSession, case: Case, *, calendar: WorkingCalendar) -> None:
-    received = case.received_date
-    session.add_all(
-        [
-            Deadline(
-                id=uuid.uuid4(),
-                case_id=case.id,
-                kind=DeadlineKind.intake_contact,
-                rule="C-01 INT-008: pass on within 2 weeks of receipt, or contact the complainant",
-                starts_on=received,
-                due_date=calendar.add_weeks(received, 2),
-            ),
-            Deadline(
-                id=uuid.uuid4(),
-                case_id=case.id,
-                kind=DeadlineKind.acknowledgement,
-                rule="C-03 ¶1.27: acknowledge within 10 working days",
-                starts_on=received,
-                due_date=calendar.add_working_days(received, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
-            ),
-        ]
-    )
+def _intake_clocks(
+    case_id: uuid.UUID, received: date, calendar: WorkingCalendar
+) -> list[dict[str, Any]]:
+    """C-01 (INT-008) and C-03 (¶1.27), both from receipt."""
+    return [
+        {
+            "id": uuid.uuid4(),
+            "case_id": case_id,
+            "kind": DeadlineKind.intake_contact,
+            "rule": "C-01 INT-008: pass on within 2 weeks of receipt, or contact the complainant",
+            "starts_on": received,
+            "due_date": calendar.add_weeks(received, 2),
+        },
+        {
+            "id": uuid.uuid4(),
+            "case_id": case_id,
+            "kind": DeadlineKind.acknowledgement,
+            "rule": "C-03 ¶1.27: acknowledge within 10 working days",
+            "starts_on": received,
+            "due_date": calendar.add_working_days(received, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+        },
+    ]
 
 
 async def begin_intake(
@@ -1079,7 +1080,7 @@ async def return_as_new_case(
             "A new linked case is for returns after 'withdrawn', 'Not properly made - not in "
             "writing' or 'No MP referral'; other closures restart"
         )
-    later = await create_case(
+    created = await create_case(
         session,
         data=CaseCreate(
             case_type=earlier.case_type,
@@ -1095,6 +1096,8 @@ async def return_as_new_case(
         reference_prefix=reference_prefix,
         calendar=calendar,
     )
+    later = await repository.get_for_update(session, created.id)
+    assert later is not None  # inserted just now, in this transaction
     for party in await repository.parties(session, earlier.id):
         session.add(CaseParty(
             id=uuid.uuid4(), case_id=later.id, person_id=party.person_id, role=party.role,

@@ -2,8 +2,8 @@
 
 Every queue starts from an index and is keyset-paginated on its urgency key plus a unique id:
 - the deadline queues range-scan the partial indexes of open clocks, ``ix_deadline_open_due``
-  (kind, due_date) and ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its
-  primary key;
+  (kind, due_date), ``ix_deadline_open_effective_due`` (kind, effective_due_date) and
+  ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key;
 - ``my-open-cases`` reads ``ix_case_owner_status`` (owner, status) and finds each case's next
   clock through ``ix_deadline_case_id``.
 """
@@ -26,7 +26,6 @@ from intake_api.cases.models import (
     ContactAttempt,
     ContactOutcome,
     Deadline,
-    DeadlineExtension,
     DeadlineKind,
     PartyRole,
 )
@@ -61,25 +60,12 @@ CASE_COLUMNS = (
 DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
 
 
-def _latest_extension() -> ColumnElement[date]:
-    # Newest extension wins, as in cases.repository.latest_extension; the later date breaks a
-    # created_at tie (two extensions in one transaction share now()).
-    return (
-        select(DeadlineExtension.new_due_date)
-        .where(DeadlineExtension.deadline_id == Deadline.id)
-        .order_by(
-            DeadlineExtension.created_at.desc(),
-            DeadlineExtension.new_due_date.desc(),
-            DeadlineExtension.id.desc(),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def effective_due_date() -> ColumnElement[date]:
-    """The date a clock is due by: the latest agreed extension, else the original (DESIGN §5)."""
-    return func.coalesce(_latest_extension(), Deadline.due_date)
+    """The date a clock is due by: the latest agreed extension, else the original (DESIGN §5).
+
+    Kept on the row by PostgreSQL (migration 0010), so queues order by an indexed column.
+    """
+    return Deadline.effective_due_date.expression
 
 
 def _keyset(
@@ -94,8 +80,16 @@ def _keyset(
     return stmt.order_by(*keys).limit(limit + 1)
 
 
-def _owned_by(stmt: Select[*Ts], owner: str | None) -> Select[*Ts]:
-    return stmt if owner is None else stmt.where(Case.owner == owner)
+def _owned_by(
+    stmt: Select[*Ts],
+    owner: str | None,
+    case_id: QueryableAttribute[uuid.UUID] = Deadline.case_id,
+) -> Select[*Ts]:
+    """Only ``owner``'s cases: a hashed set of their ids (from ``ix_case_owner_status``) that
+    each row is probed against while the queue's index is walked in order."""
+    if owner is None:
+        return stmt
+    return stmt.where(case_id.in_(select(Case.id).where(Case.owner == owner)))
 
 
 def my_open_cases_query(
@@ -176,10 +170,7 @@ def information_deadlines_passed_query(
         .where(
             Deadline.kind == DeadlineKind.information,
             *IS_OPEN,
-            # Sargable pre-filter on the index: an extension is always later than the date it
-            # extends (cases.service refuses any other), so effective < today implies this.
-            Deadline.due_date < today,
-            due < today,
+            due < today,  # a range of ix_deadline_open_effective_due, in the queue's order
             Case.status == CaseStatus.awaiting_information,
         )
     )
@@ -284,5 +275,6 @@ async def open_tasks(
         .join(Case, Case.id == CaseTask.case_id)
         .where(CaseTask.done_at.is_(None))
     )
-    stmt = _keyset(_owned_by(stmt, owner), (CaseTask.created_at, CaseTask.id), after, limit)
+    stmt = _owned_by(stmt, owner, CaseTask.case_id)
+    stmt = _keyset(stmt, (CaseTask.created_at, CaseTask.id), after, limit)
     return (await session.execute(stmt)).all()

@@ -3,7 +3,6 @@
 - ``ix_case_received_date_id`` replaces nothing: the newest cases, walked backwards.
 - ``ix_case_status_received_date_id`` replaces ``ix_case_status_received_date``: with ``id`` as
   the last key a status filter reads its page in keyset order with no sort.
-- ``ix_case_organisation_ids`` (GIN): the cases about one organisation.
 
 Revision ID: 0008
 Revises: 0007
@@ -24,13 +23,9 @@ def upgrade() -> None:
     op.create_index("ix_case_received_date_id", "case", ["received_date", "id"])
     op.create_index("ix_case_status_received_date_id", "case", ["status", "received_date", "id"])
     op.drop_index("ix_case_status_received_date", table_name="case")
-    op.create_index(
-        "ix_case_organisation_ids", "case", ["organisation_ids"], postgresql_using="gin"
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_case_organisation_ids", table_name="case")
     op.create_index("ix_case_status_received_date", "case", ["status", "received_date"])
     op.drop_index("ix_case_status_received_date_id", table_name="case")
     op.drop_index("ix_case_received_date_id", table_name="case")
