@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from intake_api.cases import service
 from intake_api.cases.errors import CaseNotFound, ReceivedDateInFuture
-from intake_api.cases.models import Case
+from intake_api.cases.models import Case, Deadline, DeadlineExtension
 from intake_api.cases.schemas import CaseCreate
 from intake_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
@@ -364,3 +364,27 @@ async def test_service_refuses_received_date_after_today(session: AsyncSession) 
 async def test_service_get_case_raises_case_not_found(session: AsyncSession) -> None:
     with pytest.raises(CaseNotFound):
         await service.get_case(session, case_id=uuid.uuid4())
+
+
+async def test_a_deadline_carries_its_effective_due_date__DESIGN_5(session: AsyncSession) -> None:
+    """Kept by PostgreSQL: the original due date, then the newest agreed extension."""
+    case = await _create(session)
+    deadline = await session.scalar(
+        select(Deadline).where(Deadline.case_id == case.id, Deadline.kind == "acknowledgement")
+    )
+    assert deadline is not None
+    assert deadline.effective_due_date == deadline.due_date
+    original = deadline.due_date
+
+    later = original + timedelta(days=5)
+    session.add(
+        DeadlineExtension(
+            id=uuid.uuid4(), deadline_id=deadline.id, new_due_date=later,
+            reason="Asked for more time", is_reasonable_adjustment=False, granted_by="ic",
+        )
+    )  # fmt: skip
+    await session.flush()
+    await session.refresh(deadline)
+
+    assert deadline.effective_due_date == later
+    assert deadline.due_date == original  # never overwritten
