@@ -108,13 +108,17 @@ class WorkingCalendar:
         end = _require_date(end, "end")
         if end < start:
             return -self.working_days_between(end, start)
-        count = 0
-        d = start
-        while d < end:
-            d += _ONE_DAY
-            if self.is_working_day(d):
-                count += 1
-        return count
+        # Weekdays by arithmetic (a work queue asks this for every overdue item, some years
+        # old), then less the bank holidays and closures that fall on weekdays in the range.
+        days = (end - start).days
+        weeks, rest = divmod(days, 7)
+        count = weeks * 5 + sum(
+            1 for i in range(1, rest + 1) if (start + timedelta(days=i)).weekday() < _SATURDAY
+        )
+        off: set[date] = set(self._closures)
+        for year in range(start.year, end.year + 1):
+            off |= bank_holidays(year)
+        return count - sum(1 for d in off if start < d <= end and d.weekday() < _SATURDAY)
 
     def next_working_day(self, d: date) -> date:
         """Return the first working day strictly after ``d`` (DESIGN §5)."""
