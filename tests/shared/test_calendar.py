@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import time
 from datetime import date, datetime, timedelta
 
@@ -297,3 +298,20 @@ def test_datetimes_are_rejected(cal: WorkingCalendar) -> None:
         cal.add_working_days(datetime(2026, 12, 25, 9, 0), 1)
     with pytest.raises(TypeError, match="must be a date"):
         WorkingCalendar([datetime(2026, 12, 29, 0, 0)])
+
+
+def test_working_days_between_matches_counting_day_by_day__DESIGN_5() -> None:
+    """The arithmetic count equals the plain definition over many ranges, closures included."""
+    calendar = WorkingCalendar([date(2026, 12, 29), date(2026, 12, 26), date(2027, 3, 3)])
+
+    def by_day(start: date, end: date) -> int:
+        if end < start:
+            return -by_day(end, start)
+        days = (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
+        return sum(1 for d in days if calendar.is_working_day(d))
+
+    rng = random.Random(20261130)
+    for _ in range(1500):
+        start = date(2024, 1, 1) + timedelta(days=rng.randrange(1500))
+        end = start + timedelta(days=rng.randrange(-400, 800))
+        assert calendar.working_days_between(start, end) == by_day(start, end), (start, end)
