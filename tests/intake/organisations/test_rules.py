@@ -15,6 +15,7 @@ from intake_api.organisations.errors import (
     PvOptOutTransitionNotAllowed,
 )
 from intake_api.organisations.models import (
+    KIND_JURISDICTIONS,
     ContractType,
     Organisation,
     OrganisationJurisdiction,
@@ -22,7 +23,7 @@ from intake_api.organisations.models import (
     PvOptOut,
 )
 from intake_api.organisations.schemas import OrganisationCreate, OrganisationUpdate
-from intake_api.organisations.service import KIND_JURISDICTIONS, check_register_rules
+from intake_api.organisations.service import check_register_rules
 from intake_api.organisations.state import ALLOWED, PvOptOutStatus, transition
 
 K = OrganisationKind

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -61,6 +60,7 @@ from shared.http_api.problems import problem_responses
 from shared.http_api.responses import model_response
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
+from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 checks_router = APIRouter(prefix="/v1/previous-contact-checks", tags=["cases"])
@@ -146,8 +146,8 @@ async def list_cases(
     jurisdiction: Jurisdiction | None = None,
     channel: Channel | None = None,
     priority: Priority | None = None,
-    received_from: Annotated[date | None, Query(description="Received on or after")] = None,
-    received_to: Annotated[date | None, Query(description="Received on or before")] = None,
+    received_from: Annotated[IsoDate | None, Query(description="Received on or after")] = None,
+    received_to: Annotated[IsoDate | None, Query(description="Received on or before")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Response:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -29,9 +29,22 @@ from intake_api.cases.models import (
 )
 from intake_api.cases.state import CaseStatus
 from shared.pagination import Page
+from shared.schemas import (
+    JSON_INTEGER,
+    PG_INTEGER_MAX,
+    IsoDate,
+    IsoDateTime,
+    StrictBool,
+    given,
+    when,
+)
 
 Text2k = Field(default=None, max_length=20_000)
 Reason = Field(min_length=3, max_length=5_000)
+
+
+# Money is an integer in pence (DESIGN §3), held in a PostgreSQL integer.
+Pence = Annotated[int, Field(ge=0, le=PG_INTEGER_MAX), JSON_INTEGER]
 
 
 class Input(BaseModel):
@@ -53,7 +66,31 @@ class CaseCreate(Input):
                     "received_date": "2026-11-02",
                     "complaint_summary": "Delay in a fictional hospital's reply to a complaint.",
                 }
-            ]
+            ],
+            # The rules of ``_type`` below (INT-003/004).
+            "allOf": [
+                {
+                    "anyOf": [
+                        given("case_type"),
+                        {
+                            "properties": {"copied_in_only": {"const": True}},
+                            "required": ["copied_in_only"],
+                        },
+                    ]
+                },
+                when(
+                    "copied_in_only",
+                    True,
+                    when(
+                        "case_type",
+                        "complaint",
+                        {
+                            **given("type_reason"),
+                            "properties": {"type_reason": {"type": "string", "minLength": 1}},
+                        },
+                    ),
+                ),
+            ],
         },
     )
 
@@ -63,9 +100,11 @@ class CaseCreate(Input):
         "only copied into (copied_in_only) defaults to 'enquiry'",
     )
     channel: Channel
-    received_date: date = Field(description="Business date the request reached us (Europe/London)")
+    received_date: IsoDate = Field(
+        description="Business date the request reached us (Europe/London)"
+    )
     jurisdiction: Jurisdiction | None = None
-    copied_in_only: bool = Field(default=False, description="INT-004: we were only copied in")
+    copied_in_only: StrictBool = Field(default=False, description="INT-004: we were only copied in")
     type_reason: str | None = Field(default=None, max_length=2000)
     complaint_summary: str | None = Text2k
     previous_contact_check_id: uuid.UUID | None = None
@@ -90,18 +129,20 @@ class CaseUpdate(Input):
     complaint_summary: str | None = Text2k
     injustice_claimed: str | None = Text2k
     outcome_sought: str | None = Text2k
-    financial_remedy_sought: bool | None = None
-    financial_amount_pence: int | None = Field(default=None, ge=0)
+    financial_remedy_sought: StrictBool | None = None
+    financial_amount_pence: Annotated[int, Field(ge=0, le=PG_INTEGER_MAX), JSON_INTEGER] | None = (
+        None
+    )
     complaint_process_stage: ComplaintProcessStage | None = None
     reason_unhappy_with_response: str | None = Text2k
     org_response_format: OrgResponseFormat | None = None
-    not_reasonable_to_expect_local_resolution: bool | None = None
+    not_reasonable_to_expect_local_resolution: StrictBool | None = None
     readiness_rationale: str | None = Text2k
     exception_reason: ExceptionReason | None = None
     exception_rationale: str | None = Text2k
-    self_referred_by_organisation: bool | None = None
-    victims_code_checked: bool | None = None
-    victims_code: bool | None = None
+    self_referred_by_organisation: StrictBool | None = None
+    victims_code_checked: StrictBool | None = None
+    victims_code: StrictBool | None = None
     vpa_answers: (
         dict[
             Literal[
@@ -115,21 +156,21 @@ class CaseUpdate(Input):
         ]
         | None
     ) = None
-    vpa_no_mp_referral: bool | None = None
-    vpa_legal_advice_requested_at: datetime | None = None
+    vpa_no_mp_referral: StrictBool | None = None
+    vpa_legal_advice_requested_at: IsoDateTime | None = None
     vpa_pass_through_note: str | None = Text2k
     mp_person_id: uuid.UUID | None = None
-    mp_referred_date: date | None = None
-    complaint_to_mp_in_writing: bool | None = None
-    aggrieved_consent: bool | None = None
-    mp_requests_investigation: bool | None = None
+    mp_referred_date: IsoDate | None = None
+    complaint_to_mp_in_writing: StrictBool | None = None
+    aggrieved_consent: StrictBool | None = None
+    mp_requests_investigation: StrictBool | None = None
     mp_referral_signed_by: MpReferralSignedBy | None = None
-    written_complaint_received: bool | None = None
-    complaint_form_awaiting_confirmation: bool | None = None
-    joint_working: bool | None = None
+    written_complaint_received: StrictBool | None = None
+    complaint_form_awaiting_confirmation: StrictBool | None = None
+    joint_working: StrictBool | None = None
     other_ombudsman: OtherOmbudsman | None = None
     joint_working_topics: list[str] | None = Field(default=None, max_length=21)
-    joint_working_shared_at: datetime | None = None
+    joint_working_shared_at: IsoDateTime | None = None
     prison_case_type: PrisonCaseType | None = None
     route: Route | None = None
     routing_rationale: str | None = Text2k
@@ -151,7 +192,7 @@ class CaseUpdate(Input):
         | None
     ) = None
     checklist_override_reason: str | None = Field(default=None, max_length=5000)
-    risk_assessment_required: bool | None = None
+    risk_assessment_required: StrictBool | None = None
     reason: str | None = Field(
         default=None, max_length=5000, description="Why, for the audit trail"
     )
@@ -288,6 +329,19 @@ class CaseReferral(Input):
 class PreviousContactCheckCreate(Input):
     """INT-001: search for the person's earlier cases and earlier cases about the organisations."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                given("person_id"),
+                {
+                    "required": ["organisation_ids"],
+                    "properties": {"organisation_ids": {"minItems": 1}},
+                },
+            ]
+        },
+    )
+
     person_id: uuid.UUID | None = None
     organisation_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 
@@ -318,7 +372,7 @@ class BeginIntake(Input):
 class PartyAdd(Input):
     person_id: uuid.UUID
     role: PartyRole
-    authority_to_receive_info: bool = False
+    authority_to_receive_info: StrictBool = False
     description: str | None = Field(default=None, max_length=500)
 
 
@@ -351,10 +405,10 @@ class ContactAttemptCreate(Input):
     person_id: uuid.UUID
     channel: Literal["telephone", "email", "letter", "text_relay", "in_person", "other"]
     direction: Literal["outbound", "inbound"] = "outbound"
-    attempted_at: AwareDatetime
+    attempted_at: IsoDateTime
     outcome: ContactOutcome
-    expectations_explained: bool = False
-    adjustments_discussed: bool = False
+    expectations_explained: StrictBool = False
+    adjustments_discussed: StrictBool = False
     channel_override_reason: str | None = Field(default=None, max_length=2000)
     notes: str | None = Field(default=None, max_length=20_000)
 
@@ -369,7 +423,7 @@ class ContactAttemptRead(ContactAttemptCreate):
 class Recipient(Input):
     person_id: uuid.UUID | None = None
     organisation_id: uuid.UUID | None = None
-    is_copy: bool = False
+    is_copy: StrictBool = False
 
 
 Purpose = Literal[
@@ -389,15 +443,31 @@ class CommunicationCreate(Input):
     """A letter, email or call. A call that discloses case information names its ``call_ref``
     and needs the caller's identity verified on that call first (INT-051/052)."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=when(
+            "discloses_case_information",
+            True,
+            {
+                "required": ["medium", "call_ref", "from_person_id"],
+                "properties": {
+                    "medium": {"const": "telephone"},
+                    "call_ref": {"type": "string", "minLength": 1},
+                    "from_person_id": {"not": {"type": "null"}},
+                },
+            },
+        ),
+    )
+
     medium: Literal["letter", "email", "telephone"]
     direction: Literal["inbound", "outbound"]
     purpose: Purpose
-    occurred_at: AwareDatetime
+    occurred_at: IsoDateTime
     from_person_id: uuid.UUID | None = None
     recipients: list[Recipient] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=20_000)
     acknowledges_id: uuid.UUID | None = None
-    discloses_case_information: bool = False
+    discloses_case_information: StrictBool = False
     call_ref: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
@@ -432,7 +502,7 @@ class InformationRequest(Input):
     """T4 (INT-016): ask by email for what is missing, with a deadline usually under a week."""
 
     communication_id: uuid.UUID = Field(description="The outbound email asking for it")
-    deadline: date
+    deadline: IsoDate
     reason: str = Reason
 
 
@@ -443,9 +513,9 @@ class InformationReceived(Input):
 
 
 class ExtensionCreate(Input):
-    new_due_date: date
+    new_due_date: IsoDate
     reason: str = Reason
-    is_reasonable_adjustment: bool = False
+    is_reasonable_adjustment: StrictBool = False
 
 
 class ClosureRequest(Input):
@@ -470,11 +540,11 @@ class ClosureRequest(Input):
     closure_code: str = Field(min_length=3, max_length=200)
     reasons: str = Reason
     decision_channel: DecisionChannel | None = None
-    written_decision_requested: bool = False
-    enough_information_to_decide: bool = False
+    written_decision_requested: StrictBool = False
+    enough_information_to_decide: StrictBool = False
     signposting_type: SignpostingType | None = None
     signposting_detail: str | None = Field(default=None, max_length=2000)
-    time_limit_explained: bool = False
+    time_limit_explained: StrictBool = False
 
 
 class PriorityRequest(Input):
@@ -484,14 +554,14 @@ class PriorityRequest(Input):
 
 
 class PriorityApproval(Input):
-    approve: bool
+    approve: StrictBool
     reason: str = Reason
 
 
 class ProperlyMadeDecision(Input):
     """ASM-014: the intake caseworker's decision; the system refuses one the rules contradict."""
 
-    properly_made: bool
+    properly_made: StrictBool
     reason: str = Reason
 
 
@@ -507,7 +577,7 @@ class ReturnAsNewCase(Input):
 
     link_reason: LinkReason
     channel: Channel
-    received_date: date
+    received_date: IsoDate
     reason: str = Reason
 
 
@@ -569,7 +639,7 @@ class JointWorkingReferral(Input):
 class JointWorkingDecision(Input):
     """T12: the joint working team accepts (case routed to it) or declines (back to intake)."""
 
-    accepted: bool
+    accepted: StrictBool
     reason: str = Reason
 
 
@@ -640,5 +710,10 @@ _EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
 }
 
 for _model, _example in _EXAMPLES.items():
-    _model.model_config["json_schema_extra"] = {"examples": [_example]}
+    # Keep what the class states already (its cross-field rules, say).
+    _extra = _model.model_config.get("json_schema_extra")
+    _model.model_config["json_schema_extra"] = {
+        **(_extra if isinstance(_extra, dict) else {}),
+        "examples": [_example],
+    }
     _model.model_rebuild(force=True)

@@ -20,7 +20,7 @@ class OrganisationJurisdiction(StrEnum):
 
 
 class OrganisationKind(StrEnum):
-    """What kind of body it is; it decides the jurisdiction (see ``service.KIND_JURISDICTIONS``)."""
+    """What kind of body it is; it decides the jurisdiction (see ``KIND_JURISDICTIONS``)."""
 
     government_department = "government_department"
     executive_agency = "executive_agency"
@@ -39,6 +39,26 @@ class ContractType(StrEnum):
 
     general = "GMS/GDS"
     personal = "PMS/PDS"
+
+
+_HEALTH = frozenset({OrganisationJurisdiction.health})
+_PARLIAMENTARY = frozenset({OrganisationJurisdiction.parliamentary})
+_EITHER = _HEALTH | _PARLIAMENTARY
+
+# Which jurisdictions each kind of body may have. ASM-001: an out-of-jurisdiction body has none.
+# ASM-004: a Victims' Code-only body is parliamentary (criminal justice bodies, ¶2.5–2.6).
+KIND_JURISDICTIONS: dict[OrganisationKind, frozenset[OrganisationJurisdiction | None]] = {
+    OrganisationKind.government_department: _PARLIAMENTARY,
+    OrganisationKind.executive_agency: _PARLIAMENTARY,
+    OrganisationKind.victims_code_only: _PARLIAMENTARY,
+    OrganisationKind.nhs_trust: _HEALTH,
+    OrganisationKind.family_health_service_provider: _HEALTH,
+    OrganisationKind.independent_provider: _HEALTH,
+    OrganisationKind.icb: _HEALTH,
+    OrganisationKind.nhs_england_region: _HEALTH,
+    OrganisationKind.second_tier_complaint_handler: _EITHER,
+    OrganisationKind.out_of_jurisdiction: frozenset({None}),
+}
 
 
 def _enum(cls: type[StrEnum], name: str) -> Enum:

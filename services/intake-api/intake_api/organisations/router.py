@@ -28,6 +28,7 @@ from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
+from shared.schemas import QueryBool
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
 
@@ -73,9 +74,9 @@ async def list_organisations(
     jurisdiction: OrganisationJurisdiction | None = None,
     kind: OrganisationKind | None = None,
     in_jurisdiction: Annotated[
-        bool | None, Query(description="ASM-001: false lists out-of-jurisdiction bodies")
+        QueryBool | None, Query(description="ASM-001: false lists out-of-jurisdiction bodies")
     ] = None,
-    active: bool | None = None,
+    active: Annotated[QueryBool | None, Query()] = None,
     q: Annotated[
         str | None,
         Query(

@@ -15,6 +15,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from intake_api.organisations.models import (
+    KIND_JURISDICTIONS,
     ContractType,
     Organisation,
     OrganisationJurisdiction,
@@ -22,14 +23,25 @@ from intake_api.organisations.models import (
     PvOptOut,
 )
 from shared.pagination import Page
+from shared.schemas import (
+    EMAIL,
+    IsoDate,
+    StrictBool,
+    absent,
+    given,
+    stripped_text,
+    when,
+)
 
-# PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 rather than a database error.
-NO_NUL = r"^[^\x00]*$"
 
-
+# The pattern refuses NUL (PostgreSQL text cannot hold it: a 422, not a database error) and text
+# that is nothing but white space once stripped.
 def _text(min_length: int, max_length: int) -> StringConstraints:
     return StringConstraints(
-        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL
+        strip_whitespace=True,
+        min_length=min_length,
+        max_length=max_length,
+        pattern=stripped_text(min_length),
     )
 
 
@@ -39,9 +51,7 @@ Reason = Annotated[str, _text(3, 5000)]
 DocumentReference = Annotated[str, _text(1, 300)]
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
-    ),
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL),
 ]
 Phone = Annotated[
     str,
@@ -101,16 +111,43 @@ class FocalPoint(BaseModel):
     phone: Phone | None = Field(default=None, examples=["01632 960000"])
 
 
+def _register_rules() -> list[Any]:
+    """``service.check_register_rules`` as JSON Schema: the kind decides the jurisdiction, and
+    only a family health service provider has a contract type."""
+    rules: list[Any] = []
+    for kind, allowed in KIND_JURISDICTIONS.items():
+        values = sorted(j.value for j in allowed if j is not None)
+        rules.append(
+            when(
+                "kind",
+                kind.value,
+                {**given("jurisdiction"), "properties": {"jurisdiction": {"enum": values}}}
+                if values
+                else absent("jurisdiction"),
+            )
+        )
+    rules.append(
+        when(
+            "kind",
+            OrganisationKind.family_health_service_provider.value,
+            then={},
+            otherwise=absent("contract_type"),
+        )
+    )
+    return rules
+
+
 class OrganisationCreate(BaseModel):
     """A new entry in the register of bodies."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [ORGANISATION_EXAMPLE]}
+        extra="forbid",
+        json_schema_extra={"examples": [ORGANISATION_EXAMPLE], "allOf": _register_rules()},
     )
 
     name: Name
     aliases: Aliases = Field(default_factory=list)
-    active: bool = True
+    active: StrictBool = True
     kind: OrganisationKind = Field(
         description="NHS kinds are health; departments, agencies and Victims' Code-only bodies "
         "are parliamentary; a second tier complaint handler is either; out_of_jurisdiction has none"
@@ -158,7 +195,7 @@ class OrganisationUpdate(BaseModel):
     # `SkipJsonSchema[None]`: these cannot be null, so the schema does not offer null.
     name: Name | SkipJsonSchema[None] = None
     aliases: Aliases | SkipJsonSchema[None] = None
-    active: bool | SkipJsonSchema[None] = None
+    active: StrictBool | SkipJsonSchema[None] = None
     kind: OrganisationKind | SkipJsonSchema[None] = None
     jurisdiction: OrganisationJurisdiction | None = None
     contract_type: ContractType | None = None
@@ -196,7 +233,7 @@ class PvOptOutRecord(BaseModel):
         },
     )
 
-    agreed_date: date = Field(description="Business date of the written agreement (not future)")
+    agreed_date: IsoDate = Field(description="Business date of the written agreement (not future)")
     document_reference: DocumentReference = Field(
         description="Where the written confirmation is filed; cases cite it (¶8.42)"
     )

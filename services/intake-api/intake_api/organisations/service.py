@@ -18,6 +18,7 @@ from intake_api.organisations.errors import (
     PvOptOutNotInForce,
 )
 from intake_api.organisations.models import (
+    KIND_JURISDICTIONS,
     ContractType,
     Organisation,
     OrganisationJurisdiction,
@@ -42,25 +43,6 @@ from shared.concurrency import check_if_match, make_etag
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 ENTITY = "organisation"
-
-_HEALTH = frozenset({OrganisationJurisdiction.health})
-_PARLIAMENTARY = frozenset({OrganisationJurisdiction.parliamentary})
-_EITHER = _HEALTH | _PARLIAMENTARY
-
-# Which jurisdictions each kind of body may have. ASM-001: an out-of-jurisdiction body has none.
-# ASM-004: a Victims' Code-only body is parliamentary (criminal justice bodies, ¶2.5–2.6).
-KIND_JURISDICTIONS: dict[OrganisationKind, frozenset[OrganisationJurisdiction | None]] = {
-    OrganisationKind.government_department: _PARLIAMENTARY,
-    OrganisationKind.executive_agency: _PARLIAMENTARY,
-    OrganisationKind.victims_code_only: _PARLIAMENTARY,
-    OrganisationKind.nhs_trust: _HEALTH,
-    OrganisationKind.family_health_service_provider: _HEALTH,
-    OrganisationKind.independent_provider: _HEALTH,
-    OrganisationKind.icb: _HEALTH,
-    OrganisationKind.nhs_england_region: _HEALTH,
-    OrganisationKind.second_tier_complaint_handler: _EITHER,
-    OrganisationKind.out_of_jurisdiction: frozenset({None}),
-}
 
 
 def check_register_rules(

@@ -51,6 +51,7 @@ from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
+from shared.schemas import QueryBool
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
@@ -154,7 +155,9 @@ async def reasonable_adjustment_queue(
 async def mp_deactivation_requests(
     principal: PersonReader,
     session: DbSession,
-    open_only: Annotated[bool, Query(alias="open", description="Only uncompleted ones")] = True,
+    open_only: Annotated[
+        QueryBool, Query(alias="open", description="Only uncompleted ones")
+    ] = True,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:

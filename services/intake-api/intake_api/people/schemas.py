@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +16,7 @@ from pydantic import (
     computed_field,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from intake_api.people.models import (
     ConsentSource,
@@ -31,6 +31,18 @@ from intake_api.people.models import (
 )
 from intake_api.people.state import RaDecision, RaStatus
 from shared.pagination import Page
+from shared.schemas import (
+    EMAIL,
+    NOT_BLANK,
+    IsoDate,
+    IsoDateTime,
+    StrictBool,
+    absent,
+    exactly_one_of,
+    given,
+    stripped_text,
+    when,
+)
 
 # Letters to a prisoner carry these words at the top, and on both sides of the envelope (¶1.60).
 CONFIDENTIAL_ACCESS_MARKING = "confidential access rights apply"
@@ -50,27 +62,37 @@ def _storable(value: str) -> str:
 
 Storable = AfterValidator(_storable)
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
+    Storable,
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NOT_BLANK),
+    Storable,
 ]
 Reason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=5000), Storable
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=5000, pattern=stripped_text(3)
+    ),
+    Storable,
 ]
 PhoneNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,30}$")
 ]
 EmailAddress = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL),
     Storable,
 ]
 PrisonNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/ \-]{0,19}$")
 ]
 Postcode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16), Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=16, pattern=NOT_BLANK),
+    Storable,
 ]
 
 _FORBID = ConfigDict(extra="forbid")
@@ -112,14 +134,16 @@ class DateToAvoid(BaseModel):
 
     model_config = _FORBID
 
-    from_date: date
-    to_date: date
+    from_date: IsoDate
+    to_date: IsoDate
     reason: ShortText
 
     @model_validator(mode="after")
     def _ordered(self) -> DateToAvoid:
         if self.to_date < self.from_date:
-            raise ValueError("to_date is before from_date")
+            # JSON Schema cannot compare two fields: a type of its own tells clients (and the
+            # schemathesis contract test) that this is the rule the schema cannot state.
+            raise PydanticCustomError("date_range_reversed", "to_date is before from_date")
         return self
 
 
@@ -158,7 +182,34 @@ class MpRecordCreate(BaseModel):
 class PersonCreate(BaseModel):
     """A new party: a person, or an organisation acting as a party (§0.3, ¶1.12)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_PERSON_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [_PERSON_EXAMPLE],
+            # What the service checks of the whole record (people.service._check_party).
+            "allOf": [
+                when(
+                    "party_kind",
+                    PartyKind.organisation.value,
+                    then={
+                        **given("organisation_name"),
+                        "allOf": [
+                            absent("title", "given_name", "family_name", "prison_number", "mp")
+                        ],
+                    },
+                    otherwise={
+                        "anyOf": [given("given_name"), given("family_name")],
+                        "allOf": [absent("organisation_name")],
+                    },
+                ),
+                when(
+                    "preferred_contact_method",
+                    ContactMethod.other.value,
+                    given("preferred_contact_note"),
+                ),
+            ],
+        },
+    )
 
     party_kind: PartyKind = PartyKind.person
     title: ShortText | None = None
@@ -349,13 +400,28 @@ class ConsentCreate(BaseModel):
                     "given_at": "2026-11-01T12:00:00Z",
                     "evidence_reference": "DOC-0001",
                 },
-            ]
+            ],
+            # The rules of ``_type_fields`` below.
+            "allOf": [
+                when(
+                    "consent_type",
+                    ConsentType.refer_to_other_body.value,
+                    then=given("body"),
+                    otherwise=absent("body"),
+                ),
+                when(
+                    "consent_type",
+                    ConsentType.release_to_third_party.value,
+                    then=given("third_party_person_id", "scope"),
+                    otherwise=absent("third_party_person_id", "scope"),
+                ),
+            ],
         },
     )
 
     consent_type: ConsentType
     source: ConsentSource
-    given_at: AwareDatetime
+    given_at: IsoDateTime
     evidence_reference: ShortText | None = None
     body: ShortText | None = Field(default=None, description="refer_to_other_body only; required")
     third_party_person_id: uuid.UUID | None = Field(
@@ -387,7 +453,7 @@ class ConsentWithdrawal(BaseModel):
         json_schema_extra={"examples": [{"reason": "Withdrawn by phone on call CALL-0002"}]},
     )
 
-    withdrawn_at: AwareDatetime | None = Field(default=None, description="Defaults to now")
+    withdrawn_at: IsoDateTime | None = Field(default=None, description="Defaults to now")
     reason: Reason
 
 
@@ -440,7 +506,7 @@ class ReasonableAdjustmentCreate(BaseModel):
     )
 
     requested_adjustments: LongText
-    requested_at: AwareDatetime | None = Field(default=None, description="Defaults to now")
+    requested_at: IsoDateTime | None = Field(default=None, description="Defaults to now")
     case_id: uuid.UUID | None = Field(default=None, description="¶1.43: the case it was added to")
 
 
@@ -456,7 +522,8 @@ class ReasonableAdjustmentAgree(BaseModel):
                     "agreed_adjustments": "All letters in 18pt large print",
                     "decided_date": "2026-11-02",
                 }
-            ]
+            ],
+            **when("disability_type", DisabilityType.other.value, given("disability_note")),
         },
     )
 
@@ -465,7 +532,7 @@ class ReasonableAdjustmentAgree(BaseModel):
     )
     disability_note: LongText | None = Field(default=None, description="Required for 'other'")
     agreed_adjustments: LongText
-    decided_date: date
+    decided_date: IsoDate
 
     @model_validator(mode="after")
     def _other_needs_note(self) -> ReasonableAdjustmentAgree:
@@ -493,8 +560,8 @@ class ReasonableAdjustmentRefusal(BaseModel):
 
     reasons: LongText
     alternatives_considered: LongText
-    legal_team_informed_at: AwareDatetime
-    decided_date: date
+    legal_team_informed_at: IsoDateTime
+    decided_date: IsoDate
 
 
 class ReasonableAdjustmentOutcomeLetter(BaseModel):
@@ -508,7 +575,7 @@ class ReasonableAdjustmentOutcomeLetter(BaseModel):
     )
 
     outcome_letter_reference: ShortText = Field(description="Communication or document reference")
-    sent_date: date
+    sent_date: IsoDate
 
 
 class ReasonableAdjustmentRead(BaseModel):
@@ -567,7 +634,7 @@ class AccessibilityRequestCreate(BaseModel):
     )
 
     description: LongText
-    anticipatory: bool = Field(
+    anticipatory: StrictBool = Field(
         default=False, description="INT-037: an adjustment we may need to raise with them"
     )
     case_id: uuid.UUID | None = None
@@ -606,11 +673,19 @@ class AccessibilityRequestPage(Page[AccessibilityRequestRead]):
 
 
 class QuestionAnswer(BaseModel):
-    model_config = _FORBID
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=when(
+            "question",
+            VerificationQuestion.other.value,
+            then=given("other_text"),
+            otherwise=absent("other_text"),
+        ),
+    )
 
     question: VerificationQuestion
     other_text: ShortText | None = Field(default=None, description="The question, for 'other'")
-    matched: bool = Field(description="Did the answer match the record?")
+    matched: StrictBool = Field(description="Did the answer match the record?")
 
     @model_validator(mode="after")
     def _other_text(self) -> QuestionAnswer:
@@ -653,7 +728,8 @@ class IdentityVerificationCreate(BaseModel):
                         "previous_verification_id": "0b6f1c1e-3a1d-4c51-9a0e-2f4f6f0d9c11",
                     },
                 },
-            ]
+            ],
+            **exactly_one_of("questions", "waiver"),
         },
     )
 
@@ -673,10 +749,17 @@ class IdentityVerificationCreate(BaseModel):
                 assert qa.other_text is not None
                 key = qa.other_text.casefold()
                 if key in others:
-                    raise ValueError("the same 'other' question is listed twice")
+                    # Items that differ only in ``matched``: no JSON Schema keyword says this.
+                    raise PydanticCustomError(
+                        "duplicate_question", "the same 'other' question is listed twice"
+                    )
                 others.add(key)
             elif qa.question in seen:
-                raise ValueError(f"question {qa.question.value} is listed twice")
+                raise PydanticCustomError(
+                    "duplicate_question",
+                    "question {question} is listed twice",
+                    {"question": qa.question.value},
+                )
             else:
                 seen.add(qa.question)
         return self
@@ -725,7 +808,17 @@ class CallVerificationStatus(BaseModel):
 class MpSuccessorCreate(BaseModel):
     """A newly elected MP, added as a separate MP record (¶2.47)."""
 
-    model_config = _FORBID
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            # A person's record (people.service._check_party); with no preferred_contact_note
+            # here, 'other' cannot be explained.
+            "allOf": [
+                {"anyOf": [given("given_name"), given("family_name")]},
+                {"properties": {"preferred_contact_method": {"not": {"const": "other"}}}},
+            ]
+        },
+    )
 
     title: ShortText | None = None
     given_name: ShortText | None = None
@@ -757,7 +850,8 @@ class MpSuccessionCreate(BaseModel):
                     "effective_date": "2026-10-30",
                     "reason": "left_office",
                 }
-            ]
+            ],
+            **exactly_one_of("successor_person_id", "successor"),
         },
     )
 
@@ -765,7 +859,7 @@ class MpSuccessionCreate(BaseModel):
         default=None, description="Link an existing MP record instead of creating one"
     )
     successor: MpSuccessorCreate | None = None
-    effective_date: date
+    effective_date: IsoDate
     reason: SuccessionReason
     note: LongText | None = None
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.schemas import JSON_INTEGER, NO_NUL, PG_BIGINT_MAX, PG_INTEGER_MAX, IsoDateTime
 
 ENVELOPE_VERSION = 1
 
@@ -22,6 +24,15 @@ class EventPayload(BaseModel):
     TYPE: ClassVar[str]
     VERSION: ClassVar[int]
 
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # Consumers store payload text in PostgreSQL, which cannot hold NUL: such an event breaks
+        # its contract (and is refused by id) rather than failing in the consumer's handler.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
+
 
 class EventEnvelope(BaseModel):
     """One event as it travels: ``payload`` is the contract's JSON form."""
@@ -30,13 +41,15 @@ class EventEnvelope(BaseModel):
 
     id: uuid.UUID
     type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+\.[a-z_]+$", examples=["intake.case.referred"])
-    version: int = Field(ge=1)
-    occurred_at: AwareDatetime
-    source: str
+    version: Annotated[int, Field(ge=1, le=PG_INTEGER_MAX), JSON_INTEGER]
+    occurred_at: IsoDateTime
+    source: str = Field(pattern=NO_NUL)
     case_id: uuid.UUID
-    sequence: int = Field(ge=1, description="Position of this event in its case's stream")
-    correlation_id: str | None = None
-    actor: str | None = None
+    sequence: Annotated[int, Field(ge=1, le=PG_BIGINT_MAX), JSON_INTEGER] = Field(
+        description="Position of this event in its case's stream"
+    )
+    correlation_id: str | None = Field(default=None, pattern=NO_NUL)
+    actor: str | None = Field(default=None, pattern=NO_NUL)
     payload: dict[str, Any]
 
 

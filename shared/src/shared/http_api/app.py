@@ -6,6 +6,7 @@ problem handlers, health and metrics, and an OpenAPI document with the problem s
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from prometheus_client import CollectorRegistry
+from starlette.routing import BaseRoute
 
 from shared.auth import TokenVerifier
 from shared.calendar import WorkingCalendar
@@ -33,6 +35,7 @@ from shared.logging import configure_logging
 from shared.outbox.router import router as outbox_router
 from shared.outbox.runtime import outbox_check, relay_lifespan
 from shared.ratelimit import TokenBucketLimiter
+from shared.schemas import NO_NUL
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -102,45 +105,118 @@ def create_service_app(
         metrics=HttpMetrics(registry),
     )
     app.include_router(health.router)
-    app.include_router(outbox_router)
+    internal = [outbox_router]
     if event_handlers is not None:
-        app.include_router(inbox_router(event_handlers))
+        internal.append(inbox_router(event_handlers))
+    for router in internal:
+        app.include_router(router)
+    app.state.internal_routers = internal
     for router in routers:
         app.include_router(router)
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(
-            title=app.title,
-            version=app.version,
-            description=app.description,
-            routes=app.routes,
-            tags=app.openapi_tags,
-        )
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (Problem, ValidationProblem):
-            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, sub in model_schema.pop("$defs", {}).items():
-                components.setdefault(name, sub)
-            components[model.__name__] = model_schema
-        # FastAPI documents its own 422 shape; ours is a validation problem.
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.get("responses", {})
-                if "422" in responses:
-                    responses["422"] = {
-                        "description": "Request validation failed",
-                        "content": {
-                            PROBLEM_JSON: {
-                                "schema": {"$ref": "#/components/schemas/ValidationProblem"}
-                            }
-                        },
-                    }
-        components.pop("HTTPValidationError", None)
-        components.pop("ValidationError", None)
-        app.openapi_schema = schema
-        return schema
+        if not app.openapi_schema:
+            app.openapi_schema = build_openapi(app, app.routes)
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def build_openapi(app: FastAPI, routes: Sequence[BaseRoute]) -> dict[str, Any]:
+    """The OpenAPI document of ``routes``, with the problem schemas and the house conventions."""
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=routes,
+        tags=app.openapi_tags,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (Problem, ValidationProblem):
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in model_schema.pop("$defs", {}).items():
+            components.setdefault(name, sub)
+        components[model.__name__] = model_schema
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in ("patch", "delete"):
+                _require_if_match(operation)
+            # FastAPI documents its own 422 shape; ours is a validation problem.
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "Request validation failed",
+                    "content": {
+                        PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ValidationProblem"}}
+                    },
+                }
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    _state_no_nul(schema)
+    return schema
+
+
+def internal_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of the app's internal routes (``/internal/...``, service role).
+
+    The public document leaves them out; operators and the contract tests read this one.
+    """
+    routes: list[BaseRoute] = []
+    for router in app.state.internal_routers:
+        for route in router.routes:
+            shown = copy.copy(route)
+            shown.include_in_schema = True
+            routes.append(shown)
+    return build_openapi(app, routes)
+
+
+def _require_if_match(operation: dict[str, Any]) -> None:
+    """Document ``If-Match`` as required where it is (PATCH and DELETE, DESIGN §3).
+
+    The dependency itself takes it as optional so that a missing header is a 428 problem from
+    ``check_if_match`` rather than FastAPI's 422.
+    """
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match":
+            parameter["required"] = True
+            schema = parameter.get("schema", {})
+            # A header is present or absent; it is never JSON null.
+            branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+            if len(branches) == 1:
+                keep = {k: v for k, v in schema.items() if k != "anyOf"}
+                parameter["schema"] = {**branches[0], **keep}
+
+
+def _state_no_nul(schema: dict[str, Any]) -> None:
+    """Give every free-text string a request can carry ``pattern: NO_NUL``.
+
+    PostgreSQL text cannot hold NUL; the problem handlers refuse it with a 422
+    (``unstorable-text``), and this states the rule where clients read it. Strings with a
+    pattern, format or fixed values already say what they hold. Responses are left alone: a
+    validation problem may quote the odd field name a client sent.
+    """
+    components = schema.get("components", {}).get("schemas", {})
+    roots: list[Any] = []
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            roots.extend(p.get("schema") for p in operation.get("parameters", []))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                roots.append(media.get("schema"))
+    seen: set[str] = set()
+    while roots:
+        node = roots.pop()
+        if isinstance(node, list):
+            roots.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in seen and name in components:
+                    seen.add(name)
+                    roots.append(components[name])
+            if node.get("type") == "string" and not (
+                {"pattern", "format", "enum", "const"} & node.keys()
+            ):
+                node["pattern"] = NO_NUL
+            roots.extend(v for k, v in node.items() if k not in ("examples", "example", "default"))

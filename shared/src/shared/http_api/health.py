@@ -11,10 +11,37 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
 HEALTH_JSON = "application/health+json"
 Status = Literal["pass", "warn", "fail"]
+
+
+class HealthResponse(JSONResponse):
+    """A JSON response served (and documented) as ``application/health+json``."""
+
+    media_type = HEALTH_JSON
+
+
+class Health(BaseModel):
+    """The health check response format for HTTP APIs (draft-inadarei-api-health-check)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    status: Status
+    version: str
+    release_id: str = Field(alias="releaseId")
+    service_id: str = Field(alias="serviceId")
+    checks: dict[str, list[dict[str, Any]]] | None = Field(
+        default=None, description="Readiness only: each check's observations"
+    )
+
+
+def _documented(description: str) -> dict[str, Any]:
+    # With ``response_class=HealthResponse`` FastAPI documents this under application/health+json.
+    return {"description": description, "model": Health}
+
 
 # A readiness check returns (check name, status, details) and must not raise.
 ReadinessCheck = Callable[[Request], Awaitable[tuple[str, Status, dict[str, Any]]]]
@@ -22,7 +49,9 @@ ReadinessCheck = Callable[[Request], Awaitable[tuple[str, Status, dict[str, Any]
 router = APIRouter(tags=["operations"])
 
 
-def _health(status: Status, request: Request, checks: dict[str, Any] | None = None) -> JSONResponse:
+def _health(
+    status: Status, request: Request, checks: dict[str, Any] | None = None
+) -> HealthResponse:
     body: dict[str, Any] = {
         "status": status,
         "version": request.app.version.split(".")[0],
@@ -31,10 +60,15 @@ def _health(status: Status, request: Request, checks: dict[str, Any] | None = No
     }
     if checks:
         body["checks"] = checks
-    return JSONResponse(body, status_code=503 if status == "fail" else 200, media_type=HEALTH_JSON)
+    return HealthResponse(body, status_code=503 if status == "fail" else 200)
 
 
-@router.get("/health/live", summary="Liveness: the process is up (no I/O)")
+@router.get(
+    "/health/live",
+    summary="Liveness: the process is up (no I/O)",
+    response_class=HealthResponse,
+    responses={200: _documented("Live")},
+)
 async def live(request: Request) -> Response:
     """Liveness: the process is up (no I/O)."""
     return _health("pass", request)
@@ -60,7 +94,8 @@ async def database_check(request: Request) -> tuple[str, Status, dict[str, Any]]
 @router.get(
     "/health/ready",
     summary="Readiness: the database answers within the timeout",
-    responses={503: {"description": "Not ready", "content": {HEALTH_JSON: {}}}},
+    response_class=HealthResponse,
+    responses={200: _documented("Ready"), 503: _documented("Not ready")},
 )
 async def ready(request: Request) -> Response:
     """Readiness: the database answers within the timeout."""
@@ -76,7 +111,17 @@ async def ready(request: Request) -> Response:
     return _health(overall, request, checks)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The Prometheus text exposition format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics."""
     return Response(

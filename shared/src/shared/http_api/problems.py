@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shared.errors import PROBLEM_TYPE_BASE, AppError
 from shared.logging import get_request_id
@@ -137,8 +138,28 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# FastAPI's one 400 of its own: a JSON body it could not even decode (not UTF-8, say). Invalid
+# JSON is already a 422 ``json_invalid``; an undecodable body is the same kind of input error.
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        return problem_response(
+            request,
+            status=422,
+            type_slug="validation-error",
+            title="Request validation failed",
+            detail="1 validation error(s) in the request",
+            extensions={
+                "errors": [{"loc": ["body"], "msg": "Body is not JSON", "type": "json_invalid"}]
+            },
+        )
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        # Starlette names the methods of the one route it tried; Allow lists the resource's.
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     slug, title = slug_for_status(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
     return problem_response(
@@ -147,8 +168,24 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         type_slug=slug,
         title=title,
         detail=detail,
-        headers=dict(exc.headers) if exc.headers else None,
+        headers=headers or None,
     )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at the request's path (RFC 9110 §10.2.1 ``Allow``)."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 _TEXT_REJECTED_SQLSTATES = frozenset({"22021", "22P05"})  # bad byte sequence; untranslatable (NUL)
@@ -160,6 +197,17 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
         getattr(getattr(exc, "orig", None), "__cause__", None), "sqlstate", None
     )
+    if getattr(exc, "connection_invalidated", False):
+        # The server went away under a pooled connection (a restart): SQLAlchemy has already
+        # invalidated the pool, so the client's retry gets a fresh connection.
+        return problem_response(
+            request,
+            status=503,
+            type_slug="upstream-unavailable",
+            title="A dependency is unavailable",
+            detail="The database connection was lost; retry the request",
+            headers={"Retry-After": "1"},
+        )
     if sqlstate in _TEXT_REJECTED_SQLSTATES:
         return problem_response(
             request,

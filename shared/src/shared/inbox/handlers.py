@@ -67,6 +67,11 @@ class EventHandlers:
     def event_types(self) -> set[str]:
         return {t for t, _ in self._handlers}
 
+    @property
+    def handled(self) -> list[tuple[str, int]]:
+        """Every ``(type, version)`` with a handler, sorted."""
+        return sorted(self._handlers)
+
 
 def validate_batch(
     events: list[EventEnvelope], handlers: EventHandlers

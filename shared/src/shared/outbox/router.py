@@ -12,6 +12,7 @@ from shared.auth import Principal, Role
 from shared.db import DbSession
 from shared.errors import NotFound
 from shared.http_api.deps import RequireRole
+from shared.http_api.problems import problem_responses
 from shared.outbox import service
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 
@@ -32,7 +33,7 @@ class ParkedEventNotFound(NotFound):
     title = "No parked delivery for that event"
 
 
-@router.get("/parked")
+@router.get("/parked", responses=problem_responses(400, 401, 403, 422, 429))
 async def list_parked(
     session: DbSession,
     principal: Operator,
@@ -66,7 +67,7 @@ def _decode_after(after: str | None) -> tuple[int, str] | None:
     return position, subscriber
 
 
-@router.post("/parked/{event_id}/replay")
+@router.post("/parked/{event_id}/replay", responses=problem_responses(401, 403, 404, 413, 422, 429))
 async def replay_one(
     event_id: uuid.UUID, body: ReplayRequest, session: DbSession, principal: Operator
 ) -> dict[str, int]:
@@ -79,7 +80,7 @@ async def replay_one(
     return {"replayed": count}
 
 
-@router.post("/parked/replay")
+@router.post("/parked/replay", responses=problem_responses(401, 403, 413, 422, 429))
 async def replay_all(
     body: ReplayRequest, session: DbSession, principal: Operator
 ) -> dict[str, int]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import ClassVar
 
 from pydantic import Field
 
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
+from shared.schemas import IsoDate
 
 
 @contract
@@ -27,7 +27,7 @@ class CaseCreatedV1(EventPayload):
     case_type: str = Field(description="enquiry or complaint")
     channel: str
     jurisdiction: str | None = Field(description="health or parliamentary, if known yet")
-    received_date: date
+    received_date: IsoDate
     previous_contact_check_id: uuid.UUID | None = None
 
 
@@ -45,7 +45,7 @@ class CaseReferredV1(EventPayload):
     triage_category: str
     priority: str = Field(description="standard or high")
     organisation_ids: list[uuid.UUID] = Field(default_factory=list)
-    received_date: date
+    received_date: IsoDate
 
 
 @contract
