@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.config import BaseServiceSettings
@@ -47,6 +48,13 @@ boom_router = APIRouter(prefix="/v1/test")
 @boom_router.get("/boom")
 async def boom() -> dict[str, str]:
     raise RuntimeError("internal detail xyz")
+
+
+@boom_router.get("/db-gone")
+async def db_gone() -> dict[str, str]:
+    # What SQLAlchemy raises when the server died under a pooled connection (no pre-ping).
+    reset = ConnectionResetError("xyz-reset")
+    raise DBAPIError("SELECT 1", None, reset, connection_invalidated=True)
 
 
 @boom_router.post("/locked")
@@ -216,3 +224,13 @@ async def test_text_postgresql_cannot_store_is_a_422_not_a_500(
     )
     assert r.status_code == 422
     assert r.json()["type"].endswith("/unstorable-text")
+
+
+async def test_a_lost_database_connection_is_a_503_to_retry(
+    test_client: httpx.AsyncClient,
+) -> None:
+    response = await test_client.get("/v1/test/db-gone")
+
+    assert_problem(response, 503, "upstream-unavailable")
+    assert response.headers["retry-after"] == "1"
+    assert "xyz-reset" not in response.text  # no driver detail leaks
