@@ -129,7 +129,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
     p.add_argument(
         "--list-connections", type=int, default=1, help="wrk connections, list/queue lines (1)"
     )
-    p.add_argument("--workers", type=int, default=1, help="uvicorn workers, both sides (1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="uvicorn workers, both sides (one per CPU core, as the README recommends)",
+    )
     p.add_argument("--cases", type=int, help="cases to seed (1000000; quick 100000)")
     p.add_argument("--keep-logs", action="store_true", help="keep the service logs")
     a = p.parse_args(argv)

@@ -35,7 +35,7 @@ from typing import Any
 
 import asyncpg
 
-SEED_VERSION = 2  # bump when the generator changes: cached seeds are rebuilt
+SEED_VERSION = 3  # bump when the generator changes: cached seeds are rebuilt
 RNG_SEED = 20261129
 DAYS = 3 * 365
 RECENT_DAYS = 45
@@ -94,6 +94,7 @@ ORGANISATION_COLUMNS = (
 )  # fmt: skip
 CASE_ORGANISATION_COLUMNS = (
     "id", "case_id", "organisation_id", "role", "in_jurisdiction", "remit_only_for_victims_code",
+    "received_date",
 )  # fmt: skip
 DEADLINE_COLUMNS = (
     "id", "case_id", "kind", "rule", "starts_on", "due_date", "effective_due_date", "due_at",
@@ -265,12 +266,14 @@ class Generator:
             created, changed,
         ))  # fmt: skip
         for org in orgs:
-            out.case_organisation.append((_uuid(rng), case_id, org.id, "original", True, False))
+            out.case_organisation.append(
+                (_uuid(rng), case_id, org.id, "original", True, False, received)
+            )
         if rng.random() < 0.1:
             second = self.pick_org(rng)
             if second not in orgs:
                 out.case_organisation.append(
-                    (_uuid(rng), case_id, second.id, "second_tier", True, False)
+                    (_uuid(rng), case_id, second.id, "second_tier", True, False, received)
                 )
         self._clocks(out, case_id, status, received, age, changed, owner)
         self._contacts(out, case_id, status, created, age)

@@ -326,12 +326,19 @@ class CaseOrganisation(UUIDPrimaryKey, Timestamps, Base):
     role: Mapped[OrganisationRole] = mapped_column(enum_col(OrganisationRole, "organisation_role"))
     in_jurisdiction: Mapped[bool] = mapped_column(Boolean, default=True)
     remit_only_for_victims_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case's receipt date, copied by PostgreSQL on insert (migration 0011): the case list by
+    # organisation reads ix_case_organisation_listing in its own order.
+    received_date: Mapped[date] = mapped_column(server_default=FetchedValue())
 
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012
     __table_args__ = (
         UniqueConstraint(
             "case_id", "organisation_id", "role", name="uq_case_organisation_case_org_role"
         ),
         Index("ix_case_organisation_organisation_id", "organisation_id", "case_id"),
+        Index(
+            "ix_case_organisation_listing", "organisation_id", "role", "received_date", "case_id"
+        ),
     )
 
 

@@ -284,25 +284,23 @@ def case_list_query(
 ) -> Select[*tuple[Any, ...]]:
     """Newest received first, keyset on ``(received_date, id)``; one extra row tells of more.
 
-    The indexes it is built for (migration 0008): ``ix_case_received_date_id`` walked backwards
-    for the newest cases, ``ix_case_status_received_date_id`` per status, and
-    ``ix_case_organisation_organisation_id`` for an organisation.
+    The indexes it is built for: ``ix_case_received_date_id`` walked backwards for the newest
+    cases, ``ix_case_status_received_date_id`` per status (migration 0008), and
+    ``ix_case_organisation_listing`` for an organisation (migration 0011).
     """
+    keys: tuple[Any, Any] = (Case.received_date, Case.id)
     stmt = select(*CASE_LIST_COLUMNS)
+    if filters.organisation_id is not None:
+        # One organisation's cases come in order from ix_case_organisation_listing, whose
+        # received_date and case_id are the case's own: the keyset is the same.
+        link = CaseOrganisation
+        stmt = stmt.join(link, link.case_id == Case.id).where(
+            link.organisation_id == filters.organisation_id,
+            link.role == OrganisationRole.original,
+        )
+        keys = (link.received_date, link.case_id)
     if filters.statuses:
         stmt = stmt.where(Case.status.in_(filters.statuses))
-    if filters.organisation_id is not None:
-        # Through case_organisation, whose scalar organisation_id has real statistics: the
-        # planner takes a rare organisation's few cases from its index and sorts them, and walks
-        # the date index with a hashed filter for a busy one.
-        stmt = stmt.where(
-            Case.id.in_(
-                select(CaseOrganisation.case_id).where(
-                    CaseOrganisation.organisation_id == filters.organisation_id,
-                    CaseOrganisation.role == OrganisationRole.original,
-                )
-            )
-        )
     if filters.owner is not None:
         stmt = stmt.where(Case.owner == filters.owner)
     if filters.case_type is not None:
@@ -314,12 +312,12 @@ def case_list_query(
     if filters.priority is not None:
         stmt = stmt.where(Case.priority == filters.priority)
     if filters.received_from is not None:
-        stmt = stmt.where(Case.received_date >= filters.received_from)
+        stmt = stmt.where(keys[0] >= filters.received_from)
     if filters.received_to is not None:
-        stmt = stmt.where(Case.received_date <= filters.received_to)
+        stmt = stmt.where(keys[0] <= filters.received_to)
     if after is not None:
-        stmt = stmt.where(tuple_(Case.received_date, Case.id) < tuple_(*after))
-    return stmt.order_by(Case.received_date.desc(), Case.id.desc()).limit(limit + 1)
+        stmt = stmt.where(tuple_(*keys) < tuple_(*after))
+    return stmt.order_by(keys[0].desc(), keys[1].desc()).limit(limit + 1)
 
 
 async def list_cases(
