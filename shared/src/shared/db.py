@@ -102,24 +102,17 @@ def create_engine(
 
 
 class Database:
-    """The engine and sessionmakers of one service, owned by the app lifespan.
-
-    ``read_sessionmaker`` is for requests that only read: its sessions run in autocommit, so a
-    read is one round trip with no BEGIN and COMMIT around it (each statement sees committed
-    data). It defaults to ``sessionmaker`` (tests read inside their rolled-back transaction).
-    """
+    """The engine and sessionmaker of one service, owned by the app lifespan."""
 
     def __init__(
         self,
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
-        read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
         *,
         driver_from_pool: bool = False,
     ):
         self.engine = engine
         self.sessionmaker = sessionmaker
-        self.read_sessionmaker = read_sessionmaker or sessionmaker
         self._driver_from_pool = driver_from_pool
 
     @asynccontextmanager
@@ -128,7 +121,7 @@ class Database:
 
         In production it is checked out of the engine's pool directly: no session, no
         transaction, the statement autocommits. Otherwise (tests) it is the connection of a
-        read session, so it sees the test's own transaction.
+        session, so it sees the test's own transaction.
         """
         if self._driver_from_pool:
             fairy = await self.engine.raw_connection()
@@ -137,21 +130,16 @@ class Database:
             finally:
                 await greenlet_spawn(fairy.close)
             return
-        async with self.read_sessionmaker() as session:
+        async with self.sessionmaker() as session:
             conn = await session.connection()
             raw = await conn.get_raw_connection()
             yield raw.driver_connection
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine) -> Database:
-        """Wrap an engine with a sessionmaker that never expires on commit, and a read one."""
-        reads = engine.execution_options(isolation_level="AUTOCOMMIT")
-        return cls(
-            engine,
-            async_sessionmaker(engine, expire_on_commit=False),
-            async_sessionmaker(reads, expire_on_commit=False, autoflush=False),
-            driver_from_pool=True,
-        )
+        """Wrap an engine with a sessionmaker that never expires on commit."""
+        sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        return cls(engine, sessionmaker, driver_from_pool=True)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -181,15 +169,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session for a request that only reads: autocommit, nothing to commit (see Database)."""
-    async with get_database(request).read_sessionmaker() as session:
-        yield session
-
-
-ReadSession = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 
 async def get_driver_connection(request: Request) -> AsyncIterator[Any]:

@@ -21,7 +21,6 @@ from intake_api.cases.models import (
     Communication,
     ContactAttempt,
     Deadline,
-    DeadlineExtension,
     DeadlineKind,
     Jurisdiction,
     OrganisationRole,
@@ -192,7 +191,9 @@ async def open_deadlines(
     )
     if kind is not None:
         stmt = stmt.where(Deadline.kind == kind)
-    return (await session.scalars(stmt.order_by(Deadline.due_date))).all()
+    # populate_existing: effective_due_date is moved by a trigger the identity map cannot see.
+    stmt = stmt.order_by(Deadline.due_date).execution_options(populate_existing=True)
+    return (await session.scalars(stmt)).all()
 
 
 async def latest_clock_start(
@@ -203,19 +204,6 @@ async def latest_clock_start(
         select(Deadline.starts_on)
         .where(Deadline.case_id == case_id, Deadline.kind == kind)
         .order_by(Deadline.starts_on.desc(), Deadline.created_at.desc())
-        .limit(1)
-    )
-
-
-async def latest_extension(session: AsyncSession, deadline_id: uuid.UUID) -> date | None:
-    return await session.scalar(
-        select(DeadlineExtension.new_due_date)
-        .where(DeadlineExtension.deadline_id == deadline_id)
-        .order_by(
-            DeadlineExtension.created_at.desc(),
-            DeadlineExtension.new_due_date.desc(),  # a created_at tie (one transaction): later wins
-            DeadlineExtension.id.desc(),
-        )
         .limit(1)
     )
 

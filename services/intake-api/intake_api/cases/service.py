@@ -710,7 +710,7 @@ async def extend_information_deadline(
     if not open_:
         raise InformationDeadlineInvalid("There is no open information deadline to extend")
     deadline = open_[-1]
-    current = await repository.latest_extension(session, deadline.id) or deadline.due_date
+    current = deadline.effective_due_date
     if data.new_due_date <= current:
         raise InformationDeadlineInvalid(f"The new date must be after {current}")
     ext = DeadlineExtension(
@@ -718,6 +718,7 @@ async def extend_information_deadline(
     )
     session.add(ext)
     await session.flush()
+    await session.refresh(deadline, ["effective_due_date"])  # moved by the extension's trigger
     await record_audit(
         session, actor=actor, entity_type="deadline", entity_id=deadline.id, case_id=case.id,
         action="case.information_deadline_extended",
@@ -732,8 +733,8 @@ async def _information_deadline_passed(session: AsyncSession, case: Case, today:
     if not open_:
         return False
     deadline = open_[-1]
-    due = await repository.latest_extension(session, deadline.id) or deadline.due_date
-    return today > due  # "a day after": never on the deadline day itself (INT-016)
+    # "A day after" (INT-016): never on the deadline day itself.
+    return today > deadline.effective_due_date
 
 
 # --- Priority (INT-025) and properly made (ASM-014).

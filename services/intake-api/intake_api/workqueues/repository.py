@@ -60,14 +60,6 @@ CASE_COLUMNS = (
 DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
 
 
-def effective_due_date() -> ColumnElement[date]:
-    """The date a clock is due by: the latest agreed extension, else the original (DESIGN §5).
-
-    Kept on the row by PostgreSQL (migration 0010), so queues order by an indexed column.
-    """
-    return Deadline.effective_due_date.expression
-
-
 def _keyset(
     stmt: Select[*Ts],
     keys: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
@@ -95,7 +87,7 @@ def _owned_by(
 def my_open_cases_query(
     *, owner: str, after: tuple[date, date, uuid.UUID] | None, limit: int
 ) -> QueueSelect:
-    due = effective_due_date()
+    due = Deadline.effective_due_date  # the latest agreed extension, else the original
     next_clock = (
         select(Deadline.kind.label("kind"), due.label("due"))
         .where(Deadline.case_id == Case.id, *IS_OPEN)
@@ -158,7 +150,7 @@ def information_deadlines_passed_query(
     A case in awaiting_information has exactly one open information deadline: T4 opens it from
     intake only, and T5 and closure meet or cancel every one.
     """
-    due = effective_due_date()
+    due = Deadline.effective_due_date  # the latest agreed extension, else the original
     stmt = (
         select(
             *CASE_COLUMNS,

@@ -60,11 +60,12 @@ async def emit(
     at = occurred_at or datetime.now(UTC)
     correlation_id = get_request_id()
     body = payload.model_dump(mode="json")
+    source = source_of(payload.TYPE)
     result = await session.execute(
         _EMIT,
         {
             "id": envelope_id, "type": payload.TYPE, "version": payload.VERSION,
-            "occurred_at": at, "source": source_of(payload.TYPE), "case_id": case_id,
+            "occurred_at": at, "source": source, "case_id": case_id,
             "correlation_id": correlation_id, "actor": actor, "payload": body,
         },
     )  # fmt: skip
@@ -73,7 +74,7 @@ async def emit(
         type=payload.TYPE,
         version=payload.VERSION,
         occurred_at=at,
-        source=source_of(payload.TYPE),
+        source=source,
         case_id=case_id,
         sequence=int(result.scalar_one()),
         correlation_id=correlation_id,
