@@ -999,3 +999,19 @@ async def test_no_task_without_an_audio_only_response__ASM_039(api: Api) -> None
     await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
 
     assert await get_list(api, f"/v1/cases/{cid}/tasks") == []
+
+
+@pytest.mark.parametrize(
+    ("prison_case_type", "jurisdiction"),
+    [("prison_healthcare", "health"), ("prison_action", "parliamentary")],
+)
+async def test_prison_case_type_decides_the_jurisdiction__INT_046_INT_047(
+    api: Api, prison_case_type: str, jurisdiction: str
+) -> None:
+    case, _ = await health_case(api)
+    await _patch(api, case["id"], {"jurisdiction": "parliamentary"})
+
+    updated = await _patch(api, case["id"], {"prison_case_type": prison_case_type})
+
+    assert updated["prison_case_type"] == prison_case_type
+    assert updated["jurisdiction"] == jurisdiction  # healthcare complaints are health (¶1.59)
