@@ -1,0 +1,330 @@
+"""Intake gates that were implemented but had no test naming their own requirement, proved
+through HTTP: INT-012 (declining with the facts unrecorded), ASM-016 (social media), ASM-019 and
+ASM-030 (a return as a new linked case), ASM-021 (the aggrieved person's consent) and ASM-032
+(telephone complaints closed as not properly made).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from casework_dev.walkthrough import Api, JsonDict, _organisation, _patch, _person, open_case
+from shared.errors import PROBLEM_TYPE_BASE
+
+Headers = Callable[..., dict[str, str]]
+
+TODAY = "2026-11-02"  # the test clock's business date
+NOW = "2026-11-02T10:00:00+00:00"
+IC = "ic-alice"
+
+NOT_IN_WRITING = "Not properly made - not in writing"
+NO_MP_REFERRAL = "No MP referral"
+OUT_OF_JURISDICTION = "organisation out of jurisdiction"
+PRIVATE_HEALTHCARE = "Private healthcare (not NHS funded)"
+
+
+def problem(slug: str) -> str:
+    return PROBLEM_TYPE_BASE + slug
+
+
+def missing(body: JsonDict) -> set[tuple[str, str]]:
+    return {(m["requirement"], m["item"]) for m in body["missing"]}
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
+    return Api(client, auth_headers("intake_caseworker", sub=IC))
+
+
+async def new_case(
+    api: Api, *, jurisdiction: str, channel: str, org_kind: str | None = None
+) -> tuple[JsonDict, JsonDict]:
+    """A complaint in intake with its complainant and one organisation of the usual kind."""
+    person = await _person(api, "Alex")
+    if org_kind == "out_of_jurisdiction":
+        org = await _organisation(api, "Exampleton Borough Council", org_kind, None)
+    elif jurisdiction == "health":
+        org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
+    else:
+        org = await _organisation(
+            api, "Department for Fictional Affairs", "government_department", "parliamentary"
+        )
+    case = await open_case(
+        api, channel=channel, jurisdiction=jurisdiction, received_date=TODAY, person=person,
+        organisation=org,
+    )  # fmt: skip
+    return case, person
+
+
+async def reach(api: Api, cid: str, person_id: str) -> None:
+    """INT-005: a telephone conversation with the complainant."""
+    await api.call(
+        "POST", f"/v1/cases/{cid}/contact-attempts",
+        json={"person_id": person_id, "channel": "telephone", "attempted_at": NOW,
+              "outcome": "reached", "expectations_explained": True, "adjustments_discussed": True},
+        expect=201,
+    )  # fmt: skip
+
+
+async def close(api: Api, cid: str, code: str, *, expect: int = 200, **extra: Any) -> JsonDict:
+    body = {
+        "closure_code": code,
+        "reasons": f"Closing as '{code}' (example)",
+        "decision_channel": "telephone",
+        **extra,
+    }
+    return await api.call("POST", f"/v1/cases/{cid}/close", json=body, expect=expect)
+
+
+async def properly_made(api: Api, cid: str, *, expect: int = 200) -> JsonDict:
+    return await api.call(
+        "POST", f"/v1/cases/{cid}/properly-made",
+        json={"properly_made": True, "reason": "Gates checked"}, expect=expect,
+    )  # fmt: skip
+
+
+async def return_as_new_case(
+    api: Api, cid: str, person_id: str, *, link_reason: str, channel: str
+) -> JsonDict:
+    """T55: the returning complainant's new case, linked to ``cid`` and taken into intake."""
+    new = await api.call(
+        "POST", f"/v1/cases/{cid}/return-as-new-case",
+        json={"link_reason": link_reason, "channel": channel, "received_date": TODAY,
+              "reason": "The same complaint came back"},
+        expect=201,
+    )  # fmt: skip
+    assert new["status"] == "received"
+    check = await api.call(
+        "POST", "/v1/previous-contact-checks",
+        json={"person_id": person_id, "organisation_ids": new["organisation_ids"]}, expect=201,
+    )  # fmt: skip
+    return await api.call(
+        "POST", f"/v1/cases/{new['id']}/begin-intake",
+        json={"previous_contact_check_id": check["id"]},
+    )  # fmt: skip
+
+
+async def links(api: Api, cid: str) -> list[JsonDict]:
+    r = await api.http.get(f"/v1/cases/{cid}/links", headers=api.caseworker)
+    assert r.status_code == 200, r.text
+    rows: list[JsonDict] = r.json()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# INT-012: a clearly-out closure needs no injustice or outcome
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "org_kind", "code", "signposted_to"),
+    [
+        ("health", None, PRIVATE_HEALTHCARE, "The private provider's own complaints procedure"),
+        ("parliamentary", "out_of_jurisdiction", OUT_OF_JURISDICTION, "The LGSCO (example)"),
+    ],
+    ids=["out_of_remit", "out_of_jurisdiction"],
+)
+async def test_out_of_remit_or_jurisdiction_closes_with_injustice_and_outcome_empty__INT_012(
+    api: Api, jurisdiction: str, org_kind: str | None, code: str, signposted_to: str
+) -> None:
+    case, person = await new_case(api, jurisdiction=jurisdiction, channel="letter",
+                                  org_kind=org_kind)  # fmt: skip
+    cid = case["id"]
+    await reach(api, cid, person["id"])
+    # The same empty fields would stop the case being passed on (INT-009).
+    blocked = await api.call(
+        "POST", f"/v1/cases/{cid}/refer", json={"reason": "Try to pass it on"}, expect=422
+    )
+
+    closed = await close(api, cid, code, signposting_type="other_body",
+                         signposting_detail=signposted_to)  # fmt: skip
+    stored = await api.call("GET", f"/v1/cases/{cid}")
+
+    assert {("INT-009", "injustice_claimed"), ("INT-009", "outcome_sought")} <= missing(blocked)
+    assert closed["status"] == "closed"
+    for body in (closed, stored):
+        assert body["closure_code"] == code
+        assert body["injustice_claimed"] is None
+        assert body["outcome_sought"] is None
+        assert body["complaint_summary"] is None
+    assert (stored["signposting_type"], stored["signposting_detail"]) == (
+        "other_body",
+        signposted_to,
+    )
+
+
+async def test_out_of_jurisdiction_closure_still_needs_signposting__INT_012_INT_028(
+    api: Api,
+) -> None:
+    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter",
+                                  org_kind="out_of_jurisdiction")  # fmt: skip
+    await reach(api, case["id"], person["id"])
+
+    blocked = await close(api, case["id"], OUT_OF_JURISDICTION, expect=422)
+
+    assert blocked["type"] == problem("closure-blocked")
+    assert missing(blocked) == {("INT-028", "signposting")}  # not INT-009
+    assert (await api.call("GET", f"/v1/cases/{case['id']}"))["status"] == "intake"
+
+
+# ---------------------------------------------------------------------------------------------
+# ASM-016: social media counts as properly made
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_health_complaint_by_social_media_may_be_properly_made__ASM_016(api: Api) -> None:
+    case, _ = await new_case(api, jurisdiction="health", channel="social_media")
+
+    decided = await properly_made(api, case["id"])
+
+    assert case["channel"] == "social_media"  # our stored value for the guidance's 'Twitter'
+    assert decided["properly_made"] is True
+    assert decided["properly_made_decided_by"] == IC
+    assert decided["written_complaint_received"] is False  # no separate written complaint needed
+
+
+# ---------------------------------------------------------------------------------------------
+# ASM-019 / ASM-030: local resolution complete, returned later → a new case linked to the old
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_not_in_writing_returned_in_writing_is_a_new_linked_case__ASM_019(
+    api: Api,
+) -> None:
+    case, person = await new_case(api, jurisdiction="health", channel="telephone")
+    cid = case["id"]
+    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "Trust replied"})
+    await reach(api, cid, person["id"])
+    await close(api, cid, NOT_IN_WRITING)
+
+    new = await return_as_new_case(
+        api, cid, person["id"], link_reason="returned_in_writing", channel="online_form"
+    )
+
+    assert new["id"] != cid
+    assert new["reference"] != case["reference"]
+    assert (new["status"], new["channel"], new["jurisdiction"]) == (
+        "intake",
+        "online_form",
+        "health",
+    )
+    old = await api.call("GET", f"/v1/cases/{cid}")
+    assert (old["status"], old["closure_code"]) == ("closed", NOT_IN_WRITING)
+    assert old["complaint_process_stage"] == "complete"
+    for side in (cid, new["id"]):
+        [link] = await links(api, side)
+        assert (link["earlier_case_id"], link["later_case_id"]) == (cid, new["id"])
+        assert link["reason"] == "returned_in_writing"
+        assert link["created_by"] == IC
+    # Now in writing, the new case is properly made (ASM-015) where the old one was not.
+    assert (await properly_made(api, new["id"]))["properly_made"] is True
+
+
+async def test_no_mp_referral_returned_with_a_referral_is_a_new_linked_case__ASM_030(
+    api: Api,
+) -> None:
+    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter")
+    cid = case["id"]
+    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "Department replied"})
+    await reach(api, cid, person["id"])
+    await close(api, cid, NO_MP_REFERRAL)
+
+    new = await return_as_new_case(
+        api, cid, person["id"], link_reason="returned_with_mp_referral", channel="mp_referral"
+    )
+
+    assert new["id"] != cid
+    assert new["reference"] != case["reference"]
+    assert (new["status"], new["channel"], new["jurisdiction"]) == (
+        "intake",
+        "mp_referral",
+        "parliamentary",
+    )
+    old = await api.call("GET", f"/v1/cases/{cid}")
+    assert (old["status"], old["closure_code"]) == ("closed", NO_MP_REFERRAL)
+    for side in (cid, new["id"]):
+        [link] = await links(api, side)
+        assert (link["earlier_case_id"], link["later_case_id"]) == (cid, new["id"])
+        assert link["reason"] == "returned_with_mp_referral"
+    # With the MP's referral recorded, the new case is properly made (ASM-020).
+    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
+    await api.call(
+        "POST", f"/v1/cases/{new['id']}/parties",
+        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
+    )  # fmt: skip
+    await _patch(api, new["id"], {
+        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": True,
+        "mp_requests_investigation": True, "reason": "The MP's referral arrived",
+    })  # fmt: skip
+    assert (await properly_made(api, new["id"]))["properly_made"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# ASM-021: without the aggrieved person's consent the MP referral does not make it properly made
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly_made__ASM_021(
+    api: Api,
+) -> None:
+    case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
+    cid = case["id"]
+    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
+    await api.call(
+        "POST", f"/v1/cases/{cid}/parties",
+        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
+    )  # fmt: skip
+    await _patch(api, cid, {
+        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": False,
+        "mp_requests_investigation": True, "mp_referral_signed_by": "mp",
+        "reason": "MP's referral, but the complainant did not know of it",
+    })  # fmt: skip
+
+    refused = await properly_made(api, cid, expect=422)
+    unchanged = await api.call("GET", f"/v1/cases/{cid}")
+    await _patch(api, cid, {"aggrieved_consent": True, "reason": "Complainant signed the form"})
+    decided = await properly_made(api, cid)
+
+    assert refused["type"] == problem("not-properly-made")
+    assert refused["missing"] == [
+        {
+            "requirement": "ASM-020",
+            "item": "mp_referral",
+            "detail": "MP referral incomplete (Legal): aggrieved person's consent",
+        }
+    ]
+    assert unchanged["properly_made"] is None
+    assert (decided["properly_made"], decided["aggrieved_consent"]) == (True, True)
+
+
+# ---------------------------------------------------------------------------------------------
+# ASM-032: telephone complaints close as not properly made, with the jurisdiction's own code
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "right_code", "wrong_code", "wrong_rule"),
+    [
+        ("health", NOT_IN_WRITING, NO_MP_REFERRAL, "ASM-029"),
+        ("parliamentary", NO_MP_REFERRAL, NOT_IN_WRITING, "ASM-018"),
+    ],
+)
+async def test_telephone_complaint_closes_not_properly_made_with_its_jurisdictions_code__ASM_032(
+    api: Api, jurisdiction: str, right_code: str, wrong_code: str, wrong_rule: str
+) -> None:
+    case, person = await new_case(api, jurisdiction=jurisdiction, channel="telephone")
+    cid = case["id"]
+    await reach(api, cid, person["id"])
+
+    refused = await close(api, cid, wrong_code, expect=422)
+    closed = await close(api, cid, right_code)
+
+    assert refused["type"] == problem("closure-blocked")
+    assert missing(refused) == {(wrong_rule, "closure_code")}
+    assert (closed["status"], closed["closure_code"]) == ("closed", right_code)
+    assert closed["channel"] == "telephone"
+    assert closed["decision_channel"] == "telephone"
