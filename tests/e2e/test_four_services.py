@@ -121,7 +121,10 @@ async def test_a_referred_case_reaches_the_allocation_queue_over_http__ASM_085(
     today = datetime.now(LONDON).date().isoformat()
 
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=10) as intake:
-        ready = await ready_case(Api(intake, ic), received_date=today, at=datetime.now(UTC))
+        ready = await ready_case(
+            Api(intake, ic), received_date=today, at=datetime.now(UTC),
+            category="complex & significant",
+        )  # fmt: skip
         # INT-025: special handling, asked for by the caseworker and approved by a manager.
         await Api(intake, ic).call(
             "POST", f"/v1/cases/{ready.id}/priority-request", json={"reason": "Terminal illness"}
@@ -133,7 +136,7 @@ async def test_a_referred_case_reaches_the_allocation_queue_over_http__ASM_085(
         )
         referred = await intake.post(
             ready.refer,
-            json={"triage_category": "complex & significant", "reason": "Ready for allocation"},
+            json={"reason": "Ready for allocation"},
             headers={**ic, "X-Request-ID": request_id, "If-Match": f'"{approved["version"]}"'},
         )
         assert referred.status_code == 200, referred.text

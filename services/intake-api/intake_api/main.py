@@ -9,6 +9,7 @@ from intake_api.cases.router import router as cases_router
 from intake_api.config import IntakeSettings
 from intake_api.organisations.router import router as organisations_router
 from intake_api.people.router import router as people_router
+from intake_api.reference.router import router as reference_router
 from intake_api.workqueues.router import router as workqueues_router
 from shared.http_api.app import create_service_app
 
@@ -28,6 +29,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             checks_router,
             organisations_router,
             people_router,
+            reference_router,
             workqueues_router,
         ),
         openapi_tags=(
@@ -41,8 +43,12 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 "description": "People and organisations acting as parties: the only home of personal data. Contact preferences, consents, reasonable adjustments, identity checks on calls, MP records.",
             },
             {
+                "name": "reference",
+                "description": "Guidance reference data and rules: joint-working (LGSCO) topics as prompt tags (INT-040) and signposting for a complainant without an MP referral (ASM-028).",
+            },
+            {
                 "name": "work-queues",
-                "description": "Due and overdue intake clocks (requirements §C): my open cases, overdue acknowledgements, information deadlines passed, two-week contact, overdue call-backs. Undecided reasonable-adjustment requests: GET /v1/people/reasonable-adjustments?status=requested.",
+                "description": "Due and overdue intake clocks (requirements §C): my open cases, overdue acknowledgements, information deadlines passed, two-week contact, overdue call-backs, contacts missing the INT-011 discussion (¶1.13). Undecided reasonable-adjustment requests: GET /v1/people/reasonable-adjustments?status=requested.",
             },
         ),
     )

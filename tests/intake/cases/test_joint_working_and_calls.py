@@ -58,7 +58,7 @@ async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
     cid = case["id"]
     await _patch(api, cid, {
         "joint_working": True, "other_ombudsman": "LGSCO",
-        "joint_working_topics": ["Continuing Care"],
+        "joint_working_topics": ["continuing_care"],
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
     })  # fmt: skip
     await api.call(

@@ -23,6 +23,7 @@ from casework_dev.walkthrough import (
     _person,
     _talk_and_acknowledge,
     open_case,
+    triage,
 )
 from intake_api.cases.models import (
     CaseLink,
@@ -147,6 +148,7 @@ async def make_ready(api: Api, cid: str, person_id: str) -> None:
     """Everything referral needs: contact, acknowledgement, the facts, properly made."""
     await _talk_and_acknowledge(api, cid, person_id)
     await _patch(api, cid, FACTS)
+    await triage(api, cid)
     await api.call(
         "POST", f"/v1/cases/{cid}/properly-made",
         json={"properly_made": True, "reason": "Gates checked"},
@@ -749,27 +751,41 @@ async def test_withdrawn_is_not_restarted_but_returns_as_a_new_linked_case__T54(
 async def test_not_in_writing_may_return_as_new_case_or_restart__G10_T53_T55_ASM_035(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api, channel="telephone")
-    cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
-    await close(api, cid, NOT_IN_WRITING, decision_channel="telephone")
+    """G-10: the caseworker chooses one of the two, once; the other is then refused."""
+    returned, person = await health_case(api, channel="telephone")
+    restarted_case, person_2 = await health_case(api, given="Blair", channel="telephone")
+    for case, who in ((returned, person), (restarted_case, person_2)):
+        await _talk_and_acknowledge(api, case["id"], who["id"])
+        await close(api, case["id"], NOT_IN_WRITING, decision_channel="telephone")
 
     new = await api.call(
-        "POST", f"/v1/cases/{cid}/return-as-new-case",
+        "POST", f"/v1/cases/{returned['id']}/return-as-new-case",
         json={"link_reason": "returned_in_writing", "channel": "online_form",
               "received_date": TODAY, "reason": "Same complaint, now in writing"},
         expect=201,
     )  # fmt: skip
     restarted = await api.call(
-        "POST", f"/v1/cases/{cid}/restart",
+        "POST", f"/v1/cases/{restarted_case['id']}/restart",
         json={"progress_since_previous_decision": "Now made in writing on the online form",
               "reason": "Restart with a new decision (¶2.63)"},
     )  # fmt: skip
+    restart_after_return = await api.call(
+        "POST", f"/v1/cases/{returned['id']}/restart",
+        json={"progress_since_previous_decision": "Now in writing", "reason": "Again"},
+        expect=422,
+    )  # fmt: skip
+    second_return = await api.call(
+        "POST", f"/v1/cases/{returned['id']}/return-as-new-case",
+        json={"link_reason": "returned_in_writing", "channel": "email",
+              "received_date": TODAY, "reason": "Same complaint again"},
+        expect=422,
+    )  # fmt: skip
 
-    assert new["reference"] != case["reference"]
-    assert restarted["reference"] == case["reference"]
+    assert new["reference"] != returned["reference"]
+    assert restarted["reference"] == restarted_case["reference"]
     assert restarted["status"] == "intake"
-    events = await outbox(session, cid)
+    assert restart_after_return["type"] == second_return["type"] == problem("restart-not-allowed")
+    events = await outbox(session, restarted_case["id"])
     assert [e.type for e in events] == ["intake.case.closed", "intake.case.restarted"]
     assert events[1].payload["previous_closure_code"] == NOT_IN_WRITING
 

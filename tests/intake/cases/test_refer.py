@@ -22,7 +22,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from casework_dev.walkthrough import FACTS, Api
+from casework_dev.walkthrough import FACTS, Api, triage
 from intake_api.cases.models import (
     Case,
     CaseType,
@@ -205,6 +205,7 @@ async def ready_case(
     jurisdiction: str | None = "health",
     organisations: int = 1,
     properly_made: bool = True,
+    category: str = "general",
 ) -> BuiltCase:
     """An intake case with everything a referral needs (complainant, organisation, contact,
     acknowledgement, facts, properly-made decision); ``organisations=0`` leaves one gap."""
@@ -298,6 +299,7 @@ async def ready_case(
         f"{person['emails'][0]['address']}, says the trust ignored the letters.",
     }
     await api.call("PATCH", f"/v1/cases/{cid}", json=facts, headers={"If-Match": current["_etag"]})
+    await triage(api, cid, category)  # INT-023/024
     if properly_made:
         await api.call(
             "POST",
@@ -373,21 +375,18 @@ def _assert_problem(r: httpx.Response, status: int, slug: str) -> JsonDict:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "category",
-    ["general", "senior caseworker", "complex & significant", "general consideration triage"],
-)
+@pytest.mark.parametrize("category", ["general", "senior caseworker", "complex & significant"])
 async def test_refer_moves_the_case_to_referred_and_stores_the_triage_as_written__T14_D4(
     client: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
-    ready: BuiltCase,
+    api: Api,
     category: str,
 ) -> None:
+    ready = await ready_case(api, received_date=TODAY, at=DEFAULT_NOW, category=category)
+
     r = await client.post(
-        ready.refer,
-        json={"triage_category": category, "reason": REFER_REASON},
-        headers=auth_headers("intake_caseworker"),
+        ready.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
     )
 
     assert r.status_code == 200, r.text
@@ -465,12 +464,15 @@ async def test_refer_records_an_audit_entry_with_before_after_and_reason__XC_AUD
 async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN_2(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
 ) -> None:
-    ready = await ready_case(api, received_date="2026-10-28", at=DEFAULT_NOW, organisations=2)
+    ready = await ready_case(
+        api, received_date="2026-10-28", at=DEFAULT_NOW, organisations=2,
+        category="complex & significant",
+    )  # fmt: skip
     sub = f"ic-{uuid.uuid4().hex[:8]}"
 
     r = await client.post(
         ready.refer,
-        json={"triage_category": "complex & significant", "reason": REFER_REASON},
+        json={"reason": REFER_REASON},
         headers={**auth_headers("intake_caseworker", sub=sub), "X-Request-ID": "req-refer-2"},
     )
 
@@ -547,11 +549,7 @@ async def test_referring_twice_is_409_and_emits_no_second_event(
     first = await client.post(ready.refer, json={"reason": REFER_REASON}, headers=h)
     assert first.status_code == 200, first.text
 
-    again = await client.post(
-        ready.refer,
-        json={"triage_category": "senior caseworker", "reason": REFER_REASON},
-        headers=h,
-    )
+    again = await client.post(ready.refer, json={"reason": REFER_REASON}, headers=h)
 
     problem = _assert_problem(again, 409, "case-transition-not-allowed")
     assert problem["current_status"] == "referred"
@@ -580,7 +578,7 @@ async def test_a_received_case_cannot_be_referred_before_intake_begins__T2(
 
     r = await client.post(
         f"/v1/cases/{created.json()['id']}/refer",
-        json={"route": "awaiting_allocation", "triage_category": "general", "reason": REFER_REASON},
+        json={"route": "awaiting_allocation", "reason": REFER_REASON},
         headers=h,
     )
 
@@ -595,7 +593,7 @@ async def test_stale_if_match_is_412_and_changes_nothing__DESIGN_3(
 ) -> None:
     r = await client.post(
         ready.refer,
-        json={"triage_category": "senior caseworker", "reason": REFER_REASON},
+        json={"route": "ect_triage", "reason": REFER_REASON},
         headers={**auth_headers("intake_caseworker"), "If-Match": '"1"'},
     )
 
@@ -603,7 +601,7 @@ async def test_stale_if_match_is_412_and_changes_nothing__DESIGN_3(
     assert problem["current_etag"] == ready.case["_etag"]
     stored = await _stored(session, ready.id)
     assert (stored.status, stored.version) == (CaseStatus.intake, ready.case["version"])
-    assert stored.triage_category is TriageCategory.general
+    assert stored.route is Route.awaiting_allocation
     assert await _referral_events(session, ready.id) == []
     assert await _audit(session, ready.id, "case.referred") == []
 
@@ -664,6 +662,7 @@ async def test_a_case_without_the_organisation_complained_about_is_422_referral_
         ({"triage_category": "urgent"}, "triage_category"),
         ({"triage_category": "complex and significant"}, "triage_category"),
         ({"triage_category": "General"}, "triage_category"),
+        ({"triage_category": "general"}, "triage_category"),  # INT-024: only by the triage
         ({"route": "investigation"}, "route"),
         ({"jurisdiction": "scotland"}, "jurisdiction"),
         ({"reason": ""}, "reason"),
@@ -798,11 +797,11 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
             asyncio.create_task(
                 client.post(
                     ready.refer,
-                    json={"triage_category": category, "reason": REFER_REASON},
+                    json={"route": route, "reason": REFER_REASON},
                     headers=h,
                 )
             )
-            for category in ("general", "senior caseworker")
+            for route in ("awaiting_allocation", "ect_triage")
         ]
         deadline = asyncio.get_running_loop().time() + 10
         while await _waiting_on_a_lock(observer) < 2:
@@ -824,10 +823,10 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
             )
         ).all()
         stored = (
-            await conn.execute(select(Case.version, Case.triage_category).where(Case.id == case_id))
+            await conn.execute(select(Case.version, Case.route).where(Case.id == case_id))
         ).one()
     [(kind, sequence, payload)] = events
     assert (kind, sequence) == ("intake.case.referred", 2)  # 1 is intake.case.created
     # The winner's referral is the one stored and published.
-    assert payload["triage_category"] == won.json()["triage_category"] == stored.triage_category
+    assert payload["route"] == won.json()["route"] == stored.route
     assert stored.version == won.json()["version"]

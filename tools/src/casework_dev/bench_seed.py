@@ -35,7 +35,7 @@ from typing import Any
 
 import asyncpg
 
-SEED_VERSION = 3  # bump when the generator changes: cached seeds are rebuilt
+SEED_VERSION = 4  # bump when the generator changes: cached seeds are rebuilt
 RNG_SEED = 20261129
 DAYS = 3 * 365
 RECENT_DAYS = 45
@@ -67,8 +67,7 @@ ROUTES = (
     ("ad_senior_caseworker_teams", 0.05), ("joint_working_team", 0.05),
 )  # fmt: skip
 TRIAGE = (
-    ("general", 0.7), ("senior caseworker", 0.15), ("complex & significant", 0.05),
-    ("general consideration triage", 0.1),
+    ("general", 0.8), ("senior caseworker", 0.15), ("complex & significant", 0.05),
 )  # fmt: skip
 CLOSURE_CODES = (
     ("withdrawn", 0.25), ("further information required", 0.2), ("premature", 0.2),

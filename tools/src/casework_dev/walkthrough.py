@@ -123,7 +123,6 @@ FACTS = {
     "org_response_format": "written",
     "route": "awaiting_allocation",
     "routing_rationale": "No specialism needed beyond general casework",
-    "triage_category": "general",
     "checklist": {
         "complaint_form_or_answers": True,
         "organisation_responses": True,
@@ -142,7 +141,26 @@ async def _patch(api: Api, cid: str, body: JsonDict) -> JsonDict:
     )
 
 
+CATEGORY_QUESTIONS = {
+    "general": "general",
+    "senior caseworker": "senior_caseworker",
+    "complex & significant": "complex_and_significant",
+}
+
+
+async def triage(api: Api, cid: str, category: str = "general") -> JsonDict:
+    """INT-023/024: answer the triage questions so that they give ``category``."""
+    answers = {q: "yes" if q == CATEGORY_QUESTIONS[category] else "no"
+               for q in CATEGORY_QUESTIONS.values()}  # fmt: skip
+    return await api.call(
+        "POST", f"/v1/cases/{cid}/triage",
+        json={"version": "ccc-2026.1", "answers": {"enough_information": "yes", **answers},
+              "reason": f"Triage: {category}"},
+    )  # fmt: skip
+
+
 async def _hand_off(api: Api, cid: str) -> JsonDict:
+    await triage(api, cid)
     await api.call(
         "POST", f"/v1/cases/{cid}/properly-made",
         json={"properly_made": True, "reason": "Gates checked"},

@@ -5,7 +5,9 @@ NotFound
 ├── PreviousContactCheckNotFound (404, previous-contact-check-not-found)
 ├── CaseOrganisationUnknown (404, organisation-not-found)
 ├── CasePersonUnknown (404, person-not-found)
-└── TaskNotFound (404, task-not-found)
+├── TaskNotFound (404, task-not-found)
+├── SupportNotFound (404, support-not-found)
+└── CommunicationNotFound (404, communication-not-found)
 UnprocessableContent
 ├── ReceivedDateInFuture (422, received-date-in-future)
 ├── InvalidDateRange (422, invalid-date-range)
@@ -18,10 +20,18 @@ UnprocessableContent
 ├── TypeReasonRequired (422, type-reason-required)
 ├── ChannelOverrideRequired (422, channel-override-required)
 ├── JointWorkingReferralBlocked (422, joint-working-referral-blocked)
-└── RestartNeedsProgress (422, restart-needs-progress)
+├── RestartNeedsProgress (422, restart-needs-progress)
+├── DisclosureNotAuthorised (422, disclosure-not-authorised; lists each recipient)
+├── SupportEvidenceInvalid (422, support-evidence-invalid)
+├── MpReferralReuseInvalid (422, mp-referral-reuse-invalid)
+├── TaskNeedsCommunication (422, task-needs-communication)
+├── NotAnMpRecord (422, not-an-mp-record)
+└── TriageIncomplete (422, triage-incomplete; lists each answer missing or invalid)
 Conflict
 ├── PartyAlreadyOnCase (409, party-already-on-case)
 ├── TaskAlreadyDone (409, task-already-done)
+├── SignedFormAlreadyReturned (409, signed-form-already-returned)
+├── CaseNotAtIntake (409, case-not-at-intake)
 └── PriorityNotRequested (409, priority-not-requested)
 Forbidden
 └── ApproverIsRequester (403, approver-is-requester)
@@ -135,3 +145,53 @@ class TaskNotFound(NotFound):
 class TaskAlreadyDone(Conflict):
     type = "task-already-done"
     title = "The task is already done"
+
+
+class DisclosureNotAuthorised(UnprocessableContent):
+    type = "disclosure-not-authorised"
+    title = "The complainant has not authorised sharing these documents with every recipient"
+
+
+class SupportNotFound(NotFound):
+    type = "support-not-found"
+    title = "No such support record on this case"
+
+
+class CommunicationNotFound(NotFound):
+    type = "communication-not-found"
+    title = "No such communication on this case"
+
+
+class SupportEvidenceInvalid(UnprocessableContent):
+    type = "support-evidence-invalid"
+    title = "The communication does not show this help was given as the guidance requires"
+
+
+class SignedFormAlreadyReturned(Conflict):
+    type = "signed-form-already-returned"
+    title = "The signed form is already recorded as returned"
+
+
+class MpReferralReuseInvalid(UnprocessableContent):
+    type = "mp-referral-reuse-invalid"
+    title = "The earlier MP referral cannot be relied on here"
+
+
+class TaskNeedsCommunication(UnprocessableContent):
+    type = "task-needs-communication"
+    title = "This task is done only by recording the communication it asks for"
+
+
+class CaseNotAtIntake(Conflict):
+    type = "case-not-at-intake"
+    title = "Only a case at intake can have this decided"
+
+
+class NotAnMpRecord(UnprocessableContent):
+    type = "not-an-mp-record"
+    title = "The referring MP must be a person with an MP record"
+
+
+class TriageIncomplete(UnprocessableContent):
+    type = "triage-incomplete"
+    title = "The triage answers do not give a category"

@@ -65,12 +65,13 @@ class Jurisdiction(StrEnum):
 
 
 class TriageCategory(StrEnum):
-    """¶1.35 and ¶1.37, stored as the guidance writes them (requirements.md D.4)."""
+    """¶1.35, stored as the guidance writes them (requirements.md D.4), derived by the triage
+    function (cases/triage.py). Too little information gives 'general' (¶1.37 "general
+    consideration triage", read as the general category; the INT-023 test)."""
 
     general = "general"
     senior_caseworker = "senior caseworker"
     complex_and_significant = "complex & significant"
-    general_consideration_triage = "general consideration triage"
 
 
 class Route(StrEnum):
@@ -191,6 +192,8 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     complaint_to_mp_in_writing: Mapped[bool] = mapped_column(Boolean, default=False)
     aggrieved_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     mp_requests_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ASM-031: {from_closure_code, same_organisation, same_complaint, confirmed_by, at}.
+    mp_referral_reuse: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     mp_referral_signed_by: Mapped[MpReferralSignedBy | None] = mapped_column(
         enum_col(MpReferralSignedBy, "mp_referral_signed_by")
     )
@@ -229,6 +232,7 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
         enum_col(TriageCategory, "triage_category")
     )
     triage_answers: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    triage_questionnaire_version: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(
         enum_col(Priority, "priority"), default=Priority.standard
     )
@@ -403,7 +407,18 @@ class ContactAttempt(UUIDPrimaryKey, Timestamps, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),
+        # INT-011's report: reached contacts missing either discussion, newest first.
+        Index(
+            "ix_contact_attempt_missing_discussion",
+            "attempted_at",
+            "id",
+            postgresql_where=text(
+                "outcome = 'reached' AND NOT (expectations_explained AND adjustments_discussed)"
+            ),
+        ),
+    )
 
 
 class Communication(UUIDPrimaryKey, Timestamps, Base):
@@ -420,6 +435,14 @@ class Communication(UUIDPrimaryKey, Timestamps, Base):
     recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     summary: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    # INT-053/054: what was enclosed ({title, sensitive, document_id}) and, for sensitive
+    # information sent without consent, the recorded risk-disclosure decision (XC-DP-012).
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
+    risk_disclosure: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Standard paragraphs the letter must carry (ASM-025 the predecessor paragraph).
+    paragraphs: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     acknowledges_id: Mapped[uuid.UUID | None]
     recorded_by: Mapped[str] = mapped_column(Text)
 
@@ -503,6 +526,8 @@ class TaskKind(StrEnum):
 
     # ASM-039 (¶2.69): an NHS organisation that replied only by audio is asked for a written one.
     request_written_response = "request_written_response"
+    # ASM-024 (¶2.43): a decision issued while the MP's seat was vacant goes to the new MP.
+    send_copy_to_new_mp = "send_copy_to_new_mp"
 
 
 class CaseTask(UUIDPrimaryKey, Timestamps, Base):
@@ -514,6 +539,7 @@ class CaseTask(UUIDPrimaryKey, Timestamps, Base):
     kind: Mapped[TaskKind] = mapped_column(enum_col(TaskKind, "task_kind"))
     rule: Mapped[str] = mapped_column(Text)
     organisation_id: Mapped[uuid.UUID | None]
+    person_id: Mapped[uuid.UUID | None]  # ASM-024: the MP whose seat was vacant
     created_by: Mapped[str] = mapped_column(Text)
     done_at: Mapped[datetime | None]
     done_by: Mapped[str | None] = mapped_column(Text)
@@ -526,3 +552,33 @@ class CaseTask(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_case_task_case_id", "case_id"),
         Index("ix_case_task_open", "created_at", "id", postgresql_where=text("done_at IS NULL")),
     )
+
+
+class SupportKind(StrEnum):
+    """Extra help given to a complainant who needs it (¶1.40–1.41, INT-031, D.13)."""
+
+    forwarded_to_organisation = "forwarded_to_organisation"
+    advocacy_details = "advocacy_details"
+    mp_referral_assistance = "mp_referral_assistance"
+    complaint_form_completed_for_complainant = "complaint_form_completed_for_complainant"
+
+
+class CaseSupport(UUIDPrimaryKey, Timestamps, Base):
+    """One act of extra help (INT-031), with the communication that carried it."""
+
+    __tablename__ = "case_support"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    kind: Mapped[SupportKind] = mapped_column(enum_col(SupportKind, "support_kind"))
+    note: Mapped[str] = mapped_column(Text)
+    communication_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("communication.id"))
+    provided_at: Mapped[datetime]
+    provided_by: Mapped[str] = mapped_column(Text)
+    # complaint_form_completed_for_complainant: the signed form coming back (ASM-010).
+    signed_form_returned_at: Mapped[datetime | None]
+    signed_form_communication_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("communication.id")
+    )
+    signed_form_recorded_by: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_case_support_case_id", "case_id", "provided_at"),)

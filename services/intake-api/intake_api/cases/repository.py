@@ -217,6 +217,12 @@ async def tasks(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseTask]
     return rows.all()
 
 
+async def later_links(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseLink]:
+    """Links to cases that the return of ``case_id`` created (G-10)."""
+    rows = await session.scalars(select(CaseLink).where(CaseLink.earlier_case_id == case_id))
+    return rows.all()
+
+
 async def links(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseLink]:
     rows = await session.scalars(
         select(CaseLink)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from intake_api.cases import repository, service
+from intake_api.cases import repository, service, support
 from intake_api.cases.dependencies import (
     Calendar,
     CaseFromPath,
@@ -28,11 +28,13 @@ from intake_api.cases.schemas import (
     CaseReferral,
     CaseSummaryPage,
     CaseUpdate,
+    ChecklistRead,
     ClosureRequest,
     CommunicationCreate,
     CommunicationRead,
     ContactAttemptCreate,
     ContactAttemptRead,
+    DecisionRecipient,
     ExtensionCreate,
     InformationReceived,
     InformationRequest,
@@ -48,9 +50,13 @@ from intake_api.cases.schemas import (
     ProperlyMadeDecision,
     RestartRequest,
     ReturnAsNewCase,
+    SignedFormReturned,
+    SupportCreate,
+    SupportRead,
     TaskCompletion,
     TaskRead,
     TimelineEntry,
+    TriageSubmission,
 )
 from intake_api.cases.state import CaseStatus
 from shared.clock import ClockDep
@@ -425,6 +431,23 @@ async def decide_properly_made(
     return _case_response(request, case)
 
 
+@router.post("/{case_id}/triage", response_model=CaseRead, responses=ACT)
+async def triage_case(
+    request: Request,
+    case_id: uuid.UUID,
+    body: TriageSubmission,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """INT-023/024: answer the categorisation questions; the category is derived from them
+    (too little information: 'general', ¶1.37) and stored with the question-set version."""
+    case = await service.triage_case(
+        session, case_id=case_id, data=body, actor=principal, if_match=if_match
+    )
+    return _case_response(request, case)
+
+
 @router.post("/{case_id}/refer", response_model=CaseRead, responses=ACT)
 async def refer_case(
     request: Request,
@@ -531,6 +554,71 @@ async def complete_task(
         session, case_id=case_id, task_id=task_id, data=body, actor=principal, at=clock.now()
     )
     return _json(TaskRead.model_validate(task))
+
+
+@router.get("/{case_id}/support", response_model=list[SupportRead], responses=READ)
+async def list_support(
+    case_id: uuid.UUID, principal: CaseReader, session: DbSession
+) -> list[SupportRead]:
+    """Extra help given to the complainant (INT-031), oldest first."""
+    rows = await support.list_support(session, case_id)
+    return [SupportRead.model_validate(x) for x in rows]
+
+
+@router.post("/{case_id}/support", status_code=201, response_model=SupportRead, responses=ACT)
+async def provide_support(
+    case_id: uuid.UUID,
+    body: SupportCreate,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
+) -> Response:
+    """Record extra help (INT-031) with the communication that carried it. A complaint form
+    completed for the complainant keeps the case not properly made until it comes back signed
+    (ASM-010)."""
+    row = await support.provide_support(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now()
+    )
+    return _json(SupportRead.model_validate(row), 201)
+
+
+@router.post(
+    "/{case_id}/support/{support_id}/signed-form-returned",
+    response_model=SupportRead,
+    responses=ACT,
+)
+async def signed_form_returned(
+    case_id: uuid.UUID,
+    support_id: uuid.UUID,
+    body: SignedFormReturned,
+    principal: IntakeCaseworker,
+    session: DbSession,
+) -> Response:
+    """The complainant signed and returned the completed form: the complaint is in writing and
+    the ASM-010 block lifts."""
+    row = await support.signed_form_returned(
+        session, case_id=case_id, support_id=support_id, data=body, actor=principal
+    )
+    return _json(SupportRead.model_validate(row))
+
+
+@router.get(
+    "/{case_id}/decision-recipients", response_model=list[DecisionRecipient], responses=READ
+)
+async def decision_recipients(
+    case_id: uuid.UUID, principal: CaseReader, session: DbSession
+) -> list[DecisionRecipient]:
+    """Who the decision or report goes to in writing: the complainant, representatives, and the
+    MP who referred or helped with the complaint, even after the complainant moves (ASM-027),
+    or that MP's successor (ASM-023); a vacant seat is shown as such (ASM-024)."""
+    return await service.decision_recipients(session, case_id=case_id)
+
+
+@router.get("/{case_id}/checklist", response_model=ChecklistRead, responses=READ)
+async def checklist(case_id: uuid.UUID, principal: CaseReader, session: DbSession) -> ChecklistRead:
+    """The ¶1.23 checklist (INT-021): what is missing, and the channel to ask for it by, the
+    complainant's preferred method or else telephone (INT-022, INT-006)."""
+    return await service.checklist(session, case_id=case_id)
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEntry], responses=READ)

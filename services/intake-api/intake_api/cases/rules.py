@@ -117,9 +117,21 @@ class Facts:
     complainant_has_email: bool = False
     # INT-008 counts from receipt, or from the restart that brought the case back to intake.
     intake_clock_start: date | None = None
+    # ASM-023/024: each MP party's person id → who holds that seat now (None: vacant).
+    mp_holders: dict[str, str | None] = field(default_factory=dict)
 
     def people_with(self, roles: frozenset[PartyRole]) -> set[str]:
         return {str(p.person_id) for p in self.parties if p.role in roles}
+
+    @property
+    def mps_owed_the_decision(self) -> set[str]:
+        """The MP holding each MP party's seat now (ASM-023); none while vacant (ASM-024)."""
+        owed: set[str] = set()
+        for person_id in self.people_with(MP_ROLES):
+            holder = self.mp_holders.get(person_id, person_id)
+            if holder is not None:
+                owed.add(holder)
+        return owed
 
     @property
     def complainant_ids(self) -> set[str]:
@@ -372,10 +384,23 @@ def closure_problems(
                 "organisations",
                 "Every organisation on the case must be out of jurisdiction",
             )
-    if code == NOT_IN_WRITING and jurisdiction is not Jurisdiction.health:
-        p.add("ASM-018", "closure_code", "'Not properly made - not in writing' is for health cases")
-    if code == NO_MP_REFERRAL and jurisdiction is not Jurisdiction.parliamentary:
-        p.add("ASM-029", "closure_code", "'No MP referral' is for parliamentary cases")
+    if code == NOT_IN_WRITING:
+        if jurisdiction is not Jurisdiction.health:
+            p.add("ASM-018", "closure_code", "'Not properly made - not in writing' is for health "
+                  "cases")  # fmt: skip
+        elif case.channel in WRITTEN_CHANNELS or case.written_complaint_received:
+            p.add("ASM-015", "closure_code", "The complaint was made in writing")
+    if code == NO_MP_REFERRAL:
+        if jurisdiction is not Jurisdiction.parliamentary:
+            p.add("ASM-029", "closure_code", "'No MP referral' is for parliamentary cases")
+        elif case.vpa_no_mp_referral:
+            p.add("ASM-005", "closure_code", "The Victims and Prisoners Act route needs no MP "
+                  "referral")  # fmt: skip
+        elif not any(i["item"] == "mp_referral" for i in properly_made_problems(case, facts).items):
+            p.add("ASM-020", "closure_code", "The MP referral is complete")
+    if code == NOT_PROPERLY_MADE and case.properly_made is True:
+        # ASM-032/033: the generic code is for complaints that are not properly made.
+        p.add("ASM-014", "closure_code", "The complaint was decided properly made")
     if code in PREMATURE_CODES and not time_limit_explained:
         p.add("ASM-042", "time_limit", "Tell the complainant about the time limit and discretion")
     if code in DECLINE_CODES:
@@ -406,8 +431,10 @@ def closure_problems(
         if decision_channel is None:
             p.add("INT-026", "decision_channel", "Say how the decision was given")
         written = facts.written_to("decision")
-        # INT-026 (Legal): MPs and representatives always get the decision in writing.
-        if missing := (facts.people_with(MP_ROLES | REPRESENTATIVE_ROLES) - written):
+        # INT-026 (Legal): MPs and representatives always get the decision in writing; an MP's
+        # successor stands in for them (ASM-023), a vacant seat is owed a copy later (ASM-024).
+        owed = facts.people_with(REPRESENTATIVE_ROLES) | facts.mps_owed_the_decision
+        if missing := (owed - written):
             p.add("INT-026", "decision_letters", f"{len(missing)} MP(s)/representative(s) still "
                   "need the decision in writing")  # fmt: skip
         # INT-027 (Legal): a complainant who asks for it in writing gets it in writing.

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from intake_api.cases.models import (
     CaseType,
@@ -24,10 +24,13 @@ from intake_api.cases.models import (
     PrisonCaseType,
     Route,
     SignpostingType,
+    SupportKind,
     TaskKind,
     TriageCategory,
 )
 from intake_api.cases.state import CaseStatus
+from intake_api.reference.signposting import NoMpSituation
+from intake_api.reference.topics import JointWorkingTopic
 from shared.pagination import Page
 from shared.schemas import (
     JSON_INTEGER,
@@ -169,14 +172,16 @@ class CaseUpdate(Input):
     complaint_form_awaiting_confirmation: StrictBool | None = None
     joint_working: StrictBool | None = None
     other_ombudsman: OtherOmbudsman | None = None
-    joint_working_topics: list[str] | None = Field(default=None, max_length=21)
+    joint_working_topics: list[JointWorkingTopic] | None = Field(
+        default=None,
+        max_length=21,
+        description="INT-040: ¶1.51 topics (GET /v1/reference/joint-working-topics)",
+    )
     joint_working_shared_at: IsoDateTime | None = None
     prison_case_type: PrisonCaseType | None = None
     route: Route | None = None
     routing_rationale: str | None = Text2k
     specialist_team: str | None = Field(default=None, max_length=200)
-    triage_category: TriageCategory | None = None
-    triage_answers: dict[str, Any] | None = None
     checklist: (
         dict[
             Literal[
@@ -196,6 +201,13 @@ class CaseUpdate(Input):
     reason: str | None = Field(
         default=None, max_length=5000, description="Why, for the audit trail"
     )
+
+    @field_validator("joint_working_topics")
+    @classmethod
+    def _each_topic_once(
+        cls, topics: list[JointWorkingTopic] | None
+    ) -> list[JointWorkingTopic] | None:
+        return list(dict.fromkeys(topics)) if topics is not None else None
 
 
 class CaseRead(BaseModel):
@@ -231,6 +243,9 @@ class CaseRead(BaseModel):
     aggrieved_consent: bool
     mp_requests_investigation: bool
     mp_referral_signed_by: MpReferralSignedBy | None
+    mp_referral_reuse: dict[str, Any] | None = Field(
+        description="ASM-031: the earlier MP referral this case relies on, and who confirmed it"
+    )
     written_complaint_received: bool
     complaint_form_awaiting_confirmation: bool
     properly_made: bool | None
@@ -252,6 +267,9 @@ class CaseRead(BaseModel):
     specialist_team: str | None
     triage_category: TriageCategory | None
     triage_answers: dict[str, Any] | None
+    triage_questionnaire_version: str | None = Field(
+        description="The question set the triage was answered on (INT-024)"
+    )
     priority: Priority
     special_handling_reason: str | None
     priority_requested_by: str | None
@@ -302,7 +320,8 @@ class CaseSummaryPage(Page[CaseSummary]):
 
 
 class CaseReferral(Input):
-    """Pass the case to assessment (T13–T16). Routing and triage may be given here or before."""
+    """Pass the case to assessment (T13–T16). Routing may be given here or before; the triage
+    category comes from the triage questionnaire (POST /v1/cases/{id}/triage, INT-024)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -311,7 +330,6 @@ class CaseReferral(Input):
                 {
                     "route": "awaiting_allocation",
                     "routing_rationale": "Needs the clinical specialism team",
-                    "triage_category": "general",
                     "jurisdiction": "health",
                     "reason": "Checklist complete; ready for allocation",
                 }
@@ -321,7 +339,6 @@ class CaseReferral(Input):
 
     route: Route | None = None
     routing_rationale: str | None = Field(default=None, max_length=5000)
-    triage_category: TriageCategory | None = None
     jurisdiction: Jurisdiction | None = None
     reason: str = Reason
 
@@ -439,6 +456,25 @@ Purpose = Literal[
 ]
 
 
+class DocumentRef(Input):
+    """A case document a communication encloses or shares (INT-053/054)."""
+
+    title: str = Field(min_length=1, max_length=300)
+    document_id: uuid.UUID | None = None
+    sensitive: StrictBool = Field(
+        default=False,
+        description="Personal or sensitive information, e.g. medical history (¶1.66)",
+    )
+
+
+class RiskDisclosure(Input):
+    """XC-DP-012: a deliberate, reasoned override of the consent rules where there is a risk
+    to others (¶1.66, ¶10.50), under the disclosure policy."""
+
+    reason: str = Field(min_length=10, max_length=5_000)
+    policy_reference: str | None = Field(default=None, max_length=200)
+
+
 class CommunicationCreate(Input):
     """A letter, email or call. A call that discloses case information names its ``call_ref``
     and needs the caller's identity verified on that call first (INT-051/052)."""
@@ -469,6 +505,16 @@ class CommunicationCreate(Input):
     acknowledges_id: uuid.UUID | None = None
     discloses_case_information: StrictBool = False
     call_ref: str | None = Field(default=None, max_length=200)
+    documents: list[DocumentRef] = Field(
+        default_factory=list,
+        max_length=50,
+        description=(
+            "Case documents enclosed or shared. To anyone but the complainant or aggrieved "
+            "person they need the complainant's authority (INT-053); sensitive ones need their "
+            "consent to share sensitive information, or a risk_disclosure (INT-054)."
+        ),
+    )
+    risk_disclosure: RiskDisclosure | None = None
 
     @model_validator(mode="after")
     def _disclosure_names_the_call(self) -> CommunicationCreate:
@@ -494,6 +540,11 @@ class CommunicationRead(BaseModel):
     recipients: list[dict[str, Any]]
     summary: str | None
     headers: list[str]
+    paragraphs: list[str] = Field(
+        description="Standard paragraphs the letter carries (ASM-025: a new MP's first letter)"
+    )
+    documents: list[dict[str, Any]]
+    risk_disclosure: dict[str, Any] | None
     acknowledges_id: uuid.UUID | None
     recorded_by: str
 
@@ -545,6 +596,16 @@ class ClosureRequest(Input):
     signposting_type: SignpostingType | None = None
     signposting_detail: str | None = Field(default=None, max_length=2000)
     time_limit_explained: StrictBool = False
+    no_mp_situation: NoMpSituation | None = Field(
+        default=None,
+        description=(
+            "'No MP referral' only: why the complainant has no MP to refer it (ASM-028). Without "
+            "signposting given, the signposting is the ¶2.51–2.54 advice for the situation."
+        ),
+    )
+    left_uk_on: IsoDate | None = Field(
+        default=None, description="no_mp_situation 'former_uk_resident': when they left the UK"
+    )
 
 
 class PriorityRequest(Input):
@@ -569,7 +630,21 @@ class RestartRequest(Input):
     """ASM-034/035, INT-019: a returning complainant; without progress there is no restart."""
 
     progress_since_previous_decision: str | None = Field(default=None, max_length=5000)
+    reuse_mp_referral: MpReferralReuse | None = Field(
+        default=None,
+        description=(
+            "ASM-031: a premature, properly made parliamentary case back after local resolution "
+            "stays properly made on the earlier MP referral, once you confirm both"
+        ),
+    )
     reason: str = Reason
+
+
+class MpReferralReuse(Input):
+    """ASM-031 (¶2.59): the caseworker's confirmation that the earlier referral still fits."""
+
+    same_organisation: StrictBool
+    same_complaint: StrictBool
 
 
 class ReturnAsNewCase(Input):
@@ -602,6 +677,7 @@ class TaskRead(BaseModel):
     kind: TaskKind
     rule: str
     organisation_id: uuid.UUID | None
+    person_id: uuid.UUID | None = Field(description="ASM-024: the MP whose seat was vacant")
     created_by: str
     created_at: datetime
     done_at: datetime | None
@@ -643,6 +719,118 @@ class JointWorkingDecision(Input):
     reason: str = Reason
 
 
+TriageAnswer = Literal["yes", "no", "insufficient_information"]
+
+
+class TriageSubmission(Input):
+    """INT-023/024 (¶1.35–1.38): answers to the casework categorisation questions of one
+    question set (GET /v1/reference/triage-questionnaire); the category is derived from them."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": "ccc-2026.1",
+                    "answers": {
+                        "enough_information": "yes",
+                        "complex_and_significant": "no",
+                        "senior_caseworker": "yes",
+                        "general": "no",
+                    },
+                    "reason": "Two organisations and a long history; senior caseworker",
+                },
+                {
+                    "version": "ccc-2026.1",
+                    "answers": {"enough_information": "insufficient_information"},
+                    "reason": "Too little to categorise yet (¶1.37)",
+                },
+            ]
+        },
+    )
+
+    version: str = Field(min_length=1, max_length=50)
+    answers: dict[Annotated[str, Field(min_length=1, max_length=100)], TriageAnswer] = Field(
+        max_length=50
+    )
+    reason: str | None = Field(default=None, max_length=5000)
+
+
+class SupportCreate(Input):
+    """INT-031 (¶1.40–1.41): extra help given, with the communication that carried it.
+
+    - ``forwarded_to_organisation``: an outbound communication to an organisation.
+    - ``advocacy_details``: the note names the advocacy service.
+    - ``mp_referral_assistance``: the referral to the MP is in writing (a letter or email to an
+      MP), unless the case is under the Victims and Prisoners Act.
+    - ``complaint_form_completed_for_complainant``: the form sent to the complainant to sign;
+      the case cannot be properly made until the signed form comes back (ASM-010).
+    """
+
+    kind: SupportKind
+    note: str = Field(min_length=3, max_length=5_000)
+    communication_id: uuid.UUID | None = None
+
+
+class SupportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: SupportKind
+    note: str
+    communication_id: uuid.UUID | None
+    provided_at: datetime
+    provided_by: str
+    signed_form_returned_at: datetime | None
+    signed_form_communication_id: uuid.UUID | None
+    signed_form_recorded_by: str | None
+
+
+class SignedFormReturned(Input):
+    """The signed complaint form is back: the inbound letter or email that brought it."""
+
+    communication_id: uuid.UUID
+    reason: str = Reason
+
+
+class DecisionRecipient(BaseModel):
+    """Who the decision or report goes to, and why (INT-015/026, ASM-023/024/027)."""
+
+    person_id: uuid.UUID
+    role: PartyRole
+    status: Literal["required", "seat_vacant"] = Field(
+        description=(
+            "'seat_vacant': the MP's seat is empty; a copy goes to the new MP once elected "
+            "(ASM-024)"
+        )
+    )
+    on_behalf_of_person_id: uuid.UUID | None = Field(
+        description="For a successor MP: the MP record on the case they succeed (ASM-023)"
+    )
+    rule: str
+
+
+class ChecklistItem(BaseModel):
+    item: str
+    done: bool
+    required: bool
+
+
+class ChecklistRead(BaseModel):
+    """The ¶1.23 checklist (INT-021) and how to ask for what is missing (INT-022)."""
+
+    items: list[ChecklistItem]
+    missing: list[str]
+    override_reason: str | None
+    suggested_channel: str = Field(
+        description=(
+            "INT-022/INT-006: ask by the complainant's preferred method, else by telephone"
+        )
+    )
+    complainant_person_id: uuid.UUID | None
+
+
 _EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     CaseUpdate: {
         "injustice_claimed": "Distress and time spent chasing (example only).",
@@ -650,7 +838,6 @@ _EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "complaint_process_stage": "complete",
         "route": "awaiting_allocation",
         "routing_rationale": "No specialism needed",
-        "triage_category": "general",
         "checklist": {"complaint_form_or_answers": True, "organisation_responses": True},
         "reason": "Facts from the intake call",
     },
@@ -702,6 +889,15 @@ _EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "channel": "email",
         "received_date": "2026-11-20",
         "reason": "Complainant came back after the case was withdrawn",
+    },
+    SupportCreate: {
+        "kind": "complaint_form_completed_for_complainant",
+        "note": "Completed the form from the call; sent for signature",
+        "communication_id": "0d9b2f4a-3c1e-4b5a-8f7e-6d5c4b3a2f10",
+    },
+    SignedFormReturned: {
+        "communication_id": "0d9b2f4a-3c1e-4b5a-8f7e-6d5c4b3a2f10",
+        "reason": "Signed form came back by post",
     },
     PreviousContactCheckCreate: {
         "person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e",

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.cases import repository, rules
+from intake_api.cases import disclosure, recipients, repository, rules, triage
 from intake_api.cases.errors import (
     ApproverIsRequester,
+    CaseNotAtIntake,
     CaseNotFound,
     CaseOrganisationUnknown,
     CasePersonUnknown,
@@ -19,6 +20,8 @@ from intake_api.cases.errors import (
     InformationDeadlineInvalid,
     JointWorkingReferralBlocked,
     JurisdictionRequired,
+    MpReferralReuseInvalid,
+    NotAnMpRecord,
     NotProperlyMade,
     PartyAlreadyOnCase,
     PreviousContactCheckNotFound,
@@ -28,10 +31,13 @@ from intake_api.cases.errors import (
     RestartNeedsProgress,
     RestartNotAllowed,
     TaskAlreadyDone,
+    TaskNeedsCommunication,
     TaskNotFound,
+    TriageIncomplete,
     TypeReasonRequired,
 )
 from intake_api.cases.models import (
+    REPRESENTATIVE_ROLES,
     Case,
     CaseLink,
     CaseOrganisation,
@@ -52,6 +58,7 @@ from intake_api.cases.models import (
     Priority,
     PrisonCaseType,
     Route,
+    SignpostingType,
     TaskKind,
 )
 from intake_api.cases.schemas import (
@@ -61,9 +68,12 @@ from intake_api.cases.schemas import (
     CaseSummary,
     CaseSummaryPage,
     CaseUpdate,
+    ChecklistItem,
+    ChecklistRead,
     ClosureRequest,
     CommunicationCreate,
     ContactAttemptCreate,
+    DecisionRecipient,
     ExtensionCreate,
     InformationReceived,
     InformationRequest,
@@ -79,11 +89,13 @@ from intake_api.cases.schemas import (
     ReturnAsNewCase,
     TaskCompletion,
     TaskRead,
+    TriageSubmission,
 )
 from intake_api.cases.state import ALLOWED, INITIAL_STATUS, CaseStatus, transition
 from intake_api.organisations import repository as organisations
 from intake_api.people import service as people
 from intake_api.people.models import ConsentType, Person
+from intake_api.reference.signposting import NoMpSituation, no_mp_signposting
 from shared.audit import record_audit
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
@@ -161,8 +173,12 @@ async def facts(session: AsyncSession, case: Case, *, today: date) -> rules.Fact
     for person_id in complainants:
         person = await session.get(Person, person_id)
         has_email = has_email or bool(person and person.emails)
+    seats = await recipients.mp_seats(session, parties)
     return rules.Facts(
         complainant_has_email=has_email,
+        mp_holders={
+            str(s.party_person_id): str(s.holder_id) if s.holder_id else None for s in seats
+        },
         parties=parties,
         organisations=list(await repository.organisations(session, case.id)),
         attempts=list(await repository.attempts(session, case.id)),
@@ -367,6 +383,12 @@ async def update_case(
     case = await _locked(session, case_id, if_match)
     before = _snapshot(case)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    if changes.get("mp_person_id") is not None:
+        mp = await session.get(Person, changes["mp_person_id"])
+        if mp is None:
+            raise CasePersonUnknown(f"No person with id {changes['mp_person_id']}")
+        if mp.mp_constituency is None:
+            raise NotAnMpRecord("ASM-020: the referring MP is a person with an MP record")
     for name, value in changes.items():
         if name == "checklist":
             value = {**case.checklist, **(value or {})}
@@ -451,6 +473,12 @@ async def add_organisation(
 # --- Contacts and communications (INT-005, INT-006, INT-030, INT-048, ¶1.27).
 
 
+def preferred_channel(person: Person | None) -> str:
+    """INT-006: the stated preference; telephone when none is stated."""
+    preferred = person.preferred_contact_method if person is not None else None
+    return preferred.value if preferred is not None else "telephone"
+
+
 async def record_contact_attempt(
     session: AsyncSession, *, case_id: uuid.UUID, data: ContactAttemptCreate, actor: Principal
 ) -> ContactAttempt:
@@ -458,10 +486,7 @@ async def record_contact_attempt(
     person = await session.get(Person, data.person_id)
     if person is None:
         raise CasePersonUnknown(f"No person with id {data.person_id}")
-    preferred = getattr(person, "preferred_contact_method", None)
-    preferred_value = getattr(preferred, "value", preferred)
-    # INT-006: use the stated preference; telephone when none is stated.
-    expected = preferred_value or "telephone"
+    expected = preferred_channel(person)
     if (
         data.direction == "outbound"
         and data.channel != expected
@@ -494,6 +519,8 @@ async def record_communication(
 ) -> Communication:
     """Log a letter, email or call; starts or meets the acknowledgement and call-back clocks."""
     case = await _locked(session, case_id, None)
+    parties = await repository.parties(session, case.id)
+    await disclosure.check(session, case, parties, data)  # INT-053/054
     if data.discloses_case_information:
         # The schema guarantees both are present on a disclosure.
         assert data.call_ref is not None
@@ -501,7 +528,7 @@ async def record_communication(
         await people.require_verified_call(
             session, person_id=data.from_person_id, call_ref=data.call_ref
         )
-    recipients = [r.model_dump(mode="json") for r in data.recipients]
+    recipient_rows = [r.model_dump(mode="json") for r in data.recipients]
     headers: list[str] = []
     for r in data.recipients:
         if r.person_id is None:
@@ -514,6 +541,14 @@ async def record_communication(
             if CONFIDENTIAL_ACCESS not in headers:
                 headers.insert(0, CONFIDENTIAL_ACCESS)
             headers.append(f"Prison number: {person.prison_number}")
+    paragraphs: list[str] = []
+    if data.direction == "outbound" and data.medium in ("letter", "email"):
+        # ASM-025: a successor MP's first letter explains what their predecessor did.
+        paragraphs = recipients.first_letter_paragraphs(
+            await recipients.mp_seats(session, parties),
+            {r.person_id for r in data.recipients if r.person_id is not None},
+            await repository.communications(session, case.id),
+        )
     comm = Communication(
         id=uuid.uuid4(),
         case_id=case.id,
@@ -522,9 +557,16 @@ async def record_communication(
         purpose=data.purpose,
         occurred_at=data.occurred_at,
         from_person_id=data.from_person_id,
-        recipients=recipients,
+        recipients=recipient_rows,
         summary=data.summary,
         headers=headers,
+        paragraphs=paragraphs,
+        documents=[d.model_dump(mode="json") for d in data.documents],
+        risk_disclosure=(
+            {**data.risk_disclosure.model_dump(mode="json"), "recorded_by": actor.sub}
+            if data.risk_disclosure is not None
+            else None
+        ),
         acknowledges_id=data.acknowledges_id,
         recorded_by=actor.sub,
     )
@@ -785,6 +827,11 @@ async def decide_priority(
     return case
 
 
+AT_INTAKE = frozenset(
+    {CaseStatus.intake, CaseStatus.awaiting_information, CaseStatus.joint_working_review}
+)
+
+
 async def decide_properly_made(
     session: AsyncSession,
     *,
@@ -795,6 +842,11 @@ async def decide_properly_made(
     today: date,
 ) -> Case:
     case = await _locked(session, case_id, None)
+    if case.status not in AT_INTAKE:
+        raise CaseNotAtIntake(
+            f"The case is {case.status.value}; properly made is decided at intake",
+            extensions={"current_status": case.status.value},
+        )
     if data.properly_made:
         problems = rules.properly_made_problems(case, await facts(session, case, today=today))
         if problems:
@@ -809,6 +861,41 @@ async def decide_properly_made(
     await session.flush()
     await session.refresh(case)
     await _audit(session, case, actor=actor, action="case.properly_made_decided", before=before,
+                 reason=data.reason)  # fmt: skip
+    return case
+
+
+# --- Triage (INT-023, INT-024).
+
+
+async def triage_case(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    data: TriageSubmission,
+    actor: Principal,
+    if_match: str | None,
+) -> Case:
+    """Derive and store the category from the questionnaire's answers, with its version."""
+    case = await _locked(session, case_id, if_match)
+    if case.status not in AT_INTAKE:
+        raise CaseNotAtIntake(
+            f"The case is {case.status.value}; triage is done at intake",
+            extensions={"current_status": case.status.value},
+        )
+    category, problems = triage.derive(data.version, dict(data.answers))
+    if problems:
+        raise TriageIncomplete(
+            f"{len(problems.items)} answer(s) missing or invalid",
+            extensions={"missing": problems.items},
+        )
+    before = _snapshot(case)
+    case.triage_category = category
+    case.triage_answers = dict(data.answers)
+    case.triage_questionnaire_version = data.version
+    await session.flush()
+    await session.refresh(case)
+    await _audit(session, case, actor=actor, action="case.triaged", before=before,
                  reason=data.reason)  # fmt: skip
     return case
 
@@ -832,7 +919,7 @@ async def refer_case(
     """
     case = await _locked(session, case_id, if_match)
     before = _snapshot(case)
-    for name in ("route", "routing_rationale", "triage_category", "jurisdiction"):
+    for name in ("route", "routing_rationale", "jurisdiction"):
         value = getattr(referral, name)
         if value is not None:
             setattr(case, name, value)
@@ -870,6 +957,7 @@ async def close_case(
     case = await _locked(session, case_id, if_match)
     if CaseStatus.closed not in ALLOWED[case.status]:
         transition(case, CaseStatus.closed, at=at)  # raises the 409
+    data = _with_no_mp_signposting(data, today=today)
     problems = rules.closure_problems(
         case,
         await facts(session, case, today=today),
@@ -906,7 +994,59 @@ async def close_case(
         and case.org_response_format is OrgResponseFormat.audio_only
     ):
         await _ask_for_written_response(session, case, actor=actor, at=at)
+    await _copies_for_new_mps(session, case, actor=actor)
     return case
+
+
+async def _copies_for_new_mps(session: AsyncSession, case: Case, *, actor: Principal) -> None:
+    """ASM-024 (¶2.43): a decision issued while an MP's seat is vacant is owed to the new MP.
+
+    The task is done only by recording the decision sent to the elected successor.
+    """
+    for seat in await recipients.mp_seats(session, await repository.parties(session, case.id)):
+        if seat.holder_id is not None:
+            continue
+        task = CaseTask(
+            id=uuid.uuid4(), case_id=case.id, kind=TaskKind.send_copy_to_new_mp,
+            rule="ASM-024 ¶2.43: send the decision to the new MP once elected",
+            person_id=seat.party_person_id, created_by=actor.sub,
+        )  # fmt: skip
+        session.add(task)
+        await session.flush()
+        await record_audit(
+            session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=case.id,
+            action="case.task_created", after=TaskRead.model_validate(task).model_dump(mode="json"),
+            reason="ASM-024: decision issued while the MP's seat is vacant",
+        )  # fmt: skip
+
+
+def _with_no_mp_signposting(data: ClosureRequest, *, today: date) -> ClosureRequest:
+    """ASM-028 (¶2.51–2.54): where a complainant without an MP referral is directed."""
+    if data.no_mp_situation is None:
+        return data
+    problems = rules.Problems()
+    if data.closure_code != rules.NO_MP_REFERRAL:
+        problems.add("ASM-028", "no_mp_situation", "Only a 'No MP referral' closure says why "
+                     "there is no MP")  # fmt: skip
+    elif (
+        data.no_mp_situation is NoMpSituation.own_mp_refuses
+        and "pacac" in (data.signposting_detail or "").casefold()
+    ):
+        problems.add("ASM-028", "signposting", "The complainant's own MP refused to refer: do "
+                     "not direct them to PACAC")  # fmt: skip
+    if problems:
+        raise ClosureBlocked(
+            f"{len(problems.items)} requirement(s) not met", extensions={"missing": problems.items}
+        )
+    if data.signposting_type is not None:
+        return data
+    advice = no_mp_signposting(data.no_mp_situation, left_uk_on=data.left_uk_on, today=today)
+    return data.model_copy(
+        update={
+            "signposting_type": SignpostingType.other_body,
+            "signposting_detail": advice.signposting_detail,
+        }
+    )
 
 
 async def _ask_for_written_response(
@@ -954,21 +1094,41 @@ async def _tasks_done_by(
     session: AsyncSession, case: Case, comm: Communication, *, actor: Principal
 ) -> None:
     for task in await repository.tasks(session, case.id):
-        if (
-            task.done_at is None
-            and task.kind is TaskKind.request_written_response
-            and task.organisation_id is not None
-            and _requests_written_response(comm, task.organisation_id)
+        if task.done_at is None and (
+            (
+                task.kind is TaskKind.request_written_response
+                and task.organisation_id is not None
+                and _requests_written_response(comm, task.organisation_id)
+            )
+            or (
+                task.kind is TaskKind.send_copy_to_new_mp
+                and task.person_id is not None
+                and await _sends_decision_to_new_mp(session, comm, task.person_id)
+            )
         ):
             before = TaskRead.model_validate(task).model_dump(mode="json")
             task.done_at, task.done_by, task.communication_id = comm.occurred_at, actor.sub, comm.id
-            task.done_note = "Done by the logged request"
+            task.done_note = "Done by the logged communication"
             await session.flush()
             await record_audit(
                 session, actor=actor, entity_type="case_task", entity_id=task.id,
                 case_id=case.id, action="case.task_done", before=before,
                 after=TaskRead.model_validate(task).model_dump(mode="json"), reason=None,
             )  # fmt: skip
+
+
+async def _sends_decision_to_new_mp(
+    session: AsyncSession, comm: Communication, vacated_by: uuid.UUID
+) -> bool:
+    """ASM-024: a written decision to whoever now holds the seat ``vacated_by`` left."""
+    if comm.purpose != "decision" or comm.medium not in ("letter", "email"):
+        return False
+    holder, _ = await recipients.appropriate_mp(session, vacated_by)
+    return (
+        holder is not None
+        and holder != vacated_by
+        and any(r.get("person_id") == str(holder) for r in comm.recipients)
+    )
 
 
 async def list_tasks(session: AsyncSession, *, case_id: uuid.UUID) -> list[CaseTask]:
@@ -991,6 +1151,10 @@ async def complete_task(
         raise TaskNotFound(f"No task {task_id} on case {case_id}")
     if task.done_at is not None:
         raise TaskAlreadyDone(f"Done at {task.done_at.isoformat()} by {task.done_by}")
+    if task.kind is TaskKind.send_copy_to_new_mp:
+        raise TaskNeedsCommunication(
+            "ASM-024: record the decision sent to the new MP; that completes the task"
+        )
     before = TaskRead.model_validate(task).model_dump(mode="json")
     task.done_at, task.done_by, task.done_note = at, actor.sub, data.note
     await session.flush()
@@ -1036,12 +1200,31 @@ async def restart_case(
             "ASM-034: nothing has changed, so the case is not restarted; log the contact instead",
             extensions={"log_contact": f"/v1/cases/{case.id}/communications"},
         )
+    reuse = data.reuse_mp_referral
+    if reuse is not None:
+        _check_mp_referral_reuse(case, reuse.same_organisation, reuse.same_complaint)
+    if await repository.later_links(session, case.id):
+        raise RestartNotAllowed(
+            "G-10: this case already returned as a new linked case; work on that one"
+        )
     before = _snapshot(case)
     await _move(session, case, CaseStatus.restart_review, at=at, actor=actor)
     case.closure_code = None
     case.closure_reasons = None
     case.closed_at = None
-    case.properly_made = None
+    if reuse is not None:
+        # ASM-031: properly made on the earlier MP referral, confirmed by this caseworker.
+        case.mp_referral_reuse = {
+            "from_closure_code": code,
+            "same_organisation": True,
+            "same_complaint": True,
+            "confirmed_by": actor.sub,
+            "at": at.isoformat(),
+        }
+        case.properly_made_decided_by = actor.sub
+        case.properly_made_decided_at = at
+    else:
+        case.properly_made = None
     case.owner = actor.sub
     await _move(session, case, CaseStatus.intake, at=at, actor=actor, previous_closure_code=code)
     # INT-008: back at intake, the two weeks to pass it on or contact the complainant start again.
@@ -1058,6 +1241,25 @@ async def restart_case(
         reason=f"{data.reason} — progress: {data.progress_since_previous_decision}",
     )  # fmt: skip
     return case
+
+
+def _check_mp_referral_reuse(case: Case, same_organisation: bool, same_complaint: bool) -> None:
+    """ASM-031 (¶2.59): only a premature, properly made case with an MP referral, and only once
+    the caseworker confirms the same organisation and the same complaint."""
+    problems = rules.Problems()
+    if case.closure_code not in rules.PREMATURE_CODES or case.properly_made is not True:
+        problems.add("ASM-031", "closure", "Only a case closed premature after being decided "
+                     "properly made returns on its earlier MP referral")  # fmt: skip
+    if case.mp_person_id is None and not case.complaint_to_mp_in_writing:
+        problems.add("ASM-031", "mp_referral", "The case has no earlier MP referral")
+    if not same_organisation:
+        problems.add("ASM-031", "same_organisation", "Confirm it is the same organisation")
+    if not same_complaint:
+        problems.add("ASM-031", "same_complaint", "Confirm it is the same complaint")
+    if problems:
+        raise MpReferralReuseInvalid(
+            "The earlier MP referral cannot be relied on", extensions={"missing": problems.items}
+        )
 
 
 async def return_as_new_case(
@@ -1080,6 +1282,18 @@ async def return_as_new_case(
         raise RestartNotAllowed(
             "A new linked case is for returns after 'withdrawn', 'Not properly made - not in "
             "writing' or 'No MP referral'; other closures restart"
+        )
+    if earlier.closure_code is not None and data.link_reason not in (
+        link_reason_for(earlier.closure_code),
+        LinkReason.other,
+    ):
+        raise RestartNotAllowed(
+            f"A return after '{earlier.closure_code}' is linked as "
+            f"'{link_reason_for(earlier.closure_code).value}' (or 'other')"
+        )
+    if await repository.later_links(session, earlier.id):
+        raise RestartNotAllowed(
+            "G-10: this case already returned as a new linked case; work on that one"
         )
     created = await create_case(
         session,
@@ -1112,6 +1326,7 @@ async def return_as_new_case(
             remit_only_for_victims_code=org.remit_only_for_victims_code,
         ))  # fmt: skip
     later.organisation_ids = list(earlier.organisation_ids)
+    later.complaint_process_stage = earlier.complaint_process_stage
     link = CaseLink(
         id=uuid.uuid4(), earlier_case_id=earlier.id, later_case_id=later.id,
         reason=data.link_reason, created_by=actor.sub,
@@ -1136,3 +1351,43 @@ def link_reason_for(code: str) -> LinkReason:
         rules.NOT_IN_WRITING: LinkReason.returned_in_writing,
         rules.NO_MP_REFERRAL: LinkReason.returned_with_mp_referral,
     }.get(code, LinkReason.other)
+
+
+# --- Who gets the decision (ASM-023/024/027) and the checklist request (INT-021/022).
+
+
+async def decision_recipients(
+    session: AsyncSession, *, case_id: uuid.UUID
+) -> list[DecisionRecipient]:
+    case = await get_case(session, case_id=case_id)
+    return await recipients.decision_recipients(
+        session, case, await repository.parties(session, case.id)
+    )
+
+
+async def checklist(session: AsyncSession, *, case_id: uuid.UUID) -> ChecklistRead:
+    """The ¶1.23 items, what is missing, and how to ask for it (INT-022 follows INT-006)."""
+    case = await get_case(session, case_id=case_id)
+    case_facts = await facts(session, case, today=date.min)
+    missing = rules.checklist_gaps(case, case_facts)
+    represented = bool(case_facts.people_with(REPRESENTATIVE_ROLES))
+    complainant = next(
+        (p.person_id for p in case_facts.parties if p.role is PartyRole.complainant), None
+    )
+    channel = preferred_channel(
+        await session.get(Person, complainant) if complainant is not None else None
+    )
+    return ChecklistRead(
+        items=[
+            ChecklistItem(
+                item=item,
+                done=bool(case.checklist.get(item)),
+                required=item != "representation_consent" or represented,
+            )
+            for item in rules.CHECKLIST_ITEMS
+        ],
+        missing=missing,
+        override_reason=case.checklist_override_reason,
+        suggested_channel=channel,
+        complainant_person_id=complainant,
+    )

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, Text, false
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -172,6 +172,11 @@ class Consent(UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("person.id"), index=True
     )
     scope: Mapped[str | None] = mapped_column(Text)
+    # INT-054: the complainant is happy for sensitive information (e.g. medical history) to go
+    # to this third party, not only case information in general (INT-053).
+    covers_sensitive_information: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     source: Mapped[ConsentSource] = mapped_column(_enum(ConsentSource, "consent_source"))
     given_at: Mapped[datetime]
     evidence_reference: Mapped[str | None] = mapped_column(Text)

@@ -396,6 +396,7 @@ class ConsentCreate(BaseModel):
                     "consent_type": "release_to_third_party",
                     "third_party_person_id": "0b6f1c1e-3a1d-4c51-9a0e-2f4f6f0d9c11",
                     "scope": "All case correspondence",
+                    "covers_sensitive_information": True,
                     "source": "written",
                     "given_at": "2026-11-01T12:00:00Z",
                     "evidence_reference": "DOC-0001",
@@ -413,7 +414,12 @@ class ConsentCreate(BaseModel):
                     "consent_type",
                     ConsentType.release_to_third_party.value,
                     then=given("third_party_person_id", "scope"),
-                    otherwise=absent("third_party_person_id", "scope"),
+                    otherwise={
+                        "properties": {
+                            **absent("third_party_person_id", "scope")["properties"],
+                            "covers_sensitive_information": {"const": False},
+                        }
+                    },
                 ),
             ],
         },
@@ -431,6 +437,13 @@ class ConsentCreate(BaseModel):
         default=None, description="release_to_third_party only; required"
     )
     case_id: uuid.UUID | None = Field(default=None, description="The case it was given for, if one")
+    covers_sensitive_information: StrictBool = Field(
+        default=False,
+        description=(
+            "release_to_third_party only: the person is happy for sensitive information (e.g. "
+            "medical history) to go to the third party too (INT-054)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _type_fields(self) -> ConsentCreate:
@@ -444,6 +457,8 @@ class ConsentCreate(BaseModel):
             )
         if release != (self.scope is not None):
             raise ValueError("scope is required for release_to_third_party and only for it")
+        if self.covers_sensitive_information and not release:
+            raise ValueError("covers_sensitive_information is for release_to_third_party only")
         return self
 
 
@@ -467,6 +482,7 @@ class ConsentRead(BaseModel):
     body: str | None
     third_party_person_id: uuid.UUID | None
     scope: str | None
+    covers_sensitive_information: bool
     source: ConsentSource
     given_at: datetime
     evidence_reference: str | None

@@ -490,6 +490,7 @@ async def record_consent(
             body=data.body,
             third_party_person_id=data.third_party_person_id,
             scope=data.scope,
+            covers_sensitive_information=data.covers_sensitive_information,
             source=data.source,
             given_at=data.given_at,
             evidence_reference=data.evidence_reference,

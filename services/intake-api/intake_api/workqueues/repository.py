@@ -5,7 +5,10 @@ Every queue starts from an index and is keyset-paginated on its urgency key plus
   (kind, due_date), ``ix_deadline_open_effective_due`` (kind, effective_due_date) and
   ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key;
 - ``my-open-cases`` reads ``ix_case_owner_status`` (owner, status) and finds each case's next
-  clock through ``ix_deadline_case_id``.
+  clock through ``ix_deadline_case_id``;
+- ``contacts-missing-discussion`` (INT-011) has no index in its order (attempted_at, id): it
+  filters ``contact_attempt`` and sorts what matches; ``ix_contact_attempt_case_id`` (case_id,
+  attempted_at) can serve the owner's cases.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -30,6 +33,7 @@ from intake_api.cases.models import (
     PartyRole,
 )
 from intake_api.cases.state import CaseStatus
+from intake_api.workqueues.schemas import MissingDiscussion
 
 Ts = TypeVarTuple("Ts")
 QueueRow: TypeAlias = Row[*tuple[Any, ...]]
@@ -65,11 +69,16 @@ def _keyset(
     keys: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
     after: Sequence[Any] | None,
     limit: int,
+    *,
+    descending: bool = False,
 ) -> Select[*Ts]:
-    """Order by ``keys`` ascending, start after ``after``; one extra row tells of a next page."""
+    """Order by ``keys`` ascending (or all descending), start after ``after``; one extra row
+    tells of a next page."""
     if after is not None:
-        stmt = stmt.where(tuple_(*keys) > tuple_(*after))
-    return stmt.order_by(*keys).limit(limit + 1)
+        row, bound = tuple_(*keys), tuple_(*after)
+        stmt = stmt.where(row < bound if descending else row > bound)
+    order = [key.desc() for key in keys] if descending else keys
+    return stmt.order_by(*order).limit(limit + 1)
 
 
 def _owned_by(
@@ -269,4 +278,76 @@ async def open_tasks(
     )
     stmt = _owned_by(stmt, owner, CaseTask.case_id)
     stmt = _keyset(stmt, (CaseTask.created_at, CaseTask.id), after, limit)
+    return (await session.execute(stmt)).all()
+
+
+def contacts_missing_discussion_query(
+    *,
+    missing: MissingDiscussion | None,
+    owner: str | None,
+    since: datetime | None,
+    before: datetime | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> QueueSelect:
+    """INT-011 (¶1.13): contacts that reached a complainant of the case without explaining what
+    we can and cannot do, or without discussing reasonable adjustments; newest first.
+
+    ``missing`` picks one of the two gaps (``None``: either); ``since`` is inclusive and
+    ``before`` exclusive, both instants.
+    """
+    complainant = (
+        select(CaseParty.id)
+        .where(
+            CaseParty.case_id == ContactAttempt.case_id,
+            CaseParty.person_id == ContactAttempt.person_id,
+            CaseParty.role == PartyRole.complainant,
+        )
+        .exists()
+    )
+    not_explained = ContactAttempt.expectations_explained.is_(False)
+    not_discussed = ContactAttempt.adjustments_discussed.is_(False)
+    gap = {
+        None: or_(not_explained, not_discussed),
+        MissingDiscussion.expectations: not_explained,
+        MissingDiscussion.adjustments: not_discussed,
+    }[missing]
+    attempted_at = ContactAttempt.attempted_at
+    stmt = (
+        select(
+            ContactAttempt.id.label("contact_id"),
+            ContactAttempt.case_id,
+            Case.reference,
+            ContactAttempt.person_id,
+            attempted_at,
+            ContactAttempt.channel,
+            ContactAttempt.direction,
+            ContactAttempt.expectations_explained,
+            ContactAttempt.adjustments_discussed,
+            ContactAttempt.recorded_by,
+        )
+        .join(Case, Case.id == ContactAttempt.case_id)
+        .where(ContactAttempt.outcome == ContactOutcome.reached, gap, complainant)
+    )
+    if since is not None:
+        stmt = stmt.where(attempted_at >= since)
+    if before is not None:
+        stmt = stmt.where(attempted_at < before)
+    stmt = _owned_by(stmt, owner, ContactAttempt.case_id)
+    return _keyset(stmt, (attempted_at, ContactAttempt.id), after, limit, descending=True)
+
+
+async def contacts_missing_discussion(
+    session: AsyncSession,
+    *,
+    missing: MissingDiscussion | None,
+    owner: str | None,
+    since: datetime | None,
+    before: datetime | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    stmt = contacts_missing_discussion_query(
+        missing=missing, owner=owner, since=since, before=before, after=after, limit=limit
+    )
     return (await session.execute(stmt)).all()

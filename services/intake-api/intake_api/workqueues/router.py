@@ -1,7 +1,8 @@
 """Intake work queues: read-only queries over due and overdue clocks (DESIGN §5, requirements §C).
 
 "Today" and "now" come from the clock dependency (Europe/London business date). Each queue is
-keyset-paginated and ordered most urgent first. The queue of undecided reasonable-adjustment
+keyset-paginated and ordered most urgent first; the INT-011 report of contacts missing a
+discussion is ordered newest contact first. The queue of undecided reasonable-adjustment
 requests lives with the people module: ``GET /v1/people/reasonable-adjustments?status=requested``.
 """
 
@@ -12,9 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from intake_api.cases.dependencies import Calendar, CaseReader, OwnerQuery
+from intake_api.cases.errors import InvalidDateRange
 from intake_api.workqueues import service
 from intake_api.workqueues.schemas import (
+    ContactMissingDiscussionPage,
     InformationDeadlinePassedPage,
+    MissingDiscussion,
     OpenCasePage,
     OpenTaskPage,
     OverdueAcknowledgementPage,
@@ -25,6 +29,7 @@ from shared.clock import ClockDep
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
 from shared.pagination import CursorQuery, LimitQuery
+from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/work-queues", tags=["work-queues"])
 
@@ -122,3 +127,35 @@ async def open_tasks(
 ) -> OpenTaskPage:
     """Follow-up tasks not yet done (e.g. ASM-039 ask for a written response), oldest first."""
     return await service.open_tasks(session, owner=owner, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/contacts-missing-discussion", response_model=ContactMissingDiscussionPage, responses=LIST
+)
+async def contacts_missing_discussion(
+    principal: CaseReader,
+    session: DbSession,
+    missing: Annotated[
+        MissingDiscussion | None,
+        Query(description="Only this gap: 'expectations' or 'adjustments'; omitted, either"),
+    ] = None,
+    owner: OwnerQuery = None,
+    from_date: Annotated[
+        IsoDate | None,
+        Query(alias="from", description="Contacts on or after this date (Europe/London)"),
+    ] = None,
+    to_date: Annotated[
+        IsoDate | None,
+        Query(alias="to", description="Contacts on or before this date (Europe/London)"),
+    ] = None,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> ContactMissingDiscussionPage:
+    """Contacts that reached the complainant without explaining what we can and cannot do, or
+    without discussing reasonable adjustments (INT-011, ¶1.13), newest first."""
+    if from_date is not None and to_date is not None and from_date > to_date:
+        raise InvalidDateRange("from is after to")
+    return await service.contacts_missing_discussion(
+        session, missing=missing, owner=owner, from_date=from_date, to_date=to_date, limit=limit,
+        cursor=cursor,
+    )  # fmt: skip

@@ -1,14 +1,16 @@
 """Work-queue items: each says which case, whose it is, and the date or instant that makes it due.
 
-No personal data: a case is its id, reference, status, owner (a staff subject) and received date.
+No personal data: a case is its id, reference, status, owner (a staff subject) and received date;
+a contact is its ids, codes, flags and time.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from intake_api.cases.models import DeadlineKind, TaskKind
 from intake_api.cases.state import CaseStatus
@@ -67,6 +69,55 @@ class OpenTaskItem(QueueCase):
     kind: TaskKind
     organisation_id: uuid.UUID | None
     created_at: datetime
+
+
+class MissingDiscussion(StrEnum):
+    """Which of the two INT-011 (¶1.13) conversations a contact left out."""
+
+    expectations = "expectations"  # what we can and cannot do was not explained
+    adjustments = "adjustments"  # reasonable adjustments were not discussed
+
+
+class ContactMissingDiscussionItem(BaseModel):
+    """A contact in which the complainant was reached without both INT-011 conversations."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "contact_id": "3c6f1e9a-8b2d-4f0e-9a7c-1d2e3f4a5b6c",
+                    "case_id": "7d9c2b1a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                    "reference": "CAS-0000042",
+                    "person_id": "8a3b7f8e-2f0c-4f4e-9c1e-5d6a7b8c9d0e",
+                    "attempted_at": "2026-11-02T10:15:00Z",
+                    "channel": "telephone",
+                    "direction": "outbound",
+                    "expectations_explained": True,
+                    "adjustments_discussed": False,
+                    "recorded_by": "caseworker-0001",
+                }
+            ]
+        }
+    )
+
+    contact_id: uuid.UUID
+    case_id: uuid.UUID
+    reference: str = Field(examples=["CAS-0000042"])
+    person_id: uuid.UUID = Field(description="The complainant reached (a party of the case)")
+    attempted_at: datetime
+    channel: str = Field(examples=["telephone"])
+    direction: str = Field(examples=["outbound"])
+    expectations_explained: bool = Field(
+        description="What we can and cannot do was explained (¶1.13)"
+    )
+    adjustments_discussed: bool = Field(
+        description="Any reasonable adjustments they may need were discussed (¶1.13)"
+    )
+    recorded_by: str = Field(description="The recording caseworker's token subject")
+
+
+class ContactMissingDiscussionPage(Page[ContactMissingDiscussionItem]):
+    pass
 
 
 class OpenTaskPage(Page[OpenTaskItem]):

@@ -9,13 +9,16 @@ the caller's clock, so the boundaries are exact and testable:
   extension, never on the deadline day itself (¶1.20).
 - C-03/¶1.27 acknowledgement: overdue from the day after the 10th working day.
 - C-04/INT-030 call-back: overdue once 48 hours have passed (``due_at < now``, to the second).
+- INT-011/¶1.13 contacts missing a discussion: ``from``/``to`` are London business dates of the
+  contact, both inclusive (from 00:00 London on ``from`` to before 00:00 London the day after
+  ``to``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake_api.workqueues import repository
 from intake_api.workqueues.repository import QueueRow
 from intake_api.workqueues.schemas import (
+    ContactMissingDiscussionItem,
+    ContactMissingDiscussionPage,
     InformationDeadlinePassedItem,
     InformationDeadlinePassedPage,
+    MissingDiscussion,
     OpenCaseItem,
     OpenCasePage,
     OpenTaskItem,
@@ -37,6 +43,7 @@ from intake_api.workqueues.schemas import (
     TwoWeekContactPage,
 )
 from shared.calendar import WorkingCalendar
+from shared.clock import BUSINESS_TIMEZONE
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 K = TypeVar("K")
@@ -48,6 +55,7 @@ INFORMATION_DEADLINES_PASSED = "information-deadlines-passed"
 TWO_WEEK_CONTACT = "two-week-contact"
 OVERDUE_CALLBACKS = "overdue-callbacks"
 OPEN_TASKS = "open-tasks"
+CONTACTS_MISSING_DISCUSSION = "contacts-missing-discussion"
 
 
 # --- cursors ---------------------------------------------------------------------------------
@@ -90,6 +98,11 @@ def _split(
         return page, None
     values = [v.isoformat() if isinstance(v, date) else str(v) for v in key(page[-1])]
     return page, encode_cursor([queue, *values])
+
+
+def _london_midnight(day: date) -> datetime:
+    """The instant the business date ``day`` starts in Europe/London."""
+    return datetime.combine(day, time.min, tzinfo=BUSINESS_TIMEZONE)
 
 
 def _case(r: QueueRow) -> dict[str, Any]:
@@ -265,3 +278,48 @@ async def open_tasks(
         for r in page
     ]
     return OpenTaskPage(items=items, next_cursor=next_cursor)
+
+
+async def contacts_missing_discussion(
+    session: AsyncSession,
+    *,
+    missing: MissingDiscussion | None,
+    owner: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    cursor: str | None,
+) -> ContactMissingDiscussionPage:
+    """INT-011, ¶1.13: contacts in which the complainant was reached but what we can and cannot
+    do was not explained, or reasonable adjustments were not discussed; the newest first."""
+    rows = await repository.contacts_missing_discussion(
+        session,
+        missing=missing,
+        owner=owner,
+        since=None if from_date is None else _london_midnight(from_date),
+        # The last representable date has no day after it, and no contact after it either.
+        before=None
+        if to_date is None or to_date == date.max
+        else _london_midnight(to_date + timedelta(days=1)),
+        after=_decode(cursor, CONTACTS_MISSING_DISCUSSION, _at_id),
+        limit=limit,
+    )
+    page, next_cursor = _split(
+        rows, limit, CONTACTS_MISSING_DISCUSSION, lambda r: (r.attempted_at, r.contact_id)
+    )
+    items = [
+        ContactMissingDiscussionItem(
+            contact_id=r.contact_id,
+            case_id=r.case_id,
+            reference=r.reference,
+            person_id=r.person_id,
+            attempted_at=r.attempted_at,
+            channel=r.channel,
+            direction=r.direction,
+            expectations_explained=r.expectations_explained,
+            adjustments_discussed=r.adjustments_discussed,
+            recorded_by=r.recorded_by,
+        )
+        for r in page
+    ]
+    return ContactMissingDiscussionPage(items=items, next_cursor=next_cursor)
