@@ -301,6 +301,25 @@ async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly
     assert (decided["properly_made"], decided["aggrieved_consent"]) == (True, True)
 
 
+async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(api: Api) -> None:
+    case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
+    cid = case["id"]
+    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
+    await api.call(
+        "POST", f"/v1/cases/{cid}/parties",
+        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
+    )  # fmt: skip
+    await _patch(api, cid, {
+        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": True,
+        "mp_requests_investigation": True, "mp_referral_signed_by": "mp_staff",
+        "reason": "Referral from the MP's office, signed by a caseworker there",
+    })  # fmt: skip
+
+    decided = await properly_made(api, cid)
+
+    assert (decided["properly_made"], decided["mp_referral_signed_by"]) == (True, "mp_staff")
+
+
 # ---------------------------------------------------------------------------------------------
 # ASM-032: telephone complaints close as not properly made, with the jurisdiction's own code
 # ---------------------------------------------------------------------------------------------

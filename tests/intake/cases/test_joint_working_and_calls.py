@@ -79,13 +79,18 @@ async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
     assert accepted["route"] == "joint_working_team"
 
 
-async def test_declined_by_the_joint_working_team_returns_to_intake__T12(api: Api) -> None:
+async def test_declined_by_the_joint_working_team_returns_to_intake__T12_INT_039(
+    api: Api,
+) -> None:
     case, person = await _case(api)
     cid = case["id"]
     await _patch(api, cid, {
         "joint_working": True, "other_ombudsman": "LGSCO",
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
     })  # fmt: skip
+    before = await api.call(
+        "POST", f"/v1/cases/{cid}/refer", json={"reason": "Try to pass it on"}, expect=422
+    )  # fmt: skip
     await api.call(
         "POST", f"/v1/people/{person['id']}/consents",
         json={"consent_type": "joint_working_lgsco", "source": "verbal",
@@ -97,8 +102,16 @@ async def test_declined_by_the_joint_working_team_returns_to_intake__T12(api: Ap
         "POST", f"/v1/cases/{cid}/joint-working-decision",
         json={"accepted": False, "reason": "Not one for us"},
     )  # fmt: skip
+    after = await api.call(
+        "POST", f"/v1/cases/{cid}/refer", json={"reason": "Try to pass it on"}, expect=422
+    )  # fmt: skip
     assert declined["status"] == "intake"
     assert declined["route"] is None
+    assert declined["joint_working_accepted"] is False
+    assert declined["joint_working_decided_at"] is not None
+    jw_team = ("INT-039", "joint_working_team")
+    assert jw_team in {(m["requirement"], m["item"]) for m in before["missing"]}
+    assert jw_team not in {(m["requirement"], m["item"]) for m in after["missing"]}
 
 
 def _call(person_id: str, call_ref: str) -> dict[str, Any]:

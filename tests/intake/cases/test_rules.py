@@ -27,6 +27,7 @@ from intake_api.cases.models import (
     Jurisdiction,
     OrganisationRole,
     OrgResponseFormat,
+    OtherOmbudsman,
     PartyRole,
     Priority,
     PrisonCaseType,
@@ -128,6 +129,9 @@ def make_case(**overrides: Any) -> Case:
         "self_referred_by_organisation": False,
         "joint_working": False,
         "joint_working_shared_at": None,
+        "other_ombudsman": None,
+        "joint_working_decided_at": None,
+        "joint_working_accepted": None,
         "prison_case_type": None,
         "route": Route.awaiting_allocation,
         "routing_rationale": "General casework; no specialism needed",
@@ -648,6 +652,31 @@ def test_joint_working_case_must_be_shared_before_referral__INT_038() -> None:
 
     assert pairs(referral_problems(unshared, make_facts())) == {("INT-038", "joint_working")}
     assert referral_problems(shared, make_facts()).items == []
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "requirement"),
+    [(Jurisdiction.health, "INT-039"), (Jurisdiction.parliamentary, "INT-045")],
+)
+def test_lgsco_joint_working_goes_to_the_jw_team_before_referral__INT_039_INT_045(
+    jurisdiction: Jurisdiction, requirement: str
+) -> None:
+    shared = {"joint_working": True, "joint_working_shared_at": AT, "jurisdiction": jurisdiction}
+    undiscussed = make_case(**shared, other_ombudsman=OtherOmbudsman.lgsco)
+    declined = make_case(**shared, other_ombudsman=OtherOmbudsman.lgsco,
+                         joint_working_decided_at=AT, joint_working_accepted=False)  # fmt: skip
+    not_lgsco = make_case(**shared, other_ombudsman=OtherOmbudsman.other)
+    facts = make_facts()
+    if jurisdiction is Jurisdiction.parliamentary:  # a properly made parliamentary case
+        mp = uuid.uuid4()
+        facts = make_facts(parties=[*facts.parties, party(mp, PartyRole.mp_referring)])
+        for case in (undiscussed, declined, not_lgsco):
+            case.complaint_to_mp_in_writing = case.aggrieved_consent = True
+            case.mp_requests_investigation = True
+
+    assert pairs(referral_problems(undiscussed, facts)) == {(requirement, "joint_working_team")}
+    assert referral_problems(declined, facts).items == []
+    assert referral_problems(not_lgsco, facts).items == []
 
 
 def test_audio_only_nhs_response_blocks_referral__ASM_039() -> None:

@@ -220,6 +220,9 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     )
     joint_working_topics: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     joint_working_shared_at: Mapped[datetime | None]
+    # T12: the joint working team's decision (INT-039, INT-045).
+    joint_working_decided_at: Mapped[datetime | None]
+    joint_working_accepted: Mapped[bool | None] = mapped_column(Boolean)
     prison_case_type: Mapped[PrisonCaseType | None] = mapped_column(
         enum_col(PrisonCaseType, "prison_case_type")
     )

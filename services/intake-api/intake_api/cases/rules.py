@@ -24,6 +24,7 @@ from intake_api.cases.models import (
     DecisionChannel,
     Jurisdiction,
     OrgResponseFormat,
+    OtherOmbudsman,
     PartyRole,
     PrisonCaseType,
     Route,
@@ -305,6 +306,15 @@ def referral_problems(case: Case, facts: Facts) -> Problems:
         )
     if case.joint_working and case.joint_working_shared_at is None:
         p.add("INT-038", "joint_working", "Share the case with the other Ombudsman first (Legal)")
+    if (
+        case.joint_working
+        and case.other_ombudsman is OtherOmbudsman.lgsco
+        and case.joint_working_decided_at is None
+    ):
+        # ¶1.50: only joint working that is NOT with the LGSCO skips the JW team; ¶1.56: a
+        # properly made parliamentary case that may need it is discussed with the team.
+        rid = "INT-045" if case.jurisdiction is Jurisdiction.parliamentary else "INT-039"
+        p.add(rid, "joint_working_team", "Refer the case to the joint working team first")
     if case.org_response_format is OrgResponseFormat.audio_only:
         p.add(
             "ASM-039", "org_response", "Audio-only NHS response: ask for a written one and decline"

@@ -261,6 +261,10 @@ class CaseRead(BaseModel):
     other_ombudsman: OtherOmbudsman | None
     joint_working_topics: list[str]
     joint_working_shared_at: datetime | None
+    joint_working_decided_at: datetime | None = Field(
+        description="When the joint working team decided on the case (T12)"
+    )
+    joint_working_accepted: bool | None
     prison_case_type: PrisonCaseType | None
     route: Route | None
     routing_rationale: str | None

@@ -673,6 +673,9 @@ async def decide_joint_working(
     """T12: accepted → routed to the JW team for hand-off; declined → back to intake."""
     case = await _locked(session, case_id, if_match)
     before = _snapshot(case)
+    if case.status is CaseStatus.joint_working_review:
+        case.joint_working_decided_at = at
+        case.joint_working_accepted = data.accepted
     if case.status is CaseStatus.joint_working_review and data.accepted:
         case.route = Route.joint_working_team
         case.routing_rationale = f"Accepted by the joint working team: {data.reason}"
@@ -1011,13 +1014,20 @@ async def _copies_for_new_mps(session: AsyncSession, case: Case, *, actor: Princ
             rule="ASM-024 ¶2.43: send the decision to the new MP once elected",
             person_id=seat.party_person_id, created_by=actor.sub,
         )  # fmt: skip
-        session.add(task)
-        await session.flush()
-        await record_audit(
-            session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=case.id,
-            action="case.task_created", after=TaskRead.model_validate(task).model_dump(mode="json"),
-            reason="ASM-024: decision issued while the MP's seat is vacant",
-        )  # fmt: skip
+        reason = "ASM-024: decision issued while the MP's seat is vacant"
+        await _add_task(session, task, actor=actor, reason=reason)
+
+
+async def _add_task(
+    session: AsyncSession, task: CaseTask, *, actor: Principal, reason: str
+) -> None:
+    session.add(task)
+    await session.flush()
+    await record_audit(
+        session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=task.case_id,
+        action="case.task_created", after=TaskRead.model_validate(task).model_dump(mode="json"),
+        reason=reason,
+    )  # fmt: skip
 
 
 def _with_no_mp_signposting(data: ClosureRequest, *, today: date) -> ClosureRequest:
@@ -1073,11 +1083,8 @@ async def _ask_for_written_response(
             done_note="Request already logged" if done_by else None,
             communication_id=done_by.id if done_by else None,
         )  # fmt: skip
-        session.add(task)
-        await session.flush()
-        await record_audit(
-            session, actor=actor, entity_type="case_task", entity_id=task.id, case_id=case.id,
-            action="case.task_created", after=TaskRead.model_validate(task).model_dump(mode="json"),
+        await _add_task(
+            session, task, actor=actor,
             reason="ASM-039: audio-only response from an NHS organisation; case closed premature",
         )  # fmt: skip
 
