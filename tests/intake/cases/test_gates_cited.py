@@ -320,6 +320,56 @@ async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(api: Api) ->
     assert (decided["properly_made"], decided["mp_referral_signed_by"]) == (True, "mp_staff")
 
 
+async def test_told_to_get_an_mp_referral_may_now_come_as_a_victim__ASM_008(api: Api) -> None:
+    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter")
+    cid = case["id"]
+    await reach(api, cid, person["id"])
+    await close(api, cid, "No MP referral", signposting_type="none_identified",
+                signposting_detail="Told the complainant an MP referral is needed")  # fmt: skip
+
+    await api.call(
+        "POST", f"/v1/cases/{cid}/restart",
+        json={"progress_since_previous_decision": "The complaint is about how the department "
+              "treated them as a victim of crime", "reason": "Victims and Prisoners Act route"},
+    )  # fmt: skip
+    await _patch(api, cid, {
+        "vpa_no_mp_referral": True,
+        "vpa_answers": {"under_victims_code": True, "linked": True},
+        "vpa_pass_through_note": "Passed through on the set criteria (¶2.35)",
+        "reason": "Meets the victim definition; complaint about their experience as a victim",
+    })  # fmt: skip
+    decided = await properly_made(api, cid)
+
+    assert (decided["properly_made"], decided["mp_person_id"]) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("stage", "response", "allowed"),
+    [
+        ("ongoing", "written", True),
+        ("not_started", "none", True),
+        ("complete", "audio_only", True),  # ¶2.69: an audio-only NHS reply does not complete it
+        ("complete", "written", False),
+    ],
+)
+async def test_local_resolution_ongoing_is_for_a_process_not_yet_finished__ASM_041(
+    api: Api, stage: str, response: str, allowed: bool
+) -> None:
+    case, person = await new_case(api, jurisdiction="health", channel="online_form")
+    cid = case["id"]
+    await _patch(api, cid, {"complaint_process_stage": stage, "org_response_format": response,
+                            "reason": "From the call"})  # fmt: skip
+    await reach(api, cid, person["id"])
+
+    body = await close(api, cid, "Premature: local resolution ongoing",
+                       time_limit_explained=True, expect=200 if allowed else 422)  # fmt: skip
+
+    if allowed:
+        assert body["closure_code"] == "Premature: local resolution ongoing"
+    else:
+        assert missing(body) == {("ASM-041", "closure_code")}
+
+
 # ---------------------------------------------------------------------------------------------
 # ASM-032: telephone complaints close as not properly made, with the jurisdiction's own code
 # ---------------------------------------------------------------------------------------------

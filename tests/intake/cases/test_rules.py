@@ -267,7 +267,7 @@ def test_the_builders_give_a_case_that_is_properly_made_and_may_be_passed_on() -
 
     assert properly_made_problems(case, facts).items == []
     assert referral_problems(case, facts).items == []
-    assert close(case, facts, PREMATURE_ONGOING, time_limit_explained=True).items == []
+    assert close(case, facts, PREMATURE, time_limit_explained=True).items == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -834,7 +834,7 @@ def test_non_decline_closures_do_not_need_a_contact_attempt__INT_005(code: str) 
 def test_one_failed_call_needs_the_enough_information_decision__INT_014() -> None:
     facts = make_facts(attempts=[attempt(ContactOutcome.no_answer)])
 
-    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+    problems = close(make_case(), facts, PREMATURE, time_limit_explained=True)
 
     assert pairs(problems) == {("INT-014", "enough_information")}
 
@@ -842,7 +842,7 @@ def test_one_failed_call_needs_the_enough_information_decision__INT_014() -> Non
 def test_unanswered_email_to_a_complainant_who_prefers_email_counts__INT_005_INT_014() -> None:
     facts = make_facts(attempts=[attempt(ContactOutcome.written_no_reply, channel="email")])
 
-    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+    problems = close(make_case(), facts, PREMATURE, time_limit_explained=True)
 
     assert pairs(problems) == {("INT-014", "enough_information")}
 
@@ -850,7 +850,7 @@ def test_unanswered_email_to_a_complainant_who_prefers_email_counts__INT_005_INT
 def test_an_inbound_contact_is_not_our_attempt__INT_005() -> None:
     facts = make_facts(attempts=[attempt(ContactOutcome.no_answer, direction="inbound")])
 
-    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+    problems = close(make_case(), facts, PREMATURE, time_limit_explained=True)
 
     assert pairs(problems) == {("INT-005", "contact")}
 
@@ -858,7 +858,7 @@ def test_an_inbound_contact_is_not_our_attempt__INT_005() -> None:
 def test_failed_call_to_someone_else_does_not_count__INT_005() -> None:
     facts = make_facts(attempts=[attempt(ContactOutcome.no_answer, person_id=REPRESENTATIVE)])
 
-    problems = close(make_case(), facts, PREMATURE_ONGOING, time_limit_explained=True)
+    problems = close(make_case(), facts, PREMATURE, time_limit_explained=True)
 
     assert pairs(problems) == {("INT-005", "contact")}
 
@@ -874,7 +874,7 @@ def test_after_a_failed_call_decision_in_writing_to_complainant_and_reps__INT_01
     none_sent = close(
         make_case(),
         make_facts(parties=parties, attempts=failed, communications=[]),
-        PREMATURE_ONGOING,
+        PREMATURE,
         **kwargs,
     )
     complainant_only = close(
@@ -882,7 +882,7 @@ def test_after_a_failed_call_decision_in_writing_to_complainant_and_reps__INT_01
         make_facts(
             parties=parties, attempts=failed, communications=[written("decision", COMPLAINANT)]
         ),
-        PREMATURE_ONGOING,
+        PREMATURE,
         **kwargs,
     )
     both = close(
@@ -895,7 +895,7 @@ def test_after_a_failed_call_decision_in_writing_to_complainant_and_reps__INT_01
                 written("decision", REPRESENTATIVE, medium="email"),
             ],
         ),
-        PREMATURE_ONGOING,
+        PREMATURE,
         **kwargs,
     )
 
@@ -918,18 +918,18 @@ def test_telephone_decision_still_needs_written_copies_to_mps_and_reps__INT_026(
     both = [written("decision", MP), written("decision", REPRESENTATIVE, medium="email")]
 
     nothing_sent = close(
-        make_case(), make_facts(parties=parties), PREMATURE_ONGOING, time_limit_explained=True
+        make_case(), make_facts(parties=parties), PREMATURE, time_limit_explained=True
     )
     one_sent = close(
         make_case(),
         make_facts(parties=parties, communications=mp_only),
-        PREMATURE_ONGOING,
+        PREMATURE,
         time_limit_explained=True,
     )
     all_sent = close(
         make_case(),
         make_facts(parties=parties, communications=both),
-        PREMATURE_ONGOING,
+        PREMATURE,
         time_limit_explained=True,
     )
 
@@ -961,11 +961,11 @@ def test_written_decision_goes_to_the_complainant__INT_027(
         "time_limit_explained": True,
     }
 
-    without = close(make_case(), make_facts(), PREMATURE_ONGOING, **kwargs)
+    without = close(make_case(), make_facts(), PREMATURE, **kwargs)
     with_letter = close(
         make_case(),
         make_facts(communications=[written("decision", COMPLAINANT)]),
-        PREMATURE_ONGOING,
+        PREMATURE,
         **kwargs,
     )
 
@@ -1150,8 +1150,24 @@ def test_no_mp_referral_is_a_parliamentary_code__ASM_029() -> None:
 
 @pytest.mark.parametrize("code", [PREMATURE_ONGOING, PREMATURE])
 def test_premature_closure_needs_the_time_limit_explanation__ASM_042(code: str) -> None:
-    assert pairs(close(make_case(), make_facts(), code)) == {("ASM-042", "time_limit")}
-    assert close(make_case(), make_facts(), code, time_limit_explained=True).items == []
+    case = make_case(complaint_process_stage=ComplaintProcessStage.ongoing)
+
+    assert pairs(close(case, make_facts(), code)) == {("ASM-042", "time_limit")}
+    assert close(case, make_facts(), code, time_limit_explained=True).items == []
+
+
+def test_local_resolution_ongoing_is_refused_once_the_process_is_complete__ASM_041() -> None:
+    complete = make_case(complaint_process_stage=ComplaintProcessStage.complete)
+    audio_only = make_case(
+        complaint_process_stage=ComplaintProcessStage.complete,
+        org_response_format=OrgResponseFormat.audio_only,
+    )
+
+    assert pairs(close(complete, make_facts(), PREMATURE_ONGOING, time_limit_explained=True)) == {
+        ("ASM-041", "closure_code")
+    }
+    assert close(complete, make_facts(), PREMATURE, time_limit_explained=True).items == []
+    assert close(audio_only, make_facts(), PREMATURE_ONGOING, time_limit_explained=True).items == []
 
 
 @pytest.mark.parametrize("passed", [False, None])

@@ -411,6 +411,13 @@ def closure_problems(
     if code == NOT_PROPERLY_MADE and case.properly_made is True:
         # ASM-032/033: the generic code is for complaints that are not properly made.
         p.add("ASM-014", "closure_code", "The complaint was decided properly made")
+    if (
+        code == PREMATURE_LOCAL_RESOLUTION_ONGOING
+        and case.complaint_process_stage is ComplaintProcessStage.complete
+        and case.org_response_format is not OrgResponseFormat.audio_only
+    ):
+        # ASM-041 (¶2.72): the code says the organisation is still considering the complaint.
+        p.add("ASM-041", "closure_code", "The organisation's complaints process is complete")
     if code in PREMATURE_CODES and not time_limit_explained:
         p.add("ASM-042", "time_limit", "Tell the complainant about the time limit and discretion")
     if code in DECLINE_CODES:
