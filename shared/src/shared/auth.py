@@ -114,6 +114,25 @@ class Role(StrEnum):
     service = "service"
 
 
+# Role groups that several services' permissions are built from.
+CASEWORK_ROLES = frozenset(
+    {
+        Role.intake_caseworker,
+        Role.caseworker,
+        Role.senior_caseworker,
+        Role.operations_manager,
+        Role.assistant_director,
+        Role.director,
+        Role.deputy_ombudsman,
+    }
+)
+"""People who work cases, from intake caseworker to Deputy Ombudsman."""
+
+CASE_DATA_READERS = CASEWORK_ROLES | {Role.ombudsman, Role.legal, Role.auditor, Role.service}
+"""Who may read case and personal data: casework, the Ombudsman, Legal, auditors (read-only)
+and internal service calls; not ``integration`` feeds nor clinical advisers."""
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The authenticated caller: subject, roles and token id (``jti``) of a verified token."""

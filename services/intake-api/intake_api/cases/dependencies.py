@@ -7,26 +7,12 @@ from fastapi import Depends, Path, Query, Request
 
 from intake_api.cases import service
 from intake_api.cases.models import Case
-from shared.auth import Principal, Role
+from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.calendar import WorkingCalendar
 from shared.db import DbSession
 from shared.http_api.deps import RequireRole
 
-CASE_READERS = frozenset(
-    {
-        Role.intake_caseworker,
-        Role.caseworker,
-        Role.senior_caseworker,
-        Role.operations_manager,
-        Role.assistant_director,
-        Role.director,
-        Role.deputy_ombudsman,
-        Role.ombudsman,
-        Role.legal,
-        Role.auditor,
-        Role.service,
-    }
-)
+CASE_READERS = CASE_DATA_READERS
 MANAGERS = frozenset(
     {Role.operations_manager, Role.assistant_director, Role.director, Role.deputy_ombudsman}
 )

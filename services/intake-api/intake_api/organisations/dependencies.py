@@ -7,29 +7,13 @@ from fastapi import Depends, Path
 
 from intake_api.organisations import service
 from intake_api.organisations.models import Organisation
-from shared.auth import Principal, Role
+from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.db import DbSession
 from shared.http_api.deps import RequireRole
 
 # The register is reference data with no personal data in it, so every role reads it. That
 # includes `integration`: a CRM (Dynamics 365 "accounts") needs the bodies cases point at.
-ORGANISATION_READERS = frozenset(
-    {
-        Role.intake_caseworker,
-        Role.caseworker,
-        Role.senior_caseworker,
-        Role.operations_manager,
-        Role.assistant_director,
-        Role.director,
-        Role.deputy_ombudsman,
-        Role.ombudsman,
-        Role.legal,
-        Role.clinical_adviser,
-        Role.auditor,
-        Role.integration,
-        Role.service,
-    }
-)
+ORGANISATION_READERS = CASE_DATA_READERS | {Role.clinical_adviser, Role.integration}
 REGISTER_WRITERS = frozenset({Role.intake_caseworker, Role.operations_manager})
 # B.2 `pvOptOut`: "CW records the written agreement"; CW covers senior caseworkers (Intro ¶6).
 PV_OPT_OUT_RECORDERS = REGISTER_WRITERS | {Role.caseworker, Role.senior_caseworker}
