@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.people import repository
@@ -233,6 +234,31 @@ async def _audit_reads(
         )
 
 
+async def _audit_on_person(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    person_id: uuid.UUID,
+    action: str,
+    after: BaseModel,
+    before: dict[str, Any] | None = None,
+    case_id: uuid.UUID | None = None,
+    reason: str | None = None,
+) -> None:
+    """Every change on a person's record is audited against the person (XC-AUD)."""
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type="person",
+        entity_id=person_id,
+        case_id=case_id,
+        action=action,
+        before=before,
+        after=after.model_dump(mode="json"),
+        reason=reason,
+    )
+
+
 # --- people ----------------------------------------------------------------------------------
 
 
@@ -331,13 +357,12 @@ async def create_person(
     """Record a party (¶1.12, INT-010): a person, an organisation acting as a party, or an MP."""
     person = await repository.add(session, _new_person(data, actor=actor))
     read = await person_read(session, person)
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person.id,
+        person_id=person.id,
         action="person.created",
-        after=read.model_dump(mode="json"),
+        after=read,
         reason=reason,
     )
     return read
@@ -378,14 +403,13 @@ async def update_person(
     await session.flush()
     await session.refresh(person)
     after = await person_read(session, person)
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person.id,
+        person_id=person.id,
         action="person.updated",
         before=before.model_dump(mode="json"),
-        after=after.model_dump(mode="json"),
+        after=after,
         reason=changes.reason,
     )
     return after
@@ -498,14 +522,13 @@ async def record_consent(
             recorded_by=actor.sub,
         ),
     )
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person_id,
+        person_id=person_id,
         case_id=data.case_id,
         action="person.consent.recorded",
-        after=ConsentRead.model_validate(consent).model_dump(mode="json"),
+        after=ConsentRead.model_validate(consent),
         reason="Consent given",
     )
     return consent
@@ -555,15 +578,14 @@ async def withdraw_consent(
     consent.withdrawn_by = actor.sub
     await session.flush()
     await session.refresh(consent)
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person_id,
+        person_id=person_id,
         case_id=consent.case_id,
         action="person.consent.withdrawn",
         before=before,
-        after=ConsentRead.model_validate(consent).model_dump(mode="json"),
+        after=ConsentRead.model_validate(consent),
         reason=data.reason,
     )
     return consent
@@ -629,28 +651,6 @@ async def _ra_for_update(
     return ra
 
 
-async def _audit_ra(
-    session: AsyncSession,
-    ra: ReasonableAdjustmentRequest,
-    *,
-    actor: Principal,
-    action: str,
-    before: dict[str, Any] | None,
-    reason: str | None,
-) -> None:
-    await record_audit(
-        session,
-        actor=actor,
-        entity_type="person",
-        entity_id=ra.person_id,
-        case_id=ra.case_id,
-        action=action,
-        before=before,
-        after=ReasonableAdjustmentRead.model_validate(ra).model_dump(mode="json"),
-        reason=reason,
-    )
-
-
 async def request_reasonable_adjustment(
     session: AsyncSession,
     *,
@@ -675,12 +675,13 @@ async def request_reasonable_adjustment(
             recorded_by=actor.sub,
         ),
     )
-    await _audit_ra(
+    await _audit_on_person(
         session,
-        ra,
         actor=actor,
+        person_id=ra.person_id,
+        case_id=ra.case_id,
         action="person.reasonable_adjustment.requested",
-        before=None,
+        after=ReasonableAdjustmentRead.model_validate(ra),
         reason="Reasonable adjustment requested",
     )
     return ra
@@ -748,12 +749,14 @@ async def agree_reasonable_adjustment(
     transition(ra, RaStatus.agreed, at=now)
     await session.flush()
     await session.refresh(ra)
-    await _audit_ra(
+    await _audit_on_person(
         session,
-        ra,
         actor=actor,
+        person_id=ra.person_id,
+        case_id=ra.case_id,
         action="person.reasonable_adjustment.agreed",
         before=before,
+        after=ReasonableAdjustmentRead.model_validate(ra),
         reason="Adjustment agreed",
     )
     return ra
@@ -783,12 +786,14 @@ async def refuse_reasonable_adjustment(
     transition(ra, RaStatus.not_reasonable, at=now)
     await session.flush()
     await session.refresh(ra)
-    await _audit_ra(
+    await _audit_on_person(
         session,
-        ra,
         actor=actor,
+        person_id=ra.person_id,
+        case_id=ra.case_id,
         action="person.reasonable_adjustment.not_reasonable",
         before=before,
+        after=ReasonableAdjustmentRead.model_validate(ra),
         reason=data.reasons,
     )
     return ra
@@ -814,12 +819,14 @@ async def record_outcome_letter(
     transition(ra, RaStatus.outcome_letter_sent, at=now)
     await session.flush()
     await session.refresh(ra)
-    await _audit_ra(
+    await _audit_on_person(
         session,
-        ra,
         actor=actor,
+        person_id=ra.person_id,
+        case_id=ra.case_id,
         action="person.reasonable_adjustment.outcome_letter_sent",
         before=before,
+        after=ReasonableAdjustmentRead.model_validate(ra),
         reason="Outcome letter sent",
     )
     return ra
@@ -849,14 +856,13 @@ async def record_accessibility_request(
             recorded_by=actor.sub,
         ),
     )
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person_id,
+        person_id=person_id,
         case_id=data.case_id,
         action="person.accessibility_request.recorded",
-        after=AccessibilityRequestRead.model_validate(request).model_dump(mode="json"),
+        after=AccessibilityRequestRead.model_validate(request),
         reason="Anticipatory adjustment to consider" if data.anticipatory else "Request recorded",
     )
     return request
@@ -906,15 +912,14 @@ async def close_accessibility_request(
     request.outcome_note = data.outcome_note
     await session.flush()
     await session.refresh(request)
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person_id,
+        person_id=person_id,
         case_id=request.case_id,
         action="person.accessibility_request.closed",
         before=before,
-        after=AccessibilityRequestRead.model_validate(request).model_dump(mode="json"),
+        after=AccessibilityRequestRead.model_validate(request),
         reason=data.outcome_note,
     )
     return request
@@ -985,18 +990,17 @@ async def record_identity_verification(
             recorded_by=actor.sub,
         ),
     )
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person_id,
+        person_id=person_id,
         case_id=data.case_id,
         action=(
             "person.identity_verification.waived"
             if outcome is VerificationOutcome.waived
             else "person.identity_verification.recorded"
         ),
-        after=IdentityVerificationRead.model_validate(verification).model_dump(mode="json"),
+        after=IdentityVerificationRead.model_validate(verification),
         reason=waiver_reason,
     )
     return verification
@@ -1159,23 +1163,21 @@ async def record_mp_successor(
         (previous.id, "person.mp.successor_recorded"),
         (successor_id, "person.mp.predecessor_linked"),
     ):
-        await record_audit(
+        await _audit_on_person(
             session,
             actor=actor,
-            entity_type="person",
-            entity_id=entity_id,
+            person_id=entity_id,
             action=action,
-            after=read.model_dump(mode="json"),
+            after=read,
             reason=data.note or f"MP {data.reason.value}",
         )
     if request is not None:
-        await record_audit(
+        await _audit_on_person(
             session,
             actor=actor,
-            entity_type="person",
-            entity_id=previous.id,
+            person_id=previous.id,
             action="person.mp.deactivation_requested",
-            after=MpDeactivationRequestRead.model_validate(request).model_dump(mode="json"),
+            after=MpDeactivationRequestRead.model_validate(request),
             reason=request.reason,
         )
     return read
@@ -1208,14 +1210,13 @@ async def deactivate_mp(
     await session.flush()
     await session.refresh(person)
     after = await person_read(session, person)
-    await record_audit(
+    await _audit_on_person(
         session,
         actor=actor,
-        entity_type="person",
-        entity_id=person.id,
+        person_id=person.id,
         action="person.mp.deactivated",
         before=before.model_dump(mode="json"),
-        after=after.model_dump(mode="json"),
+        after=after,
         reason=data.reason,
     )
     return after
