@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, Identity, Index, Text, func, insert, select
+from sqlalchemy import BigInteger, Identity, Index, Table, Text, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,8 +44,10 @@ class AuditEntry(Base):
     )
 
 
-# One prepared INSERT, built once: every act in the system writes an audit row.
-_INSERT_ENTRY = insert(AuditEntry).returning(AuditEntry.id)
+# One prepared INSERT, built once: every act in the system writes an audit row. On the table,
+# not the mapped class, so that it skips the ORM's bulk-insert path.
+_TABLE = cast(Table, AuditEntry.__table__)
+_INSERT_ENTRY = insert(_TABLE).returning(_TABLE.c.id)
 
 
 async def record_audit(

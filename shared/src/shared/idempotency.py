@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import DateTime, Integer, Text, bindparam, delete, func, select, text
+from sqlalchemy import DateTime, Integer, Table, Text, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,21 +80,23 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 _CLAIM = text("SELECT pg_try_advisory_xact_lock(:id)")
+# Core statements on the table (not the mapped class): no ORM compile or bulk-insert path.
+_TABLE = cast(Table, IdempotencyRecord.__table__)
 _STORED = select(
-    IdempotencyRecord.request_hash,
-    IdempotencyRecord.response_status,
-    IdempotencyRecord.response_body,
-    IdempotencyRecord.response_headers,
-    IdempotencyRecord.expires_at,
+    _TABLE.c.request_hash,
+    _TABLE.c.response_status,
+    _TABLE.c.response_body,
+    _TABLE.c.response_headers,
+    _TABLE.c.expires_at,
 ).where(
-    IdempotencyRecord.principal == bindparam("principal"),
-    IdempotencyRecord.key == bindparam("key"),
+    _TABLE.c.principal == bindparam("principal"),
+    _TABLE.c.key == bindparam("key"),
 )
 _SAVED_COLUMNS = (
     "method", "path", "request_hash", "response_status", "response_body", "response_headers",
     "expires_at",
 )  # fmt: skip
-_INSERT = insert(IdempotencyRecord)
+_INSERT = insert(_TABLE)
 # Built once; an expired record under the same key is replaced.
 _SAVE = _INSERT.on_conflict_do_update(
     index_elements=["principal", "key"],

@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import typing
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, bindparam, cast, func, insert, or_, select, tuple_
+from sqlalchemy import (
+    Row,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,8 +79,9 @@ _REFERENCE = select(
         func.lpad(_NUMBER, func.greatest(7, func.length(_NUMBER)), "0"),
     )
 ).scalar_subquery()
+# On the tables, not the mapped classes: Core statements skip the ORM's bulk-insert path.
 _INSERT_CASE = (
-    insert(Case)
+    insert(typing.cast(Table, Case.__table__))
     .values(
         reference=_REFERENCE,
         version=1,
@@ -78,7 +92,7 @@ _INSERT_CASE = (
     )
     .returning(*Case.__table__.c)
 )
-_INSERT_DEADLINES = insert(Deadline)
+_INSERT_DEADLINES = insert(typing.cast(Table, Deadline.__table__))
 
 
 async def insert_case(
