@@ -9,20 +9,19 @@ rows to the same test database, and the report is office-wide.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from casework_dev.walkthrough import Api, JsonDict, _organisation, _person, open_case
+from casework_dev.walkthrough import Api, JsonDict, _person
 from shared.clock import FixedClock
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.pagination import encode_cursor
+from tests.intake.workqueues.conftest import ME, OTHER, at, intake_case
 
 REPORT = "/v1/work-queues/contacts-missing-discussion"
-ME = f"caseworker-me-{uuid.uuid4().hex[:8]}"
-OTHER = f"caseworker-other-{uuid.uuid4().hex[:8]}"
 ITEM_FIELDS = {
     "contact_id",
     "case_id",
@@ -35,31 +34,6 @@ ITEM_FIELDS = {
     "adjustments_discussed",
     "recorded_by",
 }
-
-
-def at(text: str) -> datetime:
-    """An instant written in UTC."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Any) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=ME))
-
-
-@pytest.fixture
-def theirs(client: httpx.AsyncClient, auth_headers: Any) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=OTHER))
-
-
-async def _case(api: Api, received: date, *, person: JsonDict | None = None) -> JsonDict:
-    """A complaint in intake, owned by the caller, with a complainant and an organisation."""
-    person = person or await _person(api, "Alex")
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
-    return await open_case(
-        api, channel="online_form", jurisdiction="health", received_date=str(received),
-        person=person, organisation=org,
-    )  # fmt: skip
 
 
 async def _contact(
@@ -98,7 +72,7 @@ async def test_lists_reached_contacts_missing_either_discussion__INT_011(
     api: Api, clock: FixedClock
 ) -> None:
     person = await _person(api, "Alex")
-    case = await _case(api, clock.today(), person=person)
+    case = await intake_case(api, clock.today(), person=person)
     cid, person_id = case["id"], person["id"]
     now = clock.now()
     both = await _contact(api, cid, person_id, now - timedelta(hours=4))
@@ -137,7 +111,7 @@ async def test_lists_reached_contacts_missing_either_discussion__INT_011(
 
 async def test_only_reached_complainants_are_listed__INT_011(api: Api, clock: FixedClock) -> None:
     complainant = await _person(api, "Alex")
-    cid = (await _case(api, clock.today(), person=complainant))["id"]
+    cid = (await intake_case(api, clock.today(), person=complainant))["id"]
     relative = await _person(api, "Robin")
     await api.call(
         "POST", f"/v1/cases/{cid}/parties",
@@ -145,7 +119,7 @@ async def test_only_reached_complainants_are_listed__INT_011(api: Api, clock: Fi
     )  # fmt: skip
     stranger = await _person(api, "Sam")  # not a party of the case at all
     # Robin is the complainant of another case, which does not make them one of this case.
-    await _case(api, clock.today(), person=relative)
+    await intake_case(api, clock.today(), person=relative)
     now = clock.now()
 
     async def bare(person_id: str, outcome: str = "reached") -> str:
@@ -170,7 +144,7 @@ async def test_owner_filter__INT_011(api: Api, theirs: Api, clock: FixedClock) -
     contacts: dict[str, str] = {}
     for who, caller in (("me", api), ("them", theirs)):
         person = await _person(caller, "Alex")
-        cid = (await _case(caller, clock.today(), person=person))["id"]
+        cid = (await intake_case(caller, clock.today(), person=person))["id"]
         contacts[who] = await _contact(caller, cid, person["id"], now, adjustments=False)
 
     assert await _ids(api, owner=ME) == [contacts["me"]]
@@ -185,7 +159,7 @@ async def test_cursor_walks_every_row_once_newest_first__INT_011(
     api: Api, clock: FixedClock
 ) -> None:
     person = await _person(api, "Alex")
-    cids = [(await _case(api, clock.today(), person=person))["id"] for _ in range(2)]
+    cids = [(await intake_case(api, clock.today(), person=person))["id"] for _ in range(2)]
     now = clock.now()
     # Two contacts share an instant, so the id breaks the tie.
     whens = [now - timedelta(minutes=m) for m in (50, 40, 40, 30, 20)]
@@ -228,7 +202,7 @@ async def test_cursor_walks_every_row_once_newest_first__INT_011(
 async def test_from_and_to_are_london_dates__INT_011(api: Api, clock: FixedClock) -> None:
     clock.set(at("2027-07-05T10:00:00"))  # summer: London is UTC+1
     person = await _person(api, "Alex")
-    cid = (await _case(api, clock.today(), person=person))["id"]
+    cid = (await intake_case(api, clock.today(), person=person))["id"]
     late_june = await _contact(api, cid, person["id"], at("2027-06-30T22:59:59"), adjustments=False)
     early_july = await _contact(  # 00:00 BST on 1 July, still 30 June in UTC
         api, cid, person["id"], at("2027-06-30T23:00:00"), adjustments=False
@@ -256,7 +230,7 @@ async def test_auditor_reads_the_report__INT_011(
     api: Api, client: httpx.AsyncClient, auth_headers: Any, clock: FixedClock
 ) -> None:
     person = await _person(api, "Alex")
-    cid = (await _case(api, clock.today(), person=person))["id"]
+    cid = (await intake_case(api, clock.today(), person=person))["id"]
     contact = await _contact(api, cid, person["id"], clock.now(), expectations=False)
     auditor = Api(client, auth_headers("auditor"))
     assert await _ids(auditor, owner=ME) == [contact]

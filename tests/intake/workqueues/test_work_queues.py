@@ -4,7 +4,7 @@ each boundary. The test clock starts at Mon 2 Nov 2026 10:00 UTC (GMT, so London
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -14,21 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casework_dev.walkthrough import (
     Api,
     JsonDict,
-    _organisation,
     _person,
     health_case_to_gate_closure,
     health_case_to_hand_off,
-    open_case,
 )
 from intake_api.cases.models import Case
 from intake_api.cases.state import CaseStatus, transition
 from shared.clock import FixedClock
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.pagination import encode_cursor
+from tests.intake.workqueues.conftest import ME, OTHER, at, intake_case
 
 Q = "/v1/work-queues"
-ME = f"caseworker-me-{uuid.uuid4().hex[:8]}"
-OTHER = f"caseworker-other-{uuid.uuid4().hex[:8]}"
 QUEUES = (
     "my-open-cases",
     "overdue-acknowledgements",
@@ -36,26 +33,6 @@ QUEUES = (
     "two-week-contact",
     "overdue-callbacks",
 )
-
-
-def at(text: str) -> datetime:
-    """An instant written in UTC (Europe/London is on GMT in Nov–Mar, so also London time)."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Any) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=ME))
-
-
-async def _case(api: Api, received: date | str, *, person: JsonDict | None = None) -> JsonDict:
-    """A complaint in intake, owned by the caller, with a complainant and an organisation."""
-    person = person or await _person(api, "Alex")
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
-    return await open_case(
-        api, channel="online_form", jurisdiction="health", received_date=str(received),
-        person=person, organisation=org,
-    )  # fmt: skip
 
 
 async def _communicate(api: Api, cid: str, **body: Any) -> JsonDict:
@@ -90,7 +67,7 @@ async def _item(api: Api, name: str, case_id: str, **params: Any) -> JsonDict | 
 
 
 async def _await_information(api: Api, clock: FixedClock, deadline: str) -> str:
-    case = await _case(api, clock.today())
+    case = await intake_case(api, clock.today())
     cid = case["id"]
     email = await _communicate(
         api, cid, medium="email", direction="outbound", purpose="information_request",
@@ -195,13 +172,13 @@ async def _attempt(api: Api, cid: str, person_id: str, outcome: str, when: datet
 async def test_two_week_contact_queue__INT_008(api: Api, clock: FixedClock) -> None:
     name = "two-week-contact"
     complainant = await _person(api, "Alex")
-    unreached = (await _case(api, "2026-11-02", person=complainant))["id"]
-    no_answer = (await _case(api, "2026-11-02", person=complainant))["id"]
+    unreached = (await intake_case(api, "2026-11-02", person=complainant))["id"]
+    no_answer = (await intake_case(api, "2026-11-02", person=complainant))["id"]
     await _attempt(api, no_answer, complainant["id"], "no_answer", clock.now())
-    reached = (await _case(api, "2026-11-02", person=complainant))["id"]
+    reached = (await intake_case(api, "2026-11-02", person=complainant))["id"]
     await _attempt(api, reached, complainant["id"], "reached", clock.now())
     # Reaching someone who is not the complainant does not count.
-    other_party = (await _case(api, "2026-11-02", person=complainant))["id"]
+    other_party = (await intake_case(api, "2026-11-02", person=complainant))["id"]
     relative = await _person(api, "Robin")
     await api.call(
         "POST", f"/v1/cases/{other_party}/parties",
@@ -257,7 +234,7 @@ async def test_two_week_contact_window_is_validated(api: Api) -> None:
 
 async def test_callback_overdue_after_48_hours__INT_030(api: Api, clock: FixedClock) -> None:
     name = "overdue-callbacks"
-    cid = (await _case(api, "2026-11-02"))["id"]
+    cid = (await intake_case(api, "2026-11-02"))["id"]
     assert clock.now() == at("2026-11-02T10:00:00")
     assert clock.today().weekday() == 0  # Monday
     request = await _communicate(
@@ -295,7 +272,7 @@ async def test_callback_overdue_after_48_hours__INT_030(api: Api, clock: FixedCl
 async def test_overdue_acknowledgement_uses_working_days__C_03(api: Api, clock: FixedClock) -> None:
     name = "overdue-acknowledgements"
     clock.set(at("2026-12-18T10:00:00"))  # Friday
-    case = await _case(api, "2026-12-18")
+    case = await intake_case(api, "2026-12-18")
     cid = case["id"]
     letter = await _communicate(
         api, cid, medium="letter", direction="inbound", purpose="other",
@@ -338,11 +315,11 @@ async def test_my_open_cases_only_mine(
     api: Api, client: httpx.AsyncClient, auth_headers: Any, clock: FixedClock
 ) -> None:
     theirs = Api(client, auth_headers("intake_caseworker", sub=OTHER))
-    newest = (await _case(api, "2026-11-02"))["id"]
-    oldest = (await _case(api, "2026-10-26"))["id"]
-    middle = (await _case(api, "2026-10-30"))["id"]
+    newest = (await intake_case(api, "2026-11-02"))["id"]
+    oldest = (await intake_case(api, "2026-10-26"))["id"]
+    middle = (await intake_case(api, "2026-10-30"))["id"]
     waiting = await _await_information(api, clock, "2026-11-04")  # its nearest clock is 4 Nov
-    other = (await _case(theirs, "2026-10-20"))["id"]
+    other = (await intake_case(theirs, "2026-10-20"))["id"]
 
     mine = await _queue(api, "my-open-cases")
     assert [i["case_id"] for i in mine] == [waiting, oldest, middle, newest]  # nearest clock first
@@ -358,7 +335,7 @@ async def test_my_open_cases_only_mine(
 async def test_my_open_cases_leave_when_referred_or_closed(api: Api) -> None:
     referred = await health_case_to_hand_off(api, received_date="2026-11-02")
     closed = await health_case_to_gate_closure(api, received_date="2026-11-02")
-    still_open = (await _case(api, "2026-11-02"))["id"]
+    still_open = (await intake_case(api, "2026-11-02"))["id"]
     assert (referred["status"], closed["status"]) == ("referred", "closed")
     ids = {i["case_id"] for i in await _queue(api, "my-open-cases")}
     assert ids == {still_open}
@@ -369,7 +346,7 @@ async def test_joint_working_review_is_open_but_past_two_week_contact__INT_008(
 ) -> None:
     # No endpoint starts joint-working review yet (T11), so the test moves the case through
     # the lifecycle table directly.
-    cid = (await _case(api, "2026-10-26"))["id"]
+    cid = (await intake_case(api, "2026-10-26"))["id"]
     case = await session.get(Case, uuid.UUID(cid))
     assert case is not None
     transition(case, CaseStatus.joint_working_review, at=clock.now())
@@ -386,7 +363,7 @@ async def test_joint_working_review_is_open_but_past_two_week_contact__INT_008(
 async def test_pagination_walks_every_item_once_in_order(api: Api, clock: FixedClock) -> None:
     received = ["2026-10-19", "2026-10-19", "2026-10-20", "2026-10-21", "2026-10-22"]
     for day in received:
-        await _case(api, day)
+        await intake_case(api, day)
     clock.set(at("2026-11-20T10:00:00"))
     seen: list[JsonDict] = []
     cursor: str | None = None
@@ -418,7 +395,7 @@ async def test_pagination_walks_every_item_once_in_order(api: Api, clock: FixedC
 
 async def test_cursors_are_checked(api: Api, clock: FixedClock) -> None:
     for _ in range(2):
-        await _case(api, "2026-10-19")
+        await intake_case(api, "2026-10-19")
     clock.set(at("2026-11-20T10:00:00"))
     page = await api.call("GET", f"{Q}/overdue-acknowledgements", params={"limit": 1})
     cursor = page["next_cursor"]
