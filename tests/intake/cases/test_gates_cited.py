@@ -1,6 +1,7 @@
 """Intake gates that were implemented but had no test naming their own requirement, proved
 through HTTP: INT-012 (declining with the facts unrecorded), ASM-016 (social media), ASM-019 and
-ASM-030 (a return as a new linked case), ASM-021 (the aggrieved person's consent) and ASM-032
+ASM-030 (a return as a new linked case), ASM-021 (the aggrieved person's consent), ASM-022 (a
+referral signed by the MP's staff), ASM-008 (a return under the VPA), ASM-041 and ASM-032
 (telephone complaints closed as not properly made).
 """
 
@@ -13,26 +14,16 @@ import httpx
 import pytest
 
 from casework_dev.walkthrough import Api, JsonDict, _organisation, _patch, _person, open_case
-from shared.errors import PROBLEM_TYPE_BASE
+from tests.intake.cases.helpers import TODAY, missing, problem, reach, record_mp_referral
 
 Headers = Callable[..., dict[str, str]]
 
-TODAY = "2026-11-02"  # the test clock's business date
-NOW = "2026-11-02T10:00:00+00:00"
 IC = "ic-alice"
 
 NOT_IN_WRITING = "Not properly made - not in writing"
 NO_MP_REFERRAL = "No MP referral"
 OUT_OF_JURISDICTION = "organisation out of jurisdiction"
 PRIVATE_HEALTHCARE = "Private healthcare (not NHS funded)"
-
-
-def problem(slug: str) -> str:
-    return PROBLEM_TYPE_BASE + slug
-
-
-def missing(body: JsonDict) -> set[tuple[str, str]]:
-    return {(m["requirement"], m["item"]) for m in body["missing"]}
 
 
 @pytest.fixture
@@ -58,16 +49,6 @@ async def new_case(
         organisation=org,
     )  # fmt: skip
     return case, person
-
-
-async def reach(api: Api, cid: str, person_id: str) -> None:
-    """INT-005: a telephone conversation with the complainant."""
-    await api.call(
-        "POST", f"/v1/cases/{cid}/contact-attempts",
-        json={"person_id": person_id, "channel": "telephone", "attempted_at": NOW,
-              "outcome": "reached", "expectations_explained": True, "adjustments_discussed": True},
-        expect=201,
-    )  # fmt: skip
 
 
 async def close(api: Api, cid: str, code: str, *, expect: int = 200, **extra: Any) -> JsonDict:
@@ -192,74 +173,41 @@ async def test_health_complaint_by_social_media_may_be_properly_made__ASM_016(ap
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_not_in_writing_returned_in_writing_is_a_new_linked_case__ASM_019(
-    api: Api,
+@pytest.mark.parametrize(
+    ("jurisdiction", "code", "link_reason", "channel"),
+    [
+        ("health", NOT_IN_WRITING, "returned_in_writing", "online_form"),
+        ("parliamentary", NO_MP_REFERRAL, "returned_with_mp_referral", "mp_referral"),
+    ],
+    ids=["ASM-019", "ASM-030"],
+)
+async def test_a_return_after_local_resolution_is_a_new_linked_case__ASM_019_ASM_030(
+    api: Api, jurisdiction: str, code: str, link_reason: str, channel: str
 ) -> None:
-    case, person = await new_case(api, jurisdiction="health", channel="telephone")
+    first = "telephone" if jurisdiction == "health" else "letter"
+    case, person = await new_case(api, jurisdiction=jurisdiction, channel=first)
     cid = case["id"]
-    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "Trust replied"})
+    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "They replied"})
     await reach(api, cid, person["id"])
-    await close(api, cid, NOT_IN_WRITING)
+    await close(api, cid, code)
 
-    new = await return_as_new_case(
-        api, cid, person["id"], link_reason="returned_in_writing", channel="online_form"
-    )
+    new = await return_as_new_case(api, cid, person["id"], link_reason=link_reason, channel=channel)
 
     assert new["id"] != cid
     assert new["reference"] != case["reference"]
-    assert (new["status"], new["channel"], new["jurisdiction"]) == (
-        "intake",
-        "online_form",
-        "health",
-    )
+    assert (new["status"], new["channel"], new["jurisdiction"]) == ("intake", channel, jurisdiction)
     old = await api.call("GET", f"/v1/cases/{cid}")
-    assert (old["status"], old["closure_code"]) == ("closed", NOT_IN_WRITING)
-    assert old["complaint_process_stage"] == "complete"
+    assert (old["status"], old["closure_code"]) == ("closed", code)
+    assert new["complaint_process_stage"] == old["complaint_process_stage"] == "complete"
     for side in (cid, new["id"]):
         [link] = await links(api, side)
         assert (link["earlier_case_id"], link["later_case_id"]) == (cid, new["id"])
-        assert link["reason"] == "returned_in_writing"
+        assert link["reason"] == link_reason
         assert link["created_by"] == IC
-    # Now in writing, the new case is properly made (ASM-015) where the old one was not.
-    assert (await properly_made(api, new["id"]))["properly_made"] is True
-
-
-async def test_no_mp_referral_returned_with_a_referral_is_a_new_linked_case__ASM_030(
-    api: Api,
-) -> None:
-    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter")
-    cid = case["id"]
-    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "Department replied"})
-    await reach(api, cid, person["id"])
-    await close(api, cid, NO_MP_REFERRAL)
-
-    new = await return_as_new_case(
-        api, cid, person["id"], link_reason="returned_with_mp_referral", channel="mp_referral"
-    )
-
-    assert new["id"] != cid
-    assert new["reference"] != case["reference"]
-    assert (new["status"], new["channel"], new["jurisdiction"]) == (
-        "intake",
-        "mp_referral",
-        "parliamentary",
-    )
-    old = await api.call("GET", f"/v1/cases/{cid}")
-    assert (old["status"], old["closure_code"]) == ("closed", NO_MP_REFERRAL)
-    for side in (cid, new["id"]):
-        [link] = await links(api, side)
-        assert (link["earlier_case_id"], link["later_case_id"]) == (cid, new["id"])
-        assert link["reason"] == "returned_with_mp_referral"
-    # With the MP's referral recorded, the new case is properly made (ASM-020).
-    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
-    await api.call(
-        "POST", f"/v1/cases/{new['id']}/parties",
-        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
-    )  # fmt: skip
-    await _patch(api, new["id"], {
-        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": True,
-        "mp_requests_investigation": True, "reason": "The MP's referral arrived",
-    })  # fmt: skip
+    # Now in writing (ASM-015), or with the MP's referral recorded (ASM-020), the new case is
+    # properly made where the old one was not.
+    if jurisdiction == "parliamentary":
+        await record_mp_referral(api, new["id"])
     assert (await properly_made(api, new["id"]))["properly_made"] is True
 
 
@@ -273,16 +221,8 @@ async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly
 ) -> None:
     case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
     cid = case["id"]
-    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
-    await api.call(
-        "POST", f"/v1/cases/{cid}/parties",
-        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
-    )  # fmt: skip
-    await _patch(api, cid, {
-        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": False,
-        "mp_requests_investigation": True, "mp_referral_signed_by": "mp",
-        "reason": "MP's referral, but the complainant did not know of it",
-    })  # fmt: skip
+    # The MP's referral, but the complainant did not know of it.
+    await record_mp_referral(api, cid, aggrieved_consent=False)
 
     refused = await properly_made(api, cid, expect=422)
     unchanged = await api.call("GET", f"/v1/cases/{cid}")
@@ -304,16 +244,8 @@ async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly
 async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(api: Api) -> None:
     case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
     cid = case["id"]
-    mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
-    await api.call(
-        "POST", f"/v1/cases/{cid}/parties",
-        json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
-    )  # fmt: skip
-    await _patch(api, cid, {
-        "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True, "aggrieved_consent": True,
-        "mp_requests_investigation": True, "mp_referral_signed_by": "mp_staff",
-        "reason": "Referral from the MP's office, signed by a caseworker there",
-    })  # fmt: skip
+    # From the MP's office, signed by a caseworker there.
+    await record_mp_referral(api, cid, signed_by="mp_staff")
 
     decided = await properly_made(api, cid)
 

@@ -36,8 +36,8 @@ from intake_api.cases.models import (
 )
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
-from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
+from tests.intake.cases.helpers import get_list, missing, problem
 
 Headers = Callable[..., dict[str, str]]
 T = TypeVar("T")
@@ -49,14 +49,6 @@ IC, IC_2, OM = "ic-alice", "ic-chris", "om-bob"
 FURTHER_INFORMATION_REQUIRED = "further information required"
 NOT_IN_WRITING = "Not properly made - not in writing"
 WITHDRAWN = "withdrawn"
-
-
-def problem(slug: str) -> str:
-    return PROBLEM_TYPE_BASE + slug
-
-
-def missing(body: JsonDict) -> set[tuple[str, str]]:
-    return {(m["requirement"], m["item"]) for m in body["missing"]}
 
 
 def on(day: int, hour: int = 10) -> datetime:
@@ -71,14 +63,6 @@ def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
 async def fetch(session: AsyncSession, stmt: Select[T]) -> Sequence[T]:
     # populate_existing: the app changed these rows in its own session since we last looked.
     return (await session.scalars(stmt.execution_options(populate_existing=True))).all()
-
-
-async def get_list(api: Api, url: str) -> list[JsonDict]:
-    """GET a list resource (``Api.call`` is typed for objects)."""
-    r = await api.http.get(url, headers=api.caseworker)
-    assert r.status_code == 200, r.text
-    rows: list[JsonDict] = r.json()
-    return rows
 
 
 async def outbox(

@@ -18,38 +18,27 @@ from casework_dev.walkthrough import (
     _person,
     open_case,
 )
-from shared.errors import PROBLEM_TYPE_BASE
+from tests.intake.cases.helpers import (
+    NOW,
+    TODAY,
+    get_list,
+    missing,
+    new_mp,
+    problem,
+    reach,
+    record_mp_referral,
+)
 
 Headers = Callable[..., dict[str, str]]
 
-TODAY = "2026-11-02"  # the test clock's business date
-NOW = "2026-11-02T10:00:00+00:00"
-LATER = "2026-11-02T11:00:00+00:00"
 NOT_IN_WRITING = "Not properly made - not in writing"
 NO_MP_REFERRAL = "No MP referral"
 PREMATURE = "Premature: local resolution ongoing"
 
 
-def problem(slug: str) -> str:
-    return PROBLEM_TYPE_BASE + slug
-
-
-def missing(body: JsonDict) -> set[tuple[str, str]]:
-    return {(m["requirement"], m["item"]) for m in body["missing"]}
-
-
 @pytest.fixture
 def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
     return Api(client, auth_headers("intake_caseworker", sub="ic-alice"))
-
-
-async def reach(api: Api, cid: str, person_id: str) -> None:
-    await api.call(
-        "POST", f"/v1/cases/{cid}/contact-attempts",
-        json={"person_id": person_id, "channel": "telephone", "attempted_at": NOW,
-              "outcome": "reached", "expectations_explained": True, "adjustments_discussed": True},
-        expect=201,
-    )  # fmt: skip
 
 
 async def send(
@@ -84,10 +73,6 @@ async def party(api: Api, cid: str, person_id: str, role: str, **extra: Any) -> 
     )  # fmt: skip
 
 
-async def new_mp(api: Api, constituency: str = "Exampleshire North") -> JsonDict:
-    return await _person(api, "Member", title="Ms", mp={"constituency": constituency})
-
-
 async def health_case(api: Api, *, channel: str = "online_form", **extra: Any) -> tuple[str, str]:
     person = await _person(api, "Alex", **extra)
     org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
@@ -103,16 +88,9 @@ async def parliamentary_case(api: Api, *, with_referral: bool = True) -> tuple[s
                               "parliamentary")  # fmt: skip
     case = await open_case(api, channel="letter", jurisdiction="parliamentary",
                            received_date=TODAY, person=person, organisation=org)  # fmt: skip
-    mp = await new_mp(api)
-    cid = case["id"]
-    if with_referral:
-        await party(api, cid, mp["id"], "mp (referring)")
-        await _patch(api, cid, {
-            "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True,
-            "aggrieved_consent": True, "mp_requests_investigation": True,
-            "reason": "The MP's referral letter",
-        })  # fmt: skip
-    return cid, person["id"], mp["id"]
+    cid: str = case["id"]
+    mp = await record_mp_referral(api, cid) if with_referral else ""
+    return cid, person["id"], mp
 
 
 async def recipients(api: Api, cid: str) -> list[JsonDict]:
@@ -122,11 +100,16 @@ async def recipients(api: Api, cid: str) -> list[JsonDict]:
     return rows
 
 
-async def get_list(api: Api, url: str) -> list[JsonDict]:
-    r = await api.http.get(url, headers=api.caseworker)
-    assert r.status_code == 200, r.text
-    rows: list[JsonDict] = r.json()
-    return rows
+async def succeed(api: Api, mp: str, *, reason: str = "left_office", on: str = TODAY) -> str:
+    """ASM-023/026: a new MP record succeeds ``mp``; the successor's id."""
+    succession = await api.call(
+        "POST", f"/v1/people/{mp}/mp/successor",
+        json={"successor": {"title": "Mr", "given_name": "Jo", "family_name": "Placeholder"},
+              "effective_date": on, "reason": reason},
+        expect=201,
+    )  # fmt: skip
+    successor: str = succession["successor_person_id"]
+    return successor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,13 +397,7 @@ async def test_successor_mp_receives_the_decision_in_place_of_the_old_one__ASM_0
     api: Api,
 ) -> None:
     cid, person, old_mp = await parliamentary_case(api)
-    succession = await api.call(
-        "POST", f"/v1/people/{old_mp}/mp/successor",
-        json={"successor": {"title": "Mr", "given_name": "Jo", "family_name": "Placeholder"},
-              "effective_date": "2026-10-30", "reason": "left_office"},
-        expect=201,
-    )  # fmt: skip
-    successor = succession["successor_person_id"]
+    successor = await succeed(api, old_mp, reason="left_office")
     await reach(api, cid, person)
 
     [_, mp_row] = await recipients(api, cid)
@@ -439,13 +416,7 @@ async def test_a_new_mps_first_letter_carries_the_predecessor_paragraph__ASM_025
     api: Api,
 ) -> None:
     cid, person, old_mp = await parliamentary_case(api)
-    succession = await api.call(
-        "POST", f"/v1/people/{old_mp}/mp/successor",
-        json={"successor": {"title": "Mr", "given_name": "Jo", "family_name": "Placeholder"},
-              "effective_date": "2026-10-30", "reason": "died"},
-        expect=201,
-    )  # fmt: skip
-    successor = succession["successor_person_id"]
+    successor = await succeed(api, old_mp, reason="died")
 
     to_complainant = await send(api, cid, to=[person])
     first = await send(api, cid, purpose="decision", to=[successor])
@@ -461,12 +432,7 @@ async def test_a_new_mps_first_letter_carries_the_predecessor_paragraph__ASM_025
 
 async def test_no_acknowledgement_is_owed_to_a_successor_mp__ASM_025(api: Api) -> None:
     cid, person, old_mp = await parliamentary_case(api)
-    await api.call(
-        "POST", f"/v1/people/{old_mp}/mp/successor",
-        json={"successor": {"title": "Mr", "given_name": "Jo", "family_name": "Placeholder"},
-              "effective_date": "2026-10-30", "reason": "left_office"},
-        expect=201,
-    )  # fmt: skip
+    await succeed(api, old_mp, reason="left_office")
     await reach(api, cid, person)
     await send(api, cid, purpose="acknowledgement", to=[person])
 
@@ -496,13 +462,7 @@ async def test_decision_during_a_vacancy_leaves_a_copy_for_the_new_mp__ASM_024(
         "POST", f"/v1/cases/{cid}/tasks/{task['id']}/complete",
         json={"note": "Will do it later"}, expect=422,
     )  # fmt: skip
-    succession = await api.call(
-        "POST", f"/v1/people/{mp}/mp/successor",
-        json={"successor": {"title": "Mr", "given_name": "Jo", "family_name": "Placeholder"},
-              "effective_date": TODAY, "reason": "died"},
-        expect=201,
-    )  # fmt: skip
-    successor = succession["successor_person_id"]
+    successor = await succeed(api, mp, reason="died")
     await send(api, cid, purpose="party_contact", to=[successor])  # not the decision
     [still_open] = await get_list(api, f"/v1/cases/{cid}/tasks")
     copy = await send(api, cid, purpose="decision", to=[successor])
