@@ -706,7 +706,7 @@ async def test_a_return_is_linked_with_the_reason_its_closure_implies__G10_ASM_0
     )  # fmt: skip
 
     assert wrong["type"] == problem("restart-not-allowed")
-    assert new["complaint_process_stage"] is None  # copied from the earlier case (not set there)
+    assert new["status"] == "received"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_api.cases import repository
 from intake_api.cases.models import (
     MP_ROLES,
     REPRESENTATIVE_ROLES,
     Case,
     CaseParty,
-    Communication,
     Jurisdiction,
     PartyRole,
 )
@@ -148,27 +148,33 @@ def predecessor_paragraph(seat: MpSeat) -> str:
     return f"Your predecessor as Member of Parliament{where} {did}."
 
 
-def first_letter_paragraphs(
-    seats: Sequence[MpSeat],
+async def first_letter_paragraphs(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    parties: Sequence[CaseParty],
     recipient_ids: set[uuid.UUID],
-    earlier: Sequence[Communication],
 ) -> list[str]:
-    """The predecessor paragraph for each successor MP this letter is the first to (ASM-025)."""
+    """The predecessor paragraph for each successor MP this letter is the first to (ASM-025).
+
+    Reads the case's earlier letters only when a recipient does succeed an MP on the case.
+    """
+    successors = [
+        seat
+        for seat in await mp_seats(session, parties)
+        if seat.succeeded and seat.holder_id in recipient_ids
+    ]
+    if not successors:
+        return []
     written_to = {
         str(r["person_id"])
-        for c in earlier
+        for c in await repository.communications(session, case_id)
         if c.direction == "outbound"
         for r in c.recipients
         if r.get("person_id")
     }
     paragraphs: list[str] = []
-    for seat in seats:
-        if (
-            seat.succeeded
-            and seat.holder_id in recipient_ids
-            and str(seat.holder_id) not in written_to
-        ):
-            text = predecessor_paragraph(seat)
-            if text not in paragraphs:
-                paragraphs.append(text)
+    for seat in successors:
+        text = predecessor_paragraph(seat)
+        if str(seat.holder_id) not in written_to and text not in paragraphs:
+            paragraphs.append(text)
     return paragraphs

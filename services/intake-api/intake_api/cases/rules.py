@@ -7,6 +7,7 @@ checklist, INT-021) takes an override reason.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -125,6 +126,11 @@ class Facts:
         return {str(p.person_id) for p in self.parties if p.role in roles}
 
     @property
+    def vacant_mp_seats(self) -> list[uuid.UUID]:
+        """ASM-024: the MP parties whose seat nobody holds now."""
+        return [uuid.UUID(mp) for mp, holder in self.mp_holders.items() if holder is None]
+
+    @property
     def mps_owed_the_decision(self) -> set[str]:
         """The MP holding each MP party's seat now (ASM-023); none while vacant (ASM-024)."""
         owed: set[str] = set()
@@ -225,18 +231,8 @@ def properly_made_problems(case: Case, facts: Facts) -> Problems:
         if case.vpa_no_mp_referral:
             p.items.extend(vpa_problems(case).items)
         else:
-            mp_parties = facts.people_with(frozenset({PartyRole.mp_referring}))
-            missing = [
-                name
-                for name, ok in (
-                    ("referring MP", case.mp_person_id is not None or bool(mp_parties)),
-                    ("complaint made to the MP in writing", case.complaint_to_mp_in_writing),
-                    ("aggrieved person's consent", case.aggrieved_consent),
-                    ("MP's request that we investigate", case.mp_requests_investigation),
-                )
-                if not ok
-            ]
-            if missing:
+            referring = bool(facts.people_with(frozenset({PartyRole.mp_referring})))
+            if missing := mp_referral_gaps(case, referring_mp_party=referring):
                 rid = (
                     "INT-047"
                     if case.prison_case_type is PrisonCaseType.prison_action
@@ -244,6 +240,20 @@ def properly_made_problems(case: Case, facts: Facts) -> Problems:
                 )
                 p.add(rid, "mp_referral", "MP referral incomplete (Legal): " + ", ".join(missing))
     return p
+
+
+def mp_referral_gaps(case: Case, *, referring_mp_party: bool) -> list[str]:
+    """ASM-020: what the MP referral still lacks (empty: complete)."""
+    return [
+        name
+        for name, ok in (
+            ("referring MP", case.mp_person_id is not None or referring_mp_party),
+            ("complaint made to the MP in writing", case.complaint_to_mp_in_writing),
+            ("aggrieved person's consent", case.aggrieved_consent),
+            ("MP's request that we investigate", case.mp_requests_investigation),
+        )
+        if not ok
+    ]
 
 
 def vpa_problems(case: Case) -> Problems:
@@ -336,10 +346,18 @@ def referral_problems(case: Case, facts: Facts) -> Problems:
 def checklist_gaps(case: Case, facts: Facts) -> list[str]:
     """INT-021: missing ¶1.23 items; consent is only needed where someone is represented."""
     represented = bool(facts.people_with(REPRESENTATIVE_ROLES))
+    return missing_checklist_items(case.checklist, represented=represented)
+
+
+def checklist_item_required(item: str, *, represented: bool) -> bool:
+    return item != "representation_consent" or represented
+
+
+def missing_checklist_items(checklist: dict[str, object], *, represented: bool) -> list[str]:
     return [
         item
         for item in CHECKLIST_ITEMS
-        if not case.checklist.get(item) and (item != "representation_consent" or represented)
+        if not checklist.get(item) and checklist_item_required(item, represented=represented)
     ]
 
 

@@ -79,6 +79,7 @@ from intake_api.cases.schemas import (
     InformationRequest,
     JointWorkingDecision,
     JointWorkingReferral,
+    MpReferralReuse,
     OrganisationAdd,
     PartyAdd,
     PreviousContactCheckCreate,
@@ -139,7 +140,7 @@ async def _audit(
     )
 
 
-async def _locked(session: AsyncSession, case_id: uuid.UUID, if_match: str | None) -> Case:
+async def locked_case(session: AsyncSession, case_id: uuid.UUID, if_match: str | None) -> Case:
     case = await repository.get_for_update(session, case_id)
     if case is None:
         raise CaseNotFound(f"No case with id {case_id}")
@@ -315,7 +316,7 @@ async def begin_intake(
     if_match: str | None,
 ) -> Case:
     """T2: the previous-contact check is done; the case is created in intake and self-assigned."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     if await repository.check(session, check_id) is None:
         raise PreviousContactCheckNotFound("Run the previous-contact check first")
     before = _snapshot(case)
@@ -380,7 +381,7 @@ async def update_case(
     if_match: str | None,
 ) -> Case:
     """Record facts gathered at intake (PATCH; If-Match required at the edge)."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     before = _snapshot(case)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
     if changes.get("mp_person_id") is not None:
@@ -425,7 +426,7 @@ async def update_case(
 async def add_party(
     session: AsyncSession, *, case_id: uuid.UUID, data: PartyAdd, actor: Principal
 ) -> CaseParty:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     if await session.get(Person, data.person_id) is None:
         raise CasePersonUnknown(f"No person with id {data.person_id}")
     if any(
@@ -446,7 +447,7 @@ async def add_party(
 async def add_organisation(
     session: AsyncSession, *, case_id: uuid.UUID, data: OrganisationAdd, actor: Principal
 ) -> CaseOrganisation:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     org = await organisations.get(session, data.organisation_id)
     if org is None:
         raise CaseOrganisationUnknown(f"No organisation with id {data.organisation_id}")
@@ -482,7 +483,7 @@ def preferred_channel(person: Person | None) -> str:
 async def record_contact_attempt(
     session: AsyncSession, *, case_id: uuid.UUID, data: ContactAttemptCreate, actor: Principal
 ) -> ContactAttempt:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     person = await session.get(Person, data.person_id)
     if person is None:
         raise CasePersonUnknown(f"No person with id {data.person_id}")
@@ -518,8 +519,9 @@ async def record_communication(
     calendar: WorkingCalendar,
 ) -> Communication:
     """Log a letter, email or call; starts or meets the acknowledgement and call-back clocks."""
-    case = await _locked(session, case_id, None)
-    parties = await repository.parties(session, case.id)
+    case = await locked_case(session, case_id, None)
+    # Both checks below are about what we send: an inbound contact reads no parties.
+    parties = await repository.parties(session, case.id) if data.direction == "outbound" else []
     await disclosure.check(session, case, parties, data)  # INT-053/054
     if data.discloses_case_information:
         # The schema guarantees both are present on a disclosure.
@@ -544,10 +546,8 @@ async def record_communication(
     paragraphs: list[str] = []
     if data.direction == "outbound" and data.medium in ("letter", "email"):
         # ASM-025: a successor MP's first letter explains what their predecessor did.
-        paragraphs = recipients.first_letter_paragraphs(
-            await recipients.mp_seats(session, parties),
-            {r.person_id for r in data.recipients if r.person_id is not None},
-            await repository.communications(session, case.id),
+        paragraphs = await recipients.first_letter_paragraphs(
+            session, case.id, parties, {r.person_id for r in data.recipients if r.person_id}
         )
     comm = Communication(
         id=uuid.uuid4(),
@@ -626,7 +626,7 @@ async def refer_to_joint_working(
     at: datetime,
     if_match: str | None,
 ) -> Case:
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     missing: list[dict[str, str]] = []
     if not case.joint_working:
         missing.append({"requirement": "INT-039", "item": "joint_working",
@@ -671,7 +671,7 @@ async def decide_joint_working(
     if_match: str | None,
 ) -> Case:
     """T12: accepted → routed to the JW team for hand-off; declined → back to intake."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     before = _snapshot(case)
     if case.status is CaseStatus.joint_working_review:
         case.joint_working_decided_at = at
@@ -698,7 +698,7 @@ async def request_information(
     today: date,
     if_match: str | None,
 ) -> Case:
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     comm = await session.get(Communication, data.communication_id)
     if (
         comm is None
@@ -737,7 +737,7 @@ async def information_received(
     at: datetime,
     if_match: str | None,
 ) -> Case:
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     before = _snapshot(case)
     for deadline in await repository.open_deadlines(session, case.id, DeadlineKind.information):
         deadline.met_at = at
@@ -750,7 +750,7 @@ async def information_received(
 async def extend_information_deadline(
     session: AsyncSession, *, case_id: uuid.UUID, data: ExtensionCreate, actor: Principal
 ) -> DeadlineExtension:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     open_ = await repository.open_deadlines(session, case.id, DeadlineKind.information)
     if not open_:
         raise InformationDeadlineInvalid("There is no open information deadline to extend")
@@ -788,7 +788,7 @@ async def _information_deadline_passed(session: AsyncSession, case: Case, today:
 async def request_priority(
     session: AsyncSession, *, case_id: uuid.UUID, data: PriorityRequest, actor: Principal
 ) -> Case:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     before = _snapshot(case)
     case.special_handling_reason = data.reason
     case.priority_requested_by = actor.sub
@@ -810,7 +810,7 @@ async def decide_priority(
     at: datetime,
 ) -> Case:
     """INT-025: the manager's own audited act; never a flag a client sets."""
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     if case.priority_requested_by is None:
         raise PriorityNotRequested("Ask for special handling first")
     if case.priority_requested_by == actor.sub:
@@ -844,7 +844,7 @@ async def decide_properly_made(
     at: datetime,
     today: date,
 ) -> Case:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     if case.status not in AT_INTAKE:
         raise CaseNotAtIntake(
             f"The case is {case.status.value}; properly made is decided at intake",
@@ -880,7 +880,7 @@ async def triage_case(
     if_match: str | None,
 ) -> Case:
     """Derive and store the category from the questionnaire's answers, with its version."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     if case.status not in AT_INTAKE:
         raise CaseNotAtIntake(
             f"The case is {case.status.value}; triage is done at intake",
@@ -920,7 +920,7 @@ async def refer_case(
 
     Refused with every unmet requirement listed (problem ``missing``) until it may go.
     """
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     before = _snapshot(case)
     for name in ("route", "routing_rationale", "jurisdiction"):
         value = getattr(referral, name)
@@ -957,13 +957,14 @@ async def close_case(
     if_match: str | None,
 ) -> Case:
     """Close at intake with a D.1/D.3 code; emits ``intake.case.closed``."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     if CaseStatus.closed not in ALLOWED[case.status]:
         transition(case, CaseStatus.closed, at=at)  # raises the 409
     data = _with_no_mp_signposting(data, today=today)
+    case_facts = await facts(session, case, today=today)
     problems = rules.closure_problems(
         case,
-        await facts(session, case, today=today),
+        case_facts,
         code=data.closure_code,
         decision_channel=data.decision_channel,
         written_decision_requested=data.written_decision_requested,
@@ -997,22 +998,22 @@ async def close_case(
         and case.org_response_format is OrgResponseFormat.audio_only
     ):
         await _ask_for_written_response(session, case, actor=actor, at=at)
-    await _copies_for_new_mps(session, case, actor=actor)
+    await _copies_for_new_mps(session, case, case_facts.vacant_mp_seats, actor=actor)
     return case
 
 
-async def _copies_for_new_mps(session: AsyncSession, case: Case, *, actor: Principal) -> None:
+async def _copies_for_new_mps(
+    session: AsyncSession, case: Case, vacated_by: list[uuid.UUID], *, actor: Principal
+) -> None:
     """ASM-024 (¶2.43): a decision issued while an MP's seat is vacant is owed to the new MP.
 
     The task is done only by recording the decision sent to the elected successor.
     """
-    for seat in await recipients.mp_seats(session, await repository.parties(session, case.id)):
-        if seat.holder_id is not None:
-            continue
+    for mp in vacated_by:
         task = CaseTask(
             id=uuid.uuid4(), case_id=case.id, kind=TaskKind.send_copy_to_new_mp,
             rule="ASM-024 ¶2.43: send the decision to the new MP once elected",
-            person_id=seat.party_person_id, created_by=actor.sub,
+            person_id=mp, created_by=actor.sub,
         )  # fmt: skip
         reason = "ASM-024: decision issued while the MP's seat is vacant"
         await _add_task(session, task, actor=actor, reason=reason)
@@ -1152,7 +1153,7 @@ async def complete_task(
     actor: Principal,
     at: datetime,
 ) -> CaseTask:
-    case = await _locked(session, case_id, None)
+    case = await locked_case(session, case_id, None)
     task = next((t for t in await repository.tasks(session, case.id) if t.id == task_id), None)
     if task is None:
         raise TaskNotFound(f"No task {task_id} on case {case_id}")
@@ -1193,7 +1194,7 @@ async def restart_case(
     calendar: WorkingCalendar,
 ) -> Case:
     """ASM-034/035, INT-019: restart with a new decision, keeping the reference and history."""
-    case = await _locked(session, case_id, if_match)
+    case = await locked_case(session, case_id, if_match)
     code = case.closure_code
     if case.status is not CaseStatus.closed or code not in RESTART_ONLY | RESTART_OR_NEW_CASE:
         raise RestartNotAllowed(
@@ -1209,7 +1210,10 @@ async def restart_case(
         )
     reuse = data.reuse_mp_referral
     if reuse is not None:
-        _check_mp_referral_reuse(case, reuse.same_organisation, reuse.same_complaint)
+        referring = any(
+            p.role is PartyRole.mp_referring for p in await repository.parties(session, case.id)
+        )
+        _check_mp_referral_reuse(case, reuse, referring_mp_party=referring)
     if await repository.later_links(session, case.id):
         raise RestartNotAllowed(
             "G-10: this case already returned as a new linked case; work on that one"
@@ -1250,18 +1254,22 @@ async def restart_case(
     return case
 
 
-def _check_mp_referral_reuse(case: Case, same_organisation: bool, same_complaint: bool) -> None:
+def _check_mp_referral_reuse(
+    case: Case, reuse: MpReferralReuse, *, referring_mp_party: bool
+) -> None:
     """ASM-031 (¶2.59): only a premature, properly made case with an MP referral, and only once
     the caseworker confirms the same organisation and the same complaint."""
     problems = rules.Problems()
     if case.closure_code not in rules.PREMATURE_CODES or case.properly_made is not True:
         problems.add("ASM-031", "closure", "Only a case closed premature after being decided "
                      "properly made returns on its earlier MP referral")  # fmt: skip
-    if case.mp_person_id is None and not case.complaint_to_mp_in_writing:
-        problems.add("ASM-031", "mp_referral", "The case has no earlier MP referral")
-    if not same_organisation:
+    if case.vpa_no_mp_referral or rules.mp_referral_gaps(
+        case, referring_mp_party=referring_mp_party
+    ):
+        problems.add("ASM-031", "mp_referral", "The case has no complete earlier MP referral")
+    if not reuse.same_organisation:
         problems.add("ASM-031", "same_organisation", "Confirm it is the same organisation")
-    if not same_complaint:
+    if not reuse.same_complaint:
         problems.add("ASM-031", "same_complaint", "Confirm it is the same complaint")
     if problems:
         raise MpReferralReuseInvalid(
@@ -1281,7 +1289,7 @@ async def return_as_new_case(
     calendar: WorkingCalendar,
 ) -> Case:
     """T54/T55: a new case linked to the earlier one, which stays closed (¶2.15, ¶2.58, ¶2.225)."""
-    earlier = await _locked(session, case_id, None)
+    earlier = await locked_case(session, case_id, None)
     if (
         earlier.status is not CaseStatus.closed
         or earlier.closure_code not in NEW_CASE_ONLY | RESTART_OR_NEW_CASE
@@ -1375,12 +1383,9 @@ async def decision_recipients(
 async def checklist(session: AsyncSession, *, case_id: uuid.UUID) -> ChecklistRead:
     """The ¶1.23 items, what is missing, and how to ask for it (INT-022 follows INT-006)."""
     case = await get_case(session, case_id=case_id)
-    case_facts = await facts(session, case, today=date.min)
-    missing = rules.checklist_gaps(case, case_facts)
-    represented = bool(case_facts.people_with(REPRESENTATIVE_ROLES))
-    complainant = next(
-        (p.person_id for p in case_facts.parties if p.role is PartyRole.complainant), None
-    )
+    parties = await repository.parties(session, case.id)
+    represented = any(p.role in REPRESENTATIVE_ROLES for p in parties)
+    complainant = next((p.person_id for p in parties if p.role is PartyRole.complainant), None)
     channel = preferred_channel(
         await session.get(Person, complainant) if complainant is not None else None
     )
@@ -1389,11 +1394,11 @@ async def checklist(session: AsyncSession, *, case_id: uuid.UUID) -> ChecklistRe
             ChecklistItem(
                 item=item,
                 done=bool(case.checklist.get(item)),
-                required=item != "representation_consent" or represented,
+                required=rules.checklist_item_required(item, represented=represented),
             )
             for item in rules.CHECKLIST_ITEMS
         ],
-        missing=missing,
+        missing=rules.missing_checklist_items(case.checklist, represented=represented),
         override_reason=case.checklist_override_reason,
         suggested_channel=channel,
         complainant_person_id=complainant,

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import repository
 from intake_api.cases.errors import (
-    CaseNotFound,
     CommunicationNotFound,
     SignedFormAlreadyReturned,
     SupportEvidenceInvalid,
@@ -36,18 +35,12 @@ from intake_api.cases.models import (
     SupportKind,
 )
 from intake_api.cases.schemas import CaseRead, SignedFormReturned, SupportCreate, SupportRead
+from intake_api.cases.service import get_case, locked_case
 from intake_api.people.models import Person
 from shared.audit import record_audit
 from shared.auth import Principal
 
 WRITTEN_MEDIA = frozenset({"letter", "email"})
-
-
-async def _case(session: AsyncSession, case_id: uuid.UUID) -> Case:
-    case = await repository.get_for_update(session, case_id)
-    if case is None:
-        raise CaseNotFound(f"No case with id {case_id}")
-    return case
 
 
 async def _communication(
@@ -59,6 +52,11 @@ async def _communication(
     if comm is None or comm.case_id != case.id:
         raise CommunicationNotFound(f"No communication {communication_id} on case {case.id}")
     return comm
+
+
+async def _complainants(session: AsyncSession, case: Case) -> set[uuid.UUID]:
+    parties = await repository.parties(session, case.id)
+    return {p.person_id for p in parties if p.role is PartyRole.complainant}
 
 
 def _person_ids(comm: Communication) -> set[uuid.UUID]:
@@ -73,11 +71,7 @@ async def _evidence_problem(
         return "Give the communication that carried this help (communication_id)"
     if comm.direction != "outbound":
         return "The help is something we sent: give an outbound communication"
-    complainants = {
-        p.person_id
-        for p in await repository.parties(session, case.id)
-        if p.role is PartyRole.complainant
-    }
+    complainants = await _complainants(session, case)
     if kind is SupportKind.forwarded_to_organisation:
         if not any(r.get("organisation_id") for r in comm.recipients):
             return "Forwarding the complaint is a communication to the organisation"
@@ -111,7 +105,7 @@ async def provide_support(
     actor: Principal,
     at: datetime,
 ) -> CaseSupport:
-    case = await _case(session, case_id)
+    case = await locked_case(session, case_id, None)
     comm = await _communication(session, case, data.communication_id)
     if (problem := await _evidence_problem(session, case, data.kind, comm)) is not None:
         raise SupportEvidenceInvalid(
@@ -130,8 +124,9 @@ async def provide_support(
         # ASM-010: not properly made until the complainant signs and returns the form.
         before = CaseRead.model_validate(case).model_dump(mode="json")
         case.complaint_form_awaiting_confirmation = True
-        if case.properly_made:
-            case.properly_made = None
+        case.properly_made = None  # the decision waits for the signed form
+        case.properly_made_decided_by = None
+        case.properly_made_decided_at = None
     await session.flush()
     await record_audit(
         session, actor=actor, entity_type="case_support", entity_id=support.id, case_id=case.id,
@@ -158,7 +153,7 @@ async def signed_form_returned(
     actor: Principal,
 ) -> CaseSupport:
     """The complainant signed and returned the form: in writing, and no longer awaited."""
-    case = await _case(session, case_id)
+    case = await locked_case(session, case_id, None)
     support = await session.get(CaseSupport, support_id, with_for_update=True)
     if (
         support is None
@@ -172,11 +167,7 @@ async def signed_form_returned(
         )
     comm = await _communication(session, case, data.communication_id)
     assert comm is not None  # the schema requires the id
-    complainants = {
-        p.person_id
-        for p in await repository.parties(session, case.id)
-        if p.role is PartyRole.complainant
-    }
+    complainants = await _complainants(session, case)
     if (
         comm.direction != "inbound"
         or comm.medium not in WRITTEN_MEDIA
@@ -218,8 +209,7 @@ async def signed_form_returned(
 
 
 async def list_support(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseSupport]:
-    if await repository.get(session, case_id) is None:
-        raise CaseNotFound(f"No case with id {case_id}")
+    await get_case(session, case_id=case_id)
     rows = await session.scalars(
         select(CaseSupport)
         .where(CaseSupport.case_id == case_id)
