@@ -1,12 +1,26 @@
-"""Optimistic concurrency with ETags (DESIGN §3).
+"""Optimistic concurrency with ETags (DESIGN §3), checked in this one place for every service.
 
 Mutable resources carry an integer ``version`` (SQLAlchemy ``version_id_col``) and expose it as a
-strong ETag. PATCH and DELETE must send ``If-Match`` (428 without it, 412 when stale); transition
-POSTs may send it, and it is checked when they do.
+strong ETag. PATCH and DELETE must send ``If-Match``; transition POSTs may send it, and it is
+checked when they do. What a header can hold, and the answer to each:
+
+=================================  ===================  ====================
+If-Match                           required (PATCH)     optional (transition)
+=================================  ===================  ====================
+absent                             428                  no precondition
+empty or only commas               428                  428
+``*``                              428 (names no read)  matches (it exists)
+not a list of quoted entity-tags   412 malformed        412 malformed
+weak tags only (``W/"3"``)         412                  412
+the current tag among them         ok                   ok
+=================================  ===================  ====================
+
+An empty value is never "no header": treating it so let concurrent PATCHes overwrite each other.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -19,6 +33,11 @@ class StaleEtag(PreconditionFailed):
     title = "The resource has changed since you read it"
 
 
+class MalformedIfMatch(PreconditionFailed):
+    type = "if-match-malformed"
+    title = "If-Match is not a list of entity-tags"
+
+
 class IfMatchRequired(PreconditionRequired):
     type = "if-match-required"
     title = "If-Match is required"
@@ -29,22 +48,34 @@ def make_etag(version: int) -> str:
     return f'"{version}"'
 
 
-def _candidates(if_match: str) -> list[str]:
+# RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text
+_ENTITY_TAG = re.compile(r'(W/)?"[\x21\x23-\x7e\x80-\xff]*"')
+
+
+def _tags(if_match: str) -> list[str]:
     return [part.strip() for part in if_match.split(",") if part.strip()]
 
 
 def check_if_match(if_match: str | None, current_etag: str, *, required: bool) -> None:
-    """Raise 428 if a required ``If-Match`` is missing, 412 if none of its tags is current.
+    """Check ``If-Match`` against the resource's current ETag (table in the module docstring).
 
     ``If-Match`` uses the strong comparison (RFC 9110 §13.1.1): weak tags never match.
     """
-    if if_match is None or not if_match.strip():
+    if if_match is None:
         if required:
             raise IfMatchRequired("Send If-Match with the ETag you last read")
         return
-    tags = _candidates(if_match)
-    if "*" in tags:
+    tags = _tags(if_match)
+    if not tags:
+        raise IfMatchRequired("If-Match is empty: send the ETag you last read")
+    if tags == ["*"]:
+        if required:
+            raise IfMatchRequired(
+                "If-Match: * does not say which version you read; send the ETag you last read"
+            )
         return
+    if not all(_ENTITY_TAG.fullmatch(t) for t in tags):
+        raise MalformedIfMatch('Send the ETag exactly as it was given, quotes included: "3"')
     if current_etag not in [t for t in tags if not t.startswith("W/")]:
         raise StaleEtag(
             "The resource has changed since you read it; fetch it again and retry",

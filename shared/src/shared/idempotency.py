@@ -33,7 +33,7 @@ from shared.errors import Conflict, UnprocessableContent
 from shared.http_api.deps import CurrentPrincipal
 
 REPLAY_HEADER = "Idempotent-Replayed"
-_STORED_HEADERS = ("location", "etag")
+_STORED_HEADERS = ("location", "etag", "cache-control")
 
 
 class IdempotencyKeyInFlight(Conflict):
@@ -44,6 +44,19 @@ class IdempotencyKeyInFlight(Conflict):
 class IdempotencyKeyReused(UnprocessableContent):
     type = "idempotency-key-reused"
     title = "This Idempotency-Key was used with a different request"
+
+
+class IdempotentReplay(Exception):
+    """Raised by the dependency when the key was already used for this request.
+
+    The app's handler answers with ``response``; the route never runs, so a create route is its
+    business call and ``idem.save(...)`` and nothing else. The request's transaction rolls back,
+    which is right: a replay changes nothing.
+    """
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("idempotent replay")
+        self.response = response
 
 
 class IdempotencyRecord(Base):
@@ -107,8 +120,8 @@ _SAVE = _INSERT.on_conflict_do_update(
 class Idempotency:
     """The idempotency state of one creating request.
 
-    A route returns ``idem.replay`` when it is set, and otherwise passes its response through
-    ``await idem.save(response)`` so the stored copy commits with the effect.
+    A route passes its response through ``await idem.save(response)`` so the stored copy commits
+    with the effect. A replay never reaches the route: ``begin`` raises ``IdempotentReplay``.
     """
 
     def __init__(
@@ -129,10 +142,9 @@ class Idempotency:
         self.path = path
         self.request_hash = request_hash
         self.expires_at = expires_at
-        self.replay: JSONResponse | None = None
 
     async def begin(self, now: datetime) -> None:
-        """Claim the key, or set ``replay``, or raise 409/422."""
+        """Claim the key, or raise ``IdempotentReplay`` with the stored response, or 409/422."""
         if self.key is None:
             return
         locked = await self.session.scalar(_CLAIM, {"id": _lock_id(self.principal, self.key)})
@@ -148,8 +160,8 @@ class Idempotency:
         if record.request_hash != self.request_hash:
             raise IdempotencyKeyReused("Use a new Idempotency-Key for a different request")
         headers = {**record.response_headers, REPLAY_HEADER: "true"}
-        self.replay = JSONResponse(
-            record.response_body, status_code=record.response_status, headers=headers
+        raise IdempotentReplay(
+            JSONResponse(record.response_body, status_code=record.response_status, headers=headers)
         )
 
     async def save(self, response: Response) -> Response:
@@ -221,6 +233,7 @@ __all__ = [
     "IdempotencyKeyInFlight",
     "IdempotencyKeyReused",
     "IdempotencyRecord",
+    "IdempotentReplay",
     "purge_expired_keys",
     "request_fingerprint",
 ]

@@ -101,8 +101,6 @@ async def run_previous_contact_check(
     idem: IdempotencyDep,
 ) -> Response:
     """INT-001: find the person's earlier cases and earlier cases about the organisations."""
-    if idem.replay is not None:
-        return idem.replay
     check = await service.run_previous_contact_check(session, data=body, actor=principal)
     return await idem.save(_json(PreviousContactCheckRead.model_validate(check), 201))
 
@@ -123,8 +121,6 @@ async def create_case(
     calendar: Calendar,
 ) -> Response:
     """Record a newly received request (enquiry or complaint)."""
-    if idem.replay is not None:
-        return idem.replay
     case = await service.create_case(
         session,
         data=body,

@@ -57,8 +57,6 @@ async def create_organisation(
     idem: IdempotencyDep,
 ) -> Response:
     """Add a body to the register."""
-    if idem.replay is not None:
-        return idem.replay
     org = await service.create_organisation(session, data=body, actor=principal)
     return await idem.save(_response(request, org, 201))
 
@@ -149,8 +147,6 @@ async def record_pv_opt_out(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Record the body's written agreement not to receive not-upheld provisional views."""
-    if idem.replay is not None:
-        return idem.replay
     org = await service.record_pv_opt_out(
         session,
         organisation_id=organisation_id,

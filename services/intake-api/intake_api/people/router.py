@@ -98,8 +98,6 @@ async def create_person(
     idem: IdempotencyDep,
 ) -> Response:
     """Record a person, an organisation acting as a party, or an MP."""
-    if idem.replay is not None:
-        return idem.replay
     person = await service.create_person(session, data=body, actor=principal)
     location = str(request.url_for("get_person", person_id=str(person.id)).path)
     return await idem.save(
@@ -224,8 +222,6 @@ async def record_consent(
     clock: ClockDep,
 ) -> Response:
     """Record a consent the person gave."""
-    if idem.replay is not None:
-        return idem.replay
     consent = await service.record_consent(
         session, person_id=person_id, data=body, actor=principal, now=clock.now()
     )
@@ -306,8 +302,6 @@ async def request_reasonable_adjustment(
     clock: ClockDep,
 ) -> Response:
     """Log a reasonable-adjustment request under the Equality Act 2010."""
-    if idem.replay is not None:
-        return idem.replay
     ra = await service.request_reasonable_adjustment(
         session, person_id=person_id, data=body, actor=principal, now=clock.now()
     )
@@ -457,8 +451,6 @@ async def record_accessibility_request(
     clock: ClockDep,
 ) -> Response:
     """Record accessibility help outside the Equality Act, or an anticipatory adjustment."""
-    if idem.replay is not None:
-        return idem.replay
     item = await service.record_accessibility_request(
         session, person_id=person_id, data=body, actor=principal, now=clock.now()
     )
@@ -529,8 +521,6 @@ async def record_identity_verification(
     clock: ClockDep,
 ) -> Response:
     """Record the security questions asked on a call, or a reasoned waiver."""
-    if idem.replay is not None:
-        return idem.replay
     verification = await service.record_identity_verification(
         session, person_id=person_id, data=body, actor=principal, now=clock.now()
     )
@@ -586,8 +576,6 @@ async def record_mp_successor(
     clock: ClockDep,
 ) -> Response:
     """Record the successor of an MP as a separate record and request deactivation."""
-    if idem.replay is not None:
-        return idem.replay
     succession = await service.record_mp_successor(
         session,
         person_id=person_id,

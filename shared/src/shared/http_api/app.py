@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from prometheus_client import CollectorRegistry
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from shared.auth import TokenVerifier
@@ -29,6 +30,7 @@ from shared.http_api.problems import (
     ValidationProblem,
     install_problem_handlers,
 )
+from shared.idempotency import IdempotentReplay
 from shared.inbox.handlers import EventHandlers
 from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
@@ -42,6 +44,11 @@ LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 COMMON_TAGS = [
     {"name": "operations", "description": "Liveness, readiness and Prometheus metrics."},
 ]
+
+
+async def _replay(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IdempotentReplay)
+    return exc.response
 
 
 def create_service_app(
@@ -99,6 +106,7 @@ def create_service_app(
     app.state.readiness_checks = [health.database_check, outbox_check]
 
     install_problem_handlers(app)
+    app.add_exception_handler(IdempotentReplay, _replay)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
