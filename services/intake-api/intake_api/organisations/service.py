@@ -107,6 +107,13 @@ async def _load(session: AsyncSession, organisation_id: uuid.UUID, *, lock: bool
     return org
 
 
+async def find_organisation(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> Organisation | None:
+    """The organisation with its agreement in force, or None (for other domains: cases)."""
+    return await repository.get(session, organisation_id)
+
+
 async def get_organisation(session: AsyncSession, *, organisation_id: uuid.UUID) -> Organisation:
     return await _load(session, organisation_id, lock=False)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -51,6 +51,15 @@ async def add(session: AsyncSession, obj: T) -> T:
 
 async def get_person(session: AsyncSession, person_id: uuid.UUID) -> Person | None:
     return await session.get(Person, person_id)
+
+
+async def people_by_id(
+    session: AsyncSession, person_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Person]:
+    if not person_ids:
+        return {}
+    rows = await session.scalars(select(Person).where(Person.id.in_(list(person_ids))))
+    return {p.id: p for p in rows}
 
 
 async def get_person_for_update(session: AsyncSession, person_id: uuid.UUID) -> Person | None:

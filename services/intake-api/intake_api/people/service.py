@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -267,6 +267,26 @@ async def get_person(session: AsyncSession, *, person_id: uuid.UUID) -> Person:
     if person is None:
         raise PersonNotFound(f"No person with id {person_id}")
     return person
+
+
+# --- For other domains (cases): they reach people only through these functions.
+
+
+async def find_person(session: AsyncSession, *, person_id: uuid.UUID) -> Person | None:
+    """The person, or None (the caller decides what a missing person means)."""
+    return await repository.get_person(session, person_id)
+
+
+async def people_by_id(
+    session: AsyncSession, *, person_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Person]:
+    """The people with these ids, in one query; ids with no person are left out."""
+    return await repository.people_by_id(session, person_ids)
+
+
+async def successor_of(session: AsyncSession, *, person_id: uuid.UUID) -> MpSuccession | None:
+    """The recorded successor of an MP's seat, if any (ASM-023)."""
+    return await repository.successor_of(session, person_id)
 
 
 async def _person_for_update(session: AsyncSession, person_id: uuid.UUID) -> Person:
@@ -1232,3 +1252,16 @@ async def list_mp_deactivation_requests(
     return MpDeactivationRequestPage(
         items=[MpDeactivationRequestRead.model_validate(r) for r in page], next_cursor=next_cursor
     )
+
+
+# Other domains reach people only through this module: the model types they handle come from here.
+__all__ = [
+    "ConsentType",
+    "MpSuccession",
+    "Person",
+    "find_active_consent",
+    "find_person",
+    "people_by_id",
+    "require_verified_call",
+    "successor_of",
+]
