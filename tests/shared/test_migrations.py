@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,8 @@ CASE_TABLES = {
     "deadline",
     "deadline_extension",
     "case_task",
+    "case_approval",
+    "case_support",
 }
 
 SERVICES = [
@@ -167,5 +170,77 @@ async def test_migrations_upgrade_downgrade_upgrade(service: Expected, scratch_u
         async with engine.connect() as conn:
             diff = await conn.run_sync(_drift, service.tables)
         assert diff == [], f"models and migrations disagree: {diff}"
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("scratch_url", ["intake_0014"], indirect=True)
+async def test_special_handling_decisions_move_to_case_approval_and_back__INT_025(
+    scratch_url: str,
+) -> None:
+    """0014 copies every INT-025 request and decision onto the approvals table, losing none."""
+    cfg = alembic_config(SERVICES[0].ini, scratch_url)
+    engine = create_engine(scratch_url, application_name="pytest-migrations", pool_size=1)
+    case_sql = text(
+        'INSERT INTO "case" (id, reference, status, case_type, channel, received_date, '
+        "created_by, version, priority, priority_requested_by, priority_approved_by, "
+        "priority_approved_at, special_handling_reason) VALUES (gen_random_uuid(), :ref, "
+        "'intake', 'complaint', 'email', '2026-11-02', 'ic-1', 1, :priority, :req, :appr, "
+        ":at, 'terminal illness') RETURNING id"
+    )
+    audit_sql = text(
+        "INSERT INTO audit_entry (occurred_at, actor, actor_roles, entity_type, entity_id, "
+        "case_id, action) VALUES (:at, :actor, :roles, 'case', :id, :id, :action)"
+    )
+    approved_at = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    try:
+        run_alembic(command.upgrade, cfg, "0013")
+        async with engine.begin() as conn:
+            approved = await conn.scalar(case_sql, {
+                "ref": "C-1", "priority": "high", "req": "ic-alice", "appr": "om-bob",
+                "at": approved_at,
+            })  # fmt: skip
+            pending = await conn.scalar(case_sql, {
+                "ref": "C-2", "priority": "standard", "req": "ic-carol", "appr": None, "at": None,
+            })  # fmt: skip
+            await conn.scalar(case_sql, {
+                "ref": "C-3", "priority": "standard", "req": None, "appr": None, "at": None,
+            })  # fmt: skip
+            for case_id, actor, roles, action, at in (
+                (approved, "ic-alice", ["intake_caseworker"], "case.priority_requested",
+                 datetime(2026, 11, 2, 15, 0, tzinfo=UTC)),
+                (approved, "om-bob", ["operations_manager"], "case.priority_approved",
+                 approved_at),
+            ):  # fmt: skip
+                await conn.execute(audit_sql, {
+                    "at": at, "actor": actor, "roles": roles, "id": case_id, "action": action,
+                })  # fmt: skip
+        run_alembic(command.upgrade, cfg, "0014")
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT case_id, kind, requested_by, requested_at, request_reason, "
+                        "decision, decided_by, decided_by_roles, decided_at "
+                        "FROM case_approval ORDER BY requested_by"
+                    )
+                )
+            ).all()
+        assert len(rows) == 2  # the case with no request has no approval
+        first, second = rows
+        assert first.case_id == approved
+        assert first.kind == "special_handling"
+        assert first.requested_by == "ic-alice"
+        assert first.requested_at == datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+        assert first.request_reason == "terminal illness"
+        assert (first.decision, first.decided_by) == ("approved", "om-bob")
+        assert first.decided_by_roles == ["operations_manager"]
+        assert first.decided_at == approved_at
+        assert second.case_id == pending
+        assert second.requested_by == "ic-carol"
+        assert (second.decision, second.decided_by, second.decided_at) == (None, None, None)
+
+        run_alembic(command.downgrade, cfg, "0013")
+        assert "case_approval" not in await _names(engine, TABLES)
     finally:
         await engine.dispose()

@@ -29,6 +29,14 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake_api.cases.state import CaseStatus
+from shared.casework.approvals import ApprovalColumns
+from shared.casework.communications import (
+    CommunicationColumns,
+    ContactAttemptColumns,
+    ContactOutcome,
+)
+from shared.casework.deadlines import DeadlineColumns, ExtensionColumns
+from shared.casework.tasks import TaskColumns
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
 case_reference_seq = Sequence("case_reference_seq", metadata=Base.metadata)
@@ -385,30 +393,13 @@ class CaseLink(UUIDPrimaryKey, Timestamps, Base):
     )
 
 
-class ContactOutcome(StrEnum):
-    reached = "reached"
-    no_answer = "no_answer"
-    voicemail = "voicemail"
-    wrong_number = "wrong_number"
-    written_no_reply = "written_no_reply"
-
-
-class ContactAttempt(UUIDPrimaryKey, Timestamps, Base):
+class ContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
     """INT-005, INT-014: every attempt to reach a party, whether or not it succeeded."""
 
     __tablename__ = "contact_attempt"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
-    person_id: Mapped[uuid.UUID]
-    channel: Mapped[str] = mapped_column(Text)
-    direction: Mapped[str] = mapped_column(Text)
-    attempted_at: Mapped[datetime]
     outcome: Mapped[ContactOutcome] = mapped_column(enum_col(ContactOutcome, "contact_outcome"))
-    expectations_explained: Mapped[bool] = mapped_column(Boolean, default=False)
-    adjustments_discussed: Mapped[bool] = mapped_column(Boolean, default=False)
-    channel_override_reason: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(Text)
-    recorded_by: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),
@@ -424,30 +415,12 @@ class ContactAttempt(UUIDPrimaryKey, Timestamps, Base):
     )
 
 
-class Communication(UUIDPrimaryKey, Timestamps, Base):
+class Communication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
     """A letter, email or call, in or out, with its recipients (XC-COM)."""
 
     __tablename__ = "communication"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
-    medium: Mapped[str] = mapped_column(Text)  # letter | email | telephone
-    direction: Mapped[str] = mapped_column(Text)  # inbound | outbound
-    purpose: Mapped[str] = mapped_column(Text)
-    occurred_at: Mapped[datetime]
-    from_person_id: Mapped[uuid.UUID | None]
-    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    summary: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
-    # INT-053/054: what was enclosed ({title, sensitive, document_id}) and, for sensitive
-    # information sent without consent, the recorded risk-disclosure decision (XC-DP-012).
-    documents: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, default=list, server_default=text("'[]'::jsonb")
-    )
-    risk_disclosure: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    # Standard paragraphs the letter must carry (ASM-025 the predecessor paragraph).
-    paragraphs: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
-    acknowledges_id: Mapped[uuid.UUID | None]
-    recorded_by: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_communication_case_id", "case_id", "occurred_at"),
@@ -468,23 +441,13 @@ class DeadlineKind(StrEnum):
     callback = "callback"  # C-04, INT-030 (48 hours)
 
 
-class Deadline(UUIDPrimaryKey, Timestamps, Base):
+class Deadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
     """A clock as data: the rule, the original due date and how it was met (DESIGN §5)."""
 
     __tablename__ = "deadline"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     kind: Mapped[DeadlineKind] = mapped_column(enum_col(DeadlineKind, "deadline_kind"))
-    rule: Mapped[str] = mapped_column(Text)
-    starts_on: Mapped[date]
-    due_date: Mapped[date]
-    # The latest agreed extension, else due_date; kept by PostgreSQL triggers (migration 0010).
-    effective_due_date: Mapped[date] = mapped_column(server_default=FetchedValue())
-    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012  (the INSERT returns it)
-    due_at: Mapped[datetime | None]
-    source_id: Mapped[uuid.UUID | None]
-    met_at: Mapped[datetime | None]
-    cancelled_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index(
@@ -510,16 +473,12 @@ class Deadline(UUIDPrimaryKey, Timestamps, Base):
     )
 
 
-class DeadlineExtension(UUIDPrimaryKey, Timestamps, Base):
+class DeadlineExtension(ExtensionColumns, UUIDPrimaryKey, Timestamps, Base):
     """An agreed extension; the original due date is never overwritten (DESIGN §5)."""
 
     __tablename__ = "deadline_extension"
 
     deadline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"))
-    new_due_date: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
-    is_reasonable_adjustment: Mapped[bool] = mapped_column(Boolean, default=False)
-    granted_by: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_deadline_extension_deadline_id", "deadline_id"),)
 
@@ -533,20 +492,14 @@ class TaskKind(StrEnum):
     send_copy_to_new_mp = "send_copy_to_new_mp"
 
 
-class CaseTask(UUIDPrimaryKey, Timestamps, Base):
+class CaseTask(TaskColumns, UUIDPrimaryKey, Timestamps, Base):
     """A to-do a rule leaves on a case; done by hand or by the communication that does it."""
 
     __tablename__ = "case_task"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     kind: Mapped[TaskKind] = mapped_column(enum_col(TaskKind, "task_kind"))
-    rule: Mapped[str] = mapped_column(Text)
-    organisation_id: Mapped[uuid.UUID | None]
-    person_id: Mapped[uuid.UUID | None]  # ASM-024: the MP whose seat was vacant
-    created_by: Mapped[str] = mapped_column(Text)
-    done_at: Mapped[datetime | None]
-    done_by: Mapped[str | None] = mapped_column(Text)
-    done_note: Mapped[str | None] = mapped_column(Text)
+    # ASM-024: person_id is the MP whose seat was vacant.
     communication_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("communication.id", ondelete="SET NULL")
     )
@@ -554,6 +507,24 @@ class CaseTask(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         Index("ix_case_task_case_id", "case_id"),
         Index("ix_case_task_open", "created_at", "id", postgresql_where=text("done_at IS NULL")),
+    )
+
+
+class CaseApproval(ApprovalColumns, UUIDPrimaryKey, Timestamps, Base):
+    """An act approved under the delegation scheme on a case (XC-ROL): INT-025 special handling."""
+
+    __tablename__ = "case_approval"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        Index("ix_case_approval_case_id", "case_id", "requested_at"),
+        Index(
+            "ix_case_approval_undecided",
+            "kind",
+            "requested_at",
+            postgresql_where=text("decision IS NULL"),
+        ),
     )
 
 
