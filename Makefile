@@ -34,10 +34,12 @@ install: $(SYNC_STAMP) ## Create .venv and install the pinned workspace
 run: install ## Start PostgreSQL (DATABASE_URL or embedded) and the four services; Ctrl-C stops all
 	@$(PY) -m casework_dev.run
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check; import rules of docs/architecture.md (import-linter)
 	@echo "==> ruff"
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@echo "==> import rules (lint-imports)"
+	@.venv/bin/lint-imports --no-cache --no-logo
 
 fmt: install ## Format and autofix with ruff
 	@.venv/bin/ruff format .
