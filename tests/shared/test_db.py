@@ -190,3 +190,37 @@ def test_with_database_result_still_converts_to_asyncpg() -> None:
     url = make_url(to_async_url(with_database(PGSERVER_URL, "intake_test")))
     assert url.database == "intake_test"
     assert url.query["host"] == "/work/main/.data/pg"
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver connection for the hot paths: one rule, decided by the sessions' bind
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_driver_of_a_running_service_comes_from_the_pool_and_goes_back(
+    database_url: str,
+) -> None:
+    # The production path: sessions bound to the engine, so the driver is a pooled connection
+    # outside any transaction (it sees only committed data) and is returned after use.
+    engine = create_engine(database_url, application_name="pytest-driver", pool_size=2)
+    db = Database.from_engine(engine)
+    try:
+        async with db.driver() as conn:
+            assert await conn.fetchval("SELECT 41 + 1") == 42
+            assert not conn.is_in_transaction()
+            assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+async def test_driver_in_a_test_is_the_tests_own_connection(
+    sessionmaker: Any, engine: AsyncEngine, connection: Any
+) -> None:
+    # Bound to one connection (the test's rolled-back transaction): the driver sees its data.
+    await connection.execute(text("CREATE TEMP TABLE t_driver (v int)"))
+    await connection.execute(text("INSERT INTO t_driver VALUES (7)"))
+    db = Database(engine, sessionmaker)
+    async with db.driver() as conn:
+        assert await conn.fetchval("SELECT v FROM t_driver") == 7
+        assert conn.is_in_transaction()

@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -104,42 +106,36 @@ def create_engine(
 class Database:
     """The engine and sessionmaker of one service, owned by the app lifespan."""
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        *,
-        driver_from_pool: bool = False,
-    ):
+    def __init__(self, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]):
         self.engine = engine
         self.sessionmaker = sessionmaker
-        self._driver_from_pool = driver_from_pool
 
     @asynccontextmanager
-    async def driver(self) -> AsyncIterator[Any]:
-        """The asyncpg connection itself, for the hottest reads (one prepared statement).
+    async def driver(self) -> AsyncIterator[asyncpg.Connection]:
+        """The asyncpg connection under the sessions' bind, for the hottest statements.
 
-        In production it is checked out of the engine's pool directly: no session, no
-        transaction, the statement autocommits. Otherwise (tests) it is the connection of a
-        session, so it sees the test's own transaction.
+        One rule, whatever the bind: the connection the sessions would use. Bound to the engine
+        (a running service) it is checked out of the engine's pool with no session and no
+        transaction, so the statement autocommits, and it goes back to the pool afterwards.
+        Bound to one connection (a test's rolled-back transaction) it is that connection, so the
+        statement sees the test's data.
         """
-        if self._driver_from_pool:
-            fairy = await self.engine.raw_connection()
-            try:
-                yield fairy.driver_connection
-            finally:
-                await greenlet_spawn(fairy.close)
-            return
-        async with self.sessionmaker() as session:
-            conn = await session.connection()
-            raw = await conn.get_raw_connection()
+        bind = self.sessionmaker.kw.get("bind")
+        if isinstance(bind, AsyncConnection):
+            raw = await bind.get_raw_connection()
             yield raw.driver_connection
+            return
+        fairy = await self.engine.raw_connection()
+        try:
+            yield fairy.driver_connection
+        finally:
+            await greenlet_spawn(fairy.close)
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine) -> Database:
         """Wrap an engine with a sessionmaker that never expires on commit."""
         sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
-        return cls(engine, sessionmaker, driver_from_pool=True)
+        return cls(engine, sessionmaker)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -171,10 +167,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def get_driver_connection(request: Request) -> AsyncIterator[Any]:
+async def get_driver_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
     """The asyncpg connection for a hot read (see :meth:`Database.driver`)."""
     async with get_database(request).driver() as conn:
         yield conn
 
 
-DriverConnection = Annotated[Any, Depends(get_driver_connection, scope="function")]
+DriverConnection = Annotated[asyncpg.Connection, Depends(get_driver_connection, scope="function")]
