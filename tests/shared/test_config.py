@@ -1,4 +1,4 @@
-"""Service settings (STYLE "Settings and dependencies"): env prefixes, secrets, placeholders."""
+"""Service settings (docs/architecture.md; settings): env prefixes, secrets, placeholders."""
 
 from __future__ import annotations
 

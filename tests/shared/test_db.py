@@ -1,4 +1,4 @@
-"""The per-request session (STYLE "Transactions and events") and the database URL helpers."""
+"""The per-request session (docs/architecture.md: one transaction per request) and the database URL helpers."""
 
 from __future__ import annotations
 

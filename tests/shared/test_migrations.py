@@ -1,4 +1,4 @@
-"""Every service's migrations go up, down to base and up again (STYLE "Tests"), on a scratch DB."""
+"""Every service's migrations go up, down to base and up again (docs/architecture.md, Tests), on a scratch DB."""
 
 from __future__ import annotations
 

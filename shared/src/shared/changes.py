@@ -9,7 +9,7 @@ and ``Audited.change`` the rest::
         case.summary = data.summary
 
 The row lock (``SELECT … FOR UPDATE``) serialises writers of one resource until commit, so two
-concurrent transitions give one success and one 409 (STYLE, Transactions). The audit row is
+concurrent transitions give one success and one 409. The audit row is
 written in the caller's transaction and commits or rolls back with the change (XC-AUD).
 """
 
