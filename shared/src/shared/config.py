@@ -59,6 +59,10 @@ class BaseServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+    # Well under a client's patience: a request that cannot get a connection or a row lock in
+    # time answers 503 with Retry-After instead of hanging until the statement timeout.
+    db_lock_timeout_ms: int = Field(default=3_000, ge=10)
+    db_pool_timeout_s: float = Field(default=3.0, gt=0, le=60)
     ready_timeout_s: float = Field(default=0.5, gt=0, le=10)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)

@@ -79,6 +79,7 @@ def create_engine(
     pool_size: int = 10,
     max_overflow: int = 10,
     statement_timeout_ms: int = 15_000,
+    lock_timeout_ms: int | None = None,
     **kwargs: Any,
 ) -> AsyncEngine:
     """Create the async engine with server settings every service wants.
@@ -96,6 +97,7 @@ def create_engine(
             "server_settings": {
                 "application_name": application_name,
                 "statement_timeout": str(statement_timeout_ms),
+                **({"lock_timeout": str(lock_timeout_ms)} if lock_timeout_ms else {}),
                 "TimeZone": "UTC",
             }
         },

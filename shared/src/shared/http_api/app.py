@@ -78,6 +78,8 @@ def create_service_app(
                     pool_size=settings.db_pool_size,
                     max_overflow=settings.db_max_overflow,
                     statement_timeout_ms=settings.db_statement_timeout_ms,
+                    lock_timeout_ms=settings.db_lock_timeout_ms,
+                    pool_timeout=settings.db_pool_timeout_s,
                 )
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)

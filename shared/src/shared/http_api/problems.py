@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from asyncpg.exceptions import PostgresError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -191,6 +193,36 @@ def _allowed_methods(request: Request) -> str:
 _TEXT_REJECTED_SQLSTATES = frozenset({"22021", "22P05"})  # bad byte sequence; untranslatable (NUL)
 
 
+# A database too busy to answer in time is a 503 the client may retry, never a 500: a statement
+# cancelled by statement_timeout (57014), a lock not granted within lock_timeout (55P03), a
+# deadlock victim (40P01). The pool's own wait (sqlalchemy.exc.TimeoutError) is the same.
+_BUSY_SQLSTATES = frozenset({"57014", "55P03", "40P01"})
+BUSY_RETRY_AFTER_SECONDS = 2
+
+
+def _busy(request: Request) -> JSONResponse:
+    return problem_response(
+        request,
+        status=503,
+        type_slug="upstream-unavailable",
+        title="A dependency is unavailable",
+        detail="The database is busy; retry the request shortly",
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database pool exhausted: no connection within the pool timeout")
+    return _busy(request)
+
+
+async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
+    # The hot paths use asyncpg directly, so its errors arrive without SQLAlchemy's wrapper.
+    if getattr(exc, "sqlstate", None) in _BUSY_SQLSTATES:
+        return _busy(request)
+    raise exc
+
+
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     # Text PostgreSQL cannot store (a NUL character, say) is the client's input, not our fault:
     # a 422, never a 500. Anything else is a genuine server error.
@@ -208,6 +240,8 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
             detail="The database connection was lost; retry the request",
             headers={"Retry-After": "1"},
         )
+    if sqlstate in _BUSY_SQLSTATES:
+        return _busy(request)
     if sqlstate in _TEXT_REJECTED_SQLSTATES:
         return problem_response(
             request,
@@ -225,6 +259,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
+    app.add_exception_handler(PostgresError, _driver_error)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
