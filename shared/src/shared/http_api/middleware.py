@@ -64,6 +64,24 @@ def _problem_bytes(status: int, slug: str, title: str, detail: str, request_id: 
     ).encode()
 
 
+# Every response carries what an API gateway expects. A response that names no Cache-Control is
+# not cacheable: case and personal data must never sit in a browser's or a proxy's cache, and a
+# route serving public reference data says so explicitly.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+)
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus each security header the response does not already set."""
+    present = {name.lower() for name, _ in headers}
+    return headers + [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+
+
 class RequestContextMiddleware:
     """Sets X-Request-ID, caps the body, logs access as JSON and records metrics."""
 
@@ -97,7 +115,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                message["headers"] = [*message.get("headers", []), rid_header]
+                message["headers"] = with_security_headers(
+                    [*message.get("headers", []), rid_header]
+                )
             await send(message)
 
         received = 0
@@ -165,10 +185,12 @@ class RequestContextMiddleware:
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
+                "headers": with_security_headers(
+                    [
+                        (b"content-type", b"application/problem+json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ]
+                ),
             }
         )
         await send({"type": "http.response.body", "body": body})
