@@ -148,3 +148,40 @@ def test_database_url_is_a_secret_never_shown() -> None:
 def test_database_url_has_no_default() -> None:
     with pytest.raises(ValidationError, match="database_url"):
         IntakeSettings()
+
+
+def _every_service_settings() -> list[type[BaseServiceSettings]]:
+    from assessment_api.config import AssessmentSettings
+    from compliance_api.config import ComplianceSettings
+    from investigation_api.config import InvestigationSettings
+
+    return [
+        BaseServiceSettings,
+        IntakeSettings,
+        AssessmentSettings,
+        InvestigationSettings,
+        ComplianceSettings,
+    ]
+
+
+@pytest.mark.parametrize("cls", _every_service_settings(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        # A refused placeholder password: the model validator's error.
+        {"database_url": "postgresql://app:changeme@db.example:5432/x"},
+        # A field error on a secret: pydantic would echo the input value.
+        {"service_client_secret": ["Zr8-long-real-client-secret"]},
+        # A field error beside a real URL: nothing of the URL may appear.
+        {"db_pool_size": "Zr8-long-real-client-secret"},
+    ],
+    ids=["placeholder-password", "secret-of-wrong-type", "other-field"],
+)
+def test_a_refused_start_never_prints_a_configuration_value(
+    cls: type[BaseServiceSettings], overrides: dict[str, Any]
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        _production(cls, **overrides)
+    shown = str(exc.value)  # what a refused start prints in its traceback
+    for secret in ("changeme", "db.example", "Zr8-long-real-client-secret", "Xq7-long-real"):
+        assert secret not in shown

@@ -51,7 +51,11 @@ class SubscriberSettings(BaseModel):
 class BaseServiceSettings(BaseSettings):
     """Settings every service has. Subclasses set ``model_config`` with their own ``env_prefix``."""
 
-    model_config = SettingsConfigDict(env_prefix="CASEWORK_", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refused start-up must never print a configuration value (a
+    # database URL with its password, a client secret); errors name the setting, not its value.
+    model_config = SettingsConfigDict(
+        env_prefix="CASEWORK_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     service_name: str = "service"
     env: Environment = Field(default=Environment.development, validation_alias="ENV")
