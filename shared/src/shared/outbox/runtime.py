@@ -19,6 +19,7 @@ from shared.http_api.health import Status
 from shared.logging import configure_logging
 from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
 from shared.outbox.service import oldest_pending_age_s
+from shared.supervise import Supervisor
 
 logger = logging.getLogger("casework.relay")
 
@@ -75,7 +76,8 @@ async def relay_lifespan(app: FastAPI) -> AsyncIterator[None]:
     relay = build_relay(settings, app.state.metrics_registry)
     app.state.relay = relay
     stop = asyncio.Event()
-    task = asyncio.create_task(relay.run(stop))
+    supervisor = Supervisor(app.state.metrics_registry)
+    task = asyncio.create_task(supervisor.run("relay", relay.run, stop))
     try:
         yield
     finally:
@@ -120,6 +122,6 @@ def run_standalone(settings: BaseServiceSettings) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         logger.info("standalone relay starting", extra={"service": settings.service_name})
-        await relay.run(stop)
+        await Supervisor(registry).run("relay", relay.run, stop)
 
     asyncio.run(main())
