@@ -21,7 +21,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from shared.audit import record_audit
 from shared.auth import Principal
@@ -52,7 +55,15 @@ async def load_for_update(
 
     ``missing`` is the 404 to raise; ``required`` makes ``If-Match`` mandatory (PATCH, DELETE).
     """
-    obj = await session.get(model, ident, with_for_update=True, populate_existing=True)
+    if identity_key(model, ident) in session.identity_map:
+        # A copy read earlier in this request (a load-or-404 dependency, say) may be older than
+        # the row: SQLAlchemy's version check on a locking load would raise StaleDataError (a
+        # 500). Lock the row without loading it, then refresh the copy from it.
+        pk = sa_inspect(model).primary_key[0]
+        await session.execute(select(pk).where(pk == ident).with_for_update())
+        obj = await session.get(model, ident, populate_existing=True)
+    else:
+        obj = await session.get(model, ident, with_for_update=True, populate_existing=True)
     if obj is None:
         raise missing(f"No {what or model.__name__.lower()} with id {ident}")
     check_if_match(if_match, make_etag(obj.version), required=required)

@@ -17,7 +17,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -62,7 +62,7 @@ def decode_cursor(cursor: str, *, arity: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise InvalidCursor("Use the next_cursor of a previous page as it was given") from exc
     if not isinstance(values, list) or len(values) != arity:
         raise InvalidCursor("Use the next_cursor of a previous page as it was given")
@@ -82,7 +82,9 @@ def key_datetime(value: Any) -> datetime:
     at = datetime.fromisoformat(value)
     if at.tzinfo is None:
         raise ValueError("naive timestamp")
-    return at
+    # In UTC, as stored: an instant whose UTC form is outside years 1-9999 raises OverflowError
+    # here rather than in the database.
+    return at.astimezone(UTC)
 
 
 def key_uuid(value: Any) -> uuid.UUID:
@@ -91,15 +93,22 @@ def key_uuid(value: Any) -> uuid.UUID:
     return uuid.UUID(value)
 
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
 def key_int(value: Any) -> int:
     if type(value) is not int:
         raise TypeError("not an integer")
+    if not BIGINT_MIN <= value <= BIGINT_MAX:
+        raise ValueError("outside bigint")
     return value
 
 
 def key_str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("not a string")
+    if "\x00" in value:
+        raise ValueError("PostgreSQL text cannot hold NUL")
     return value
 
 

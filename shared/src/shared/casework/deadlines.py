@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.calendar import WorkingCalendar
+from shared.clock import BUSINESS_TIMEZONE
 from shared.errors import UnprocessableContent
 
 
@@ -127,8 +128,10 @@ def new_deadline(
         if started_at is None:
             raise ValueError("a rule in hours starts at an instant")
         due_at = rule.due_at(started_at)
+        # The business date of the due instant, in London, whatever offset the start came in.
+        due_on = due_at.astimezone(BUSINESS_TIMEZONE).date()
         return model(
-            id=uuid.uuid4(), rule=rule.text, starts_on=starts_on, due_date=due_at.date(),
+            id=uuid.uuid4(), rule=rule.text, starts_on=starts_on, due_date=due_on,
             due_at=due_at, **columns,
         )  # fmt: skip
     return model(
