@@ -206,12 +206,12 @@ async def test_a_refused_if_match_still_leaves_no_lock_after_rollback(
 async def test_a_copy_read_earlier_in_the_request_is_checked_against_the_locked_row(
     engine: AsyncEngine, committed_case: uuid.UUID
 ) -> None:
-    # Found by this test (fixed in load_for_update): a request that read the case before locking it (a load-or-404
-    # dependency, say) still holds version 1 in its session. Another request commits version 2
-    # meanwhile. load_for_update asks for populate_existing so that the locked row replaces the
-    # cached copy, but on a versioned model SQLAlchemy then compares versions itself and raises
-    # StaleDataError (a 500), so the client never gets the 412 its stale If-Match deserves, and
-    # a current If-Match ("2") cannot succeed at all.
+    # Found by this test (fixed in load_for_update): a request that read the case before locking it
+    # (a load-or-404 dependency, say) still holds version 1 in its session. Another request commits
+    # version 2 meanwhile. load_for_update asks for populate_existing so that the locked row
+    # replaces the cached copy, but on a versioned model SQLAlchemy then compares versions itself
+    # and raises StaleDataError (a 500), so the client never gets the 412 its stale If-Match
+    # deserves, and a current If-Match ("2") cannot succeed at all.
     maker = async_sessionmaker(engine, expire_on_commit=False)
     async with maker() as request_session:
         try:

@@ -1,4 +1,7 @@
-"""Every service's migrations go up, down to base and up again (docs/architecture.md, Tests), on a scratch DB."""
+"""Every service's migrations go up, down to base and up again, on a scratch DB.
+
+(docs/architecture.md, Tests.)
+"""
 
 from __future__ import annotations
 

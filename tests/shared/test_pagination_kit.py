@@ -496,10 +496,10 @@ async def _ref_page(session: AsyncSession, cursor: str | None) -> RefPage:
     )  # fmt: skip
 
 
-# Found by these tests (fixed): the parsers checked a value's JSON type but not that PostgreSQL can take it,
-# so these forged cursors pass ``Keyset.decode`` and fail inside the query as a DBAPIError: a
-# 500 for the integer and the instants, a 422 unstorable-text for the NUL. None can be a cursor
-# we made, and the module promises "400 invalid-cursor, never a 500".
+# Found by these tests (fixed): the parsers checked a value's JSON type but not that PostgreSQL can
+# take it, so these forged cursors pass ``Keyset.decode`` and fail inside the query as a DBAPIError:
+# a 500 for the integer and the instants, a 422 unstorable-text for the NUL. None can be a cursor we
+# made, and the module promises "400 invalid-cursor, never a 500".
 @pytest.mark.parametrize(
     ("keyset", "values"),
     [
