@@ -9,7 +9,7 @@ import json
 import random
 import uuid
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -37,7 +37,6 @@ from casework_dev.benchkit import BenchError
 from intake_api.cases.models import (
     CaseType,
     Channel,
-    ContactOutcome,
     DeadlineKind,
     Jurisdiction,
     OrganisationRole,
@@ -53,10 +52,9 @@ from intake_api.cases.state import CaseStatus
 from intake_api.organisations.models import ContractType, OrganisationKind
 from intake_api.workqueues import repository as wq
 from intake_api.workqueues.repository import OPEN_STATUSES
+from shared.casework.communications import ContactOutcome
 from shared.idempotency import _lock_id
-
-TODAY = date(2026, 11, 2)
-NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+from tests.helpers import NOW, TODAY
 
 
 def result(**overrides: float) -> WrkResult:
@@ -208,7 +206,7 @@ def test_list_query_compiles_to_positional_sql_the_baseline_can_bind() -> None:
     filters = CaseListFilters(
         statuses=(CaseStatus.closed, CaseStatus.referred), organisation_id=org
     )
-    sql, args = compile_query(case_list_query(filters, after=after, limit=50))
+    sql, args = compile_query(case_list_query(filters, after=after, limit=51))
     assert sql.count("$") == len(args)
     values = decode_args(args)
     assert "closed" in values

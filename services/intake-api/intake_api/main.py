@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from intake_api.cases.router import checks_router
 from intake_api.cases.router import router as cases_router
 from intake_api.config import IntakeSettings
 from intake_api.organisations.router import router as organisations_router
@@ -26,7 +25,6 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         description="Intake: people, organisations and intake cases, from first contact to hand-off (guidance §1, §2 ¶2.1–2.76).",
         routers=(
             cases_router,
-            checks_router,
             organisations_router,
             people_router,
             reference_router,

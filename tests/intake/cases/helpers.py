@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from casework_dev.walkthrough import Api, JsonDict, _patch, _person
 from shared.errors import PROBLEM_TYPE_BASE
-
-TODAY = "2026-11-02"  # the test clock's business date
-NOW = "2026-11-02T10:00:00+00:00"
+from tests.helpers import NOW_ISO
+from tests.intake.api import Api, JsonDict, new_person, patch_case
 
 
 def problem(slug: str) -> str:
@@ -26,7 +24,7 @@ async def get_list(api: Api, url: str) -> list[JsonDict]:
     return rows
 
 
-async def reach(api: Api, cid: str, person_id: str, *, at: str = NOW) -> None:
+async def reach(api: Api, cid: str, person_id: str, *, at: str = NOW_ISO) -> None:
     """INT-005: a telephone conversation with the complainant, both INT-011 points covered."""
     await api.call(
         "POST", f"/v1/cases/{cid}/contact-attempts",
@@ -37,7 +35,7 @@ async def reach(api: Api, cid: str, person_id: str, *, at: str = NOW) -> None:
 
 
 async def new_mp(api: Api, constituency: str = "Exampleshire North") -> JsonDict:
-    return await _person(api, "Member", title="Ms", mp={"constituency": constituency})
+    return await new_person(api, "Member", title="Ms", mp={"constituency": constituency})
 
 
 async def record_mp_referral(
@@ -49,7 +47,7 @@ async def record_mp_referral(
         "POST", f"/v1/cases/{cid}/parties",
         json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
     )  # fmt: skip
-    await _patch(api, cid, {
+    await patch_case(api, cid, {
         "mp_person_id": mp["id"], "complaint_to_mp_in_writing": True,
         "aggrieved_consent": aggrieved_consent, "mp_requests_investigation": True,
         "mp_referral_signed_by": signed_by, "reason": "The MP's referral letter",

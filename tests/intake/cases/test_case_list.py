@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -11,29 +12,45 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import Api, JsonDict, _organisation, _person, open_case
-from intake_api.cases.models import Case
+from intake_api.cases.models import Case, Channel
 from intake_api.cases.repository import CaseListFilters, case_list_query
 from intake_api.cases.state import CaseStatus
+from intake_api.organisations.models import Organisation
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
 from shared.pagination import encode_cursor
+from tests.intake.api import Api, JsonDict, new_organisation, new_person, open_case
+from tests.intake.builders import make_case, make_organisation, make_person
 
 ME = f"caseworker-list-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Any) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=ME))
+def caseworker() -> str:
+    return ME  # the list is filtered by owner: committed rows of other modules may share the db
 
 
 async def _new(api: Api, received: str, *, org: JsonDict | None = None) -> JsonDict:
-    person = await _person(api, "Sam")
-    org = org or await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
+    person = await new_person(api, "Sam")
+    org = org or await new_organisation(
+        api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health"
+    )
     return await open_case(
         api, channel="letter", jurisdiction="health", received_date=received, person=person,
         organisation=org,
     )  # fmt: skip
+
+
+async def _build(
+    session: AsyncSession, received: str, *, org: Organisation | None = None
+) -> JsonDict:
+    """What ``_new`` makes, built in the database: for the tests of the list, not of creation."""
+    person = await make_person(session, given_name="Sam")
+    case = await make_case(
+        session, parties=[person], organisations=[org or await make_organisation(session)],
+        channel=Channel.letter, received_date=date.fromisoformat(received), owner=ME,
+    )  # fmt: skip
+    return {"id": str(case.id), "received_date": received}
 
 
 async def _all(api: Api, **params: Any) -> list[JsonDict]:
@@ -48,8 +65,10 @@ async def _all(api: Api, **params: Any) -> list[JsonDict]:
             return items
 
 
-async def test_newest_received_first_and_every_page_follows_on(api: Api) -> None:
-    made = [await _new(api, f"2026-10-{day:02d}") for day in (5, 1, 9, 1, 20)]
+async def test_newest_received_first_and_every_page_follows_on(
+    api: Api, session: AsyncSession
+) -> None:
+    made = [await _build(session, f"2026-10-{day:02d}") for day in (5, 1, 9, 1, 20)]
     items = await _all(api, limit=2)
     assert [i["id"] for i in items] == [
         c["id"] for c in sorted(made, key=lambda c: (c["received_date"], c["id"]), reverse=True)
@@ -62,11 +81,12 @@ async def test_newest_received_first_and_every_page_follows_on(api: Api) -> None
     assert "complaint_summary" not in first  # the list carries no free text about people
 
 
-async def test_filters_hold_together(api: Api) -> None:
-    org = await _organisation(api, "Example Borough Health Board", "nhs_trust", "health")
-    about_org = await _new(api, "2026-09-10", org=org)
-    await _new(api, "2026-09-11")
-    early = await _new(api, "2026-08-01", org=org)
+async def test_filters_hold_together(api: Api, session: AsyncSession) -> None:
+    board = await make_organisation(session, name="Example Borough Health Board")
+    org = {"id": str(board.id)}
+    about_org = await _build(session, "2026-09-10", org=board)
+    await _build(session, "2026-09-11")
+    early = await _build(session, "2026-08-01", org=board)
 
     by_org = await _all(api, organisation_id=org["id"])
     assert [i["id"] for i in by_org] == [about_org["id"], early["id"]]

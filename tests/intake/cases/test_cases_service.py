@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from intake_api.cases import service
+from intake_api.cases import hot_paths, service
 from intake_api.cases.errors import CaseNotFound, ReceivedDateInFuture
 from intake_api.cases.models import Case, Deadline, DeadlineExtension
 from intake_api.cases.schemas import CaseCreate
@@ -27,6 +27,7 @@ from shared.db import Database
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.testing.plugin import ServiceSpec
+from tests.helpers import TODAY
 
 Headers = Callable[..., dict[str, str]]
 REFERENCE = re.compile(r"^CAS-\d{7}$")
@@ -293,11 +294,10 @@ async def test_get_case_with_a_bad_uuid_is_422(
 # ---------------------------------------------------------------------------------------------
 
 ACTOR = Principal(sub="svc-test-ic", roles=frozenset({"intake_caseworker"}))
-TODAY = date(2026, 11, 2)
 
 
 async def _create(session: AsyncSession, prefix: str = "CAS") -> Any:
-    return await service.create_case(
+    return await hot_paths.create_case(
         session,
         data=CaseCreate.model_validate(_body(received_date="2026-11-02", channel="letter")),
         actor=ACTOR,
@@ -326,7 +326,7 @@ async def test_references_pad_to_seven_digits_and_grow_past_them(session: AsyncS
 async def test_service_create_case_flushes_case_and_audit(session: AsyncSession) -> None:
     data = CaseCreate.model_validate(_body(received_date="2026-11-02", channel="letter"))
 
-    case = await service.create_case(
+    case = await hot_paths.create_case(
         session,
         data=data,
         actor=ACTOR,
@@ -350,7 +350,7 @@ async def test_service_create_case_flushes_case_and_audit(session: AsyncSession)
 async def test_service_refuses_received_date_after_today(session: AsyncSession) -> None:
     data = CaseCreate.model_validate(_body(received_date="2026-11-03"))
     with pytest.raises(ReceivedDateInFuture):
-        await service.create_case(
+        await hot_paths.create_case(
             session,
             data=data,
             actor=ACTOR,

@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import Api, JsonDict, _organisation, _patch, _person, open_case
-from tests.intake.cases.helpers import TODAY, missing, problem, reach, record_mp_referral
+from intake_api.cases.models import Channel, Jurisdiction
+from intake_api.organisations.models import OrganisationKind
+from tests.helpers import TODAY_ISO
+from tests.intake.api import Api, JsonDict, patch_case
+from tests.intake.builders import IC, make_case, make_organisation, make_person, person_json
+from tests.intake.cases.helpers import missing, problem, reach, record_mp_referral
 
 Headers = Callable[..., dict[str, str]]
 
-IC = "ic-alice"
 
 NOT_IN_WRITING = "Not properly made - not in writing"
 NO_MP_REFERRAL = "No MP referral"
@@ -26,29 +29,28 @@ OUT_OF_JURISDICTION = "organisation out of jurisdiction"
 PRIVATE_HEALTHCARE = "Private healthcare (not NHS funded)"
 
 
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=IC))
-
-
 async def new_case(
-    api: Api, *, jurisdiction: str, channel: str, org_kind: str | None = None
+    api: Api, session: AsyncSession, *, jurisdiction: str, channel: str, org_kind: str | None = None
 ) -> tuple[JsonDict, JsonDict]:
-    """A complaint in intake with its complainant and one organisation of the usual kind."""
-    person = await _person(api, "Alex")
+    """A complaint in intake with its complainant and one organisation of the usual kind, built
+    in the database; the case as the API reads it."""
+    person = await make_person(session)
     if org_kind == "out_of_jurisdiction":
-        org = await _organisation(api, "Exampleton Borough Council", org_kind, None)
-    elif jurisdiction == "health":
-        org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
-    else:
-        org = await _organisation(
-            api, "Department for Fictional Affairs", "government_department", "parliamentary"
+        org = await make_organisation(
+            session, name="Exampleton Borough Council", kind=OrganisationKind.out_of_jurisdiction
         )
-    case = await open_case(
-        api, channel=channel, jurisdiction=jurisdiction, received_date=TODAY, person=person,
-        organisation=org,
+    elif jurisdiction == "health":
+        org = await make_organisation(session)
+    else:
+        org = await make_organisation(
+            session, name="Department for Fictional Affairs",
+            kind=OrganisationKind.government_department,
+        )  # fmt: skip
+    case = await make_case(
+        session, parties=[person], organisations=[org], channel=Channel(channel),
+        jurisdiction=Jurisdiction(jurisdiction), owner=IC,
     )  # fmt: skip
-    return case, person
+    return await api.call("GET", f"/v1/cases/{case.id}"), person_json(person)
 
 
 async def close(api: Api, cid: str, code: str, *, expect: int = 200, **extra: Any) -> JsonDict:
@@ -74,7 +76,7 @@ async def return_as_new_case(
     """T55: the returning complainant's new case, linked to ``cid`` and taken into intake."""
     new = await api.call(
         "POST", f"/v1/cases/{cid}/return-as-new-case",
-        json={"link_reason": link_reason, "channel": channel, "received_date": TODAY,
+        json={"link_reason": link_reason, "channel": channel, "received_date": TODAY_ISO,
               "reason": "The same complaint came back"},
         expect=201,
     )  # fmt: skip
@@ -110,9 +112,14 @@ async def links(api: Api, cid: str) -> list[JsonDict]:
     ids=["out_of_remit", "out_of_jurisdiction"],
 )
 async def test_out_of_remit_or_jurisdiction_closes_with_injustice_and_outcome_empty__INT_012(
-    api: Api, jurisdiction: str, org_kind: str | None, code: str, signposted_to: str
+    api: Api,
+    jurisdiction: str,
+    org_kind: str | None,
+    code: str,
+    signposted_to: str,
+    session: AsyncSession,
 ) -> None:
-    case, person = await new_case(api, jurisdiction=jurisdiction, channel="letter",
+    case, person = await new_case(api, session, jurisdiction=jurisdiction, channel="letter",
                                   org_kind=org_kind)  # fmt: skip
     cid = case["id"]
     await reach(api, cid, person["id"])
@@ -139,9 +146,9 @@ async def test_out_of_remit_or_jurisdiction_closes_with_injustice_and_outcome_em
 
 
 async def test_out_of_jurisdiction_closure_still_needs_signposting__INT_012_INT_028(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter",
+    case, person = await new_case(api, session, jurisdiction="parliamentary", channel="letter",
                                   org_kind="out_of_jurisdiction")  # fmt: skip
     await reach(api, case["id"], person["id"])
 
@@ -157,8 +164,10 @@ async def test_out_of_jurisdiction_closure_still_needs_signposting__INT_012_INT_
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_health_complaint_by_social_media_may_be_properly_made__ASM_016(api: Api) -> None:
-    case, _ = await new_case(api, jurisdiction="health", channel="social_media")
+async def test_health_complaint_by_social_media_may_be_properly_made__ASM_016(
+    api: Api, session: AsyncSession
+) -> None:
+    case, _ = await new_case(api, session, jurisdiction="health", channel="social_media")
 
     decided = await properly_made(api, case["id"])
 
@@ -182,12 +191,12 @@ async def test_health_complaint_by_social_media_may_be_properly_made__ASM_016(ap
     ids=["ASM-019", "ASM-030"],
 )
 async def test_a_return_after_local_resolution_is_a_new_linked_case__ASM_019_ASM_030(
-    api: Api, jurisdiction: str, code: str, link_reason: str, channel: str
+    api: Api, jurisdiction: str, code: str, link_reason: str, channel: str, session: AsyncSession
 ) -> None:
     first = "telephone" if jurisdiction == "health" else "letter"
-    case, person = await new_case(api, jurisdiction=jurisdiction, channel=first)
+    case, person = await new_case(api, session, jurisdiction=jurisdiction, channel=first)
     cid = case["id"]
-    await _patch(api, cid, {"complaint_process_stage": "complete", "reason": "They replied"})
+    await patch_case(api, cid, {"complaint_process_stage": "complete", "reason": "They replied"})
     await reach(api, cid, person["id"])
     await close(api, cid, code)
 
@@ -217,16 +226,16 @@ async def test_a_return_after_local_resolution_is_a_new_linked_case__ASM_019_ASM
 
 
 async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly_made__ASM_021(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
+    case, _ = await new_case(api, session, jurisdiction="parliamentary", channel="mp_referral")
     cid = case["id"]
     # The MP's referral, but the complainant did not know of it.
     await record_mp_referral(api, cid, aggrieved_consent=False)
 
     refused = await properly_made(api, cid, expect=422)
     unchanged = await api.call("GET", f"/v1/cases/{cid}")
-    await _patch(api, cid, {"aggrieved_consent": True, "reason": "Complainant signed the form"})
+    await patch_case(api, cid, {"aggrieved_consent": True, "reason": "Complainant signed the form"})
     decided = await properly_made(api, cid)
 
     assert refused["type"] == problem("not-properly-made")
@@ -241,8 +250,10 @@ async def test_mp_referral_without_the_aggrieved_persons_consent_is_not_properly
     assert (decided["properly_made"], decided["aggrieved_consent"]) == (True, True)
 
 
-async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(api: Api) -> None:
-    case, _ = await new_case(api, jurisdiction="parliamentary", channel="mp_referral")
+async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(
+    api: Api, session: AsyncSession
+) -> None:
+    case, _ = await new_case(api, session, jurisdiction="parliamentary", channel="mp_referral")
     cid = case["id"]
     # From the MP's office, signed by a caseworker there.
     await record_mp_referral(api, cid, signed_by="mp_staff")
@@ -252,8 +263,10 @@ async def test_a_referral_signed_by_the_mps_staff_is_valid__ASM_022(api: Api) ->
     assert (decided["properly_made"], decided["mp_referral_signed_by"]) == (True, "mp_staff")
 
 
-async def test_told_to_get_an_mp_referral_may_now_come_as_a_victim__ASM_008(api: Api) -> None:
-    case, person = await new_case(api, jurisdiction="parliamentary", channel="letter")
+async def test_told_to_get_an_mp_referral_may_now_come_as_a_victim__ASM_008(
+    api: Api, session: AsyncSession
+) -> None:
+    case, person = await new_case(api, session, jurisdiction="parliamentary", channel="letter")
     cid = case["id"]
     await reach(api, cid, person["id"])
     await close(api, cid, "No MP referral", signposting_type="none_identified",
@@ -264,7 +277,7 @@ async def test_told_to_get_an_mp_referral_may_now_come_as_a_victim__ASM_008(api:
         json={"progress_since_previous_decision": "The complaint is about how the department "
               "treated them as a victim of crime", "reason": "Victims and Prisoners Act route"},
     )  # fmt: skip
-    await _patch(api, cid, {
+    await patch_case(api, cid, {
         "vpa_no_mp_referral": True,
         "vpa_answers": {"under_victims_code": True, "linked": True},
         "vpa_pass_through_note": "Passed through on the set criteria (¶2.35)",
@@ -285,11 +298,11 @@ async def test_told_to_get_an_mp_referral_may_now_come_as_a_victim__ASM_008(api:
     ],
 )
 async def test_local_resolution_ongoing_is_for_a_process_not_yet_finished__ASM_041(
-    api: Api, stage: str, response: str, allowed: bool
+    api: Api, stage: str, response: str, allowed: bool, session: AsyncSession
 ) -> None:
-    case, person = await new_case(api, jurisdiction="health", channel="online_form")
+    case, person = await new_case(api, session, jurisdiction="health", channel="online_form")
     cid = case["id"]
-    await _patch(api, cid, {"complaint_process_stage": stage, "org_response_format": response,
+    await patch_case(api, cid, {"complaint_process_stage": stage, "org_response_format": response,
                             "reason": "From the call"})  # fmt: skip
     await reach(api, cid, person["id"])
 
@@ -315,9 +328,14 @@ async def test_local_resolution_ongoing_is_for_a_process_not_yet_finished__ASM_0
     ],
 )
 async def test_telephone_complaint_closes_not_properly_made_with_its_jurisdictions_code__ASM_032(
-    api: Api, jurisdiction: str, right_code: str, wrong_code: str, wrong_rule: str
+    api: Api,
+    jurisdiction: str,
+    right_code: str,
+    wrong_code: str,
+    wrong_rule: str,
+    session: AsyncSession,
 ) -> None:
-    case, person = await new_case(api, jurisdiction=jurisdiction, channel="telephone")
+    case, person = await new_case(api, session, jurisdiction=jurisdiction, channel="telephone")
     cid = case["id"]
     await reach(api, cid, person["id"])
 

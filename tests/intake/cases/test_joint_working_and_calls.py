@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-import pytest
-
-from casework_dev.walkthrough import Api, _organisation, _patch, _person, open_case
-
-TODAY = "2026-11-02"
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Any) -> Api:
-    return Api(client, auth_headers("intake_caseworker"))
+from tests.helpers import TODAY_ISO
+from tests.intake.api import Api, new_organisation, new_person, open_case, patch_case
 
 
 async def _case(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
-    person = await _person(api, "Robin")
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
+    person = await new_person(api, "Robin")
+    org = await new_organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
     case = await open_case(
-        api, channel="email", jurisdiction="health", received_date=TODAY, person=person,
+        api, channel="email", jurisdiction="health", received_date=TODAY_ISO, person=person,
         organisation=org,
     )  # fmt: skip
     return case, person
@@ -42,7 +33,7 @@ async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039
 
 async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) -> None:
     case, _ = await _case(api)
-    await _patch(api, case["id"], {
+    await patch_case(api, case["id"], {
         "joint_working": True, "other_ombudsman": "other",
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
     })  # fmt: skip
@@ -56,7 +47,7 @@ async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) 
 async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
     case, person = await _case(api)
     cid = case["id"]
-    await _patch(api, cid, {
+    await patch_case(api, cid, {
         "joint_working": True, "other_ombudsman": "LGSCO",
         "joint_working_topics": ["continuing_care"],
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
@@ -84,7 +75,7 @@ async def test_declined_by_the_joint_working_team_returns_to_intake__T12_INT_039
 ) -> None:
     case, person = await _case(api)
     cid = case["id"]
-    await _patch(api, cid, {
+    await patch_case(api, cid, {
         "joint_working": True, "other_ombudsman": "LGSCO",
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
     })  # fmt: skip

@@ -9,24 +9,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-import httpx
 import pytest
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import (
-    FACTS,
-    Api,
-    JsonDict,
-    _organisation,
-    _patch,
-    _person,
-    _talk_and_acknowledge,
-    open_case,
-    triage,
-)
 from intake_api.cases.models import (
     CaseLink,
+    Channel,
     Communication,
     ContactAttempt,
     Deadline,
@@ -34,17 +23,29 @@ from intake_api.cases.models import (
     DeadlineKind,
     PreviousContactCheck,
 )
+from intake_api.people.models import ContactMethod
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
 from shared.outbox.models import OutboxEvent
+from tests.helpers import NOW_ISO, TODAY_ISO
+from tests.intake.api import (
+    FACTS,
+    Api,
+    JsonDict,
+    new_organisation,
+    new_person,
+    open_case,
+    patch_case,
+    talk_and_acknowledge,
+    triage,
+)
+from tests.intake.builders import IC, make_case, make_organisation, make_person, person_json
 from tests.intake.cases.helpers import get_list, missing, problem
 
 Headers = Callable[..., dict[str, str]]
 T = TypeVar("T")
 
-TODAY = "2026-11-02"  # the test clock's business date
-NOW = "2026-11-02T10:00:00+00:00"
-IC, IC_2, OM = "ic-alice", "ic-chris", "om-bob"
+IC_2, OM = "ic-chris", "om-bob"  # IC, "ic-alice", is the caseworker ``api`` acts as
 
 FURTHER_INFORMATION_REQUIRED = "further information required"
 NOT_IN_WRITING = "Not properly made - not in writing"
@@ -53,11 +54,6 @@ WITHDRAWN = "withdrawn"
 
 def on(day: int, hour: int = 10) -> datetime:
     return datetime(2026, 11, day, hour, tzinfo=UTC)
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub=IC))
 
 
 async def fetch(session: AsyncSession, stmt: Select[T]) -> Sequence[T]:
@@ -86,14 +82,35 @@ async def deadlines(session: AsyncSession, case_id: str, kind: DeadlineKind) -> 
 
 
 async def health_case(
-    api: Api, *, given: str = "Alex", channel: str = "online_form", **person_extra: Any
+    api: Api,
+    session: AsyncSession,
+    *,
+    given: str = "Alex",
+    channel: str = "online_form",
+    **person_extra: Any,
 ) -> tuple[JsonDict, JsonDict]:
-    """A health complaint in intake with its complainant and an NHS trust."""
-    person = await _person(api, given, **person_extra)
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
+    """A health complaint in intake, owned by IC, with its complainant and an NHS trust: built
+    in the database (``tests.intake.builders``), as ``health_case_over_http`` makes it."""
+    if "preferred_contact_method" in person_extra:
+        person_extra["preferred_contact_method"] = ContactMethod(
+            person_extra["preferred_contact_method"]
+        )
+    person = await make_person(session, given_name=given, **person_extra)
+    org = await make_organisation(session)
+    case = await make_case(
+        session, parties=[person], organisations=[org], channel=Channel(channel), owner=IC
+    )
+    return {"id": str(case.id), "reference": case.reference}, person_json(person)
+
+
+async def health_case_over_http(api: Api) -> tuple[JsonDict, JsonDict]:
+    """A health complaint in intake with its complainant and an NHS trust, through the API (for
+    a test of the audit trail, which the builders do not write for parties and organisations)."""
+    person = await new_person(api, "Alex")
+    org = await new_organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
     case = await open_case(
-        api, channel=channel, jurisdiction="health", received_date=TODAY, person=person,
-        organisation=org,
+        api, channel="online_form", jurisdiction="health", received_date=TODAY_ISO,
+        person=person, organisation=org,
     )  # fmt: skip
     return case, person
 
@@ -106,7 +123,7 @@ async def send(
     to: Sequence[str],
     medium: str = "letter",
     direction: str = "outbound",
-    at: str = NOW,
+    at: str = NOW_ISO,
 ) -> JsonDict:
     body = {
         "medium": medium,
@@ -130,8 +147,8 @@ async def refer(api: Api, cid: str, *, expect: int = 200) -> JsonDict:
 
 async def make_ready(api: Api, cid: str, person_id: str) -> None:
     """Everything referral needs: contact, acknowledgement, the facts, properly made."""
-    await _talk_and_acknowledge(api, cid, person_id)
-    await _patch(api, cid, FACTS)
+    await talk_and_acknowledge(api, cid, person_id)
+    await patch_case(api, cid, FACTS)
     await triage(api, cid)
     await api.call(
         "POST", f"/v1/cases/{cid}/properly-made",
@@ -155,9 +172,9 @@ async def request_information(
 async def test_previous_contact_check_finds_earlier_cases_of_person_and_organisation__INT_001(
     api: Api, session: AsyncSession
 ) -> None:
-    person, other = await _person(api, "Robin"), await _person(api, "Kim")
-    org = await _organisation(api, "Exampleshire Trust", "nhs_trust", "health")
-    other_org = await _organisation(api, "Sample GP", "family_health_service_provider", "health")
+    person, other = await new_person(api, "Robin"), await new_person(api, "Kim")
+    org = await new_organisation(api, "Exampleshire Trust", "nhs_trust", "health")
+    other_org = await new_organisation(api, "Sample GP", "family_health_service_provider", "health")
     earlier = {"channel": "letter", "jurisdiction": "health", "received_date": "2026-10-01"}
     same_person = await open_case(api, person=person, organisation=other_org, **earlier)
     same_org = await open_case(api, person=other, organisation=org, **earlier)
@@ -184,7 +201,7 @@ async def test_previous_contact_check_finds_earlier_cases_of_person_and_organisa
 async def test_case_created_with_the_check_is_in_intake_owned_by_its_creator__INT_002(
     api: Api, session: AsyncSession
 ) -> None:
-    person = await _person(api, "Robin")
+    person = await new_person(api, "Robin")
     check = await api.call(
         "POST", "/v1/previous-contact-checks", json={"person_id": person["id"]}, expect=201
     )
@@ -192,7 +209,7 @@ async def test_case_created_with_the_check_is_in_intake_owned_by_its_creator__IN
     case = await api.call(
         "POST", "/v1/cases",
         json={"case_type": "complaint", "channel": "letter", "jurisdiction": "health",
-              "received_date": TODAY, "previous_contact_check_id": check["id"]},
+              "received_date": TODAY_ISO, "previous_contact_check_id": check["id"]},
         expect=201,
     )  # fmt: skip
 
@@ -211,7 +228,7 @@ async def test_case_created_without_the_check_is_received_until_begin_intake__IN
 ) -> None:
     case = await api.call(
         "POST", "/v1/cases",
-        json={"case_type": "enquiry", "channel": "telephone", "received_date": TODAY},
+        json={"case_type": "enquiry", "channel": "telephone", "received_date": TODAY_ISO},
         expect=201,
     )  # fmt: skip
     cid = case["id"]
@@ -246,7 +263,7 @@ async def test_case_created_without_the_check_is_received_until_begin_intake__IN
 async def test_copied_in_request_recorded_as_complaint_needs_a_reason__INT_004(
     api: Api,
 ) -> None:
-    body = {"case_type": "complaint", "channel": "email", "received_date": TODAY,
+    body = {"case_type": "complaint", "channel": "email", "received_date": TODAY_ISO,
             "copied_in_only": True}  # fmt: skip
 
     refused = await api.call("POST", "/v1/cases", json=body, expect=422)
@@ -273,7 +290,7 @@ async def test_copied_in_request_recorded_as_complaint_needs_a_reason__INT_004(
 
 
 async def test_copied_in_request_is_proposed_as_an_enquiry__INT_004(api: Api) -> None:
-    body = {"channel": "email", "received_date": TODAY, "copied_in_only": True}
+    body = {"channel": "email", "received_date": TODAY_ISO, "copied_in_only": True}
 
     defaulted = await api.call("POST", "/v1/cases", json=body, expect=201)
     untyped = await api.call(
@@ -292,9 +309,9 @@ async def test_copied_in_request_is_proposed_as_an_enquiry__INT_004(api: Api) ->
 
 
 async def test_properly_made_refused_for_a_health_complaint_by_telephone__ASM_015(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    case, _ = await health_case(api, channel="telephone")
+    case, _ = await health_case(api, session, channel="telephone")
 
     refused = await api.call(
         "POST", f"/v1/cases/{case['id']}/properly-made",
@@ -310,14 +327,14 @@ async def test_properly_made_refused_for_a_health_complaint_by_telephone__ASM_01
 async def test_properly_made_refused_for_parliamentary_without_mp_referral__ASM_020(
     api: Api,
 ) -> None:
-    person = await _person(api, "Sam")
-    org = await _organisation(api, "Department for Examples", "government_department",
+    person = await new_person(api, "Sam")
+    org = await new_organisation(api, "Department for Examples", "government_department",
                               "parliamentary")  # fmt: skip
     case = await open_case(
-        api, channel="letter", jurisdiction="parliamentary", received_date=TODAY, person=person,
+        api, channel="letter", jurisdiction="parliamentary", received_date=TODAY_ISO, person=person,
         organisation=org,
     )  # fmt: skip
-    await _patch(api, case["id"], {"complaint_to_mp_in_writing": True, "reason": "From the MP"})
+    await patch_case(api, case["id"], {"complaint_to_mp_in_writing": True, "reason": "From the MP"})
 
     refused = await api.call(
         "POST", f"/v1/cases/{case['id']}/properly-made",
@@ -338,7 +355,7 @@ async def test_properly_made_refused_for_parliamentary_without_mp_referral__ASM_
 async def test_refer_lists_every_missing_item_then_succeeds_once_they_are_met__INT_009_INT_020(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
 
     blocked = await refer(api, cid, expect=422)
@@ -391,7 +408,7 @@ async def test_refer_lists_every_missing_item_then_succeeds_once_they_are_met__I
 async def test_information_request_needs_an_outbound_email_and_a_deadline_within_a_week__INT_016(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid, pid = case["id"], person["id"]
     email = await send(api, cid, purpose="information_request", medium="email", to=[pid])
     letter = await send(api, cid, purpose="information_request", to=[pid])
@@ -420,7 +437,7 @@ async def test_information_request_needs_an_outbound_email_and_a_deadline_within
 async def test_withdrawn_only_from_the_day_after_the_deadline__INT_016_T6(
     api: Api, session: AsyncSession, clock: FixedClock
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await request_information(api, cid, person["id"], deadline="2026-11-06")
 
@@ -443,7 +460,7 @@ async def test_withdrawn_only_from_the_day_after_the_deadline__INT_016_T6(
 async def test_withdrawn_after_an_extension_only_from_the_day_after_it__INT_016(
     api: Api, session: AsyncSession, clock: FixedClock
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await request_information(api, cid, person["id"], deadline="2026-11-05")
     url = f"/v1/cases/{cid}/information-deadline/extensions"
@@ -482,7 +499,7 @@ async def test_withdrawn_after_an_extension_only_from_the_day_after_it__INT_016(
 async def test_information_received_after_the_deadline_returns_the_case_to_intake__INT_016_T5(
     api: Api, session: AsyncSession, clock: FixedClock
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await request_information(api, cid, person["id"], deadline="2026-11-05")
 
@@ -504,10 +521,38 @@ async def test_information_received_after_the_deadline_returns_the_case_to_intak
 # ---------------------------------------------------------------------------------------------
 
 
+async def test_asking_again_supersedes_the_undecided_request_and_one_decision_stands__XC_ROL_002(
+    api: Api, session: AsyncSession, auth_headers: Headers
+) -> None:
+    case, _ = await health_case(api, session)
+    cid = case["id"]
+    ask = f"/v1/cases/{cid}/priority-request"
+    decide = f"/v1/cases/{cid}/priority-decision"
+    om = auth_headers("operations_manager", sub=OM)
+
+    await api.call("POST", ask, json={"reason": "Terminal illness"})
+    await api.call("POST", ask, json={"reason": "Terminal illness; consultant's letter attached"})
+    await api.call("POST", decide, json={"approve": False, "reason": "Not exceptional"}, headers=om)
+    again = await api.call(
+        "POST", decide, json={"approve": True, "reason": "Changed my mind"}, headers=om, expect=409
+    )
+    approvals = await get_list(api, f"/v1/cases/{cid}/approvals")
+    by_reason = {a["request_reason"]: a for a in approvals}
+    first = by_reason["Terminal illness"]
+    second = by_reason["Terminal illness; consultant's letter attached"]
+
+    assert len(approvals) == 2
+    assert first["decision"] == "superseded"
+    assert first["decided_by"] is None
+    assert (second["decision"], second["decided_by"]) == ("refused", OM)
+    assert second["decision_reason"] == "Not exceptional"
+    assert again["type"] == problem("priority-not-requested")
+
+
 async def test_priority_needs_another_persons_operations_manager_approval__INT_025(
     api: Api, session: AsyncSession, auth_headers: Headers
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await make_ready(api, cid, person["id"])
     decide = f"/v1/cases/{cid}/priority-decision"
@@ -540,6 +585,14 @@ async def test_priority_needs_another_persons_operations_manager_approval__INT_0
     assert approved["priority_approved_by"] == OM
     assert datetime.fromisoformat(approved["priority_approved_at"]) == on(2)
     assert referred["status"] == "referred"
+    # XC-ROL: the approval is a record of its own: who asked, who decided, with which roles.
+    [approval] = await get_list(api, f"/v1/cases/{cid}/approvals")
+    assert approval["kind"] == "special_handling"
+    assert approval["requested_by"] == IC
+    assert approval["request_reason"] == "Terminal illness; discussed with my manager"
+    assert (approval["decision"], approval["decided_by"]) == ("approved", OM)
+    assert approval["decided_by_roles"] == ["operations_manager"]
+    assert datetime.fromisoformat(approval["decided_at"]) == on(2)
     [event] = await outbox(session, cid)
     assert event.payload["priority"] == "high"
     trail = [(a.action, a.actor) for a in await audit(session, cid)]
@@ -555,8 +608,8 @@ async def test_priority_needs_another_persons_operations_manager_approval__INT_0
 async def test_letter_to_a_prisoner_carries_the_confidential_header_and_number__INT_048(
     api: Api, session: AsyncSession
 ) -> None:
-    case, prisoner = await health_case(api, given="Lee", prison_number="A1234BC")
-    other = await _person(api, "Jo")
+    case, prisoner = await health_case(api, session, given="Lee", prison_number="A1234BC")
+    other = await new_person(api, "Jo")
 
     to_prisoner = await send(api, case["id"], purpose="acknowledgement", to=[prisoner["id"]])
     to_other = await send(api, case["id"], purpose="party_contact", to=[other["id"]])
@@ -574,9 +627,9 @@ async def test_letter_to_a_prisoner_carries_the_confidential_header_and_number__
 async def test_telephone_attempt_against_an_email_preference_needs_a_reason__INT_006(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api, given="Pat", preferred_contact_method="email")
+    case, person = await health_case(api, session, given="Pat", preferred_contact_method="email")
     url = f"/v1/cases/{case['id']}/contact-attempts"
-    call = {"person_id": person["id"], "channel": "telephone", "attempted_at": NOW,
+    call = {"person_id": person["id"], "channel": "telephone", "attempted_at": NOW_ISO,
             "outcome": "no_answer"}  # fmt: skip
 
     refused = await api.call("POST", url, json=call, expect=422)
@@ -596,10 +649,12 @@ async def test_telephone_attempt_against_an_email_preference_needs_a_reason__INT
     assert by_email["channel_override_reason"] is None
 
 
-async def test_without_a_preference_the_first_attempt_is_by_telephone__INT_006(api: Api) -> None:
-    case, person = await health_case(api, given="Ali")
+async def test_without_a_preference_the_first_attempt_is_by_telephone__INT_006(
+    api: Api, session: AsyncSession
+) -> None:
+    case, person = await health_case(api, session, given="Ali")
     url = f"/v1/cases/{case['id']}/contact-attempts"
-    attempt = {"person_id": person["id"], "channel": "email", "attempted_at": NOW,
+    attempt = {"person_id": person["id"], "channel": "email", "attempted_at": NOW_ISO,
                "outcome": "written_no_reply"}  # fmt: skip
 
     by_email = await api.call("POST", url, json=attempt, expect=422)
@@ -616,7 +671,7 @@ async def test_without_a_preference_the_first_attempt_is_by_telephone__INT_006(a
 async def test_decline_without_any_contact_is_blocked__INT_005_ASM_042(
     api: Api, session: AsyncSession
 ) -> None:
-    case, _ = await health_case(api)
+    case, _ = await health_case(api, session)
 
     blocked = await close(api, case["id"], "premature", decision_channel="telephone",
                           expect=422)  # fmt: skip
@@ -630,7 +685,7 @@ async def test_decline_without_any_contact_is_blocked__INT_005_ASM_042(
 async def test_further_information_required_restarts_with_the_same_reference__INT_019(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await send(api, cid, purpose="further_information_request", to=[person["id"]])
     await close(api, cid, FURTHER_INFORMATION_REQUIRED)
@@ -662,7 +717,7 @@ async def test_further_information_required_restarts_with_the_same_reference__IN
 async def test_restart_without_progress_is_refused__ASM_034(
     api: Api, session: AsyncSession, progress: str | None
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await send(api, cid, purpose="further_information_request", to=[person["id"]])
     await close(api, cid, FURTHER_INFORMATION_REQUIRED)
@@ -679,7 +734,7 @@ async def test_restart_without_progress_is_refused__ASM_034(
     await api.call(
         "POST", refused["log_contact"],
         json={"medium": "telephone", "direction": "inbound", "purpose": "party_contact",
-              "occurred_at": NOW, "from_person_id": person["id"],
+              "occurred_at": NOW_ISO, "from_person_id": person["id"],
               "summary": "Rang again; nothing new since the decision"},
         expect=201,
     )  # fmt: skip
@@ -693,7 +748,7 @@ async def test_restart_without_progress_is_refused__ASM_034(
 async def test_withdrawn_is_not_restarted_but_returns_as_a_new_linked_case__T54(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     # INT-017 is the no-email route: this complainant has no email address on record.
     current = await api.call("GET", f"/v1/people/{person['id']}")
@@ -712,7 +767,7 @@ async def test_withdrawn_is_not_restarted_but_returns_as_a_new_linked_case__T54(
     new = await api.call(
         "POST", f"/v1/cases/{cid}/return-as-new-case",
         json={"link_reason": "contact_after_withdrawn", "channel": "email",
-              "received_date": TODAY, "reason": "Complainant came back with the papers"},
+              "received_date": TODAY_ISO, "reason": "Complainant came back with the papers"},
         expect=201,
     )  # fmt: skip
 
@@ -736,16 +791,16 @@ async def test_not_in_writing_may_return_as_new_case_or_restart__G10_T53_T55_ASM
     api: Api, session: AsyncSession
 ) -> None:
     """G-10: the caseworker chooses one of the two, once; the other is then refused."""
-    returned, person = await health_case(api, channel="telephone")
-    restarted_case, person_2 = await health_case(api, given="Blair", channel="telephone")
+    returned, person = await health_case(api, session, channel="telephone")
+    restarted_case, person_2 = await health_case(api, session, given="Blair", channel="telephone")
     for case, who in ((returned, person), (restarted_case, person_2)):
-        await _talk_and_acknowledge(api, case["id"], who["id"])
+        await talk_and_acknowledge(api, case["id"], who["id"])
         await close(api, case["id"], NOT_IN_WRITING, decision_channel="telephone")
 
     new = await api.call(
         "POST", f"/v1/cases/{returned['id']}/return-as-new-case",
         json={"link_reason": "returned_in_writing", "channel": "online_form",
-              "received_date": TODAY, "reason": "Same complaint, now in writing"},
+              "received_date": TODAY_ISO, "reason": "Same complaint, now in writing"},
         expect=201,
     )  # fmt: skip
     restarted = await api.call(
@@ -761,7 +816,7 @@ async def test_not_in_writing_may_return_as_new_case_or_restart__G10_T53_T55_ASM
     second_return = await api.call(
         "POST", f"/v1/cases/{returned['id']}/return-as-new-case",
         json={"link_reason": "returned_in_writing", "channel": "email",
-              "received_date": TODAY, "reason": "Same complaint again"},
+              "received_date": TODAY_ISO, "reason": "Same complaint again"},
         expect=422,
     )  # fmt: skip
 
@@ -777,15 +832,15 @@ async def test_not_in_writing_may_return_as_new_case_or_restart__G10_T53_T55_ASM
 async def test_premature_restarts_and_does_not_return_as_a_new_case__ASM_035(
     api: Api, session: AsyncSession
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
+    await talk_and_acknowledge(api, cid, person["id"])
     await close(api, cid, "Premature: local resolution ongoing", decision_channel="telephone",
                 time_limit_explained=True)  # fmt: skip
 
     as_new = await api.call(
         "POST", f"/v1/cases/{cid}/return-as-new-case",
-        json={"link_reason": "other", "channel": "letter", "received_date": TODAY,
+        json={"link_reason": "other", "channel": "letter", "received_date": TODAY_ISO,
               "reason": "Local resolution finished"},
         expect=422,
     )  # fmt: skip
@@ -806,9 +861,9 @@ async def test_premature_restarts_and_does_not_return_as_a_new_case__ASM_035(
 async def test_restart_starts_the_two_week_intake_clock_again__INT_008_ASM_035(
     api: Api, session: AsyncSession, clock: FixedClock
 ) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
+    await talk_and_acknowledge(api, cid, person["id"])
     await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
     clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))  # five weeks after receipt
     await api.call(
@@ -839,9 +894,9 @@ async def test_restart_starts_the_two_week_intake_clock_again__INT_008_ASM_035(
 async def test_timeline_is_the_audit_history_in_order_with_actors_and_reasons__XC_AUD(
     api: Api, auth_headers: Headers
 ) -> None:
-    case, _ = await health_case(api)
+    case, _ = await health_case_over_http(api)
     cid = case["id"]
-    await _patch(api, cid, FACTS)
+    await patch_case(api, cid, FACTS)
     await api.call("POST", f"/v1/cases/{cid}/priority-request", json={"reason": "Terminal illness"})
     await api.call(
         "POST", f"/v1/cases/{cid}/priority-decision", json={"approve": True, "reason": "Agreed"},
@@ -856,7 +911,10 @@ async def test_timeline_is_the_audit_history_in_order_with_actors_and_reasons__X
         ("case.party_added", IC, None),
         ("case.organisation_added", IC, None),
         ("case.updated", IC, "Facts from the intake conversation"),
+        # XC-ROL: the request and the manager's decision are each their own audited act.
+        ("case.approval_requested", IC, None),
         ("case.priority_requested", IC, "Terminal illness"),
+        ("case.approval_decided", OM, "Agreed"),
         ("case.priority_approved", OM, "Agreed"),
     ]
     updated = timeline[3]
@@ -867,7 +925,7 @@ async def test_timeline_is_the_audit_history_in_order_with_actors_and_reasons__X
 
 
 async def test_closing_twice_is_409(api: Api, session: AsyncSession) -> None:
-    case, person = await health_case(api)
+    case, person = await health_case(api, session)
     cid = case["id"]
     await send(api, cid, purpose="further_information_request", to=[person["id"]])
     await close(api, cid, FURTHER_INFORMATION_REQUIRED)
@@ -879,8 +937,10 @@ async def test_closing_twice_is_409(api: Api, session: AsyncSession) -> None:
     assert [e.type for e in await outbox(session, cid)] == ["intake.case.closed"]
 
 
-async def test_patch_without_if_match_is_428_and_with_a_stale_one_412(api: Api) -> None:
-    case, _ = await health_case(api)
+async def test_patch_without_if_match_is_428_and_with_a_stale_one_412(
+    api: Api, session: AsyncSession
+) -> None:
+    case, _ = await health_case(api, session)
     url = f"/v1/cases/{case['id']}"
     first = await api.call("GET", url)
 
@@ -910,23 +970,25 @@ async def test_patch_without_if_match_is_428_and_with_a_stale_one_412(api: Api) 
 # ---------------------------------------------------------------------------------------------
 
 
-async def _audio_only_case(api: Api) -> tuple[str, str, str]:
-    case, person = await health_case(api)
+async def _audio_only_case(api: Api, session: AsyncSession) -> tuple[str, str, str]:
+    case, person = await health_case(api, session)
     cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
-    await _patch(api, cid, {"org_response_format": "audio_only"})
+    await talk_and_acknowledge(api, cid, person["id"])
+    await patch_case(api, cid, {"org_response_format": "audio_only"})
     [org] = await get_list(api, f"/v1/cases/{cid}/organisations")
     return cid, person["id"], org["organisation_id"]
 
 
 async def _ask_org(api: Api, cid: str, org_id: str) -> JsonDict:
     body = {"medium": "email", "direction": "outbound", "purpose": "written_response_request",
-            "occurred_at": NOW, "recipients": [{"organisation_id": org_id}]}  # fmt: skip
+            "occurred_at": NOW_ISO, "recipients": [{"organisation_id": org_id}]}  # fmt: skip
     return await api.call("POST", f"/v1/cases/{cid}/communications", json=body, expect=201)
 
 
-async def test_premature_after_audio_only_response_leaves_a_task__ASM_039(api: Api) -> None:
-    cid, _, org_id = await _audio_only_case(api)
+async def test_premature_after_audio_only_response_leaves_a_task__ASM_039(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, _, org_id = await _audio_only_case(api, session)
     blocked = await refer(api, cid, expect=422)
     await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
 
@@ -959,8 +1021,10 @@ async def test_premature_after_audio_only_response_leaves_a_task__ASM_039(api: A
     assert actions[-3:] == ["case.task_created", "case.communication_recorded", "case.task_done"]
 
 
-async def test_request_logged_before_closing_is_the_task_done__ASM_039(api: Api) -> None:
-    cid, _, org_id = await _audio_only_case(api)
+async def test_request_logged_before_closing_is_the_task_done__ASM_039(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, _, org_id = await _audio_only_case(api, session)
     email = await _ask_org(api, cid, org_id)
     await close(api, cid, "Premature: local resolution ongoing", decision_channel="telephone",
                 time_limit_explained=True)  # fmt: skip
@@ -971,8 +1035,10 @@ async def test_request_logged_before_closing_is_the_task_done__ASM_039(api: Api)
     assert task["done_at"] is not None
 
 
-async def test_task_done_by_hand_needs_a_note__ASM_039(api: Api, auth_headers: Any) -> None:
-    cid, _, _ = await _audio_only_case(api)
+async def test_task_done_by_hand_needs_a_note__ASM_039(
+    api: Api, auth_headers: Any, session: AsyncSession
+) -> None:
+    cid, _, _ = await _audio_only_case(api, session)
     await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
     [task] = await get_list(api, f"/v1/cases/{cid}/tasks")
     url = f"/v1/cases/{cid}/tasks/{task['id']}/complete"
@@ -992,10 +1058,12 @@ async def test_task_done_by_hand_needs_a_note__ASM_039(api: Api, auth_headers: A
     assert unknown["type"] == problem("task-not-found")
 
 
-async def test_no_task_without_an_audio_only_response__ASM_039(api: Api) -> None:
-    case, person = await health_case(api)
+async def test_no_task_without_an_audio_only_response__ASM_039(
+    api: Api, session: AsyncSession
+) -> None:
+    case, person = await health_case(api, session)
     cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
+    await talk_and_acknowledge(api, cid, person["id"])
     await close(api, cid, "premature", decision_channel="telephone", time_limit_explained=True)
 
     assert await get_list(api, f"/v1/cases/{cid}/tasks") == []
@@ -1006,12 +1074,12 @@ async def test_no_task_without_an_audio_only_response__ASM_039(api: Api) -> None
     [("prison_healthcare", "health"), ("prison_action", "parliamentary")],
 )
 async def test_prison_case_type_decides_the_jurisdiction__INT_046_INT_047(
-    api: Api, prison_case_type: str, jurisdiction: str
+    api: Api, prison_case_type: str, jurisdiction: str, session: AsyncSession
 ) -> None:
-    case, _ = await health_case(api)
-    await _patch(api, case["id"], {"jurisdiction": "parliamentary"})
+    case, _ = await health_case(api, session)
+    await patch_case(api, case["id"], {"jurisdiction": "parliamentary"})
 
-    updated = await _patch(api, case["id"], {"prison_case_type": prison_case_type})
+    updated = await patch_case(api, case["id"], {"prison_case_type": prison_case_type})
 
     assert updated["prison_case_type"] == prison_case_type
     assert updated["jurisdiction"] == jurisdiction  # healthcare complaints are health (¶1.59)

@@ -2,7 +2,7 @@
 
 The transition table is tested without a database; ``POST /v1/cases/{id}/refer`` in the plugin's
 rolled-back transaction, on cases built through the public API; two racing referrals of one case
-on a scratch database that really commits.
+on a database of its own that really commits.
 """
 
 from __future__ import annotations
@@ -10,19 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from casework_dev.walkthrough import FACTS, Api, triage
 from intake_api.cases.models import (
     Case,
     CaseType,
@@ -33,27 +28,18 @@ from intake_api.cases.models import (
     TriageCategory,
 )
 from intake_api.cases.state import ALLOWED, CaseStatus, CaseTransitionNotAllowed, transition
-from shared.alembic_env import alembic_config
 from shared.audit import AuditEntry
-from shared.clock import FixedClock
-from shared.db import Database, create_engine
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.events.contracts.intake import CaseClosedV1, CaseReferredV1, CaseRestartedV1
 from shared.events.envelope import EventPayload
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from shared.testing.plugin import (
-    DEFAULT_NOW,
-    ServiceSpec,
-    recreate_database,
-    run_alembic,
-    server_url,
-)
+from shared.testing.plugin import DEFAULT_NOW, CommittingClient
+from tests.helpers import TODAY_ISO
+from tests.intake.api import Api, BuiltCase, JsonDict, ready_case
+from tests.intake.builders import build_ready_case, make_case
 
 Headers = Callable[..., dict[str, str]]
-JsonDict = dict[str, Any]
-
-TODAY = DEFAULT_NOW.date().isoformat()  # the test clock's business date
 CONTRACT_FIELDS = {
     "reference",
     "case_type",
@@ -178,157 +164,22 @@ def test_referral_event_carries_the_case_facts_and_no_personal_data() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Builders: cases made through the public API, as an intake caseworker would
+# Builders: cases built in the database (tests.intake.builders), the referral over HTTP
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class BuiltCase:
-    case: JsonDict
-    person: JsonDict
-    organisations: list[JsonDict]
-
-    @property
-    def id(self) -> str:
-        return str(self.case["id"])
-
-    @property
-    def refer(self) -> str:
-        return f"/v1/cases/{self.id}/refer"
-
-
-async def ready_case(
-    api: Api,
-    *,
-    received_date: str,
-    at: datetime,
-    jurisdiction: str | None = "health",
-    organisations: int = 1,
-    properly_made: bool = True,
-    category: str = "general",
-) -> BuiltCase:
-    """An intake case with everything a referral needs (complainant, organisation, contact,
-    acknowledgement, facts, properly-made decision); ``organisations=0`` leaves one gap."""
-    tag = uuid.uuid4().hex[:6]
-    person = await api.call(
-        "POST",
-        "/v1/people",
-        json={
-            "given_name": f"Alex{tag}",
-            "family_name": "Example",
-            "addresses": [{"first_line": "1 Example Street", "postcode": "ZZ99 9ZZ"}],
-            "phones": [{"number": "01632 960000"}],
-            "emails": [{"address": f"alex{tag}@example.invalid"}],
-        },
-        expect=201,
-    )
-    orgs = [
-        await api.call(
-            "POST",
-            "/v1/organisations",
-            json={
-                "name": f"Exampleshire Hospitals NHS Trust {tag}-{n}",
-                "kind": "nhs_trust",
-                "jurisdiction": "health",
-            },
-            expect=201,
-        )
-        for n in range(max(organisations, 1))
-    ]
-    check = await api.call(
-        "POST",
-        "/v1/previous-contact-checks",
-        json={"person_id": person["id"], "organisation_ids": [o["id"] for o in orgs]},
-        expect=201,
-    )
-    case = await api.call(
-        "POST",
-        "/v1/cases",
-        json={
-            "case_type": "complaint",
-            "channel": "online_form",
-            "jurisdiction": jurisdiction,
-            "received_date": received_date,
-            "previous_contact_check_id": check["id"],
-        },
-        expect=201,
-    )
-    cid = case["id"]
-    await api.call(
-        "POST",
-        f"/v1/cases/{cid}/parties",
-        json={"person_id": person["id"], "role": "complainant"},
-        expect=201,
-    )
-    for org in orgs[:organisations]:
-        await api.call(
-            "POST",
-            f"/v1/cases/{cid}/organisations",
-            json={"organisation_id": org["id"], "role": "original"},
-            expect=201,
-        )
-    await api.call(
-        "POST",
-        f"/v1/cases/{cid}/contact-attempts",
-        json={
-            "person_id": person["id"],
-            "channel": "telephone",
-            "attempted_at": at.isoformat(),
-            "outcome": "reached",
-            "expectations_explained": True,
-            "adjustments_discussed": True,
-        },
-        expect=201,
-    )
-    await api.call(
-        "POST",
-        f"/v1/cases/{cid}/communications",
-        json={
-            "medium": "letter",
-            "direction": "outbound",
-            "purpose": "acknowledgement",
-            "occurred_at": at.isoformat(),
-            "recipients": [{"person_id": person["id"]}],
-        },
-        expect=201,
-    )
-    current = await api.call("GET", f"/v1/cases/{cid}")
-    facts = {
-        **FACTS,
-        "complaint_summary": f"{person['given_name']} Example of 1 Example Street, "
-        f"{person['emails'][0]['address']}, says the trust ignored the letters.",
-    }
-    await api.call("PATCH", f"/v1/cases/{cid}", json=facts, headers={"If-Match": current["_etag"]})
-    await triage(api, cid, category)  # INT-023/024
-    if properly_made:
-        await api.call(
-            "POST",
-            f"/v1/cases/{cid}/properly-made",
-            json={"properly_made": True, "reason": "Gates checked"},
-        )
-    return BuiltCase(await api.call("GET", f"/v1/cases/{cid}"), person, orgs[:organisations])
+@pytest.fixture
+async def ready(api: Api, session: AsyncSession) -> BuiltCase:
+    return await build_ready_case(api, session)
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub="ic-builder"))
-
-
-@pytest.fixture
-async def ready(api: Api) -> BuiltCase:
-    return await ready_case(api, received_date=TODAY, at=DEFAULT_NOW)
-
-
-@pytest.fixture
-async def received(api: Api) -> BuiltCase:
-    """A case just recorded (T1): cheap, for refusals that happen before the case is read."""
-    case = await api.call(
-        "POST",
-        "/v1/cases",
-        json={"case_type": "complaint", "channel": "email", "received_date": TODAY},
-        expect=201,
+async def received(session: AsyncSession) -> BuiltCase:
+    """A case just recorded (T1), for refusals that happen before the case is read."""
+    case = await make_case(
+        session, status=CaseStatus.received, channel=Channel.email, jurisdiction=None
     )
-    return BuiltCase(case, {}, [])
+    return BuiltCase({"id": str(case.id)}, {}, [])
 
 
 async def _stored(session: AsyncSession, case_id: str) -> Case:
@@ -383,7 +234,7 @@ async def test_refer_moves_the_case_to_referred_and_stores_the_triage_as_written
     api: Api,
     category: str,
 ) -> None:
-    ready = await ready_case(api, received_date=TODAY, at=DEFAULT_NOW, category=category)
+    ready = await build_ready_case(api, session, category=category)
 
     r = await client.post(
         ready.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
@@ -464,8 +315,8 @@ async def test_refer_records_an_audit_entry_with_before_after_and_reason__XC_AUD
 async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN_2(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
 ) -> None:
-    ready = await ready_case(
-        api, received_date="2026-10-28", at=DEFAULT_NOW, organisations=2,
+    ready = await build_ready_case(
+        api, session, received_date=date(2026, 10, 28), organisations=2,
         category="complex & significant",
     )  # fmt: skip
     sub = f"ic-{uuid.uuid4().hex[:8]}"
@@ -570,7 +421,7 @@ async def test_a_received_case_cannot_be_referred_before_intake_begins__T2(
             "case_type": "complaint",
             "channel": "email",
             "jurisdiction": "health",
-            "received_date": TODAY,
+            "received_date": TODAY_ISO,
         },
         headers=h,
     )
@@ -624,9 +475,7 @@ async def test_matching_if_match_is_200(
 async def test_refer_without_any_jurisdiction_is_422_jurisdiction_required(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
 ) -> None:
-    bare = await ready_case(
-        api, received_date=TODAY, at=DEFAULT_NOW, jurisdiction=None, properly_made=False
-    )
+    bare = await build_ready_case(api, session, jurisdiction=None, properly_made=False)
 
     r = await client.post(
         bare.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
@@ -641,7 +490,7 @@ async def test_refer_without_any_jurisdiction_is_422_jurisdiction_required(
 async def test_a_case_without_the_organisation_complained_about_is_422_referral_blocked__INT_010(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
 ) -> None:
-    no_org = await ready_case(api, received_date=TODAY, at=DEFAULT_NOW, organisations=0)
+    no_org = await build_ready_case(api, session, organisations=0)
     assert no_org.case["organisation_ids"] == []
 
     r = await client.post(
@@ -729,62 +578,30 @@ async def test_refer_unknown_case_is_404_case_not_found(
 
 
 # ---------------------------------------------------------------------------------------------
-# Two referrals racing, on a scratch database that commits
+# Two referrals racing, on a database of the test's own that commits
 # ---------------------------------------------------------------------------------------------
 
-RACERS = "pytest-refer-race"
 
-
-@pytest.fixture
-async def committing_client(
-    service_spec: ServiceSpec, dev_keys_dir: Path, clock: FixedClock
-) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    """The intake app on its own scratch database that really commits, dropped afterwards."""
-    name = f"refer_race_{uuid.uuid4().hex[:8]}"
-    url = await recreate_database(name)
-    run_alembic(command.upgrade, alembic_config(service_spec.alembic_ini, url), "head")
-    db = Database.from_engine(create_engine(url, application_name=RACERS, pool_size=5))
-    observer = create_engine(url, application_name="pytest-refer-observer", pool_size=2)
-    settings = service_spec.settings_cls(database_url=url, ENV="testing", dev_keys_dir=dev_keys_dir)
-    app = service_spec.create_app(settings)
-    app.state.db = db
-    app.state.clock = clock
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c, observer
-    finally:
-        await observer.dispose()
-        await db.dispose()
-        admin = create_engine(
-            server_url(), application_name="pytest-admin", isolation_level="AUTOCOMMIT"
-        )
-        try:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            await admin.dispose()
-
-
-async def _waiting_on_a_lock(observer: AsyncEngine) -> int:
+async def _waiting_on_a_lock(observer: AsyncEngine, app: str) -> int:
     async with observer.connect() as conn:
         n = await conn.scalar(
             text(
                 "SELECT count(*) FROM pg_stat_activity "
                 "WHERE application_name = :app AND wait_event_type = 'Lock'"
             ),
-            {"app": RACERS},
+            {"app": app},
         )
     return int(n or 0)
 
 
 @pytest.mark.concurrency
+@pytest.mark.own_database  # the referral's audit rows and event stay: they cannot be deleted
 async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     h = auth_headers("intake_caseworker")
-    ready = await ready_case(Api(client, h), received_date=TODAY, at=DEFAULT_NOW)
+    ready = await ready_case(Api(client, h), received_date=TODAY_ISO, at=DEFAULT_NOW)
     case_id = uuid.UUID(ready.id)
 
     # Hold the case's row lock so that both requests are surely in flight at once.
@@ -804,7 +621,7 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
             for route in ("awaiting_allocation", "ect_triage")
         ]
         deadline = asyncio.get_running_loop().time() + 10
-        while await _waiting_on_a_lock(observer) < 2:
+        while await _waiting_on_a_lock(observer, committing_client.application_name) < 2:
             assert asyncio.get_running_loop().time() < deadline, "requests never queued"
             await asyncio.sleep(0.02)
         await trans.rollback()

@@ -21,7 +21,6 @@ from intake_api.cases.models import (
     Communication,
     ComplaintProcessStage,
     ContactAttempt,
-    ContactOutcome,
     DecisionChannel,
     ExceptionReason,
     Jurisdiction,
@@ -49,9 +48,10 @@ from intake_api.cases.rules import (
     vpa_problems,
 )
 from intake_api.cases.state import ALLOWED, CaseStatus, CaseTransitionNotAllowed, transition
+from shared.casework.communications import ContactOutcome
 from shared.events.contracts.intake import CaseClosedV1, CaseReferredV1, CaseRestartedV1
+from tests.helpers import TODAY
 
-TODAY = date(2026, 11, 2)
 AT = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 COMPLAINANT = uuid.UUID(int=1)
 REPRESENTATIVE = uuid.UUID(int=2)

@@ -7,26 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import (
-    Api,
-    JsonDict,
-    _organisation,
-    _patch,
-    _person,
-    open_case,
-)
+from intake_api.cases.models import Channel, Jurisdiction, MpReferralSignedBy, PartyRole
+from intake_api.organisations.models import OrganisationKind
+from intake_api.people.models import ContactMethod
+from tests.helpers import NOW_ISO, TODAY_ISO
+from tests.intake.api import Api, JsonDict, new_person, patch_case
+from tests.intake.builders import IC, PartySpec, make_case, make_organisation, make_person
 from tests.intake.cases.helpers import (
-    NOW,
-    TODAY,
     get_list,
     missing,
     new_mp,
     problem,
     reach,
-    record_mp_referral,
 )
 
 Headers = Callable[..., dict[str, str]]
@@ -34,11 +29,6 @@ Headers = Callable[..., dict[str, str]]
 NOT_IN_WRITING = "Not properly made - not in writing"
 NO_MP_REFERRAL = "No MP referral"
 PREMATURE = "Premature: local resolution ongoing"
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub="ic-alice"))
 
 
 async def send(
@@ -55,7 +45,7 @@ async def send(
 ) -> JsonDict:
     recipients = [{"person_id": p} for p in to or []]
     recipients += [{"organisation_id": o} for o in orgs or []]
-    body = {"medium": medium, "direction": direction, "purpose": purpose, "occurred_at": NOW,
+    body = {"medium": medium, "direction": direction, "purpose": purpose, "occurred_at": NOW_ISO,
             "recipients": recipients, **extra}  # fmt: skip
     return await api.call("POST", f"/v1/cases/{cid}/communications", json=body, expect=expect)
 
@@ -73,24 +63,49 @@ async def party(api: Api, cid: str, person_id: str, role: str, **extra: Any) -> 
     )  # fmt: skip
 
 
-async def health_case(api: Api, *, channel: str = "online_form", **extra: Any) -> tuple[str, str]:
-    person = await _person(api, "Alex", **extra)
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
-    case = await open_case(api, channel=channel, jurisdiction="health", received_date=TODAY,
-                           person=person, organisation=org)  # fmt: skip
-    return case["id"], person["id"]
+async def health_case(
+    api: Api, session: AsyncSession, *, channel: str = "online_form", **extra: Any
+) -> tuple[str, str]:
+    """A health complaint in intake with its complainant (Alex) and an NHS trust, built in the
+    database."""
+    if "preferred_contact_method" in extra:
+        extra["preferred_contact_method"] = ContactMethod(extra["preferred_contact_method"])
+    person = await make_person(session, **extra)
+    org = await make_organisation(session)
+    case = await make_case(
+        session, parties=[person], organisations=[org], channel=Channel(channel), owner=IC
+    )
+    return str(case.id), str(person.id)
 
 
-async def parliamentary_case(api: Api, *, with_referral: bool = True) -> tuple[str, str, str]:
-    """A parliamentary complaint referred by an MP (ASM-020 complete), or with no MP at all."""
-    person = await _person(api, "Sam")
-    org = await _organisation(api, "Department for Examples", "government_department",
-                              "parliamentary")  # fmt: skip
-    case = await open_case(api, channel="letter", jurisdiction="parliamentary",
-                           received_date=TODAY, person=person, organisation=org)  # fmt: skip
-    cid: str = case["id"]
-    mp = await record_mp_referral(api, cid) if with_referral else ""
-    return cid, person["id"], mp
+async def parliamentary_case(
+    api: Api, session: AsyncSession, *, with_referral: bool = True
+) -> tuple[str, str, str]:
+    """A parliamentary complaint referred by an MP (ASM-020 complete: the MP a party, the
+    referral's facts recorded, as ``record_mp_referral`` does), or with no MP at all; built in
+    the database."""
+    person = await make_person(session, given_name="Sam")
+    org = await make_organisation(
+        session, name="Department for Examples", kind=OrganisationKind.government_department
+    )
+    parties: list[PartySpec] = [person]
+    referral: dict[str, Any] = {}
+    mp_id = ""
+    if with_referral:
+        mp = await make_person(
+            session, given_name="Member", title="Ms", mp_constituency="Exampleshire North"
+        )
+        parties.append((mp, PartyRole.mp_referring))
+        mp_id = str(mp.id)
+        referral = {
+            "mp_person_id": mp.id, "complaint_to_mp_in_writing": True, "aggrieved_consent": True,
+            "mp_requests_investigation": True, "mp_referral_signed_by": MpReferralSignedBy.mp,
+        }  # fmt: skip
+    case = await make_case(
+        session, parties=parties, organisations=[org], channel=Channel.letter,
+        jurisdiction=Jurisdiction.parliamentary, owner=IC, **referral,
+    )  # fmt: skip
+    return str(case.id), str(person.id), mp_id
 
 
 async def recipients(api: Api, cid: str) -> list[JsonDict]:
@@ -100,7 +115,7 @@ async def recipients(api: Api, cid: str) -> list[JsonDict]:
     return rows
 
 
-async def succeed(api: Api, mp: str, *, reason: str = "left_office", on: str = TODAY) -> str:
+async def succeed(api: Api, mp: str, *, reason: str = "left_office", on: str = TODAY_ISO) -> str:
     """ASM-023/026: a new MP record succeeds ``mp``; the successor's id."""
     succession = await api.call(
         "POST", f"/v1/people/{mp}/mp/successor",
@@ -118,9 +133,9 @@ async def succeed(api: Api, mp: str, *, reason: str = "left_office", on: str = T
 
 
 async def test_form_completed_for_the_complainant_blocks_properly_made_until_signed__INT_031(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api, channel="telephone")
+    cid, person = await health_case(api, session, channel="telephone")
     await reach(api, cid, person)
     form = await send(api, cid, to=[person], summary="Completed complaint form, for signature")
 
@@ -166,9 +181,9 @@ async def test_form_completed_for_the_complainant_blocks_properly_made_until_sig
 
 
 async def test_signed_form_must_come_back_from_the_complainant_in_writing__INT_031(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api, channel="telephone")
+    cid, person = await health_case(api, session, channel="telephone")
     form = await send(api, cid, to=[person])
     support = await api.call(
         "POST", f"/v1/cases/{cid}/support",
@@ -186,8 +201,10 @@ async def test_signed_form_must_come_back_from_the_complainant_in_writing__INT_0
     assert (await api.call("GET", f"/v1/cases/{cid}"))["complaint_form_awaiting_confirmation"]
 
 
-async def test_help_with_an_mp_referral_must_be_in_writing_unless_vpa__INT_031(api: Api) -> None:
-    cid, person = await health_case(api)
+async def test_help_with_an_mp_referral_must_be_in_writing_unless_vpa__INT_031(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person = await health_case(api, session)
     mp = await new_mp(api)
     call = await send(api, cid, to=[mp["id"]], medium="telephone")
     letter = await send(api, cid, to=[mp["id"]])
@@ -207,7 +224,7 @@ async def test_help_with_an_mp_referral_must_be_in_writing_unless_vpa__INT_031(a
         json={"kind": "mp_referral_assistance", "note": "Wrote to the MP with the complaint",
               "communication_id": letter["id"]}, expect=201,
     )  # fmt: skip
-    await _patch(api, cid, {"vpa_no_mp_referral": True, "reason": "Victims' Code complaint"})
+    await patch_case(api, cid, {"vpa_no_mp_referral": True, "reason": "Victims' Code complaint"})
     vpa_by_phone = await api.call(
         "POST", f"/v1/cases/{cid}/support",
         json={"kind": "mp_referral_assistance", "note": "Rang the MP's office (VPA case)",
@@ -229,9 +246,9 @@ async def test_help_with_an_mp_referral_must_be_in_writing_unless_vpa__INT_031(a
     ],
 )
 async def test_each_kind_of_help_is_shown_by_its_communication__INT_031(
-    api: Api, kind: str, good: str, bad: str
+    api: Api, kind: str, good: str, bad: str, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api)
+    cid, person = await health_case(api, session)
     [org] = (await api.call("GET", f"/v1/cases/{cid}"))["organisation_ids"]
     comms = {
         "organisation": await send(api, cid, orgs=[org]),
@@ -272,10 +289,10 @@ async def _consent(api: Api, person: str, third_party: str, *, sensitive: bool) 
 
 
 async def test_documents_to_a_representative_need_the_complainants_authority__INT_053(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api)
-    rep = await _person(api, "Robin")
+    cid, person = await health_case(api, session)
+    rep = await new_person(api, "Robin")
     await party(api, cid, rep["id"], "representative (person)")
 
     blocked = await send(api, cid, to=[person, rep["id"]], documents=DOCS, expect=422)
@@ -293,9 +310,11 @@ async def test_documents_to_a_representative_need_the_complainants_authority__IN
     assert allowed["documents"][0]["title"] == "Complaint file (example)"
 
 
-async def test_party_authority_covers_case_documents_for_that_party__INT_053(api: Api) -> None:
-    cid, _ = await health_case(api)
-    rep = await _person(api, "Robin")
+async def test_party_authority_covers_case_documents_for_that_party__INT_053(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, _ = await health_case(api, session)
+    rep = await new_person(api, "Robin")
     await party(api, cid, rep["id"], "representative (person)", authority_to_receive_info=True)
 
     sent = await send(api, cid, to=[rep["id"]], documents=DOCS)
@@ -305,12 +324,12 @@ async def test_party_authority_covers_case_documents_for_that_party__INT_053(api
 
 
 async def test_mp_needs_authority_on_a_health_case_not_on_a_parliamentary_one__INT_053(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    health, _ = await health_case(api)
+    health, _ = await health_case(api, session)
     health_mp = await new_mp(api)
     await party(api, health, health_mp["id"], "mp (assisting)")
-    parliamentary, _, referring_mp = await parliamentary_case(api)
+    parliamentary, _, referring_mp = await parliamentary_case(api, session)
 
     blocked = await send(api, health, to=[health_mp["id"]], documents=DOCS, expect=422)
     statutory = await send(api, parliamentary, to=[referring_mp], documents=DOCS)
@@ -322,11 +341,11 @@ async def test_mp_needs_authority_on_a_health_case_not_on_a_parliamentary_one__I
 
 
 async def test_sensitive_documents_need_consent_to_share_them_or_a_risk_decision__INT_054(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api)
-    rep = await _person(api, "Robin")
-    advocate = await _person(api, "Casey")
+    cid, person = await health_case(api, session)
+    rep = await new_person(api, "Robin")
+    advocate = await new_person(api, "Casey")
     await party(api, cid, rep["id"], "representative (person)", authority_to_receive_info=True)
     await party(api, cid, advocate["id"], "interested_party")
     await _consent(api, person, advocate["id"], sensitive=False)
@@ -354,7 +373,7 @@ async def test_sensitive_documents_need_consent_to_share_them_or_a_risk_decision
 async def test_sensitive_consent_is_only_for_release_to_a_third_party__INT_054(
     api: Api,
 ) -> None:
-    person = await _person(api, "Alex")
+    person = await new_person(api, "Alex")
 
     refused = await api.call(
         "POST", f"/v1/people/{person['id']}/consents",
@@ -371,8 +390,10 @@ async def test_sensitive_consent_is_only_for_release_to_a_third_party__INT_054(
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_complainant_moving_does_not_remove_the_original_mp__ASM_027(api: Api) -> None:
-    cid, person, mp = await parliamentary_case(api)
+async def test_complainant_moving_does_not_remove_the_original_mp__ASM_027(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, mp = await parliamentary_case(api, session)
     current = await api.call("GET", f"/v1/people/{person}")
     await api.call(
         "PATCH", f"/v1/people/{person}",
@@ -394,9 +415,9 @@ async def test_complainant_moving_does_not_remove_the_original_mp__ASM_027(api: 
 
 
 async def test_successor_mp_receives_the_decision_in_place_of_the_old_one__ASM_023(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person, old_mp = await parliamentary_case(api)
+    cid, person, old_mp = await parliamentary_case(api, session)
     successor = await succeed(api, old_mp, reason="left_office")
     await reach(api, cid, person)
 
@@ -413,9 +434,9 @@ async def test_successor_mp_receives_the_decision_in_place_of_the_old_one__ASM_0
 
 
 async def test_a_new_mps_first_letter_carries_the_predecessor_paragraph__ASM_025(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person, old_mp = await parliamentary_case(api)
+    cid, person, old_mp = await parliamentary_case(api, session)
     successor = await succeed(api, old_mp, reason="died")
 
     to_complainant = await send(api, cid, to=[person])
@@ -430,8 +451,10 @@ async def test_a_new_mps_first_letter_carries_the_predecessor_paragraph__ASM_025
     assert second["paragraphs"] == []
 
 
-async def test_no_acknowledgement_is_owed_to_a_successor_mp__ASM_025(api: Api) -> None:
-    cid, person, old_mp = await parliamentary_case(api)
+async def test_no_acknowledgement_is_owed_to_a_successor_mp__ASM_025(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, old_mp = await parliamentary_case(api, session)
     await succeed(api, old_mp, reason="left_office")
     await reach(api, cid, person)
     await send(api, cid, purpose="acknowledgement", to=[person])
@@ -445,9 +468,9 @@ async def test_no_acknowledgement_is_owed_to_a_successor_mp__ASM_025(api: Api) -
 
 
 async def test_decision_during_a_vacancy_leaves_a_copy_for_the_new_mp__ASM_024(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person, mp = await parliamentary_case(api)
+    cid, person, mp = await parliamentary_case(api, session)
     current = await api.call("GET", f"/v1/people/{mp}")
     await api.call(
         "POST", f"/v1/people/{mp}/mp/deactivate", json={"reason": "Died; by-election pending"},
@@ -477,8 +500,10 @@ async def test_decision_during_a_vacancy_leaves_a_copy_for_the_new_mp__ASM_024(
     assert done["done_at"] is not None
 
 
-async def test_no_task_when_every_mp_seat_is_filled__ASM_024(api: Api) -> None:
-    cid, person, mp = await parliamentary_case(api)
+async def test_no_task_when_every_mp_seat_is_filled__ASM_024(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, mp = await parliamentary_case(api, session)
     await reach(api, cid, person)
     await send(api, cid, purpose="decision", to=[mp])
 
@@ -492,10 +517,12 @@ async def test_no_task_when_every_mp_seat_is_filled__ASM_024(api: Api) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_no_mp_referral_closure_signposts_by_the_situation__ASM_028(api: Api) -> None:
-    cid, person, _ = await parliamentary_case(api, with_referral=False)
+async def test_no_mp_referral_closure_signposts_by_the_situation__ASM_028(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, _ = await parliamentary_case(api, session, with_referral=False)
     await reach(api, cid, person)
-    second, person_2, _ = await parliamentary_case(api, with_referral=False)
+    second, person_2, _ = await parliamentary_case(api, session, with_referral=False)
     await reach(api, second, person_2)
 
     pacac = await close(api, cid, NO_MP_REFERRAL, no_mp_situation="own_mp_refuses",
@@ -519,8 +546,8 @@ async def test_no_mp_referral_closure_signposts_by_the_situation__ASM_028(api: A
 # ---------------------------------------------------------------------------------------------
 
 
-async def _premature_properly_made(api: Api) -> str:
-    cid, person, mp = await parliamentary_case(api)
+async def _premature_properly_made(api: Api, session: AsyncSession) -> str:
+    cid, person, mp = await parliamentary_case(api, session)
     await api.call(
         "POST", f"/v1/cases/{cid}/properly-made",
         json={"properly_made": True, "reason": "MP referral complete"},
@@ -540,9 +567,13 @@ async def _premature_properly_made(api: Api) -> str:
     ],
 )
 async def test_earlier_mp_referral_reused_only_when_both_are_confirmed__ASM_031(
-    api: Api, same_organisation: bool, same_complaint: bool, items: set[tuple[str, str]]
+    api: Api,
+    same_organisation: bool,
+    same_complaint: bool,
+    items: set[tuple[str, str]],
+    session: AsyncSession,
 ) -> None:
-    cid = await _premature_properly_made(api)
+    cid = await _premature_properly_made(api, session)
 
     refused = await api.call(
         "POST", f"/v1/cases/{cid}/restart",
@@ -558,9 +589,11 @@ async def test_earlier_mp_referral_reused_only_when_both_are_confirmed__ASM_031(
     assert (await api.call("GET", f"/v1/cases/{cid}"))["status"] == "closed"
 
 
-async def test_confirmed_reuse_keeps_the_case_properly_made__ASM_031(api: Api) -> None:
-    reused_id = await _premature_properly_made(api)
-    fresh_id = await _premature_properly_made(api)
+async def test_confirmed_reuse_keeps_the_case_properly_made__ASM_031(
+    api: Api, session: AsyncSession
+) -> None:
+    reused_id = await _premature_properly_made(api, session)
+    fresh_id = await _premature_properly_made(api, session)
     progress = "The department's final response arrived"
 
     reused = await api.call(
@@ -581,8 +614,10 @@ async def test_confirmed_reuse_keeps_the_case_properly_made__ASM_031(api: Api) -
     assert fresh["mp_referral_reuse"] is None
 
 
-async def test_reuse_is_only_for_a_premature_properly_made_case__ASM_031(api: Api) -> None:
-    cid, person, _ = await parliamentary_case(api, with_referral=False)
+async def test_reuse_is_only_for_a_premature_properly_made_case__ASM_031(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, _ = await parliamentary_case(api, session, with_referral=False)
     await reach(api, cid, person)
     await close(api, cid, NO_MP_REFERRAL, signposting_type="none_identified",
                 signposting_detail="No MP to suggest")  # fmt: skip
@@ -604,12 +639,12 @@ async def test_reuse_is_only_for_a_premature_properly_made_case__ASM_031(api: Ap
 
 
 async def test_advice_line_joint_working_case_closes_not_properly_made__ASM_033_INT_044(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api, channel="telephone")
-    await _patch(api, cid, {
+    cid, person = await health_case(api, session, channel="telephone")
+    await patch_case(api, cid, {
         "joint_working": True, "other_ombudsman": "LGSCO",
-        "joint_working_topics": ["continuing_care"], "joint_working_shared_at": NOW,
+        "joint_working_topics": ["continuing_care"], "joint_working_shared_at": NOW_ISO,
         "reason": "Advice-line call",
     })  # fmt: skip
     await reach(api, cid, person)
@@ -620,9 +655,9 @@ async def test_advice_line_joint_working_case_closes_not_properly_made__ASM_033_
 
 
 async def test_a_properly_made_complaint_is_not_closed_as_not_properly_made__ASM_014_ASM_033(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api)
+    cid, person = await health_case(api, session)
     await api.call(
         "POST", f"/v1/cases/{cid}/properly-made",
         json={"properly_made": True, "reason": "Online form"},
@@ -637,9 +672,9 @@ async def test_a_properly_made_complaint_is_not_closed_as_not_properly_made__ASM
 
 
 async def test_no_mp_referral_is_not_a_closure_for_a_complete_referral__ASM_020_ASM_030(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person, mp = await parliamentary_case(api)
+    cid, person, mp = await parliamentary_case(api, session)
     await reach(api, cid, person)
     await send(api, cid, purpose="decision", to=[mp])
 
@@ -654,8 +689,10 @@ async def test_no_mp_referral_is_not_a_closure_for_a_complete_referral__ASM_020_
 # ---------------------------------------------------------------------------------------------
 
 
-async def test_properly_made_is_decided_only_at_intake__ASM_014(api: Api) -> None:
-    cid, person = await health_case(api, channel="telephone")
+async def test_properly_made_is_decided_only_at_intake__ASM_014(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person = await health_case(api, session, channel="telephone")
     await reach(api, cid, person)
     await close(api, cid, NOT_IN_WRITING)
 
@@ -668,8 +705,10 @@ async def test_properly_made_is_decided_only_at_intake__ASM_014(api: Api) -> Non
     assert refused["current_status"] == "closed"
 
 
-async def test_the_referring_mp_must_be_an_mp_record__ASM_020(api: Api) -> None:
-    cid, person, _ = await parliamentary_case(api, with_referral=False)
+async def test_the_referring_mp_must_be_an_mp_record__ASM_020(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, person, _ = await parliamentary_case(api, session, with_referral=False)
     current = await api.call("GET", f"/v1/cases/{cid}")
 
     not_an_mp = await api.call(
@@ -686,22 +725,22 @@ async def test_the_referring_mp_must_be_an_mp_record__ASM_020(api: Api) -> None:
 
 
 async def test_a_return_is_linked_with_the_reason_its_closure_implies__G10_ASM_019(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, person = await health_case(api, channel="telephone")
+    cid, person = await health_case(api, session, channel="telephone")
     await reach(api, cid, person)
     await close(api, cid, NOT_IN_WRITING)
 
     wrong = await api.call(
         "POST", f"/v1/cases/{cid}/return-as-new-case",
         json={"link_reason": "returned_with_mp_referral", "channel": "letter",
-              "received_date": TODAY, "reason": "Came back"},
+              "received_date": TODAY_ISO, "reason": "Came back"},
         expect=422,
     )  # fmt: skip
     new = await api.call(
         "POST", f"/v1/cases/{cid}/return-as-new-case",
         json={"link_reason": "returned_in_writing", "channel": "letter",
-              "received_date": TODAY, "reason": "Came back in writing"},
+              "received_date": TODAY_ISO, "reason": "Came back in writing"},
         expect=201,
     )  # fmt: skip
 
@@ -715,11 +754,11 @@ async def test_a_return_is_linked_with_the_reason_its_closure_implies__G10_ASM_0
 
 
 async def test_checklist_request_channel_follows_the_preference__INT_022_INT_006(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    by_email, _ = await health_case(api, preferred_contact_method="email")
-    by_phone, _ = await health_case(api)
-    await _patch(api, by_phone, {"checklist": {"complaint_form_or_answers": True},
+    by_email, _ = await health_case(api, session, preferred_contact_method="email")
+    by_phone, _ = await health_case(api, session)
+    await patch_case(api, by_phone, {"checklist": {"complaint_form_or_answers": True},
                                  "reason": "Form answers taken on the call"})  # fmt: skip
 
     email = await api.call("GET", f"/v1/cases/{by_email}/checklist")
@@ -735,10 +774,10 @@ async def test_checklist_request_channel_follows_the_preference__INT_022_INT_006
 
 
 async def test_representation_consent_is_required_once_someone_represents__INT_021_INT_022(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid, _ = await health_case(api)
-    rep = await _person(api, "Robin")
+    cid, _ = await health_case(api, session)
+    rep = await new_person(api, "Robin")
     await party(api, cid, rep["id"], "representative (person)")
 
     body = await api.call("GET", f"/v1/cases/{cid}/checklist")
@@ -746,10 +785,12 @@ async def test_representation_consent_is_required_once_someone_represents__INT_0
     assert "representation_consent" in body["missing"]
 
 
-async def test_joint_working_topics_are_the_d5_codes__INT_040(api: Api) -> None:
-    cid, _ = await health_case(api)
+async def test_joint_working_topics_are_the_d5_codes__INT_040(
+    api: Api, session: AsyncSession
+) -> None:
+    cid, _ = await health_case(api, session)
 
-    stored = await _patch(api, cid, {
+    stored = await patch_case(api, cid, {
         "joint_working_topics": ["continuing_care", "safeguarding", "continuing_care"],
         "reason": "Topics raised on the call",
     })  # fmt: skip

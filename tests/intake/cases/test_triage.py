@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import Api, JsonDict, _organisation, _patch, _person, open_case
 from intake_api.cases.models import TriageCategory
 from intake_api.cases.triage import CURRENT_VERSION, QUESTIONNAIRES, Answer, derive
 from shared.errors import PROBLEM_TYPE_BASE
+from tests.helpers import TODAY_ISO
+from tests.intake.api import Api, JsonDict, new_organisation, new_person, open_case, patch_case
+from tests.intake.builders import make_case, make_organisation, make_person
 
 Headers = Callable[..., dict[str, str]]
-TODAY = "2026-11-02"
 NO_CATEGORY: dict[str, Answer] = {
     "enough_information": "yes",
     "complex_and_significant": "no",
@@ -96,18 +97,14 @@ def test_the_current_question_set_asks_about_each_category_once__INT_023() -> No
 # --- Through HTTP
 
 
-@pytest.fixture
-def api(client: httpx.AsyncClient, auth_headers: Headers) -> Api:
-    return Api(client, auth_headers("intake_caseworker", sub="ic-alice"))
-
-
-async def _case(api: Api) -> str:
-    person = await _person(api, "Alex")
-    org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
-    case = await open_case(api, channel="online_form", jurisdiction="health", received_date=TODAY,
-                           person=person, organisation=org)  # fmt: skip
-    cid: str = case["id"]
-    return cid
+async def _case(session: AsyncSession) -> str:
+    """A health complaint in intake with its complainant and an NHS trust, built in the database."""
+    case = await make_case(
+        session,
+        parties=[await make_person(session)],
+        organisations=[await make_organisation(session)],
+    )
+    return str(case.id)
 
 
 async def _triage(api: Api, cid: str, answers: Mapping[str, str], expect: int = 200) -> JsonDict:
@@ -119,9 +116,9 @@ async def _triage(api: Api, cid: str, answers: Mapping[str, str], expect: int = 
 
 
 async def test_triage_stores_the_derived_category_answers_and_version__INT_024(
-    api: Api,
+    api: Api, session: AsyncSession
 ) -> None:
-    cid = await _case(api)
+    cid = await _case(session)
     answers = {**NO_CATEGORY, "senior_caseworker": "yes"}
 
     triaged = await _triage(api, cid, answers)
@@ -137,16 +134,20 @@ async def test_triage_stores_the_derived_category_answers_and_version__INT_024(
     )
 
 
-async def test_insufficient_information_triages_as_general__INT_023(api: Api) -> None:
-    cid = await _case(api)
+async def test_insufficient_information_triages_as_general__INT_023(
+    api: Api, session: AsyncSession
+) -> None:
+    cid = await _case(session)
 
     triaged = await _triage(api, cid, {"enough_information": "insufficient_information"})
 
     assert triaged["triage_category"] == "general"
 
 
-async def test_answers_without_a_category_are_422_and_store_nothing__INT_024(api: Api) -> None:
-    cid = await _case(api)
+async def test_answers_without_a_category_are_422_and_store_nothing__INT_024(
+    api: Api, session: AsyncSession
+) -> None:
+    cid = await _case(session)
 
     refused = await _triage(api, cid, NO_CATEGORY, expect=422)
     stored = await api.call("GET", f"/v1/cases/{cid}")
@@ -156,8 +157,8 @@ async def test_answers_without_a_category_are_422_and_store_nothing__INT_024(api
     assert (stored["triage_category"], stored["triage_questionnaire_version"]) == (None, None)
 
 
-async def test_the_category_cannot_be_typed_in__INT_024(api: Api) -> None:
-    cid = await _case(api)
+async def test_the_category_cannot_be_typed_in__INT_024(api: Api, session: AsyncSession) -> None:
+    cid = await _case(session)
     current = await api.call("GET", f"/v1/cases/{cid}")
 
     patched = await api.call(
@@ -172,9 +173,9 @@ async def test_the_category_cannot_be_typed_in__INT_024(api: Api) -> None:
     assert patched["type"] == referred["type"] == PROBLEM_TYPE_BASE + "validation-error"
 
 
-async def test_referral_waits_for_the_triage__INT_023(api: Api) -> None:
-    cid = await _case(api)
-    await _patch(api, cid, {"complaint_summary": "Example", "reason": "Facts"})
+async def test_referral_waits_for_the_triage__INT_023(api: Api, session: AsyncSession) -> None:
+    cid = await _case(session)
+    await patch_case(api, cid, {"complaint_summary": "Example", "reason": "Facts"})
 
     blocked = await api.call(
         "POST", f"/v1/cases/{cid}/refer", json={"reason": "Ready to go"}, expect=422
@@ -198,10 +199,10 @@ async def test_the_questionnaire_is_published_for_front_ends__INT_024(api: Api) 
 
 
 async def test_a_closed_case_is_not_triaged__INT_024(api: Api) -> None:
-    person = await _person(api, "Jo")
-    org = await _organisation(api, "Example GP Practice", "family_health_service_provider",
+    person = await new_person(api, "Jo")
+    org = await new_organisation(api, "Example GP Practice", "family_health_service_provider",
                               "health")  # fmt: skip
-    case = await open_case(api, channel="telephone", jurisdiction="health", received_date=TODAY,
+    case = await open_case(api, channel="telephone", jurisdiction="health", received_date=TODAY_ISO,
                            person=person, organisation=org)  # fmt: skip
     cid = case["id"]
     await api.call(

@@ -15,8 +15,7 @@ from casework_dev.walkthrough import (
     parliamentary_case_to_hand_off,
 )
 from shared.outbox.models import OutboxEvent
-
-TODAY = "2026-11-02"  # the test clock's date
+from tests.helpers import TODAY_ISO
 
 
 async def _events(session: AsyncSession, case_id: str) -> list[OutboxEvent]:
@@ -33,7 +32,7 @@ async def test_health_complaint_from_receipt_to_hand_off(
     client: httpx.AsyncClient, auth_headers: Any, session: AsyncSession
 ) -> None:
     api = Api(client, auth_headers("intake_caseworker"))
-    case = await health_case_to_hand_off(api, received_date=TODAY)
+    case = await health_case_to_hand_off(api, received_date=TODAY_ISO)
     assert case["status"] == "referred"
     [event] = await _events(session, case["id"])
     assert event.type == "intake.case.referred"
@@ -44,7 +43,7 @@ async def test_parliamentary_complaint_from_receipt_to_hand_off__ASM_020(
     client: httpx.AsyncClient, auth_headers: Any, session: AsyncSession
 ) -> None:
     api = Api(client, auth_headers("intake_caseworker"))
-    case = await parliamentary_case_to_hand_off(api, received_date=TODAY)
+    case = await parliamentary_case_to_hand_off(api, received_date=TODAY_ISO)
     assert case["status"] == "referred"
     assert case["properly_made"] is True
     [event] = await _events(session, case["id"])
@@ -56,7 +55,7 @@ async def test_telephone_health_complaint_to_gate_closure__ASM_015(
     client: httpx.AsyncClient, auth_headers: Any, session: AsyncSession
 ) -> None:
     api = Api(client, auth_headers("intake_caseworker"))
-    case = await health_case_to_gate_closure(api, received_date=TODAY)
+    case = await health_case_to_gate_closure(api, received_date=TODAY_ISO)
     assert case["status"] == "closed"
     assert case["closure_code"] == "Not properly made - not in writing"
     [event] = await _events(session, case["id"])

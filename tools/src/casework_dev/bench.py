@@ -82,7 +82,9 @@ SEED_MAX_AGE_DAYS = 7
 PG_SETTINGS = {"shared_buffers": "1GB"}
 SCENARIOS = ("get", "post", "list", "queues", "events")
 CASE_LIMIT = 50  # GET /v1/cases default page
+CASE_FETCH = CASE_LIMIT + 1  # what the app reads for a page: one row more tells of a next
 QUEUE_LIMIT = 20  # work-queue default page
+QUEUE_FETCH = QUEUE_LIMIT + 1  # what the app reads for a page: one row more tells of a next
 P99_BAR_MS = 50.0
 P95_BAR_MS = 50.0
 RATIO_BAR = 0.5
@@ -782,21 +784,21 @@ def queue_query(queue: str, fx: Fixtures, owner: str | None, after: Any) -> Sele
     from intake_api.workqueues import repository as wq
 
     if queue == "my-open-cases":
-        return wq.my_open_cases_query(owner=fx.owner, after=after, limit=QUEUE_LIMIT)
+        return wq.my_open_cases_query(owner=fx.owner, after=after, limit=QUEUE_FETCH)
     if queue == "overdue-acknowledgements":
         return wq.overdue_acknowledgements_query(
-            today=fx.today, owner=owner, after=after, limit=QUEUE_LIMIT
+            today=fx.today, owner=owner, after=after, limit=QUEUE_FETCH
         )
     if queue == "information-deadlines-passed":
         return wq.information_deadlines_passed_query(
-            today=fx.today, owner=owner, after=after, limit=QUEUE_LIMIT
+            today=fx.today, owner=owner, after=after, limit=QUEUE_FETCH
         )
     if queue == "two-week-contact":  # the route's default within_days=3
         return wq.two_week_contact_query(
-            due_by=fx.today + timedelta(days=3), owner=owner, after=after, limit=QUEUE_LIMIT
+            due_by=fx.today + timedelta(days=3), owner=owner, after=after, limit=QUEUE_FETCH
         )
     if queue == "overdue-callbacks":
-        return wq.overdue_callbacks_query(now=fx.now, owner=owner, after=after, limit=QUEUE_LIMIT)
+        return wq.overdue_callbacks_query(now=fx.now, owner=owner, after=after, limit=QUEUE_FETCH)
     raise ValueError(queue)
 
 
@@ -824,7 +826,7 @@ async def build_lines(url: str, fx: Fixtures, opts: Options, tokens: dict[str, s
     """Every line of the selected scenarios, with their requests, SQL and deep-page cursors."""
     from intake_api.cases.repository import case_list_query
     from intake_api.cases.schemas import CaseCreate
-    from intake_api.cases.service import CASE_LIST_CURSOR
+    from intake_api.cases.service import CASE_LIST
 
     lines: list[Line] = []
     main = tokens["caseworker"]
@@ -857,8 +859,8 @@ async def build_lines(url: str, fx: Fixtures, opts: Options, tokens: dict[str, s
                     row = await _row_at(conn, case_list_query(filters, after=None, limit=0), deep)
                     if row is not None:
                         after = (row["received_date"], row["id"])
-                        cursor = encode_cursor([CASE_LIST_CURSOR, after[0].isoformat(), after[1]])
-                stmt = case_list_query(filters, after=after, limit=CASE_LIMIT)
+                        cursor = CASE_LIST.encode(after)  # as the service makes them
+                stmt = case_list_query(filters, after=after, limit=CASE_FETCH)
                 lines.append(_query_line(name, "list", _list_path(params, cursor), main, stmt,
                                          opts, quick))  # fmt: skip
         if "queues" in opts.scenarios:

@@ -1,3 +1,6 @@
+"""What the cases routes depend on: roles, path and query types, values from the app's settings,
+and the problem responses they document."""
+
 from __future__ import annotations
 
 import uuid
@@ -5,12 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from intake_api.cases import service
-from intake_api.cases.models import Case
 from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.calendar import WorkingCalendar
-from shared.db import DbSession
 from shared.http_api.deps import RequireRole
+from shared.http_api.problems import problem_responses
 
 CASE_READERS = CASE_DATA_READERS
 MANAGERS = frozenset(
@@ -25,19 +26,26 @@ Manager = Annotated[Principal, Depends(RequireRole(MANAGERS))]
 CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID")]
 
 
-async def case_from_path(session: DbSession, case_id: CaseIdPath) -> Case:
-    return await service.get_case(session, case_id=case_id)
-
-
-CaseFromPath = Annotated[Case, Depends(case_from_path)]
-
-
 async def get_calendar(request: Request) -> WorkingCalendar:
     calendar: WorkingCalendar = request.app.state.calendar
     return calendar
 
 
 Calendar = Annotated[WorkingCalendar, Depends(get_calendar)]
+
+
+async def get_reference_prefix(request: Request) -> str:
+    """The prefix of new case references (``INTAKE_CASE_REFERENCE_PREFIX``)."""
+    prefix: str = request.app.state.settings.case_reference_prefix
+    return prefix
+
+
+ReferencePrefix = Annotated[str, Depends(get_reference_prefix)]
+
+
+def case_location(request: Request, case_id: uuid.UUID) -> str:
+    """The ``Location`` of a new case: the path of ``GET /v1/cases/{case_id}``."""
+    return str(request.url_for("get_case", case_id=str(case_id)).path)
 
 
 OwnerQuery = Annotated[
@@ -49,3 +57,7 @@ OwnerQuery = Annotated[
         description="Only cases owned by this caseworker (token subject)",
     ),
 ]
+
+READ = problem_responses(401, 403, 404, 422, 429)
+LIST = problem_responses(400, 401, 403, 422, 429)
+ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)

@@ -23,9 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake_api.cases.errors import DisclosureNotAuthorised
 from intake_api.cases.models import MP_ROLES, Case, CaseParty, Jurisdiction, PartyRole
 from intake_api.cases.rules import Problems
-from intake_api.cases.schemas import CommunicationCreate
+from intake_api.cases.schemas_contacts import CommunicationCreate
 from intake_api.people import service as people
-from intake_api.people.models import ConsentType
 
 OWN_ROLES = frozenset({PartyRole.complainant, PartyRole.aggrieved})
 
@@ -60,7 +59,7 @@ async def check(
                 c := await people.find_active_consent(
                     session,
                     person_id=granter,
-                    consent_type=ConsentType.release_to_third_party,
+                    consent_type=people.ConsentType.release_to_third_party,
                     third_party_person_id=person_id,
                 )
             )

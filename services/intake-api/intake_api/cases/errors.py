@@ -29,7 +29,7 @@ UnprocessableContent
 └── TriageIncomplete (422, triage-incomplete; lists each answer missing or invalid)
 Conflict
 ├── PartyAlreadyOnCase (409, party-already-on-case)
-├── TaskAlreadyDone (409, task-already-done)
+├── TaskAlreadyDone (409, task-already-done; shared.casework.tasks)
 ├── SignedFormAlreadyReturned (409, signed-form-already-returned)
 ├── CaseNotAtIntake (409, case-not-at-intake)
 └── PriorityNotRequested (409, priority-not-requested)
@@ -140,11 +140,6 @@ class JointWorkingReferralBlocked(UnprocessableContent):
 class TaskNotFound(NotFound):
     type = "task-not-found"
     title = "Task not found on this case"
-
-
-class TaskAlreadyDone(Conflict):
-    type = "task-already-done"
-    title = "The task is already done"
 
 
 class DisclosureNotAuthorised(UnprocessableContent):

@@ -25,9 +25,8 @@ from intake_api.cases.models import (
     Jurisdiction,
     PartyRole,
 )
-from intake_api.cases.schemas import DecisionRecipient
-from intake_api.people import repository as people_repository
-from intake_api.people.models import Person
+from intake_api.cases.schemas_decisions import DecisionRecipient
+from intake_api.people import service as people
 
 MAX_SUCCESSIONS = 100  # a guard: succession chains are short, and never cyclic by construction
 
@@ -56,11 +55,11 @@ async def appropriate_mp(
     """
     current = person_id
     for _ in range(MAX_SUCCESSIONS):
-        succession = await people_repository.successor_of(session, current)
+        succession = await people.successor_of(session, person_id=current)
         if succession is None:
             break
         current = succession.successor_person_id
-    person = await session.get(Person, current)
+    person = await people.find_person(session, person_id=current)
     constituency = person.mp_constituency if person is not None else None
     if person is not None and person.mp_active is False:
         return None, constituency

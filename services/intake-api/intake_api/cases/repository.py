@@ -1,8 +1,9 @@
+"""Every query of the cases module, except the two hot paths' statements (``hot_paths``)."""
+
 from __future__ import annotations
 
-import typing
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,24 +11,19 @@ from typing import Any
 from sqlalchemy import (
     Row,
     Select,
-    Table,
-    Text,
-    bindparam,
-    cast,
-    func,
-    insert,
     or_,
     select,
     tuple_,
 )
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases.models import (
     Case,
+    CaseApproval,
     CaseLink,
     CaseOrganisation,
     CaseParty,
+    CaseSupport,
     CaseTask,
     CaseType,
     Channel,
@@ -39,76 +35,13 @@ from intake_api.cases.models import (
     OrganisationRole,
     PreviousContactCheck,
     Priority,
+    SupportKind,
 )
 from intake_api.cases.state import CaseStatus
-from shared.audit import AuditEntry
 
 
 async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
     return await session.get(Case, case_id)
-
-
-# The hottest read (GET /v1/cases/{id}) runs as one asyncpg prepared statement, compiled once
-# here from the model (DESIGN §7 Reads): no ORM or Core execution layers on the way.
-CASE_BY_ID_SQL = str(
-    select(*Case.__table__.c)
-    .where(Case.id == bindparam("case_id"))
-    .compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
-)
-
-
-async def get_row(driver: Any, case_id: uuid.UUID) -> Mapping[str, Any] | None:
-    """One case as a mapping of column to value, over the asyncpg connection ``driver``."""
-    record: Mapping[str, Any] | None = await driver.fetchrow(CASE_BY_ID_SQL, case_id)
-    return record
-
-
-async def get_for_update(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
-    """The case with a row lock held until commit: changes to one case are serialised."""
-    return await session.get(Case, case_id, with_for_update=True, populate_existing=True)
-
-
-# Built once (compiled once): a new case, its reference from the sequence in the same statement.
-_NUMBER = cast(
-    select(func.nextval("case_reference_seq").label("n")).subquery("next_number").c.n, Text()
-)
-_REFERENCE = select(
-    func.concat(
-        bindparam("reference_prefix", type_=Text()),
-        "-",
-        func.lpad(_NUMBER, func.greatest(7, func.length(_NUMBER)), "0"),
-    )
-).scalar_subquery()
-# On the tables, not the mapped classes: Core statements skip the ORM's bulk-insert path.
-_INSERT_CASE = (
-    insert(typing.cast(Table, Case.__table__))
-    .values(
-        reference=_REFERENCE,
-        version=1,
-        checklist={},
-        joint_working_topics=[],
-        remit_categories=[],
-        organisation_ids=[],
-    )
-    .returning(*Case.__table__.c)
-)
-_INSERT_DEADLINES = insert(typing.cast(Table, Deadline.__table__))
-
-
-async def insert_case(
-    session: AsyncSession, *, reference_prefix: str, values: dict[str, Any]
-) -> Row[*tuple[Any, ...]]:
-    """Insert a new case; the row comes back with its reference, version and timestamps.
-
-    The reference is ``<prefix>-<7 digits>`` from ``case_reference_seq`` (unique, gap-free
-    enough: a rolled-back insert uses a number up).
-    """
-    result = await session.execute(_INSERT_CASE, {"reference_prefix": reference_prefix, **values})
-    return result.one()
-
-
-async def insert_deadlines(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    await session.execute(_INSERT_DEADLINES, rows)
 
 
 async def parties(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseParty]:
@@ -246,11 +179,25 @@ async def links(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseLink]
     return rows.all()
 
 
-async def timeline(session: AsyncSession, case_id: uuid.UUID) -> Sequence[AuditEntry]:
+async def support(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseSupport]:
     rows = await session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+        select(CaseSupport)
+        .where(CaseSupport.case_id == case_id)
+        .order_by(CaseSupport.provided_at, CaseSupport.id)
     )
     return rows.all()
+
+
+async def forms_awaiting_signature(session: AsyncSession, case_id: uuid.UUID) -> bool:
+    """ASM-010: whether a form completed for the complainant has not come back signed."""
+    outstanding = await session.scalar(
+        select(CaseSupport.id).where(
+            CaseSupport.case_id == case_id,
+            CaseSupport.kind == SupportKind.complaint_form_completed_for_complainant,
+            CaseSupport.signed_form_returned_at.is_(None),
+        )
+    )
+    return outstanding is not None
 
 
 # --- The case list (DESIGN §3 Lists; §7 Scale: 1,000,000 cases, a page in p95 ≤ 50 ms).
@@ -290,7 +237,8 @@ CASE_LIST_COLUMNS = (
 def case_list_query(
     filters: CaseListFilters, *, after: tuple[date, uuid.UUID] | None, limit: int
 ) -> Select[*tuple[Any, ...]]:
-    """Newest received first, keyset on ``(received_date, id)``; one extra row tells of more.
+    """Newest received first, keyset on ``(received_date, id)``: at most ``limit`` rows strictly
+    after ``after`` (``shared.pagination.paginate`` asks for a page and one row more).
 
     The indexes it is built for: ``ix_case_received_date_id`` walked backwards for the newest
     cases, ``ix_case_status_received_date_id`` per status (migration 0008), and
@@ -325,7 +273,7 @@ def case_list_query(
         stmt = stmt.where(keys[0] <= filters.received_to)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) < tuple_(*after))
-    return stmt.order_by(keys[0].desc(), keys[1].desc()).limit(limit + 1)
+    return stmt.order_by(keys[0].desc(), keys[1].desc()).limit(limit)
 
 
 async def list_cases(
@@ -336,3 +284,29 @@ async def list_cases(
     limit: int,
 ) -> Sequence[Row[*tuple[Any, ...]]]:
     return (await session.execute(case_list_query(filters, after=after, limit=limit))).all()
+
+
+async def undecided_approvals(
+    session: AsyncSession, case_id: uuid.UUID, kind: str
+) -> Sequence[CaseApproval]:
+    """The case's undecided approvals of ``kind``, oldest first."""
+    rows = await session.scalars(
+        select(CaseApproval)
+        .where(
+            CaseApproval.case_id == case_id,
+            CaseApproval.kind == kind,
+            CaseApproval.decision.is_(None),
+        )
+        .order_by(CaseApproval.requested_at, CaseApproval.id)
+    )
+    return rows.all()
+
+
+async def approvals(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseApproval]:
+    """Every approval asked for on the case, oldest first."""
+    rows = await session.scalars(
+        select(CaseApproval)
+        .where(CaseApproval.case_id == case_id)
+        .order_by(CaseApproval.requested_at, CaseApproval.id)
+    )
+    return rows.all()

@@ -21,7 +21,6 @@ from intake_api.cases.models import (
     Communication,
     ComplaintProcessStage,
     ContactAttempt,
-    ContactOutcome,
     DecisionChannel,
     Jurisdiction,
     OrgResponseFormat,
@@ -31,6 +30,7 @@ from intake_api.cases.models import (
     Route,
     SignpostingType,
 )
+from shared.casework.communications import ContactOutcome
 from shared.clock import BUSINESS_TIMEZONE
 
 # --- Closure codes (requirements.md D.1 and D.3), stored exactly as the guidance writes them.

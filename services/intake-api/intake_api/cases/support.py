@@ -14,14 +14,13 @@ the guidance says that help is:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import repository
 from intake_api.cases.errors import (
+    CaseNotFound,
     CommunicationNotFound,
     SignedFormAlreadyReturned,
     SupportEvidenceInvalid,
@@ -34,13 +33,18 @@ from intake_api.cases.models import (
     PartyRole,
     SupportKind,
 )
-from intake_api.cases.schemas import CaseRead, SignedFormReturned, SupportCreate, SupportRead
-from intake_api.cases.service import get_case, locked_case
-from intake_api.people.models import Person
-from shared.audit import record_audit
+from intake_api.cases.schemas_contacts import SignedFormReturned, SupportCreate, SupportRead
+from intake_api.cases.service import CASE, get_case, undecide_properly_made
+from intake_api.people import service as people
 from shared.auth import Principal
+from shared.casework.communications import WRITTEN_MEDIA
+from shared.changes import Audited, load_for_update
 
-WRITTEN_MEDIA = frozenset({"letter", "email"})
+SUPPORT: Audited[CaseSupport] = Audited(
+    entity_type="case_support",
+    snapshot=lambda support: SupportRead.model_validate(support).model_dump(mode="json"),
+    case_id=lambda support: support.case_id,
+)
 
 
 async def _communication(
@@ -79,12 +83,8 @@ async def _evidence_problem(
         if not complainants & _person_ids(comm):
             return "Advocacy details go to the complainant"
     elif kind is SupportKind.mp_referral_assistance:
-        mps = [
-            person
-            for pid in _person_ids(comm)
-            if (person := await session.get(Person, pid)) is not None and person.mp_constituency
-        ]
-        if not mps:
+        found = await people.people_by_id(session, person_ids=_person_ids(comm))
+        if not any(person.mp_constituency for person in found.values()):
             return "Help with an MP referral is a communication to an MP"
         if comm.medium not in WRITTEN_MEDIA and not case.vpa_no_mp_referral:
             return (
@@ -105,7 +105,7 @@ async def provide_support(
     actor: Principal,
     at: datetime,
 ) -> CaseSupport:
-    case = await locked_case(session, case_id, None)
+    case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
     comm = await _communication(session, case, data.communication_id)
     if (problem := await _evidence_problem(session, case, data.kind, comm)) is not None:
         raise SupportEvidenceInvalid(
@@ -119,28 +119,15 @@ async def provide_support(
         communication_id=data.communication_id, provided_at=at, provided_by=actor.sub,
     )  # fmt: skip
     session.add(support)
-    before = None
+    await SUPPORT.created(
+        session, support, actor=actor, action="case.support_provided", reason=data.note
+    )
     if data.kind is SupportKind.complaint_form_completed_for_complainant:
         # ASM-010: not properly made until the complainant signs and returns the form.
-        before = CaseRead.model_validate(case).model_dump(mode="json")
-        case.complaint_form_awaiting_confirmation = True
-        case.properly_made = None  # the decision waits for the signed form
-        case.properly_made_decided_by = None
-        case.properly_made_decided_at = None
-    await session.flush()
-    await record_audit(
-        session, actor=actor, entity_type="case_support", entity_id=support.id, case_id=case.id,
-        action="case.support_provided",
-        after=SupportRead.model_validate(support).model_dump(mode="json"), reason=data.note,
-    )  # fmt: skip
-    if before is not None:
-        await session.refresh(case)
-        await record_audit(
-            session, actor=actor, entity_type="case", entity_id=case.id, case_id=case.id,
-            action="case.updated", before=before,
-            after=CaseRead.model_validate(case).model_dump(mode="json"),
-            reason="ASM-010: a complaint form completed for the complainant awaits their signature",
-        )  # fmt: skip
+        reason = "ASM-010: a complaint form completed for the complainant awaits their signature"
+        async with CASE.change(session, case, actor=actor, action="case.updated", reason=reason):
+            case.complaint_form_awaiting_confirmation = True
+            undecide_properly_made(case)  # the decision waits for the signed form
     return support
 
 
@@ -153,7 +140,7 @@ async def signed_form_returned(
     actor: Principal,
 ) -> CaseSupport:
     """The complainant signed and returned the form: in writing, and no longer awaited."""
-    case = await locked_case(session, case_id, None)
+    case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
     support = await session.get(CaseSupport, support_id, with_for_update=True)
     if (
         support is None
@@ -176,43 +163,20 @@ async def signed_form_returned(
         raise SupportEvidenceInvalid(
             "The signed form comes back from the complainant by letter or email (inbound)"
         )
-    before_support = SupportRead.model_validate(support).model_dump(mode="json")
-    support.signed_form_returned_at = comm.occurred_at
-    support.signed_form_communication_id = comm.id
-    support.signed_form_recorded_by = actor.sub
-    await session.flush()
-    before = CaseRead.model_validate(case).model_dump(mode="json")
-    outstanding = await session.scalar(
-        select(CaseSupport.id).where(
-            CaseSupport.case_id == case.id,
-            CaseSupport.kind == SupportKind.complaint_form_completed_for_complainant,
-            CaseSupport.signed_form_returned_at.is_(None),
-        )
-    )
-    if outstanding is None:
-        case.complaint_form_awaiting_confirmation = False
-    case.written_complaint_received = True
-    await session.flush()
-    await session.refresh(case)
-    await record_audit(
-        session, actor=actor, entity_type="case_support", entity_id=support.id, case_id=case.id,
-        action="case.signed_form_returned", before=before_support,
-        after=SupportRead.model_validate(support).model_dump(mode="json"), reason=data.reason,
-    )  # fmt: skip
-    await record_audit(
-        session, actor=actor, entity_type="case", entity_id=case.id, case_id=case.id,
-        action="case.updated", before=before,
-        after=CaseRead.model_validate(case).model_dump(mode="json"),
-        reason="ASM-010: the signed complaint form came back",
-    )  # fmt: skip
+    async with SUPPORT.change(
+        session, support, actor=actor, action="case.signed_form_returned", reason=data.reason
+    ):
+        support.signed_form_returned_at = comm.occurred_at
+        support.signed_form_communication_id = comm.id
+        support.signed_form_recorded_by = actor.sub
+    reason = "ASM-010: the signed complaint form came back"
+    async with CASE.change(session, case, actor=actor, action="case.updated", reason=reason):
+        if not await repository.forms_awaiting_signature(session, case.id):
+            case.complaint_form_awaiting_confirmation = False
+        case.written_complaint_received = True
     return support
 
 
-async def list_support(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseSupport]:
+async def list_support(session: AsyncSession, *, case_id: uuid.UUID) -> list[SupportRead]:
     await get_case(session, case_id=case_id)
-    rows = await session.scalars(
-        select(CaseSupport)
-        .where(CaseSupport.case_id == case_id)
-        .order_by(CaseSupport.provided_at, CaseSupport.id)
-    )
-    return rows.all()
+    return [SupportRead.model_validate(x) for x in await repository.support(session, case_id)]

@@ -1,20 +1,20 @@
 """Reference data and guidance rules for intake screens and letters (INT-040, ASM-028).
 
-Read-only: nothing is stored. Any role that can read cases may call these routes.
+Read-only: nothing is stored. Any role that can read cases may call these routes. The triage
+questionnaire (``/v1/reference/triage-questionnaire``) is served by the cases module, whose
+triage function the questions belong to: reference data is a leaf that cases may read, and
+nothing here reads cases.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from intake_api.cases import triage
-from intake_api.cases.dependencies import CaseReader
+from intake_api.reference.dependencies import CaseReader
 from intake_api.reference.schemas import (
     JointWorkingTopicRead,
     NoMpAdviceRead,
     NoMpSignpostingRequest,
-    TriageQuestionnaireRead,
-    TriageQuestionRead,
 )
 from intake_api.reference.signposting import no_mp_signposting
 from intake_api.reference.topics import JOINT_WORKING_TOPICS
@@ -59,20 +59,3 @@ async def advise_no_mp_signposting(
     """
     advice = no_mp_signposting(body.situation, left_uk_on=body.left_uk_on, today=clock.today())
     return NoMpAdviceRead.model_validate(advice)
-
-
-_QUESTIONNAIRE = TriageQuestionnaireRead(
-    version=triage.CURRENT_VERSION,
-    questions=[
-        TriageQuestionRead(id=q.id, text=q.text, category=q.category)
-        for q in triage.QUESTIONNAIRES[triage.CURRENT_VERSION]
-    ],
-    answers=["yes", "no", "insufficient_information"],
-)
-
-
-@router.get("/triage-questionnaire", response_model=TriageQuestionnaireRead, responses=READ)
-async def triage_questionnaire(principal: CaseReader) -> TriageQuestionnaireRead:
-    """INT-024: the questions of the triage function; answer them with
-    POST /v1/cases/{id}/triage and the category is derived (¶1.38)."""
-    return _QUESTIONNAIRE

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from intake_api.cases.models import TriageCategory
 from intake_api.reference.signposting import NoMpDirection, NoMpSituation
 from intake_api.reference.topics import JointWorkingTopic
 from shared.schemas import IsoDate, absent, given, when
@@ -108,19 +107,3 @@ class NoMpAdviceRead(BaseModel):
     signposting_detail: str = Field(description="Text for the letter to the complainant")
     warnings: list[str] = Field(description="For the caseworker, citing the guidance")
     requirement: str = Field(examples=["ASM-028"])
-
-
-class TriageQuestionRead(BaseModel):
-    id: str
-    text: str
-    category: TriageCategory | None = Field(
-        description="The category a 'yes' puts the case in; null for the information question"
-    )
-
-
-class TriageQuestionnaireRead(BaseModel):
-    """INT-024: the current casework categorisation question set (¶1.35–1.38)."""
-
-    version: str = Field(examples=["ccc-2026.1"])
-    questions: list[TriageQuestionRead]
-    answers: list[str] = Field(examples=[["yes", "no", "insufficient_information"]])

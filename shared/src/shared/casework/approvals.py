@@ -27,6 +27,7 @@ from shared.errors import Conflict, Forbidden
 class ApprovalDecision(StrEnum):
     approved = "approved"
     refused = "refused"
+    superseded = "superseded"  # asked for again before anyone decided: the newer request stands
 
 
 @dataclass(frozen=True)
