@@ -501,3 +501,22 @@ async def test_ready_passes_with_nothing_pending_even_if_something_is_parked(
     assert r.json()["status"] == "pass"
     [check] = r.json()["checks"][OUTBOX_CHECK]
     assert (check["status"], check["observedValue"]) == ("pass", 0)
+
+
+async def test_a_parked_list_of_exactly_limit_entries_has_no_next_cursor(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    sub = _name()
+    await subscribe(session, sub)
+    made = [await make_parked(session, sub) for _ in range(4)]
+
+    exact = (await list_parked(client, auth_headers, subscriber=sub, limit=4)).json()
+    first = (await list_parked(client, auth_headers, subscriber=sub, limit=2)).json()
+    last = (
+        await list_parked(client, auth_headers, subscriber=sub, limit=2, after=first["next_cursor"])
+    ).json()
+
+    assert [i["event_id"] for i in exact["items"]] == [str(m["event_id"]) for m in made]
+    assert exact["next_cursor"] is None
+    assert len(last["items"]) == 2
+    assert last["next_cursor"] is None  # no empty page after a full last one

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -211,17 +212,6 @@ async def test_pages_follow_next_cursor_without_duplicates_or_gaps__DESIGN_3(
     assert sorted(walked[5:]) == ["S-0", "S-1"]
 
 
-async def test_a_full_last_page_is_followed_by_an_empty_page_without_cursor(
-    client: httpx.AsyncClient, auth_headers: Headers
-) -> None:
-    await seed(client, auth_headers, *(Referral(f"CAS-{n}") for n in range(4)))
-
-    pages = await read_all_pages(client, auth_headers, limit=2)
-
-    assert [len(p["items"]) for p in pages] == [2, 2, 0]
-    assert pages[-1] == {"items": [], "next_cursor": None}
-
-
 async def test_an_empty_queue_is_an_empty_page(
     client: httpx.AsyncClient, auth_headers: Headers
 ) -> None:
@@ -394,3 +384,54 @@ async def test_reading_the_queue_without_a_token_is_401(client: httpx.AsyncClien
 
     assert r.status_code == 401
     assert r.json()["type"] == PROBLEM_TYPE_BASE + "unauthorized"
+
+
+# ---------------------------------------------------------------------------------------------
+# No empty trailing page (shared.pagination.paginate)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [1, 3, 5])
+async def test_a_queue_of_exactly_limit_entries_is_one_page_with_no_next_cursor__DESIGN_3(
+    client: httpx.AsyncClient, auth_headers: Headers, limit: int
+) -> None:
+    await seed(client, auth_headers, *(Referral(f"CAS-{n}") for n in range(limit)))
+
+    r = await read(client, auth_headers, limit=limit)
+
+    assert r.status_code == 200, r.text
+    assert len(r.json()["items"]) == limit
+    assert r.json()["next_cursor"] is None
+
+
+@pytest.mark.parametrize(("entries", "limit"), [(4, 2), (6, 3), (7, 3), (5, 1), (2, 5)])
+async def test_paging_visits_each_entry_once_and_ends_on_a_non_empty_page__DESIGN_3(
+    client: httpx.AsyncClient, auth_headers: Headers, entries: int, limit: int
+) -> None:
+    received = [date(2026, 10, 1 + n % 3) for n in range(entries)]  # ties across page ends
+    await seed(
+        client,
+        auth_headers,
+        *(Referral(f"CAS-{n}", received_date=d) for n, d in enumerate(received)),
+    )
+    everything = _refs((await read(client, auth_headers, limit=100)).json()["items"])
+
+    pages = await read_all_pages(client, auth_headers, limit=limit)
+
+    walked = [ref for p in pages for ref in _refs(p["items"])]
+    assert walked == everything
+    assert sorted(walked) == sorted(f"CAS-{n}" for n in range(entries))
+    assert len(pages) == math.ceil(entries / limit)  # no page after the last entry
+    assert all(p["items"] for p in pages)
+    assert [p["next_cursor"] is None for p in pages] == [False] * (len(pages) - 1) + [True]
+
+
+async def test_the_queue_is_never_cached__XC_DP(
+    client: httpx.AsyncClient, auth_headers: Headers
+) -> None:
+    await seed(client, auth_headers, Referral("CAS-0000001"))
+
+    r = await read(client, auth_headers)
+
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"

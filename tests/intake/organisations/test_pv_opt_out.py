@@ -7,25 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.organisations.models import Organisation, PvOptOut
 from intake_api.organisations.state import PvOptOutStatus
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
-from shared.config import BaseServiceSettings
-from shared.db import Database, create_engine
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.idempotency import REPLAY_HEADER
-from shared.testing.plugin import ServiceSpec
+from shared.testing.plugin import CommittingClient
 
 Headers = Callable[..., dict[str, str]]
 Json = dict[str, Any]
@@ -308,30 +306,11 @@ async def test_database_allows_one_agreement_in_force_per_organisation(
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def committing_client(
-    service_spec: ServiceSpec, settings: BaseServiceSettings, database_url: str, clock: FixedClock
-) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    """The intake app on a Database that really commits, and an engine to look and clean with."""
-    db = Database.from_engine(create_engine(database_url, application_name="t", pool_size=5))
-    observer = create_engine(database_url, application_name="t-observer", pool_size=2)
-    app = service_spec.create_app(settings)
-    app.state.db = db
-    app.state.clock = clock
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c, observer
-    finally:
-        await observer.dispose()
-        await db.dispose()
-
-
 @pytest.mark.concurrency
 async def test_two_simultaneous_records_give_one_200_and_one_409(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     body = {
         "name": f"Concurrency Department {uuid.uuid4().hex[:8]}",
         "kind": "government_department",

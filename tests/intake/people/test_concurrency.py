@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import delete, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from intake_api.people.models import (
     MpDeactivationRequest,
@@ -18,42 +16,16 @@ from intake_api.people.models import (
     Person,
     ReasonableAdjustmentRequest,
 )
-from shared.clock import FixedClock
-from shared.config import BaseServiceSettings
-from shared.db import Database, create_engine
 from shared.errors import PROBLEM_TYPE_BASE
-from shared.testing.plugin import ServiceSpec
+from shared.testing.plugin import CommittingClient
 from tests.intake.people.conftest import WRITER, Headers, mp_body, person_body
-
-APP_NAME = "pytest-people-racers"
-
-
-@pytest.fixture
-async def committing_client(
-    service_spec: ServiceSpec,
-    settings: BaseServiceSettings,
-    database_url: str,
-    clock: FixedClock,
-) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    """The intake app on a Database that really commits, and a separate engine to look with."""
-    db = Database.from_engine(create_engine(database_url, application_name=APP_NAME, pool_size=5))
-    observer = create_engine(database_url, application_name="pytest-people-observer", pool_size=2)
-    app = service_spec.create_app(settings)
-    app.state.db = db
-    app.state.clock = clock
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c, observer
-    finally:
-        await observer.dispose()
-        await db.dispose()
 
 
 async def _race(
-    observer: AsyncEngine, lock_sql: str, params: dict[str, Any], *requests: Any
+    committing: CommittingClient, lock_sql: str, params: dict[str, Any], *requests: Any
 ) -> list[httpx.Response]:
     """Hold a row lock until every request is waiting on it, then let them go."""
+    observer = committing.observer
     async with observer.connect() as holder:
         trans = await holder.begin()
         await holder.execute(text(lock_sql), params)
@@ -66,7 +38,7 @@ async def _race(
                         "SELECT count(*) FROM pg_stat_activity "
                         "WHERE application_name = :app AND wait_event_type = 'Lock'"
                     ),
-                    {"app": APP_NAME},
+                    {"app": committing.application_name},
                 )
             if int(waiting or 0) >= len(racing):
                 break
@@ -76,9 +48,9 @@ async def _race(
     return list(await asyncio.gather(*racing))
 
 
-async def _cleanup(observer: AsyncEngine, person_ids: list[uuid.UUID]) -> None:
+async def _cleanup(committing: CommittingClient, person_ids: list[uuid.UUID]) -> None:
     # Fake test data only; the audit rows stay, because the database refuses to delete them.
-    async with observer.begin() as conn:
+    async with committing.observer.begin() as conn:
         await conn.execute(
             delete(MpDeactivationRequest).where(MpDeactivationRequest.person_id.in_(person_ids))
         )
@@ -98,9 +70,9 @@ async def _cleanup(observer: AsyncEngine, person_ids: list[uuid.UUID]) -> None:
 
 @pytest.mark.concurrency
 async def test_two_concurrent_decisions_make_one_200_and_one_409__B_5(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     h = auth_headers(WRITER)
     person = (await client.post("/v1/people", json=person_body(), headers=h)).json()
     person_id = uuid.UUID(person["id"])
@@ -114,7 +86,7 @@ async def test_two_concurrent_decisions_make_one_200_and_one_409__B_5(
         ).json()
         base = f"/v1/people/{person_id}/reasonable-adjustments/{ra['id']}"
         responses = await _race(
-            observer,
+            committing_client,
             "SELECT 1 FROM reasonable_adjustment_request WHERE id = :id FOR UPDATE",
             {"id": uuid.UUID(ra["id"])},
             client.post(
@@ -150,14 +122,14 @@ async def test_two_concurrent_decisions_make_one_200_and_one_409__B_5(
             )
         assert version == 2
     finally:
-        await _cleanup(observer, [person_id])
+        await _cleanup(committing_client, [person_id])
 
 
 @pytest.mark.concurrency
 async def test_two_concurrent_successions_make_one_separate_record__ASM_026(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     h = auth_headers(WRITER)
     mp = (await client.post("/v1/people", json=mp_body(), headers=h)).json()
     mp_id = uuid.UUID(mp["id"])
@@ -166,7 +138,7 @@ async def test_two_concurrent_successions_make_one_separate_record__ASM_026(
         successor = {"given_name": "Jo", "family_name": "Placeholder"}
         body = {"successor": successor, "effective_date": "2026-10-30", "reason": "died"}
         responses = await _race(
-            observer,
+            committing_client,
             "SELECT 1 FROM person WHERE id = :id FOR UPDATE",
             {"id": mp_id},
             client.post(f"/v1/people/{mp_id}/mp/successor", json=body, headers=h),
@@ -194,4 +166,4 @@ async def test_two_concurrent_successions_make_one_separate_record__ASM_026(
         assert len(successors) == 1
         assert orphans == []  # the losing request rolled back its new record too
     finally:
-        await _cleanup(observer, made)
+        await _cleanup(committing_client, made)

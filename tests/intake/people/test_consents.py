@@ -10,10 +10,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.people import service
+from intake_api.people import consents, service
 from intake_api.people.errors import ConsentRequired
 from intake_api.people.models import ConsentSource, ConsentType
-from intake_api.people.schemas import ConsentCreate, ConsentWithdrawal
+from intake_api.people.schemas_consents import ConsentCreate, ConsentWithdrawal
 from shared.errors import PROBLEM_TYPE_BASE
 from tests.intake.people.conftest import (
     ACTOR,
@@ -278,7 +278,7 @@ async def test_require_active_consent_for_other_modules__INT_042_INT_050(
             session, person_id=person.id, consent_type=ConsentType.joint_working_lgsco
         )
 
-    jw = await service.record_consent(
+    jw = await consents.record_consent(
         session,
         person_id=person.id,
         data=ConsentCreate(
@@ -287,7 +287,7 @@ async def test_require_active_consent_for_other_modules__INT_042_INT_050(
         actor=ACTOR,
         now=now,
     )
-    refer = await service.record_consent(
+    refer = await consents.record_consent(
         session,
         person_id=person.id,
         data=ConsentCreate(
@@ -319,7 +319,7 @@ async def test_require_active_consent_for_other_modules__INT_042_INT_050(
             body="Prisons and Probation Ombudsman",
         )
 
-    await service.withdraw_consent(
+    await consents.withdraw_consent(
         session,
         person_id=person.id,
         consent_id=jw.id,

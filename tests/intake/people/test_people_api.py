@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.people import service
+from intake_api.people import normalise
 from intake_api.people.dependencies import RA_WRITERS
 from intake_api.people.models import Person
 from shared.errors import PROBLEM_TYPE_BASE
@@ -668,13 +668,13 @@ async def test_each_search_hit_is_an_audited_read__XC_AUD(
 
 
 def test_normalisers() -> None:
-    assert service.normalise_name("  ALEX   Example ") == "alex example"
-    assert service.normalise_email(" Alex@Example.INVALID ") == "alex@example.invalid"
-    assert service.normalise_postcode("zz99 9zz") == "ZZ999ZZ"
-    assert service.normalise_phone("+44 (0)7700 900123") == "07700900123"
-    assert service.normalise_phone("0044 7700 900123") == "07700900123"
-    assert service.normalise_phone("07700-900-123") == "07700900123"
-    assert service.normalise_phone("+1 555 0100") == "15550100"
+    assert normalise.normalise_name("  ALEX   Example ") == "alex example"
+    assert normalise.normalise_email(" Alex@Example.INVALID ") == "alex@example.invalid"
+    assert normalise.normalise_postcode("zz99 9zz") == "ZZ999ZZ"
+    assert normalise.normalise_phone("+44 (0)7700 900123") == "07700900123"
+    assert normalise.normalise_phone("0044 7700 900123") == "07700900123"
+    assert normalise.normalise_phone("07700-900-123") == "07700900123"
+    assert normalise.normalise_phone("+1 555 0100") == "15550100"
 
 
 async def test_the_mp_flag_shows_in_search_results(

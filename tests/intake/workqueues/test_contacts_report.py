@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from casework_dev.walkthrough import Api, JsonDict, _person
 from shared.clock import FixedClock
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.pagination import encode_cursor
-from tests.intake.workqueues.conftest import ME, OTHER, at, intake_case
+from tests.intake.api import Api, JsonDict, new_person
+from tests.intake.workqueues.conftest import ME, OTHER, IntakeCase, at
 
 REPORT = "/v1/work-queues/contacts-missing-discussion"
 ITEM_FIELDS = {
@@ -69,10 +69,10 @@ async def _ids(api: Api, **params: Any) -> list[str]:
 
 
 async def test_lists_reached_contacts_missing_either_discussion__INT_011(
-    api: Api, clock: FixedClock
+    api: Api, clock: FixedClock, intake_case: IntakeCase
 ) -> None:
-    person = await _person(api, "Alex")
-    case = await intake_case(api, clock.today(), person=person)
+    person = await new_person(api, "Alex")
+    case = await intake_case(ME, clock.today(), person=person)
     cid, person_id = case["id"], person["id"]
     now = clock.now()
     both = await _contact(api, cid, person_id, now - timedelta(hours=4))
@@ -109,17 +109,19 @@ async def test_lists_reached_contacts_missing_either_discussion__INT_011(
     assert datetime.fromisoformat(row["attempted_at"]) == now - timedelta(hours=3)
 
 
-async def test_only_reached_complainants_are_listed__INT_011(api: Api, clock: FixedClock) -> None:
-    complainant = await _person(api, "Alex")
-    cid = (await intake_case(api, clock.today(), person=complainant))["id"]
-    relative = await _person(api, "Robin")
+async def test_only_reached_complainants_are_listed__INT_011(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
+    complainant = await new_person(api, "Alex")
+    cid = (await intake_case(ME, clock.today(), person=complainant))["id"]
+    relative = await new_person(api, "Robin")
     await api.call(
         "POST", f"/v1/cases/{cid}/parties",
         json={"person_id": relative["id"], "role": "aggrieved"}, expect=201,
     )  # fmt: skip
-    stranger = await _person(api, "Sam")  # not a party of the case at all
+    stranger = await new_person(api, "Sam")  # not a party of the case at all
     # Robin is the complainant of another case, which does not make them one of this case.
-    await intake_case(api, clock.today(), person=relative)
+    await intake_case(ME, clock.today(), person=relative)
     now = clock.now()
 
     async def bare(person_id: str, outcome: str = "reached") -> str:
@@ -139,12 +141,14 @@ async def test_only_reached_complainants_are_listed__INT_011(api: Api, clock: Fi
         assert await _ids(api, **params) == [listed], missing
 
 
-async def test_owner_filter__INT_011(api: Api, theirs: Api, clock: FixedClock) -> None:
+async def test_owner_filter__INT_011(
+    api: Api, theirs: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     now = clock.now()
     contacts: dict[str, str] = {}
-    for who, caller in (("me", api), ("them", theirs)):
-        person = await _person(caller, "Alex")
-        cid = (await intake_case(caller, clock.today(), person=person))["id"]
+    for who, caller, owner in (("me", api, ME), ("them", theirs, OTHER)):
+        person = await new_person(caller, "Alex")
+        cid = (await intake_case(owner, clock.today(), person=person))["id"]
         contacts[who] = await _contact(caller, cid, person["id"], now, adjustments=False)
 
     assert await _ids(api, owner=ME) == [contacts["me"]]
@@ -156,10 +160,10 @@ async def test_owner_filter__INT_011(api: Api, theirs: Api, clock: FixedClock) -
 
 
 async def test_cursor_walks_every_row_once_newest_first__INT_011(
-    api: Api, clock: FixedClock
+    api: Api, clock: FixedClock, intake_case: IntakeCase
 ) -> None:
-    person = await _person(api, "Alex")
-    cids = [(await intake_case(api, clock.today(), person=person))["id"] for _ in range(2)]
+    person = await new_person(api, "Alex")
+    cids = [(await intake_case(ME, clock.today(), person=person))["id"] for _ in range(2)]
     now = clock.now()
     # Two contacts share an instant, so the id breaks the tie.
     whens = [now - timedelta(minutes=m) for m in (50, 40, 40, 30, 20)]
@@ -199,10 +203,12 @@ async def test_cursor_walks_every_row_once_newest_first__INT_011(
         assert body["type"] == PROBLEM_TYPE_BASE + "invalid-cursor"
 
 
-async def test_from_and_to_are_london_dates__INT_011(api: Api, clock: FixedClock) -> None:
+async def test_from_and_to_are_london_dates__INT_011(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     clock.set(at("2027-07-05T10:00:00"))  # summer: London is UTC+1
-    person = await _person(api, "Alex")
-    cid = (await intake_case(api, clock.today(), person=person))["id"]
+    person = await new_person(api, "Alex")
+    cid = (await intake_case(ME, clock.today(), person=person))["id"]
     late_june = await _contact(api, cid, person["id"], at("2027-06-30T22:59:59"), adjustments=False)
     early_july = await _contact(  # 00:00 BST on 1 July, still 30 June in UTC
         api, cid, person["id"], at("2027-06-30T23:00:00"), adjustments=False
@@ -227,10 +233,14 @@ async def test_from_and_to_are_london_dates__INT_011(api: Api, clock: FixedClock
 
 
 async def test_auditor_reads_the_report__INT_011(
-    api: Api, client: httpx.AsyncClient, auth_headers: Any, clock: FixedClock
+    api: Api,
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    clock: FixedClock,
+    intake_case: IntakeCase,
 ) -> None:
-    person = await _person(api, "Alex")
-    cid = (await intake_case(api, clock.today(), person=person))["id"]
+    person = await new_person(api, "Alex")
+    cid = (await intake_case(ME, clock.today(), person=person))["id"]
     contact = await _contact(api, cid, person["id"], clock.now(), expectations=False)
     auditor = Api(client, auth_headers("auditor"))
     assert await _ids(auditor, owner=ME) == [contact]

@@ -11,19 +11,14 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework_dev.walkthrough import (
-    Api,
-    JsonDict,
-    _person,
-    health_case_to_gate_closure,
-    health_case_to_hand_off,
-)
-from intake_api.cases.models import Case
+from intake_api.cases.models import Case, Channel
 from intake_api.cases.state import CaseStatus, transition
 from shared.clock import FixedClock
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.pagination import encode_cursor
-from tests.intake.workqueues.conftest import ME, OTHER, at, intake_case
+from tests.intake.api import Api, JsonDict, new_person
+from tests.intake.builders import make_case, make_ready_case, move
+from tests.intake.workqueues.conftest import ME, OTHER, IntakeCase, at
 
 Q = "/v1/work-queues"
 QUEUES = (
@@ -66,8 +61,10 @@ async def _item(api: Api, name: str, case_id: str, **params: Any) -> JsonDict | 
 # --- C-02 / INT-016 ----------------------------------------------------------------------------
 
 
-async def _await_information(api: Api, clock: FixedClock, deadline: str) -> str:
-    case = await intake_case(api, clock.today())
+async def _await_information(
+    api: Api, clock: FixedClock, deadline: str, intake_case: IntakeCase
+) -> str:
+    case = await intake_case(ME, clock.today())
     cid = case["id"]
     email = await _communicate(
         api, cid, medium="email", direction="outbound", purpose="information_request",
@@ -82,10 +79,10 @@ async def _await_information(api: Api, clock: FixedClock, deadline: str) -> str:
 
 
 async def test_withdrawn_queue_excludes_deadline_day_includes_next_day__INT_016(
-    api: Api, clock: FixedClock
+    api: Api, clock: FixedClock, intake_case: IntakeCase
 ) -> None:
-    plain = await _await_information(api, clock, "2026-11-06")
-    extended = await _await_information(api, clock, "2026-11-06")
+    plain = await _await_information(api, clock, "2026-11-06", intake_case)
+    extended = await _await_information(api, clock, "2026-11-06", intake_case)
     await api.call(
         "POST", f"/v1/cases/{extended}/information-deadline/extensions",
         json={"new_due_date": "2026-11-09", "reason": "Asked for more time (reasonable adjustment)",
@@ -143,10 +140,10 @@ async def test_withdrawn_queue_excludes_deadline_day_includes_next_day__INT_016(
 
 
 async def test_withdrawn_queue_counts_days_in_london_time__INT_016(
-    api: Api, clock: FixedClock
+    api: Api, clock: FixedClock, intake_case: IntakeCase
 ) -> None:
     clock.set(at("2027-06-28T10:00:00"))  # summer: London is UTC+1
-    cid = await _await_information(api, clock, "2027-07-02")
+    cid = await _await_information(api, clock, "2027-07-02", intake_case)
     name = "information-deadlines-passed"
 
     clock.set(at("2027-07-02T22:59:59"))  # 23:59:59 BST on the deadline day
@@ -169,17 +166,19 @@ async def _attempt(api: Api, cid: str, person_id: str, outcome: str, when: datet
     )  # fmt: skip
 
 
-async def test_two_week_contact_queue__INT_008(api: Api, clock: FixedClock) -> None:
+async def test_two_week_contact_queue__INT_008(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     name = "two-week-contact"
-    complainant = await _person(api, "Alex")
-    unreached = (await intake_case(api, "2026-11-02", person=complainant))["id"]
-    no_answer = (await intake_case(api, "2026-11-02", person=complainant))["id"]
+    complainant = await new_person(api, "Alex")
+    unreached = (await intake_case(ME, "2026-11-02", person=complainant))["id"]
+    no_answer = (await intake_case(ME, "2026-11-02", person=complainant))["id"]
     await _attempt(api, no_answer, complainant["id"], "no_answer", clock.now())
-    reached = (await intake_case(api, "2026-11-02", person=complainant))["id"]
+    reached = (await intake_case(ME, "2026-11-02", person=complainant))["id"]
     await _attempt(api, reached, complainant["id"], "reached", clock.now())
     # Reaching someone who is not the complainant does not count.
-    other_party = (await intake_case(api, "2026-11-02", person=complainant))["id"]
-    relative = await _person(api, "Robin")
+    other_party = (await intake_case(ME, "2026-11-02", person=complainant))["id"]
+    relative = await new_person(api, "Robin")
     await api.call(
         "POST", f"/v1/cases/{other_party}/parties",
         json={"person_id": relative["id"], "role": "aggrieved"}, expect=201,
@@ -232,9 +231,11 @@ async def test_two_week_contact_window_is_validated(api: Api) -> None:
 # --- C-04 / INT-030 ----------------------------------------------------------------------------
 
 
-async def test_callback_overdue_after_48_hours__INT_030(api: Api, clock: FixedClock) -> None:
+async def test_callback_overdue_after_48_hours__INT_030(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     name = "overdue-callbacks"
-    cid = (await intake_case(api, "2026-11-02"))["id"]
+    cid = (await intake_case(ME, "2026-11-02"))["id"]
     assert clock.now() == at("2026-11-02T10:00:00")
     assert clock.today().weekday() == 0  # Monday
     request = await _communicate(
@@ -269,10 +270,12 @@ async def test_callback_overdue_after_48_hours__INT_030(api: Api, clock: FixedCl
 # --- C-03 / ¶1.27 ------------------------------------------------------------------------------
 
 
-async def test_overdue_acknowledgement_uses_working_days__C_03(api: Api, clock: FixedClock) -> None:
+async def test_overdue_acknowledgement_uses_working_days__C_03(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     name = "overdue-acknowledgements"
     clock.set(at("2026-12-18T10:00:00"))  # Friday
-    case = await intake_case(api, "2026-12-18")
+    case = await intake_case(ME, "2026-12-18")
     cid = case["id"]
     letter = await _communicate(
         api, cid, medium="letter", direction="inbound", purpose="other",
@@ -312,14 +315,20 @@ async def test_overdue_acknowledgement_uses_working_days__C_03(api: Api, clock: 
 
 
 async def test_my_open_cases_only_mine(
-    api: Api, client: httpx.AsyncClient, auth_headers: Any, clock: FixedClock
+    api: Api,
+    client: httpx.AsyncClient,
+    auth_headers: Any,
+    clock: FixedClock,
+    intake_case: IntakeCase,
 ) -> None:
     theirs = Api(client, auth_headers("intake_caseworker", sub=OTHER))
-    newest = (await intake_case(api, "2026-11-02"))["id"]
-    oldest = (await intake_case(api, "2026-10-26"))["id"]
-    middle = (await intake_case(api, "2026-10-30"))["id"]
-    waiting = await _await_information(api, clock, "2026-11-04")  # its nearest clock is 4 Nov
-    other = (await intake_case(theirs, "2026-10-20"))["id"]
+    newest = (await intake_case(ME, "2026-11-02"))["id"]
+    oldest = (await intake_case(ME, "2026-10-26"))["id"]
+    middle = (await intake_case(ME, "2026-10-30"))["id"]
+    waiting = await _await_information(
+        api, clock, "2026-11-04", intake_case
+    )  # its nearest clock is 4 Nov
+    other = (await intake_case(OTHER, "2026-10-20"))["id"]
 
     mine = await _queue(api, "my-open-cases")
     assert [i["case_id"] for i in mine] == [waiting, oldest, middle, newest]  # nearest clock first
@@ -332,21 +341,27 @@ async def test_my_open_cases_only_mine(
     assert [i["case_id"] for i in await _queue(theirs, "my-open-cases")] == [other]
 
 
-async def test_my_open_cases_leave_when_referred_or_closed(api: Api) -> None:
-    referred = await health_case_to_hand_off(api, received_date="2026-11-02")
-    closed = await health_case_to_gate_closure(api, received_date="2026-11-02")
-    still_open = (await intake_case(api, "2026-11-02"))["id"]
-    assert (referred["status"], closed["status"]) == ("referred", "closed")
+async def test_my_open_cases_leave_when_referred_or_closed(
+    api: Api, session: AsyncSession, intake_case: IntakeCase
+) -> None:
+    referred = await make_ready_case(session, owner=ME)
+    await move(session, referred, CaseStatus.referred)
+    closed = await make_case(
+        session, status=CaseStatus.closed, owner=ME, channel=Channel.telephone,
+        closure_code="Not properly made - not in writing",
+    )  # fmt: skip
+    still_open = (await intake_case(ME, "2026-11-02"))["id"]
+    assert (referred.status, closed.status) == (CaseStatus.referred, CaseStatus.closed)
     ids = {i["case_id"] for i in await _queue(api, "my-open-cases")}
     assert ids == {still_open}
 
 
 async def test_joint_working_review_is_open_but_past_two_week_contact__INT_008(
-    api: Api, session: AsyncSession, clock: FixedClock
+    api: Api, session: AsyncSession, clock: FixedClock, intake_case: IntakeCase
 ) -> None:
     # No endpoint starts joint-working review yet (T11), so the test moves the case through
     # the lifecycle table directly.
-    cid = (await intake_case(api, "2026-10-26"))["id"]
+    cid = (await intake_case(ME, "2026-10-26"))["id"]
     case = await session.get(Case, uuid.UUID(cid))
     assert case is not None
     transition(case, CaseStatus.joint_working_review, at=clock.now())
@@ -360,10 +375,12 @@ async def test_joint_working_review_is_open_but_past_two_week_contact__INT_008(
 # --- pagination, validation and roles ----------------------------------------------------------
 
 
-async def test_pagination_walks_every_item_once_in_order(api: Api, clock: FixedClock) -> None:
+async def test_pagination_walks_every_item_once_in_order(
+    api: Api, clock: FixedClock, intake_case: IntakeCase
+) -> None:
     received = ["2026-10-19", "2026-10-19", "2026-10-20", "2026-10-21", "2026-10-22"]
     for day in received:
-        await intake_case(api, day)
+        await intake_case(ME, day)
     clock.set(at("2026-11-20T10:00:00"))
     seen: list[JsonDict] = []
     cursor: str | None = None
@@ -393,9 +410,9 @@ async def test_pagination_walks_every_item_once_in_order(api: Api, clock: FixedC
     assert len(await _queue(api, "my-open-cases")) == 5
 
 
-async def test_cursors_are_checked(api: Api, clock: FixedClock) -> None:
+async def test_cursors_are_checked(api: Api, clock: FixedClock, intake_case: IntakeCase) -> None:
     for _ in range(2):
-        await intake_case(api, "2026-10-19")
+        await intake_case(ME, "2026-10-19")
     clock.set(at("2026-11-20T10:00:00"))
     page = await api.call("GET", f"{Q}/overdue-acknowledgements", params={"limit": 1})
     cursor = page["next_cursor"]

@@ -23,7 +23,8 @@ async def list_queued(
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Sequence[QueueEntry]:
-    """Queued entries in allocation order: high priority first, then oldest received."""
+    """Up to ``limit`` queued entries after the sort key ``after``, in allocation order: high
+    priority first, then oldest received."""
     stmt = (
         select(QueueEntry)
         .where(QueueEntry.status == "queued")

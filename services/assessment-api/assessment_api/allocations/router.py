@@ -2,29 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from assessment_api.allocations import service
+from assessment_api.allocations.dependencies import QueueReader
 from assessment_api.allocations.schemas import QueueEntryRead
-from shared.auth import Principal, Role
 from shared.db import DbSession
-from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
+from shared.http_api.responses import resource_response
 from shared.pagination import CursorQuery, LimitQuery, Page
-
-CASEWORKER_OR_ABOVE = frozenset(
-    {
-        Role.caseworker,
-        Role.senior_caseworker,
-        Role.operations_manager,
-        Role.assistant_director,
-        Role.director,
-        Role.deputy_ombudsman,
-        Role.ombudsman,
-        Role.auditor,
-    }
-)
-QueueReader = Annotated[Principal, Depends(RequireRole(CASEWORKER_OR_ABOVE))]
 
 router = APIRouter(prefix="/v1/allocation-queue", tags=["allocation"])
 
@@ -39,12 +26,13 @@ async def read_allocation_queue(
     cursor: CursorQuery = None,
     jurisdiction: Annotated[str | None, Query(pattern="^(health|parliamentary)$")] = None,
     triage_category: Annotated[str | None, Query(max_length=100)] = None,
-) -> Page[QueueEntryRead]:
+) -> Response:
     """The central allocation queue: high priority first, then oldest received (ASM-085)."""
-    return await service.read_queue(
+    page = await service.read_queue(
         session,
         limit=limit,
         cursor=cursor,
         jurisdiction=jurisdiction,
         triage_category=triage_category,
     )
+    return resource_response(page)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,9 +9,10 @@ from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
-from shared.pagination import Page, decode_cursor, encode_cursor
+from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
+QUEUE = Keyset("allocation-queue", (key_int, key_date, key_uuid))
 
 
 async def queue_referred_case(
@@ -46,27 +46,19 @@ async def read_queue(
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Page[QueueEntryRead]:
-    after = None
-    if cursor:
-        rank, received, entry_id = decode_cursor(cursor, arity=3)
-        try:
-            after = (int(rank), date.fromisoformat(received), uuid.UUID(entry_id))
-        except (TypeError, ValueError) as exc:
-            from shared.pagination import InvalidCursor
-
-            raise InvalidCursor("Use the next_cursor of a previous page as it was given") from exc
-    rows = await repository.list_queued(
-        session,
+    """The central queue in allocation order: high priority first, then oldest received."""
+    return await paginate(
+        lambda after, n: repository.list_queued(
+            session,
+            limit=n,
+            after=after,
+            jurisdiction=jurisdiction,
+            triage_category=triage_category,
+        ),
+        keyset=QUEUE,
+        cursor=cursor,
         limit=limit,
-        after=after,
-        jurisdiction=jurisdiction,
-        triage_category=triage_category,
+        key=lambda entry: (entry.priority_rank, entry.received_date, entry.id),
+        item=QueueEntryRead.model_validate,
+        page=Page[QueueEntryRead],
     )
-    items = [QueueEntryRead.model_validate(r) for r in rows]
-    next_cursor = None
-    if len(rows) == limit:
-        last = rows[-1]
-        next_cursor = encode_cursor(
-            [last.priority_rank, last.received_date.isoformat(), str(last.id)]
-        )
-    return Page[QueueEntryRead](items=items, next_cursor=next_cursor)

@@ -25,16 +25,9 @@ def _select() -> Select[Organisation]:
     )
 
 
-async def get(
-    session: AsyncSession, organisation_id: uuid.UUID, *, for_update: bool = False
-) -> Organisation | None:
-    """The organisation with its agreement in force; ``for_update`` holds its row lock until commit.
-
-    The lock serialises every write to one organisation, its agreements included.
-    """
+async def get(session: AsyncSession, organisation_id: uuid.UUID) -> Organisation | None:
+    """The organisation with its agreement in force, read afresh."""
     stmt = _select().where(Organisation.id == organisation_id)
-    if for_update:
-        stmt = stmt.with_for_update(of=Organisation)
     return (await session.scalars(stmt)).one_or_none()
 
 
@@ -70,10 +63,10 @@ async def list_page(
     active: bool | None,
     q: str | None,
 ) -> Sequence[Organisation]:
-    """Up to ``limit`` organisations after the keyset ``after``, ordered by name then id."""
+    """Up to ``limit`` organisations after the sort key ``after``, ordered by name then id."""
     stmt = _select().order_by(Organisation.name, Organisation.id).limit(limit)
     if after is not None:
-        stmt = stmt.where(tuple_(Organisation.name, Organisation.id) > tuple_(*after))
+        stmt = stmt.where(tuple_(Organisation.name, Organisation.id) > after)
     if jurisdiction is not None:
         stmt = stmt.where(Organisation.jurisdiction == jurisdiction)
     if kind is not None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from intake_api.organisations import service
 from intake_api.organisations.dependencies import (
@@ -13,7 +13,7 @@ from intake_api.organisations.dependencies import (
     PvOptOutRecorder,
     RegisterWriter,
 )
-from intake_api.organisations.models import Organisation, OrganisationJurisdiction, OrganisationKind
+from intake_api.organisations.models import OrganisationJurisdiction, OrganisationKind
 from intake_api.organisations.schemas import (
     OrganisationCreate,
     OrganisationPage,
@@ -23,24 +23,15 @@ from intake_api.organisations.schemas import (
     PvOptOutWithdrawal,
 )
 from shared.clock import ClockDep
-from shared.concurrency import IfMatchHeader, make_etag
+from shared.concurrency import IfMatchHeader
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
+from shared.http_api.responses import resource_response
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
-from shared.schemas import QueryBool
+from shared.schemas import NO_NUL, QueryBool
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
-
-
-def _response(request: Request, org: Organisation, status_code: int = 200) -> Response:
-    body = OrganisationRead.from_model(org)
-    headers = {"ETag": make_etag(body.version)}
-    if status_code == 201:
-        headers["Location"] = str(
-            request.url_for("get_organisation", organisation_id=str(body.id)).path
-        )
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
 
 
 @router.post(
@@ -58,7 +49,11 @@ async def create_organisation(
 ) -> Response:
     """Add a body to the register."""
     org = await service.create_organisation(session, data=body, actor=principal)
-    return await idem.save(_response(request, org, 201))
+    read = OrganisationRead.from_model(org)
+    location = str(request.url_for("get_organisation", organisation_id=str(read.id)).path)
+    return await idem.save(
+        resource_response(read, status_code=201, version=read.version, location=location)
+    )
 
 
 @router.get(
@@ -80,13 +75,13 @@ async def list_organisations(
         Query(
             min_length=1,
             max_length=200,
-            pattern=r"^[^\x00]+$",
+            pattern=NO_NUL,
             description="Part of a name or alias, any case",
         ),
     ] = None,
-) -> OrganisationPage:
+) -> Response:
     """List the register by name, with filters and a case-insensitive name or alias search."""
-    return await service.list_organisations(
+    page = await service.list_organisations(
         session,
         limit=limit,
         cursor=cursor,
@@ -96,6 +91,7 @@ async def list_organisations(
         active=active,
         q=q,
     )
+    return resource_response(page)
 
 
 @router.get(
@@ -104,11 +100,9 @@ async def list_organisations(
     response_model=OrganisationRead,
     responses=problem_responses(401, 403, 404, 422, 429),
 )
-async def get_organisation(
-    request: Request, principal: OrganisationReader, org: OrganisationFromPath
-) -> Response:
+async def get_organisation(principal: OrganisationReader, org: OrganisationFromPath) -> Response:
     """Read one organisation; the ETag header carries its version."""
-    return _response(request, org)
+    return resource_response(OrganisationRead.from_model(org), version=org.version)
 
 
 @router.patch(
@@ -117,7 +111,6 @@ async def get_organisation(
     responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 429),
 )
 async def update_organisation(
-    request: Request,
     organisation_id: OrganisationId,
     body: OrganisationUpdate,
     principal: RegisterWriter,
@@ -128,7 +121,7 @@ async def update_organisation(
     org = await service.update_organisation(
         session, organisation_id=organisation_id, changes=body, actor=principal, if_match=if_match
     )
-    return _response(request, org)
+    return resource_response(OrganisationRead.from_model(org), version=org.version)
 
 
 @router.post(
@@ -137,7 +130,6 @@ async def update_organisation(
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429),
 )
 async def record_pv_opt_out(
-    request: Request,
     organisation_id: OrganisationId,
     body: PvOptOutRecord,
     principal: PvOptOutRecorder,
@@ -156,7 +148,7 @@ async def record_pv_opt_out(
         today=clock.today(),
         if_match=if_match,
     )
-    return await idem.save(_response(request, org))
+    return await idem.save(resource_response(OrganisationRead.from_model(org), version=org.version))
 
 
 @router.post(
@@ -165,7 +157,6 @@ async def record_pv_opt_out(
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429),
 )
 async def withdraw_pv_opt_out(
-    request: Request,
     organisation_id: OrganisationId,
     body: PvOptOutWithdrawal,
     principal: PvOptOutRecorder,
@@ -182,4 +173,4 @@ async def withdraw_pv_opt_out(
         at=clock.now(),
         if_match=if_match,
     )
-    return _response(request, org)
+    return resource_response(OrganisationRead.from_model(org), version=org.version)

@@ -37,12 +37,15 @@ from intake_api.organisations.schemas import (
     PvOptOutWithdrawal,
 )
 from intake_api.organisations.state import INITIAL_STATUS, PvOptOutStatus, transition
-from shared.audit import record_audit
 from shared.auth import Principal
-from shared.concurrency import check_if_match, make_etag
-from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+from shared.changes import Audited, load_for_update
+from shared.pagination import Keyset, key_str, key_uuid, paginate
 
-ENTITY = "organisation"
+ORGANISATION = Audited[Organisation](
+    entity_type="organisation",
+    snapshot=lambda org: OrganisationRead.from_model(org).model_dump(mode="json"),
+)
+REGISTER = Keyset("organisations", (key_str, key_uuid))
 
 
 def check_register_rules(
@@ -66,10 +69,6 @@ def check_register_rules(
             f"A {kind.value} body has no NHS contract type; send contract_type null",
             extensions={"kind": kind.value},
         )
-
-
-def _snapshot(org: Organisation) -> dict[str, Any]:
-    return OrganisationRead.from_model(org).model_dump(mode="json")
 
 
 def _officer_columns(officer: PrincipalOfficer | None) -> dict[str, str | None]:
@@ -100,13 +99,6 @@ def _columns(data: OrganisationCreate) -> dict[str, Any]:
     }
 
 
-async def _load(session: AsyncSession, organisation_id: uuid.UUID, *, lock: bool) -> Organisation:
-    org = await repository.get(session, organisation_id, for_update=lock)
-    if org is None:
-        raise OrganisationNotFound(f"No organisation with id {organisation_id}")
-    return org
-
-
 async def find_organisation(
     session: AsyncSession, *, organisation_id: uuid.UUID
 ) -> Organisation | None:
@@ -115,7 +107,34 @@ async def find_organisation(
 
 
 async def get_organisation(session: AsyncSession, *, organisation_id: uuid.UUID) -> Organisation:
-    return await _load(session, organisation_id, lock=False)
+    org = await find_organisation(session, organisation_id=organisation_id)
+    if org is None:
+        raise OrganisationNotFound(f"No organisation with id {organisation_id}")
+    return org
+
+
+async def _locked(
+    session: AsyncSession, organisation_id: uuid.UUID, *, if_match: str | None, required: bool
+) -> Organisation:
+    """The organisation locked until commit, after its If-Match check, with its agreement in force.
+
+    The lock serialises every write to one organisation, its agreements included. The agreement
+    (``lazy="raise"``) is loaded once the row is ours; ``Audited.change`` reloads it with the row.
+    """
+    await load_for_update(
+        session,
+        Organisation,
+        organisation_id,
+        if_match=if_match,
+        missing=OrganisationNotFound,
+        required=required,
+    )
+    return await get_organisation(session, organisation_id=organisation_id)
+
+
+def _touch(org: Organisation) -> None:
+    """Bump the organisation's version (its ETag) when only an agreement of it changes."""
+    org.updated_at = func.now()
 
 
 async def create_organisation(
@@ -127,14 +146,13 @@ async def create_organisation(
     )
     org = Organisation(id=uuid.uuid4(), created_by=actor.sub, **_columns(data))
     await repository.add(session, org)
-    org = await _load(session, org.id, lock=False)
-    await record_audit(
+    org = await get_organisation(session, organisation_id=org.id)
+    await ORGANISATION.record(
         session,
+        org,
         actor=actor,
-        entity_type=ENTITY,
-        entity_id=org.id,
         action="organisation.created",
-        after=_snapshot(org),
+        before=None,
         reason="Added to the register",
     )
     return org
@@ -152,33 +170,23 @@ async def list_organisations(
     q: str | None = None,
 ) -> OrganisationPage:
     """A page of the register ordered by name then id; ``q`` matches names and aliases."""
-    after = None
-    if cursor:
-        name, last_id = decode_cursor(cursor, arity=2)
-        try:
-            if not isinstance(name, str) or "\x00" in name:
-                raise TypeError("name")
-            after = (name, uuid.UUID(str(last_id)))
-        except (TypeError, ValueError) as exc:
-            raise InvalidCursor("Use the next_cursor of a previous page as it was given") from exc
-    # One row more than asked for tells whether there is a next page without another query.
-    rows = await repository.list_page(
-        session,
-        limit=limit + 1,
-        after=after,
-        jurisdiction=jurisdiction,
-        kind=kind,
-        in_jurisdiction=in_jurisdiction,
-        active=active,
-        q=q,
-    )
-    page = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor([last.name, str(last.id)])
-    return OrganisationPage(
-        items=[OrganisationRead.from_model(o) for o in page], next_cursor=next_cursor
+    return await paginate(
+        lambda after, n: repository.list_page(
+            session,
+            limit=n,
+            after=after,
+            jurisdiction=jurisdiction,
+            kind=kind,
+            in_jurisdiction=in_jurisdiction,
+            active=active,
+            q=q,
+        ),
+        keyset=REGISTER,
+        cursor=cursor,
+        limit=limit,
+        key=lambda org: (org.name, org.id),
+        item=OrganisationRead.from_model,
+        page=OrganisationPage,
     )
 
 
@@ -191,8 +199,7 @@ async def update_organisation(
     if_match: str | None,
 ) -> Organisation:
     """Change the fields sent; the kind, jurisdiction and contract type are re-checked together."""
-    org = await _load(session, organisation_id, lock=True)
-    check_if_match(if_match, make_etag(org.version), required=True)
+    org = await _locked(session, organisation_id, if_match=if_match, required=True)
     sent = changes.model_fields_set
     values: dict[str, Any] = {}
     for field in ("name", "aliases", "active", "kind", "jurisdiction", "contract_type"):
@@ -210,29 +217,16 @@ async def update_organisation(
     values = {k: v for k, v in values.items() if getattr(org, k) != v}
     if not values:
         return org
-    before = _snapshot(org)
-    for key, value in values.items():
-        setattr(org, key, value)
-    await session.flush()
-    org = await _load(session, org.id, lock=False)
-    await record_audit(
+    async with ORGANISATION.change(
         session,
+        org,
         actor=actor,
-        entity_type=ENTITY,
-        entity_id=org.id,
         action="organisation.updated",
-        before=before,
-        after=_snapshot(org),
         reason=f"Register entry updated: {', '.join(sorted(values))}",
-    )
+    ):
+        for key, value in values.items():
+            setattr(org, key, value)
     return org
-
-
-async def _touch(session: AsyncSession, org: Organisation) -> Organisation:
-    """Bump the organisation's version (its ETag) when only an agreement of it changed."""
-    org.updated_at = func.now()
-    await session.flush()
-    return await _load(session, org.id, lock=False)
 
 
 async def record_pv_opt_out(
@@ -250,8 +244,7 @@ async def record_pv_opt_out(
     The row lock on the organisation serialises two attempts; the partial unique index
     ``uq_organisation_pv_opt_out_in_force`` backs that up in the database.
     """
-    org = await _load(session, organisation_id, lock=True)
-    check_if_match(if_match, make_etag(org.version), required=False)
+    org = await _locked(session, organisation_id, if_match=if_match, required=False)
     if data.agreed_date > today:
         raise PvOptOutDateInFuture(f"agreed_date {data.agreed_date} is after today ({today})")
     current = org.pv_opt_out
@@ -260,29 +253,21 @@ async def record_pv_opt_out(
             "Withdraw the agreement in force before recording a new one",
             extensions={"pv_opt_out_id": str(current.id)},
         )
-    before = _snapshot(org)
-    agreement = PvOptOut(
-        id=uuid.uuid4(),
-        organisation_id=org.id,
-        status=INITIAL_STATUS,
-        agreed_date=data.agreed_date,
-        document_reference=data.document_reference,
-        reason=data.reason,
-        recorded_by=actor.sub,
-        recorded_at=at,
-    )
-    await repository.add_pv_opt_out(session, agreement)
-    org = await _touch(session, org)
-    await record_audit(
-        session,
-        actor=actor,
-        entity_type=ENTITY,
-        entity_id=org.id,
-        action="organisation.pv_opt_out_recorded",
-        before=before,
-        after=_snapshot(org),
-        reason=data.reason,
-    )
+    async with ORGANISATION.change(
+        session, org, actor=actor, action="organisation.pv_opt_out_recorded", reason=data.reason
+    ):
+        agreement = PvOptOut(
+            id=uuid.uuid4(),
+            organisation_id=org.id,
+            status=INITIAL_STATUS,
+            agreed_date=data.agreed_date,
+            document_reference=data.document_reference,
+            reason=data.reason,
+            recorded_by=actor.sub,
+            recorded_at=at,
+        )
+        await repository.add_pv_opt_out(session, agreement)
+        _touch(org)
     return org
 
 
@@ -296,24 +281,15 @@ async def withdraw_pv_opt_out(
     if_match: str | None,
 ) -> Organisation:
     """Withdraw the agreement in force: not-upheld provisional views go to the body again."""
-    org = await _load(session, organisation_id, lock=True)
-    check_if_match(if_match, make_etag(org.version), required=False)
+    org = await _locked(session, organisation_id, if_match=if_match, required=False)
     agreement = org.pv_opt_out
     if agreement is None:
         raise PvOptOutNotInForce("There is no agreement in force to withdraw")
-    before = _snapshot(org)
-    transition(agreement, PvOptOutStatus.withdrawn, at=at, by=actor.sub, reason=data.reason)
-    org = await _touch(session, org)
-    await record_audit(
-        session,
-        actor=actor,
-        entity_type=ENTITY,
-        entity_id=org.id,
-        action="organisation.pv_opt_out_withdrawn",
-        before=before,
-        after=_snapshot(org),
-        reason=data.reason,
-    )
+    async with ORGANISATION.change(
+        session, org, actor=actor, action="organisation.pv_opt_out_withdrawn", reason=data.reason
+    ):
+        transition(agreement, PvOptOutStatus.withdrawn, at=at, by=actor.sub, reason=data.reason)
+        _touch(org)
     return org
 
 
@@ -333,15 +309,9 @@ async def seed_organisations(
         values = {"id": row.id, "created_by": actor.sub, "version": 1, **_columns(row)}
         if not await repository.insert_if_missing(session, values):
             continue
-        org = await _load(session, row.id, lock=False)
-        await record_audit(
-            session,
-            actor=actor,
-            entity_type=ENTITY,
-            entity_id=org.id,
-            action="organisation.seeded",
-            after=_snapshot(org),
-            reason=reason,
+        org = await get_organisation(session, organisation_id=row.id)
+        await ORGANISATION.record(
+            session, org, actor=actor, action="organisation.seeded", before=None, reason=reason
         )
         inserted.append(org.id)
     return inserted

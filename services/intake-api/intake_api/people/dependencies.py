@@ -1,3 +1,5 @@
+"""The HTTP edge the people routers share: roles, path and query parameters, documented problems."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,6 +9,7 @@ from fastapi import Depends, Path, Query
 
 from shared.auth import CASE_DATA_READERS, CASEWORK_ROLES, Principal, Role
 from shared.http_api.deps import RequireRole
+from shared.http_api.problems import problem_responses
 
 # Personal data: caseworkers and above, Legal, auditors and internal service calls may read.
 # ``integration`` (read-only feeds) and clinical advisers may not.
@@ -26,3 +29,11 @@ ForCase = Annotated[
     uuid.UUID | None,
     Query(description="The case this read is for; recorded with the read in the audit trail"),
 ]
+
+# The problem responses each kind of route documents. ``TOP_*`` are the routes without a person.
+CREATE = problem_responses(401, 403, 404, 409, 413, 422, 429)
+READ = problem_responses(401, 403, 404, 422, 429)
+LIST = problem_responses(400, 401, 403, 404, 422, 429)
+ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)
+TOP_CREATE = problem_responses(401, 403, 409, 413, 422, 429)
+TOP_LIST = problem_responses(400, 401, 403, 422, 429)

@@ -1,13 +1,18 @@
+"""Every query of the people module.
+
+The lists are keyset-paginated (``shared.pagination.paginate``): each returns at most ``limit``
+rows in its order, strictly after the sort key ``after`` (None for the first page).
+"""
+
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 
 from intake_api.people.models import (
     AccessibilityRequest,
@@ -24,25 +29,12 @@ from intake_api.people.state import RaStatus
 from shared.db import Base
 
 T = TypeVar("T", bound=Base)
-Row = TypeVar("Row")
-
-
-def _keyset(
-    stmt: Select[Row],
-    keys: Sequence[QueryableAttribute[Any]],
-    after: Sequence[Any] | None,
-    limit: int,
-) -> Select[Row]:
-    """Order by ``keys`` ascending and start after ``after``; one extra row tells of a next page."""
-    if after is not None:
-        stmt = stmt.where(tuple_(*keys) > tuple_(*after))
-    return stmt.order_by(*keys).limit(limit + 1)
 
 
 async def add(session: AsyncSession, obj: T) -> T:
+    """Insert ``obj`` now, so that rows added after it may refer to it."""
     session.add(obj)
     await session.flush()
-    await session.refresh(obj)
     return obj
 
 
@@ -60,11 +52,6 @@ async def people_by_id(
         return {}
     rows = await session.scalars(select(Person).where(Person.id.in_(list(person_ids))))
     return {p.id: p for p in rows}
-
-
-async def get_person_for_update(session: AsyncSession, person_id: uuid.UUID) -> Person | None:
-    """The person with a row lock held until commit: changes to one person are serialised."""
-    return await session.get(Person, person_id, with_for_update=True, populate_existing=True)
 
 
 async def search_people(
@@ -87,8 +74,10 @@ async def search_people(
         stmt = stmt.where(Person.search_phones.contains([phone]))
     if postcode is not None:
         stmt = stmt.where(Person.search_postcodes.contains([postcode]))
-    stmt = _keyset(stmt, (Person.sort_name, Person.id), after, limit)
-    return list((await session.scalars(stmt)).all())
+    keys = (Person.sort_name, Person.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
 
 
 async def successor_of(session: AsyncSession, person_id: uuid.UUID) -> MpSuccession | None:
@@ -130,22 +119,13 @@ async def list_deactivation_requests(
     stmt = select(MpDeactivationRequest)
     if open_only:
         stmt = stmt.where(MpDeactivationRequest.completed_at.is_(None))
-    stmt = _keyset(
-        stmt, (MpDeactivationRequest.requested_at, MpDeactivationRequest.id), after, limit
-    )
-    return list((await session.scalars(stmt)).all())
+    keys = (MpDeactivationRequest.requested_at, MpDeactivationRequest.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
 
 
 # --- consents --------------------------------------------------------------------------------
-
-
-async def get_consent(
-    session: AsyncSession, person_id: uuid.UUID, consent_id: uuid.UUID, *, for_update: bool = False
-) -> Consent | None:
-    stmt = select(Consent).where(Consent.id == consent_id, Consent.person_id == person_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(stmt)
 
 
 async def list_consents(
@@ -155,9 +135,11 @@ async def list_consents(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[Consent]:
+    keys = (Consent.recorded_at, Consent.id)
     stmt = select(Consent).where(Consent.person_id == person_id)
-    stmt = _keyset(stmt, (Consent.recorded_at, Consent.id), after, limit)
-    return list((await session.scalars(stmt)).all())
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
 
 
 async def active_consents(
@@ -182,15 +164,14 @@ async def active_consents(
 
 
 async def get_reasonable_adjustment(
-    session: AsyncSession, person_id: uuid.UUID, ra_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, person_id: uuid.UUID, ra_id: uuid.UUID
 ) -> ReasonableAdjustmentRequest | None:
-    stmt = select(ReasonableAdjustmentRequest).where(
-        ReasonableAdjustmentRequest.id == ra_id,
-        ReasonableAdjustmentRequest.person_id == person_id,
+    return await session.scalar(
+        select(ReasonableAdjustmentRequest).where(
+            ReasonableAdjustmentRequest.id == ra_id,
+            ReasonableAdjustmentRequest.person_id == person_id,
+        )
     )
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(stmt)
 
 
 async def list_reasonable_adjustments(
@@ -208,22 +189,12 @@ async def list_reasonable_adjustments(
     if status is not None:
         stmt = stmt.where(ReasonableAdjustmentRequest.status == status)
     keys = (ReasonableAdjustmentRequest.requested_at, ReasonableAdjustmentRequest.id)
-    return list((await session.scalars(_keyset(stmt, keys, after, limit))).all())
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
 
 
 # --- accessibility requests ------------------------------------------------------------------
-
-
-async def get_accessibility_request(
-    session: AsyncSession, person_id: uuid.UUID, request_id: uuid.UUID
-) -> AccessibilityRequest | None:
-    stmt = (
-        select(AccessibilityRequest)
-        .where(AccessibilityRequest.id == request_id, AccessibilityRequest.person_id == person_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return await session.scalar(stmt)
 
 
 async def list_accessibility_requests(
@@ -235,7 +206,9 @@ async def list_accessibility_requests(
 ) -> list[AccessibilityRequest]:
     stmt = select(AccessibilityRequest).where(AccessibilityRequest.person_id == person_id)
     keys = (AccessibilityRequest.recorded_at, AccessibilityRequest.id)
-    return list((await session.scalars(_keyset(stmt, keys, after, limit))).all())
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
 
 
 # --- identity verification -------------------------------------------------------------------
@@ -287,4 +260,6 @@ async def list_verifications(
     if call_ref is not None:
         stmt = stmt.where(IdentityVerification.call_ref == call_ref)
     keys = (IdentityVerification.recorded_at, IdentityVerification.id)
-    return list((await session.scalars(_keyset(stmt, keys, after, limit))).all())
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())

@@ -1,6 +1,8 @@
 """Work-queue queries: each queue is one SELECT over due and overdue deadlines (DESIGN §5).
 
-Every queue starts from an index and is keyset-paginated on its urgency key plus a unique id:
+Every queue starts from an index and is keyset-paginated on its urgency key plus a unique id
+(``shared.pagination.paginate``: each builder returns at most ``limit`` rows strictly after the
+sort key ``after``):
 - the deadline queues range-scan the partial indexes of open clocks, ``ix_deadline_open_due``
   (kind, due_date), ``ix_deadline_open_effective_due`` (kind, effective_due_date) and
   ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key;
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, true, tuple_
+from sqlalchemy import Row, Select, and_, func, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -27,13 +29,13 @@ from intake_api.cases.models import (
     CaseParty,
     CaseTask,
     ContactAttempt,
-    ContactOutcome,
     Deadline,
     DeadlineKind,
     PartyRole,
 )
 from intake_api.cases.state import CaseStatus
 from intake_api.workqueues.schemas import MissingDiscussion
+from shared.casework.communications import ContactOutcome
 
 Ts = TypeVarTuple("Ts")
 QueueRow: TypeAlias = Row[*tuple[Any, ...]]
@@ -62,23 +64,6 @@ CASE_COLUMNS = (
     Case.received_date,
 )
 DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
-
-
-def _keyset(
-    stmt: Select[*Ts],
-    keys: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
-    after: Sequence[Any] | None,
-    limit: int,
-    *,
-    descending: bool = False,
-) -> Select[*Ts]:
-    """Order by ``keys`` ascending (or all descending), start after ``after``; one extra row
-    tells of a next page."""
-    if after is not None:
-        row, bound = tuple_(*keys), tuple_(*after)
-        stmt = stmt.where(row < bound if descending else row > bound)
-    order = [key.desc() for key in keys] if descending else keys
-    return stmt.order_by(*order).limit(limit + 1)
 
 
 def _owned_by(
@@ -115,7 +100,10 @@ def my_open_cases_query(
         .outerjoin(next_clock, true())
         .where(Case.owner == owner, Case.status.in_(OPEN_STATUSES))
     )
-    return _keyset(stmt, (sort_due, Case.received_date, Case.id), after, limit)
+    keys = (sort_due, Case.received_date, Case.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return stmt.order_by(*keys).limit(limit)
 
 
 async def my_open_cases(
@@ -136,7 +124,10 @@ def overdue_acknowledgements_query(
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.kind == DeadlineKind.acknowledgement, *IS_OPEN, Deadline.due_date < today)
     )
-    return _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    stmt, keys = _owned_by(stmt, owner), (Deadline.due_date, Deadline.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return stmt.order_by(*keys).limit(limit)
 
 
 async def overdue_acknowledgements(
@@ -175,7 +166,10 @@ def information_deadlines_passed_query(
             Case.status == CaseStatus.awaiting_information,
         )
     )
-    return _keyset(_owned_by(stmt, owner), (due, Deadline.id), after, limit)
+    stmt, keys = _owned_by(stmt, owner), (due, Deadline.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return stmt.order_by(*keys).limit(limit)
 
 
 async def information_deadlines_passed(
@@ -218,7 +212,10 @@ def two_week_contact_query(
             ~complainant_reached,
         )
     )
-    return _keyset(_owned_by(stmt, owner), (Deadline.due_date, Deadline.id), after, limit)
+    stmt, keys = _owned_by(stmt, owner), (Deadline.due_date, Deadline.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return stmt.order_by(*keys).limit(limit)
 
 
 async def two_week_contact(
@@ -242,7 +239,10 @@ def overdue_callbacks_query(
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.kind == DeadlineKind.callback, *IS_OPEN, due_at < now)
     )
-    return _keyset(_owned_by(stmt, owner), (due_at, Deadline.id), after, limit)
+    stmt, keys = _owned_by(stmt, owner), (due_at, Deadline.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return stmt.order_by(*keys).limit(limit)
 
 
 async def overdue_callbacks(
@@ -276,9 +276,10 @@ async def open_tasks(
         .join(Case, Case.id == CaseTask.case_id)
         .where(CaseTask.done_at.is_(None))
     )
-    stmt = _owned_by(stmt, owner, CaseTask.case_id)
-    stmt = _keyset(stmt, (CaseTask.created_at, CaseTask.id), after, limit)
-    return (await session.execute(stmt)).all()
+    stmt, keys = _owned_by(stmt, owner, CaseTask.case_id), (CaseTask.created_at, CaseTask.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return (await session.execute(stmt.order_by(*keys).limit(limit))).all()
 
 
 def contacts_missing_discussion_query(
@@ -333,8 +334,10 @@ def contacts_missing_discussion_query(
         stmt = stmt.where(attempted_at >= since)
     if before is not None:
         stmt = stmt.where(attempted_at < before)
-    stmt = _owned_by(stmt, owner, ContactAttempt.case_id)
-    return _keyset(stmt, (attempted_at, ContactAttempt.id), after, limit, descending=True)
+    stmt, keys = _owned_by(stmt, owner, ContactAttempt.case_id), (attempted_at, ContactAttempt.id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) < after)
+    return stmt.order_by(*(key.desc() for key in keys)).limit(limit)
 
 
 async def contacts_missing_discussion(

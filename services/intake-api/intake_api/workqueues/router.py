@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
-from intake_api.cases.dependencies import Calendar, CaseReader, OwnerQuery
-from intake_api.cases.errors import InvalidDateRange
 from intake_api.workqueues import service
+from intake_api.workqueues.dependencies import LIST, Calendar, CaseReader, OwnerQuery
 from intake_api.workqueues.schemas import (
     ContactMissingDiscussionPage,
     InformationDeadlinePassedPage,
@@ -27,13 +27,11 @@ from intake_api.workqueues.schemas import (
 )
 from shared.clock import ClockDep
 from shared.db import DbSession
-from shared.http_api.problems import problem_responses
+from shared.http_api.responses import resource_response
 from shared.pagination import CursorQuery, LimitQuery
 from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/work-queues", tags=["work-queues"])
-
-LIST = problem_responses(400, 401, 403, 422, 429)
 
 
 @router.get("/my-open-cases", response_model=OpenCasePage, responses=LIST)
@@ -43,11 +41,12 @@ async def my_open_cases(
     clock: ClockDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> OpenCasePage:
+) -> Response:
     """The caller's cases still in intake, the one with the nearest deadline first."""
-    return await service.my_open_cases(
+    page = await service.my_open_cases(
         session, owner=principal.sub, today=clock.today(), limit=limit, cursor=cursor
     )
+    return resource_response(page)
 
 
 @router.get("/overdue-acknowledgements", response_model=OverdueAcknowledgementPage, responses=LIST)
@@ -59,11 +58,12 @@ async def overdue_acknowledgements(
     owner: OwnerQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> OverdueAcknowledgementPage:
+) -> Response:
     """Contacts not acknowledged within 10 working days (C-03, ¶1.27), oldest due first."""
-    return await service.overdue_acknowledgements(
+    page = await service.overdue_acknowledgements(
         session, today=clock.today(), calendar=calendar, owner=owner, limit=limit, cursor=cursor
     )
+    return resource_response(page)
 
 
 @router.get(
@@ -76,11 +76,12 @@ async def information_deadlines_passed(
     owner: OwnerQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> InformationDeadlinePassedPage:
+) -> Response:
     """Cases past their information deadline or extension: close as 'withdrawn' (INT-016)."""
-    return await service.information_deadlines_passed(
+    page = await service.information_deadlines_passed(
         session, today=clock.today(), owner=owner, limit=limit, cursor=cursor
     )
+    return resource_response(page)
 
 
 @router.get("/two-week-contact", response_model=TwoWeekContactPage, responses=LIST)
@@ -94,12 +95,13 @@ async def two_week_contact(
     owner: OwnerQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> TwoWeekContactPage:
+) -> Response:
     """Complainants not yet reached whose case nears or passed two weeks at intake (INT-008)."""
-    return await service.two_week_contact(
+    page = await service.two_week_contact(
         session, today=clock.today(), within_days=within_days, owner=owner, limit=limit,
         cursor=cursor,
     )  # fmt: skip
+    return resource_response(page)
 
 
 @router.get("/overdue-callbacks", response_model=OverdueCallbackPage, responses=LIST)
@@ -110,11 +112,12 @@ async def overdue_callbacks(
     owner: OwnerQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> OverdueCallbackPage:
+) -> Response:
     """Call-back requests not returned within 48 hours (C-04, INT-030), oldest due first."""
-    return await service.overdue_callbacks(
+    page = await service.overdue_callbacks(
         session, now=clock.now(), owner=owner, limit=limit, cursor=cursor
     )
+    return resource_response(page)
 
 
 @router.get("/open-tasks", response_model=OpenTaskPage, responses=LIST)
@@ -124,9 +127,10 @@ async def open_tasks(
     owner: OwnerQuery = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> OpenTaskPage:
+) -> Response:
     """Follow-up tasks not yet done (e.g. ASM-039 ask for a written response), oldest first."""
-    return await service.open_tasks(session, owner=owner, limit=limit, cursor=cursor)
+    page = await service.open_tasks(session, owner=owner, limit=limit, cursor=cursor)
+    return resource_response(page)
 
 
 @router.get(
@@ -150,12 +154,11 @@ async def contacts_missing_discussion(
     ] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-) -> ContactMissingDiscussionPage:
+) -> Response:
     """Contacts that reached the complainant without explaining what we can and cannot do, or
     without discussing reasonable adjustments (INT-011, ¶1.13), newest first."""
-    if from_date is not None and to_date is not None and from_date > to_date:
-        raise InvalidDateRange("from is after to")
-    return await service.contacts_missing_discussion(
+    page = await service.contacts_missing_discussion(
         session, missing=missing, owner=owner, from_date=from_date, to_date=to_date, limit=limit,
         cursor=cursor,
     )  # fmt: skip
+    return resource_response(page)

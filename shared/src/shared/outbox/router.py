@@ -14,7 +14,7 @@ from shared.errors import NotFound
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
 from shared.outbox import service
-from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+from shared.pagination import Keyset, Page, key_int, key_str, paginate
 
 Operator = Annotated[Principal, Depends(RequireRole(Role.operations_manager, Role.service))]
 
@@ -26,6 +26,15 @@ class ReplayRequest(BaseModel):
 
     reason: str = Field(min_length=3, max_length=2000)
     subscriber: str | None = None
+
+
+# The key is (position, subscriber): one event can be parked for several subscribers, and a page
+# may end between them.
+PARKED = Keyset("outbox-parked", (key_int, key_str))
+
+
+class ParkedPage(Page[dict[str, Any]]):
+    pass
 
 
 class ParkedEventNotFound(NotFound):
@@ -42,29 +51,17 @@ async def list_parked(
     after: Annotated[
         str | None, Query(max_length=1000, description="next_cursor of the previous page")
     ] = None,
-) -> dict[str, Any]:
+) -> ParkedPage:
     """Parked events, oldest first."""
-    rows = await service.list_parked(
-        session, subscriber=subscriber, limit=limit, after=_decode_after(after)
+    return await paginate(
+        lambda key, n: service.list_parked(session, subscriber=subscriber, limit=n, after=key),
+        keyset=PARKED,
+        cursor=after,
+        limit=limit,
+        key=lambda row: (row[0].event_position, row[0].subscriber),
+        item=lambda row: service.parked_view(*row),
+        page=ParkedPage,
     )
-    items = [service.parked_view(d, e) for d, e in rows]
-    # The key is (position, subscriber): one event can be parked for several subscribers, and a
-    # page may end between them.
-    next_cursor = (
-        encode_cursor([items[-1]["position"], items[-1]["subscriber"]])
-        if len(items) == limit
-        else None
-    )
-    return {"items": items, "next_cursor": next_cursor}
-
-
-def _decode_after(after: str | None) -> tuple[int, str] | None:
-    if not after:
-        return None
-    position, subscriber = decode_cursor(after, arity=2)
-    if type(position) is not int or not isinstance(subscriber, str):
-        raise InvalidCursor("Use the next_cursor of a previous page as it was given")
-    return position, subscriber
 
 
 @router.post("/parked/{event_id}/replay", responses=problem_responses(401, 403, 404, 413, 422, 429))
