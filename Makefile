@@ -8,6 +8,9 @@ UV := $(TOOLS)/bin/uv
 PY := .venv/bin/python
 SYNC_STAMP := .venv/.synced
 PYTEST_ARGS ?=
+# pytest-xdist workers for the parallel part (this machine, CI's and the developers' have 2
+# cores); 0 runs the whole suite in one process.
+PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 ROLE ?=
@@ -49,9 +52,21 @@ typecheck: install ## mypy --strict
 	@echo "==> mypy (strict)"
 	@.venv/bin/mypy shared/src tools/src services/*/*_api tests
 
-pytest: install ## Only the test suite (PYTEST_ARGS=... to pass options)
+# Two runs, both with PYTEST_ARGS: the tests that start real processes (slow, crash, tests/e2e,
+# tests/crash) wait for the parallel part and then run alone, so nothing else runs beside them.
+pytest: install ## Every test: in parallel on PYTEST_WORKERS, then the real-process tests alone
+ifeq ($(PYTEST_WORKERS),0)
 	@echo "==> pytest"
 	@$(PY) -m casework_dev.testenv -- $(PY) -m pytest $(PYTEST_ARGS)
+else
+	@echo "==> pytest: in parallel ($(PYTEST_WORKERS) workers)"
+	@rc=0; \
+	$(PY) -m casework_dev.testenv -- $(PY) -m pytest -n $(PYTEST_WORKERS) --suite-part=parallel \
+		$(PYTEST_ARGS) || rc=$$?; \
+	echo "==> pytest: the tests that start real processes, one at a time"; \
+	$(PY) -m casework_dev.testenv -- $(PY) -m pytest --suite-part=serial $(PYTEST_ARGS) || rc=$$?; \
+	exit $$rc
+endif
 
 test: lint typecheck pytest ## Lint, type-check and run every test against real PostgreSQL
 

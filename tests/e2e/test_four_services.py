@@ -30,11 +30,10 @@ from casework_dev.procs import (
     prepare_databases,
     service_env,
 )
-from casework_dev.walkthrough import Api
 from shared.auth import mint_dev_token
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 from shared.db import create_engine
-from tests.intake.cases.test_refer import ready_case
+from tests.intake.api import Api, ready_case
 
 pytestmark = pytest.mark.slow
 

@@ -1,10 +1,14 @@
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from intake_api.config import IntakeSettings
 from intake_api.main import create_app
 from shared.testing.plugin import ServiceSpec
+from tests.intake.api import Api
+from tests.intake.builders import IC
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,3 +21,17 @@ def service_spec() -> ServiceSpec:
         settings_cls=IntakeSettings,
         create_app=create_app,
     )
+
+
+@pytest.fixture
+def caseworker() -> str:
+    """Who ``api`` acts as; a module overrides it to own its cases (a queue filtered by owner)."""
+    return IC
+
+
+@pytest.fixture
+def api(
+    client: httpx.AsyncClient, auth_headers: Callable[..., dict[str, str]], caseworker: str
+) -> Api:
+    """intake-api over HTTP as the intake caseworker ``caseworker``."""
+    return Api(client, auth_headers("intake_caseworker", sub=caseworker))

@@ -1,4 +1,5 @@
-"""The per-request session (docs/architecture.md: one transaction per request) and the database URL helpers."""
+"""The per-request session (docs/architecture.md: one transaction per request) and the
+database URL helpers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shared.db import Database, DbSession, create_engine, to_async_url, with_dat
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.app import create_service_app
 from shared.http_api.problems import PROBLEM_JSON
+from shared.testing.plugin import CommittingDb
 
 # ---------------------------------------------------------------------------------------------
 # A failing COMMIT can never produce a 2xx
@@ -46,18 +48,8 @@ async def deferred_table(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def committing_db(database_url: str) -> AsyncIterator[Database]:
-    """A Database whose sessions really commit (not the plugin's rolled-back transaction)."""
-    db = Database.from_engine(create_engine(database_url, application_name="t", pool_size=5))
-    try:
-        yield db
-    finally:
-        await db.dispose()
-
-
-@pytest.fixture
 def commit_app(
-    settings: BaseServiceSettings, deferred_table: str, committing_db: Database
+    settings: BaseServiceSettings, deferred_table: str, committing_db: CommittingDb
 ) -> FastAPI:
     router = APIRouter()
 
@@ -77,7 +69,7 @@ def commit_app(
         routers=[router],
         configure_logs=False,
     )
-    application.state.db = committing_db
+    application.state.db = committing_db.database
     return application
 
 

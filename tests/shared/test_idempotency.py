@@ -11,23 +11,30 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from intake_api.cases.models import Case
 from shared.clock import FixedClock
 from shared.config import BaseServiceSettings
-from shared.db import Database, create_engine
+from shared.db import Database
 from shared.errors import PROBLEM_TYPE_BASE
+from shared.http_api.app import create_service_app
+from shared.http_api.deps import CurrentPrincipal
 from shared.http_api.problems import PROBLEM_JSON
+from shared.http_api.responses import resource_response
 from shared.idempotency import (
     REPLAY_HEADER,
+    IdempotencyDep,
     IdempotencyRecord,
     _lock_id,
     purge_expired_keys,
     request_fingerprint,
 )
-from shared.testing.plugin import ServiceSpec
+from shared.testing.plugin import CommittingClient
 
 Headers = Callable[..., dict[str, str]]
 ROLE = "intake_caseworker"
@@ -292,30 +299,6 @@ async def test_a_request_failing_validation_does_not_burn_its_key(
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def committing_client(
-    service_spec: ServiceSpec,
-    settings: BaseServiceSettings,
-    database_url: str,
-    clock: FixedClock,
-) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    """The intake app on a Database that really commits, and a separate engine to look with."""
-    db = Database.from_engine(
-        create_engine(database_url, application_name="t", pool_size=25, max_overflow=5)
-    )
-    observer = create_engine(database_url, application_name="t-observer", pool_size=2)
-    app = service_spec.create_app(settings)
-    app.state.db = db
-    app.state.clock = clock
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c, observer
-    finally:
-        await observer.dispose()
-        await db.dispose()
-
-
 async def _committed_cases_with(engine: AsyncEngine, marker: str) -> list[str]:
     async with engine.connect() as conn:
         rows = await conn.scalars(select(Case.id).where(Case.complaint_summary.contains(marker)))
@@ -324,9 +307,9 @@ async def _committed_cases_with(engine: AsyncEngine, marker: str) -> list[str]:
 
 @pytest.mark.concurrency
 async def test_same_key_while_first_request_in_flight_is_409(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     h = _headers(auth_headers, sub, key)
 
@@ -351,9 +334,9 @@ async def test_same_key_while_first_request_in_flight_is_409(
 
 @pytest.mark.concurrency
 async def test_20_concurrent_identical_posts_create_exactly_one_case(
-    committing_client: tuple[httpx.AsyncClient, AsyncEngine], auth_headers: Headers
+    committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
-    client, observer = committing_client
+    client, observer = committing_client.client, committing_client.observer
     marker, sub, key = _marker(), f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     h = _headers(auth_headers, sub, key)
 
@@ -374,3 +357,137 @@ async def test_20_concurrent_identical_posts_create_exactly_one_case(
         if r.status_code == 409:
             assert r.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-in-flight"
     assert await _committed_cases_with(observer, marker) == [created[0].json()["id"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Replays are answered by the app's handler (IdempotentReplay): the original's headers, and the
+# route's body never runs
+# ---------------------------------------------------------------------------------------------
+
+
+class KitThingCreate(BaseModel):
+    name: str
+    cache_control: str = "no-store"
+
+
+class KitThingRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    version: int
+
+
+kit_router = APIRouter(prefix="/v1/kit-things")
+
+
+@kit_router.post("", status_code=201, response_model=KitThingRead)
+async def create_kit_thing(
+    request: Request, body: KitThingCreate, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    """Create a thing; the app counts how often this body runs."""
+    request.app.state.kit_runs.append(body.name)
+    thing = KitThingRead(id=uuid.uuid4(), name=body.name, version=3)
+    response = resource_response(
+        thing, status_code=201, version=thing.version, location=f"/v1/kit-things/{thing.id}",
+        cache_control=body.cache_control,
+    )  # fmt: skip
+    return await idem.save(response)
+
+
+@pytest.fixture
+async def kit_app(
+    settings: BaseServiceSettings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> FastAPI:
+    application = create_service_app(
+        settings=settings, title="kit-idempotency", version="0.1.0",
+        description="A creating route on the kit.", routers=[kit_router], configure_logs=False,
+    )  # fmt: skip
+    application.state.db = Database(engine, sessionmaker)
+    application.state.clock = clock
+    application.state.kit_runs = []
+    return application
+
+
+@pytest.fixture
+async def kit_client(kit_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=kit_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+async def test_a_replay_carries_the_originals_cache_control_etag_and_location(
+    kit_client: httpx.AsyncClient, auth_headers: Headers
+) -> None:
+    h = _headers(auth_headers, f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4()))
+
+    first = await kit_client.post("/v1/kit-things", json={"name": "one"}, headers=h)
+    again = await kit_client.post("/v1/kit-things", json={"name": "one"}, headers=h)
+
+    assert first.status_code == 201, first.text
+    assert REPLAY_HEADER.lower() not in first.headers
+    assert first.headers["cache-control"] == "no-store"
+    assert first.headers["etag"] == '"3"'
+    assert first.headers["location"] == f"/v1/kit-things/{first.json()['id']}"
+    assert again.status_code == 201
+    assert again.headers[REPLAY_HEADER] == "true"
+    assert again.headers["cache-control"] == first.headers["cache-control"]
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["content-type"].startswith("application/json")
+    assert again.json() == first.json()
+
+
+async def test_a_replay_keeps_a_cache_control_other_than_the_default(
+    kit_client: httpx.AsyncClient, auth_headers: Headers
+) -> None:
+    h = _headers(auth_headers, f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4()))
+    body = {"name": "public", "cache_control": "private, max-age=0, must-revalidate"}
+
+    first = await kit_client.post("/v1/kit-things", json=body, headers=h)
+    again = await kit_client.post("/v1/kit-things", json=body, headers=h)
+
+    assert first.headers["cache-control"] == "private, max-age=0, must-revalidate"
+    assert again.headers[REPLAY_HEADER] == "true"
+    assert again.headers.get_list("cache-control") == ["private, max-age=0, must-revalidate"]
+
+
+async def test_a_route_body_does_not_run_on_a_replay(
+    kit_client: httpx.AsyncClient, kit_app: FastAPI, auth_headers: Headers
+) -> None:
+    sub = f"ada-{uuid.uuid4().hex[:8]}"
+    h = _headers(auth_headers, sub, str(uuid.uuid4()))
+
+    responses = [
+        await kit_client.post("/v1/kit-things", json={"name": "once"}, headers=h) for _ in range(3)
+    ]
+
+    assert [r.status_code for r in responses] == [201, 201, 201]
+    assert [REPLAY_HEADER.lower() in r.headers for r in responses] == [False, True, True]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert kit_app.state.kit_runs == ["once"]
+
+    # A new key is a new request: the body runs again.
+    fresh = await kit_client.post(
+        "/v1/kit-things", json={"name": "once"}, headers=_headers(auth_headers, sub, "other-key")
+    )
+    assert fresh.status_code == 201
+    assert REPLAY_HEADER.lower() not in fresh.headers
+    assert fresh.json()["id"] != responses[0].json()["id"]
+    assert kit_app.state.kit_runs == ["once", "once"]
+
+
+async def test_a_reused_key_with_another_body_does_not_run_the_route(
+    kit_client: httpx.AsyncClient, kit_app: FastAPI, auth_headers: Headers
+) -> None:
+    h = _headers(auth_headers, f"ada-{uuid.uuid4().hex[:8]}", str(uuid.uuid4()))
+    first = await kit_client.post("/v1/kit-things", json={"name": "a"}, headers=h)
+
+    other = await kit_client.post("/v1/kit-things", json={"name": "b"}, headers=h)
+
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-reused"
+    assert REPLAY_HEADER.lower() not in other.headers
+    assert kit_app.state.kit_runs == ["a"]

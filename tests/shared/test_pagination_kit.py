@@ -591,6 +591,9 @@ async def test_a_client_pages_through_a_list_with_next_cursor(
         _forge(["kit-rows", "2026-12-21", "not-a-uuid"]),
         _forge(["kit-rows", "2026-12-21"]),
     ],
+    # Named, because one cursor holds random ids: a test's name must be the same in every
+    # xdist worker.
+    ids=["garbage", "another-list", "date-as-number", "not-a-uuid", "too-short"],
 )
 async def test_a_bad_cursor_is_a_400_invalid_cursor_problem(
     pager_client: httpx.AsyncClient, cursor: str

@@ -317,9 +317,10 @@ def _b64(value: Any) -> str:
         _b64(b"\xff\xfe not json"),
         _b64({"rank": 0}),
         _b64([0, "2026-10-01"]),
-        _b64([0, "2026-10-01", str(uuid.uuid4()), "extra"]),
-        _b64(["high", "2026-10-01", str(uuid.uuid4())]),
-        _b64([0, "01/10/2026", str(uuid.uuid4())]),
+        # Fixed ids, not uuid4(): a test's name must be the same in every xdist worker.
+        _b64([0, "2026-10-01", str(uuid.UUID(int=1)), "extra"]),
+        _b64(["high", "2026-10-01", str(uuid.UUID(int=2))]),
+        _b64([0, "01/10/2026", str(uuid.UUID(int=3))]),
         _b64([0, "2026-10-01", "not-a-uuid"]),
         _b64([None, None, None]),
     ],

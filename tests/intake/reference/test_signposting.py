@@ -15,8 +15,8 @@ from intake_api.reference.signposting import (
     add_years,
     no_mp_signposting,
 )
+from tests.helpers import TODAY
 
-TODAY = date(2026, 11, 2)
 S = NoMpSituation
 D = NoMpDirection
 

@@ -5,7 +5,20 @@ Each test directory names its service with a ``service_spec`` fixture. The plugi
   (never ``create_all``);
 - runs each test inside an outer transaction that is rolled back, with the app's sessions joined
   to it through SAVEPOINTs (``join_transaction_mode="create_savepoint"``);
-- gives an in-process ``httpx.AsyncClient`` and bearer tokens for any role.
+- gives an in-process ``httpx.AsyncClient`` and bearer tokens for any role;
+- gives ``committing_client``, for the tests that must commit for real (concurrency, crash).
+
+Under pytest-xdist each worker is its own process, so it has its own test databases (named after
+its process id), its own signing key folder and its own session-scoped fixtures. Every worker
+collects the suite itself and must find the same test ids: no random values (``uuid4()``) in a
+parametrized test's ids, or xdist refuses to start.
+
+``--suite-part`` splits the suite in two for ``make pytest``: ``parallel`` leaves out the tests
+that start real processes (markers ``slow`` and ``crash``, and everything in ``tests/e2e`` and
+``tests/crash``: uvicorn and relay processes, a private PostgreSQL that they stop and start,
+``make run`` on fixed ports), which xdist workers could run side by side; ``serial`` runs only
+those. A part that the selection leaves empty while the other part has tests ends with exit
+code 0, not 5 (no tests), so either invocation may be given any selection.
 
 The server comes from ``TEST_DATABASE_URL``, else ``DATABASE_URL``, else
 ``postgresql://postgres@127.0.0.1:5432/postgres``.
@@ -26,6 +39,7 @@ import httpx
 import pytest
 from alembic import command
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -37,6 +51,74 @@ from shared.db import Database, create_engine, with_database
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+# The tests that start real processes, stop and start a PostgreSQL of their own or bind fixed
+# ports (tests/e2e/test_make_run.py uses 18101-18104): ``--suite-part=serial``.
+_REAL_PROCESS_MARKERS = ("slow", "crash")
+_REAL_PROCESS_FOLDERS = (("tests", "e2e"), ("tests", "crash"))
+_LEFT_TO_OTHER_PART = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--suite-part",
+        choices=("all", "parallel", "serial"),
+        default="all",
+        help="parallel: leave out the tests that start real processes (slow, crash, tests/e2e, "
+        "tests/crash); serial: only those (make pytest runs the first on xdist workers, then "
+        "the second in one process)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_database: committing_db/committing_client use a freshly migrated database of the "
+        "test's own, dropped afterwards (for committed rows that cannot be deleted)",
+    )
+
+
+def _starts_real_processes(item: pytest.Item, rootpath: Path) -> bool:
+    try:
+        folder = item.path.relative_to(rootpath).parts[:2]
+    except ValueError:
+        folder = ()
+    marked = any(item.get_closest_marker(m) for m in _REAL_PROCESS_MARKERS)
+    return marked or folder in _REAL_PROCESS_FOLDERS
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m: count what the selection left
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    part = config.getoption("suite_part")
+    if part == "all":
+        return
+    serial = part == "serial"
+    keep: list[pytest.Item] = []
+    other: list[pytest.Item] = []
+    for item in items:
+        (keep if _starts_real_processes(item, config.rootpath) == serial else other).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = keep
+    config.stash[_LEFT_TO_OTHER_PART] = len(other)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist's controller: how many tests a worker left to the other part of the suite."""
+    left = getattr(node, "workeroutput", {}).get("left_to_other_part", 0)
+    stash = node.config.stash
+    stash[_LEFT_TO_OTHER_PART] = max(stash.get(_LEFT_TO_OTHER_PART, 0), left)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    left = config.stash.get(_LEFT_TO_OTHER_PART, 0)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its controller decides
+        workeroutput["left_to_other_part"] = left
+    elif exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and left:
+        session.exitstatus = pytest.ExitCode.OK  # this part is empty; the other part is not
 
 
 @dataclass(frozen=True)
@@ -96,6 +178,18 @@ async def recreate_database(name: str) -> str:
     return with_database(base, name)
 
 
+async def drop_database(name: str) -> None:
+    """Drop database ``name`` on the test server, cutting any connection still open to it."""
+    admin = create_engine(
+        server_url(), application_name="pytest-admin", isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
 class _Registry:
     def __init__(self) -> None:
         self.urls: dict[str, str] = {}
@@ -148,17 +242,8 @@ async def _dispose_engines(_db_registry: _Registry) -> AsyncIterator[None]:
     yield
     for eng in _db_registry.engines.values():
         await eng.dispose()
-    if _db_registry.urls:
-        admin = create_engine(
-            server_url(), application_name="pytest-admin", isolation_level="AUTOCOMMIT"
-        )
-        try:
-            async with admin.connect() as conn:
-                for url in _db_registry.urls.values():
-                    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            await admin.dispose()
+    for url in _db_registry.urls.values():
+        await drop_database(url.rsplit("/", 1)[1].split("?", 1)[0])
 
 
 @pytest.fixture
@@ -225,6 +310,93 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+
+
+@dataclass(frozen=True)
+class CommittingDb:
+    """A database whose sessions really commit, and an engine of its own to look and clean with.
+
+    ``application_name`` is the one the database's connections show in ``pg_stat_activity``;
+    it is unique to the test, so a test that waits for its requests to queue on a lock counts
+    only its own, whatever other tests (another xdist worker, another pytest run) do meanwhile.
+    """
+
+    database: Database
+    observer: AsyncEngine
+    application_name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CommittingClient:
+    """``committing_client``: the service app on a :class:`CommittingDb`, and that database."""
+
+    client: httpx.AsyncClient
+    db: CommittingDb
+
+    @property
+    def observer(self) -> AsyncEngine:
+        return self.db.observer
+
+    @property
+    def application_name(self) -> str:
+        return self.db.application_name
+
+
+@pytest.fixture
+async def committing_db(
+    request: pytest.FixtureRequest, service_spec: ServiceSpec, database_url: str
+) -> AsyncIterator[CommittingDb]:
+    """A :class:`Database` whose sessions really commit, outside the rolled-back transaction.
+
+    For concurrency tests: only separate, committed transactions can race for a lock. By default
+    it is the service's test database, so what a test commits stays there for the rest of the
+    session (on this worker): clean up after yourself, and in other tests filter by your own
+    owner or marker rather than count every row. Mark the test ``@pytest.mark.own_database`` for
+    a freshly migrated database of its own, dropped afterwards, when what it commits cannot be
+    deleted (audit rows, published events).
+    """
+    name = f"pytest-commit-{uuid.uuid4().hex[:8]}"
+    own = None
+    url = database_url
+    if request.node.get_closest_marker("own_database") is not None:
+        own = f"{service_spec.name}_own_{uuid.uuid4().hex[:8]}"
+        url = await recreate_database(own)
+        run_alembic(command.upgrade, alembic_config(service_spec.alembic_ini, url), "head")
+    # Enough connections for a burst of simultaneous requests (twenty identical POSTs, say).
+    db = Database.from_engine(
+        create_engine(url, application_name=name, pool_size=25, max_overflow=5)
+    )
+    observer = create_engine(url, application_name=f"{name}-observer", pool_size=2)
+    try:
+        yield CommittingDb(database=db, observer=observer, application_name=name, url=url)
+    finally:
+        await observer.dispose()
+        await db.dispose()
+        if own is not None:
+            await drop_database(own)
+
+
+@pytest.fixture
+async def committing_client(
+    service_spec: ServiceSpec,
+    settings: BaseServiceSettings,
+    committing_db: CommittingDb,
+    clock: FixedClock,
+) -> AsyncIterator[CommittingClient]:
+    """An HTTP client for the service app whose requests really commit (see ``committing_db``).
+
+    ``committing_client.client`` sends the requests; ``committing_client.observer`` is an engine
+    on the same database for the test to look (and clean up) with.
+    """
+    if committing_db.url != settings.database_url.get_secret_value():
+        settings = settings.model_copy(update={"database_url": SecretStr(committing_db.url)})
+    application = service_spec.create_app(settings)
+    application.state.db = committing_db.database
+    application.state.clock = clock
+    transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield CommittingClient(client=c, db=committing_db)
 
 
 TokenFactory = Callable[..., str]
