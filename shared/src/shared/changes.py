@@ -92,9 +92,7 @@ class Audited(Generic[A]):
         """Snapshot ``obj``, let the block change it, flush, and audit before → after."""
         before = self.snapshot(obj)
         yield obj
-        await session.flush()
-        await session.refresh(obj)
-        await self.record(session, obj, actor=actor, action=action, before=before, reason=reason)
+        await self._flushed(session, obj, actor=actor, action=action, before=before, reason=reason)
 
     async def created(
         self,
@@ -106,9 +104,22 @@ class Audited(Generic[A]):
         reason: str | None = None,
     ) -> None:
         """Audit a new ``obj`` (flushed first, so server defaults are in the snapshot)."""
+        await self._flushed(session, obj, actor=actor, action=action, before=None, reason=reason)
+
+    async def _flushed(
+        self,
+        session: AsyncSession,
+        obj: A,
+        *,
+        actor: Principal,
+        action: str,
+        before: dict[str, Any] | None,
+        reason: str | None,
+    ) -> None:
+        # Flushed and refreshed first: the snapshot holds the new version and server defaults.
         await session.flush()
         await session.refresh(obj)
-        await self.record(session, obj, actor=actor, action=action, before=None, reason=reason)
+        await self.record(session, obj, actor=actor, action=action, before=before, reason=reason)
 
     async def record(
         self,
