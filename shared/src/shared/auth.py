@@ -128,6 +128,11 @@ CASEWORK_ROLES = frozenset(
 )
 """People who work cases, from intake caseworker to Deputy Ombudsman."""
 
+MANAGERS = frozenset(
+    {Role.operations_manager, Role.assistant_director, Role.director, Role.deputy_ombudsman}
+)
+"""Managers and above: who agrees what the guidance leaves to "a manager" (requirements §0.2)."""
+
 CASE_DATA_READERS = CASEWORK_ROLES | {Role.ombudsman, Role.legal, Role.auditor, Role.service}
 """Who may read case and personal data: casework, the Ombudsman, Legal, auditors (read-only)
 and internal service calls; not ``integration`` feeds nor clinical advisers."""

@@ -55,7 +55,7 @@ from intake_api.cases.service import CASE, facts, get_case, move
 from intake_api.cases.state import ALLOWED, CaseStatus, transition
 from intake_api.people import service as people
 from intake_api.reference.signposting import NoMpSituation, no_mp_signposting
-from shared.auth import Principal, Role
+from shared.auth import MANAGERS, Principal
 from shared.casework.approvals import (
     ApprovalDecision,
     Delegation,
@@ -159,9 +159,7 @@ async def decide_joint_working(
 SPECIAL_HANDLING = Delegation(
     kind="special_handling",
     level="manager",
-    roles=frozenset(
-        {Role.operations_manager, Role.assistant_director, Role.director, Role.deputy_ombudsman}
-    ),
+    roles=MANAGERS,
     rule="INT-025 ¶1.39: special handling is agreed with a manager",
 )
 APPROVAL = Audited[CaseApproval](

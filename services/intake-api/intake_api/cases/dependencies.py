@@ -8,19 +8,18 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
+from intake_api.cases import decisions
 from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.calendar import WorkingCalendar
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
 
 CASE_READERS = CASE_DATA_READERS
-MANAGERS = frozenset(
-    {Role.operations_manager, Role.assistant_director, Role.director, Role.deputy_ombudsman}
-)
 
 IntakeCaseworker = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
 CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]
-Manager = Annotated[Principal, Depends(RequireRole(MANAGERS))]
+# The route admits exactly the roles the delegation lets decide (one list, not two).
+Manager = Annotated[Principal, Depends(RequireRole(decisions.SPECIAL_HANDLING.roles))]
 
 
 CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID")]
