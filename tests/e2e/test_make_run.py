@@ -105,7 +105,8 @@ def _refer_a_case_and_see_it_queued() -> None:
     import asyncio
     from datetime import date
 
-    from casework_dev.walkthrough import Api, health_case_to_hand_off
+    from casework_dev.intake_steps import Api
+    from casework_dev.walkthrough import health_case_to_hand_off
 
     intake = f"http://127.0.0.1:{BASE_PORT}"
     assessment = f"http://127.0.0.1:{BASE_PORT + 1}"

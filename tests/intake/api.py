@@ -1,9 +1,8 @@
 """Driving intake-api over HTTP in tests, as an intake caseworker would.
 
-The tests' own small wrapper: the README walk-through (``make walkthrough``) has its own,
-printing each step against a running server, and only its own tests import it. Use this one for
-the behaviour under test; build the setup that is not under test in the database
-(``tests.intake.builders``).
+The steps themselves are ``casework_dev.intake_steps``, shared with the README walk-through;
+this module adds what only the tests need. Use HTTP for the behaviour under test; build the
+setup that is not under test in the database (``tests.intake.builders``).
 """
 
 from __future__ import annotations
@@ -11,147 +10,45 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-import httpx
-
+from casework_dev.intake_steps import (
+    CATEGORY_QUESTIONS,
+    FACTS,
+    Api,
+    JsonDict,
+    new_organisation,
+    new_person,
+    open_case,
+    patch_case,
+    triage,
+    triage_answers,
+)
+from casework_dev.intake_steps import (
+    talk_and_acknowledge as _talk_and_acknowledge,
+)
 from tests.helpers import NOW_ISO
-
-JsonDict = dict[str, Any]
-
-
-@dataclass
-class Api:
-    """Calls intake-api with a caseworker's bearer header and checks each status code."""
-
-    http: httpx.AsyncClient
-    caseworker: dict[str, str]
-
-    async def call(
-        self, method: str, url: str, *, expect: int = 200, headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> JsonDict:  # fmt: skip
-        """The JSON answer (``{}`` if empty), with the ETag as ``_etag``; fails on another code."""
-        r = await self.http.request(method, url, headers={**self.caseworker, **(headers or {})},
-                                    **kwargs)  # fmt: skip
-        assert r.status_code == expect, f"{method} {url} → {r.status_code}: {r.text}"
-        body: JsonDict = r.json() if r.content else {}
-        if "etag" in r.headers:
-            body["_etag"] = r.headers["etag"]
-        return body
-
-
-async def new_person(api: Api, given: str, **extra: Any) -> JsonDict:
-    """POST /v1/people: a person called ``given`` Example, with an address, phone and email."""
-    body = {
-        "given_name": given,
-        "family_name": "Example",
-        "addresses": [{"first_line": "1 Example Street", "postcode": "ZZ99 9ZZ"}],
-        "phones": [{"number": "01632 960000"}],
-        "emails": [{"address": f"{given.lower()}@example.invalid"}],
-        **extra,
-    }
-    return await api.call("POST", "/v1/people", json=body, expect=201)
-
-
-async def new_organisation(api: Api, name: str, kind: str, jurisdiction: str | None) -> JsonDict:
-    """POST /v1/organisations, the name made unique."""
-    body = {"name": f"{name} {uuid.uuid4().hex[:6]}", "kind": kind, "jurisdiction": jurisdiction}
-    return await api.call("POST", "/v1/organisations", json=body, expect=201)
-
-
-async def open_case(
-    api: Api, *, channel: str, jurisdiction: str, received_date: str, person: JsonDict,
-    organisation: JsonDict,
-) -> JsonDict:  # fmt: skip
-    """INT-001/002: the previous-contact check, then the case, its complainant and organisation."""
-    check = await api.call(
-        "POST", "/v1/previous-contact-checks",
-        json={"person_id": person["id"], "organisation_ids": [organisation["id"]]}, expect=201,
-    )  # fmt: skip
-    case = await api.call(
-        "POST", "/v1/cases",
-        json={"case_type": "complaint", "channel": channel, "jurisdiction": jurisdiction,
-              "received_date": received_date, "previous_contact_check_id": check["id"]},
-        expect=201,
-    )  # fmt: skip
-    cid = case["id"]
-    await api.call(
-        "POST", f"/v1/cases/{cid}/parties",
-        json={"person_id": person["id"], "role": "complainant"}, expect=201,
-    )  # fmt: skip
-    await api.call(
-        "POST", f"/v1/cases/{cid}/organisations",
-        json={"organisation_id": organisation["id"], "role": "original"}, expect=201,
-    )  # fmt: skip
-    return case
-
-
-async def patch_case(api: Api, cid: str, body: JsonDict) -> JsonDict:
-    """PATCH the case with its current ETag."""
-    current = await api.call("GET", f"/v1/cases/{cid}")
-    return await api.call(
-        "PATCH", f"/v1/cases/{cid}", json=body, headers={"If-Match": current["_etag"]}
-    )
 
 
 async def talk_and_acknowledge(api: Api, cid: str, person_id: str, *, at: str = NOW_ISO) -> None:
-    """INT-005 and ¶1.27: a telephone conversation covering INT-011, then the acknowledgement."""
-    await api.call(
-        "POST", f"/v1/cases/{cid}/contact-attempts",
-        json={"person_id": person_id, "channel": "telephone", "attempted_at": at,
-              "outcome": "reached", "expectations_explained": True, "adjustments_discussed": True},
-        expect=201,
-    )  # fmt: skip
-    await api.call(
-        "POST", f"/v1/cases/{cid}/communications",
-        json={"medium": "letter", "direction": "outbound", "purpose": "acknowledgement",
-              "occurred_at": at, "recipients": [{"person_id": person_id}]},
-        expect=201,
-    )  # fmt: skip
+    """``intake_steps.talk_and_acknowledge`` at the test clock's instant by default."""
+    await _talk_and_acknowledge(api, cid, person_id, at=at)
 
 
-# The facts an intake conversation establishes (INT-009, INT-020, INT-021), as a PATCH body.
-FACTS: JsonDict = {
-    "complaint_summary": "The body took too long to reply to a complaint (example only).",
-    "injustice_claimed": "Distress and time spent chasing (example only).",
-    "outcome_sought": "An apology and an explanation (example only).",
-    "complaint_process_stage": "complete",
-    "org_response_format": "written",
-    "route": "awaiting_allocation",
-    "routing_rationale": "No specialism needed beyond general casework",
-    "checklist": {
-        "complaint_form_or_answers": True,
-        "organisation_responses": True,
-        "meeting_recordings": True,
-        "transcripts": True,
-        "phone_numbers": True,
-    },
-    "reason": "Facts from the intake conversation",
-}
-
-# The triage question whose "yes" gives each category (INT-023/024).
-CATEGORY_QUESTIONS = {
-    "general": "general",
-    "senior caseworker": "senior_caseworker",
-    "complex & significant": "complex_and_significant",
-}
-
-
-def triage_answers(category: str) -> dict[str, str]:
-    """Answers to the ccc-2026.1 questionnaire that give ``category``."""
-    answers = {q: "yes" if q == CATEGORY_QUESTIONS[category] else "no"
-               for q in CATEGORY_QUESTIONS.values()}  # fmt: skip
-    return {"enough_information": "yes", **answers}
-
-
-async def triage(api: Api, cid: str, category: str = "general") -> JsonDict:
-    """INT-023/024: answer the triage questions so that they give ``category``."""
-    return await api.call(
-        "POST", f"/v1/cases/{cid}/triage",
-        json={"version": "ccc-2026.1", "answers": triage_answers(category),
-              "reason": f"Triage: {category}"},
-    )  # fmt: skip
+__all__ = [
+    "CATEGORY_QUESTIONS",
+    "FACTS",
+    "Api",
+    "BuiltCase",
+    "JsonDict",
+    "new_organisation",
+    "new_person",
+    "open_case",
+    "patch_case",
+    "ready_case",
+    "talk_and_acknowledge",
+    "triage",
+    "triage_answers",
+]
 
 
 @dataclass
@@ -202,26 +99,11 @@ async def ready_case(
         )
         for n in range(max(organisations, 1))
     ]
-    check = await api.call(
-        "POST", "/v1/previous-contact-checks",
-        json={"person_id": person["id"], "organisation_ids": [o["id"] for o in orgs]}, expect=201,
-    )  # fmt: skip
-    case = await api.call(
-        "POST", "/v1/cases",
-        json={"case_type": "complaint", "channel": "online_form", "jurisdiction": jurisdiction,
-              "received_date": received_date, "previous_contact_check_id": check["id"]},
-        expect=201,
+    case = await open_case(
+        api, channel="online_form", jurisdiction=jurisdiction, received_date=received_date,
+        person=person, organisations=orgs[:organisations], checked=orgs,
     )  # fmt: skip
     cid = case["id"]
-    await api.call(
-        "POST", f"/v1/cases/{cid}/parties",
-        json={"person_id": person["id"], "role": "complainant"}, expect=201,
-    )  # fmt: skip
-    for org in orgs[:organisations]:
-        await api.call(
-            "POST", f"/v1/cases/{cid}/organisations",
-            json={"organisation_id": org["id"], "role": "original"}, expect=201,
-        )  # fmt: skip
     await talk_and_acknowledge(api, cid, person["id"], at=at.isoformat())
     facts = {
         **FACTS,

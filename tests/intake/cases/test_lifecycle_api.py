@@ -175,7 +175,11 @@ async def test_previous_contact_check_finds_earlier_cases_of_person_and_organisa
     person, other = await new_person(api, "Robin"), await new_person(api, "Kim")
     org = await new_organisation(api, "Exampleshire Trust", "nhs_trust", "health")
     other_org = await new_organisation(api, "Sample GP", "family_health_service_provider", "health")
-    earlier = {"channel": "letter", "jurisdiction": "health", "received_date": "2026-10-01"}
+    earlier: dict[str, Any] = {
+        "channel": "letter",
+        "jurisdiction": "health",
+        "received_date": "2026-10-01",
+    }
     same_person = await open_case(api, person=person, organisation=other_org, **earlier)
     same_org = await open_case(api, person=other, organisation=org, **earlier)
     await open_case(api, person=other, organisation=other_org, **earlier)  # neither

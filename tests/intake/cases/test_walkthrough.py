@@ -8,8 +8,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casework_dev.intake_steps import Api
 from casework_dev.walkthrough import (
-    Api,
     health_case_to_gate_closure,
     health_case_to_hand_off,
     parliamentary_case_to_hand_off,

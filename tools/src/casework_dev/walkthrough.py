@@ -9,154 +9,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 
-JsonDict = dict[str, Any]
-
-
-class StepFailed(RuntimeError):
-    pass
-
-
-@dataclass
-class Api:
-    """Calls intake-api with bearer headers and checks each answer."""
-
-    http: httpx.AsyncClient
-    caseworker: dict[str, str]
-    verbose: bool = False
-
-    async def call(
-        self, method: str, url: str, *, expect: int = 200, headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> JsonDict:  # fmt: skip
-        h = {**self.caseworker, **(headers or {})}
-        r = await self.http.request(method, url, headers=h, **kwargs)
-        if r.status_code != expect:
-            raise StepFailed(f"{method} {url} → {r.status_code}: {r.text}")
-        if self.verbose:
-            print(f"  {method:<5} {url} → {r.status_code}")
-        body: JsonDict = r.json() if r.content else {}
-        if "etag" in r.headers:
-            body["_etag"] = r.headers["etag"]
-        return body
-
-
-async def _person(api: Api, given: str, **extra: Any) -> JsonDict:
-    body = {
-        "given_name": given,
-        "family_name": "Example",
-        "addresses": [{"first_line": "1 Example Street", "postcode": "ZZ99 9ZZ"}],
-        "phones": [{"number": "01632 960000"}],
-        "emails": [{"address": f"{given.lower()}@example.invalid"}],
-        **extra,
-    }
-    return await api.call("POST", "/v1/people", json=body, expect=201)
-
-
-async def _organisation(api: Api, name: str, kind: str, jurisdiction: str | None) -> JsonDict:
-    body = {"name": f"{name} {uuid.uuid4().hex[:6]}", "kind": kind, "jurisdiction": jurisdiction}
-    return await api.call("POST", "/v1/organisations", json=body, expect=201)
-
-
-async def open_case(
-    api: Api, *, channel: str, jurisdiction: str, received_date: str, person: JsonDict,
-    organisation: JsonDict,
-) -> JsonDict:  # fmt: skip
-    """INT-001/002: the previous-contact check, then the case, its complainant and organisation."""
-    check = await api.call(
-        "POST",
-        "/v1/previous-contact-checks",
-        json={"person_id": person["id"], "organisation_ids": [organisation["id"]]},
-        expect=201,
-    )
-    case = await api.call(
-        "POST",
-        "/v1/cases",
-        json={
-            "case_type": "complaint",
-            "channel": channel,
-            "jurisdiction": jurisdiction,
-            "received_date": received_date,
-            "previous_contact_check_id": check["id"],
-        },
-        expect=201,
-    )
-    cid = case["id"]
-    await api.call(
-        "POST", f"/v1/cases/{cid}/parties",
-        json={"person_id": person["id"], "role": "complainant"}, expect=201,
-    )  # fmt: skip
-    await api.call(
-        "POST", f"/v1/cases/{cid}/organisations",
-        json={"organisation_id": organisation["id"], "role": "original"}, expect=201,
-    )  # fmt: skip
-    return case
-
-
-async def _talk_and_acknowledge(api: Api, cid: str, person_id: str) -> None:
-    now = datetime.now(UTC).isoformat()
-    await api.call(
-        "POST", f"/v1/cases/{cid}/contact-attempts",
-        json={"person_id": person_id, "channel": "telephone", "attempted_at": now,
-              "outcome": "reached", "expectations_explained": True, "adjustments_discussed": True},
-        expect=201,
-    )  # fmt: skip
-    await api.call(
-        "POST", f"/v1/cases/{cid}/communications",
-        json={"medium": "letter", "direction": "outbound", "purpose": "acknowledgement",
-              "occurred_at": now, "recipients": [{"person_id": person_id}]},
-        expect=201,
-    )  # fmt: skip
-
-
-FACTS = {
-    "complaint_summary": "The body took too long to reply to a complaint (example only).",
-    "injustice_claimed": "Distress and time spent chasing (example only).",
-    "outcome_sought": "An apology and an explanation (example only).",
-    "complaint_process_stage": "complete",
-    "org_response_format": "written",
-    "route": "awaiting_allocation",
-    "routing_rationale": "No specialism needed beyond general casework",
-    "checklist": {
-        "complaint_form_or_answers": True,
-        "organisation_responses": True,
-        "meeting_recordings": True,
-        "transcripts": True,
-        "phone_numbers": True,
-    },
-    "reason": "Facts from the intake conversation",
-}
-
-
-async def _patch(api: Api, cid: str, body: JsonDict) -> JsonDict:
-    current = await api.call("GET", f"/v1/cases/{cid}")
-    return await api.call(
-        "PATCH", f"/v1/cases/{cid}", json=body, headers={"If-Match": current["_etag"]}
-    )
-
-
-CATEGORY_QUESTIONS = {
-    "general": "general",
-    "senior caseworker": "senior_caseworker",
-    "complex & significant": "complex_and_significant",
-}
-
-
-async def triage(api: Api, cid: str, category: str = "general") -> JsonDict:
-    """INT-023/024: answer the triage questions so that they give ``category``."""
-    answers = {q: "yes" if q == CATEGORY_QUESTIONS[category] else "no"
-               for q in CATEGORY_QUESTIONS.values()}  # fmt: skip
-    return await api.call(
-        "POST", f"/v1/cases/{cid}/triage",
-        json={"version": "ccc-2026.1", "answers": {"enough_information": "yes", **answers},
-              "reason": f"Triage: {category}"},
-    )  # fmt: skip
+from casework_dev.intake_steps import (
+    FACTS,
+    Api,
+    JsonDict,
+    open_case,
+    patch_case,
+    talk_and_acknowledge,
+    triage,
+)
+from casework_dev.intake_steps import new_organisation as _organisation
+from casework_dev.intake_steps import new_person as _person
 
 
 async def _hand_off(api: Api, cid: str) -> JsonDict:
@@ -178,8 +45,8 @@ async def health_case_to_hand_off(api: Api, *, received_date: str) -> JsonDict:
         api, channel="online_form", jurisdiction="health", received_date=received_date,
         person=person, organisation=org,
     )  # fmt: skip
-    await _talk_and_acknowledge(api, case["id"], person["id"])
-    await _patch(api, case["id"], FACTS)
+    await talk_and_acknowledge(api, case["id"], person["id"], at=datetime.now(UTC).isoformat())
+    await patch_case(api, case["id"], FACTS)
     return await _hand_off(api, case["id"])
 
 
@@ -199,8 +66,8 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
         "POST", f"/v1/cases/{cid}/parties",
         json={"person_id": mp["id"], "role": "mp (referring)"}, expect=201,
     )  # fmt: skip
-    await _talk_and_acknowledge(api, cid, person["id"])
-    await _patch(
+    await talk_and_acknowledge(api, cid, person["id"], at=datetime.now(UTC).isoformat())
+    await patch_case(
         api,
         cid,
         {
@@ -227,7 +94,7 @@ async def health_case_to_gate_closure(api: Api, *, received_date: str) -> JsonDi
         person=person, organisation=org,
     )  # fmt: skip
     cid = case["id"]
-    await _talk_and_acknowledge(api, cid, person["id"])
+    await talk_and_acknowledge(api, cid, person["id"], at=datetime.now(UTC).isoformat())
     return await api.call(
         "POST",
         f"/v1/cases/{cid}/close",
