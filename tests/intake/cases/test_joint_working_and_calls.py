@@ -19,7 +19,7 @@ async def _case(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
     return case, person
 
 
-async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039_042(
+async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039(
     api: Api,
 ) -> None:
     case, _ = await _case(api)
@@ -28,7 +28,8 @@ async def test_joint_working_referral_lists_every_unmet_requirement__INT_038_039
         expect=422,
     )  # fmt: skip
     assert r["type"].endswith("/joint-working-referral-blocked")
-    assert {m["requirement"] for m in r["missing"]} == {"INT-038", "INT-039", "INT-042"}
+    # ¶1.53: consent is not asked for before the JW team decides, so it is not a requirement.
+    assert {m["requirement"] for m in r["missing"]} == {"INT-038", "INT-039"}
 
 
 async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) -> None:
@@ -44,7 +45,11 @@ async def test_not_lgsco_cannot_go_to_the_joint_working_team__INT_039(api: Api) 
     assert "INT-039" in {m["requirement"] for m in r["missing"]}
 
 
-async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
+async def test_joint_working_team_decides_before_consent_is_asked_for__INT_042(
+    api: Api,
+) -> None:
+    """¶1.53: referral needs no consent; after acceptance, consent is asked for (a task) and the
+    case goes on only once every complainant has consented."""
     case, person = await _case(api)
     cid = case["id"]
     await patch_case(api, cid, {
@@ -52,12 +57,6 @@ async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
         "joint_working_topics": ["continuing_care"],
         "joint_working_shared_at": "2026-11-02T09:00:00Z",
     })  # fmt: skip
-    await api.call(
-        "POST", f"/v1/people/{person['id']}/consents",
-        json={"consent_type": "joint_working_lgsco", "source": "verbal",
-              "given_at": "2026-11-02T09:30:00Z", "evidence_reference": "CALL-7"},
-        expect=201,
-    )  # fmt: skip
     referred = await api.call(
         "POST", f"/v1/cases/{cid}/joint-working-referral", json={"reason": "LGSCO topics"}
     )
@@ -68,6 +67,43 @@ async def test_joint_working_referral_and_acceptance__T11_T12(api: Api) -> None:
     )  # fmt: skip
     assert accepted["status"] == "intake"
     assert accepted["route"] == "joint_working_team"
+    tasks: list[dict[str, Any]] = (
+        await api.http.get(f"/v1/cases/{cid}/tasks", headers=api.caseworker)
+    ).json()
+    assert [(t["kind"], t["done_at"]) for t in tasks] == [("ask_joint_working_consent", None)]
+    assert tasks[0]["rule"].startswith("INT-042")
+
+    consent_gate = ("INT-042", "consent")
+    blocked = await api.call("POST", f"/v1/cases/{cid}/refer", json={"reason": "Hand on"},
+                             expect=422)  # fmt: skip
+    assert consent_gate in {(m["requirement"], m["item"]) for m in blocked["missing"]}
+    await api.call(
+        "POST", f"/v1/people/{person['id']}/consents",
+        json={"consent_type": "joint_working_lgsco", "source": "verbal",
+              "given_at": "2026-11-02T09:30:00Z", "evidence_reference": "CALL-7"},
+        expect=201,
+    )  # fmt: skip
+    still = await api.call("POST", f"/v1/cases/{cid}/refer", json={"reason": "Hand on"},
+                           expect=422)  # fmt: skip
+    assert consent_gate not in {(m["requirement"], m["item"]) for m in still["missing"]}
+
+
+async def test_declined_case_needs_no_joint_working_consent__INT_042(api: Api) -> None:
+    case, _ = await _case(api)
+    cid = case["id"]
+    await patch_case(api, cid, {
+        "joint_working": True, "other_ombudsman": "LGSCO",
+        "joint_working_shared_at": "2026-11-02T09:00:00Z",
+    })  # fmt: skip
+    await api.call("POST", f"/v1/cases/{cid}/joint-working-referral", json={"reason": "xyz"})
+    await api.call(
+        "POST", f"/v1/cases/{cid}/joint-working-decision",
+        json={"accepted": False, "reason": "Not one for us"},
+    )  # fmt: skip
+    blocked = await api.call("POST", f"/v1/cases/{cid}/refer", json={"reason": "Hand on"},
+                             expect=422)  # fmt: skip
+    assert "INT-042" not in {m["requirement"] for m in blocked["missing"]}
+    assert (await api.http.get(f"/v1/cases/{cid}/tasks", headers=api.caseworker)).json() == []
 
 
 async def test_declined_by_the_joint_working_team_returns_to_intake__T12_INT_039(

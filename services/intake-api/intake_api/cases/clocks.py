@@ -5,7 +5,10 @@
 - C-02 (INT-016): the information deadline the caseworker sets, usually under a week; the case
   closes 'withdrawn' only from the day after it (an agreed extension moves it).
 - C-03 (¶1.27): acknowledge within 10 working days of receipt and of each inbound contact. An
-  outbound acknowledgement, decision or party contact meets it.
+  outbound acknowledgement, decision or party contact meets it. Contact from a person under a
+  restriction of the unreasonable behaviour policy that covers it starts no C-03 clock
+  (XC-COM-001): an inbound contact starts none, and the clock from receipt is cancelled when the
+  complainant added to the case is under such a restriction.
 - C-04 (INT-030): return a call-back within 48 hours. A call meets it.
 
 A closure cancels every open clock.
@@ -20,7 +23,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import repository
-from intake_api.cases.models import Communication, Deadline, DeadlineKind
+from intake_api.cases.models import Case, Channel, Communication, Deadline, DeadlineKind
+from intake_api.people import service as people
 from shared.calendar import WorkingCalendar
 from shared.casework.deadlines import DeadlineRule, Unit, cancel, meet, new_deadline, passed
 from shared.clock import BUSINESS_TIMEZONE
@@ -80,12 +84,22 @@ def information_deadline(
     )  # fmt: skip
 
 
-def answer_clock(comm: Communication, calendar: WorkingCalendar) -> Deadline | None:
-    """The clock an inbound contact starts: C-04 for a call-back request, else C-03."""
+async def answer_clock(
+    session: AsyncSession, comm: Communication, calendar: WorkingCalendar
+) -> Deadline | None:
+    """The clock an inbound contact starts: C-04 for a call-back request, else C-03 unless the
+    sender is under a contact restriction that covers it (XC-COM-001)."""
     if comm.direction != "inbound":
         return None
     received_on = comm.occurred_at.astimezone(BUSINESS_TIMEZONE).date()  # London business date
     callback = comm.purpose == "callback_request"
+    if not callback and comm.from_person_id is not None:
+        restricted = await people.covering_restrictions(
+            session, [comm.from_person_id], on=received_on, channel=comm.medium,
+            case_id=comm.case_id,
+        )  # fmt: skip
+        if restricted:
+            return None
     return new_deadline(
         Deadline, rule=CALLBACK if callback else ACKNOWLEDGEMENT, starts_on=received_on,
         calendar=calendar, started_at=comm.occurred_at, case_id=comm.case_id,
@@ -106,6 +120,29 @@ async def meet_answered(session: AsyncSession, comm: Communication) -> None:
                 deadline.met_at = comm.occurred_at
         elif deadline.kind is DeadlineKind.callback and comm.medium == "telephone":
             deadline.met_at = comm.occurred_at
+
+
+async def restricted_complainant(
+    session: AsyncSession, case: Case, person_id: uuid.UUID, at: datetime
+) -> bool:
+    """XC-COM-001: cancel the C-03 clock from receipt when the complainant ``person_id`` was under
+    a restriction covering the request's channel on the day it arrived; True if it was.
+
+    An MP's referral is the MP's contact, not the complainant's: it keeps its clock.
+    """
+    if case.channel is Channel.mp_referral:
+        return False
+    restricted = await people.covering_restrictions(
+        session, [person_id], on=case.received_date, channel=case.channel.value, case_id=case.id
+    )
+    if not restricted:
+        return False
+    receipt = [
+        d for d in await repository.open_deadlines(session, case.id, DeadlineKind.acknowledgement)
+        if d.source_id is None
+    ]  # fmt: skip
+    cancel(receipt, at)
+    return bool(receipt)
 
 
 async def meet_all(

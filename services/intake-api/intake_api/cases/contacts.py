@@ -149,7 +149,9 @@ async def record_communication(
     session.add(comm)
     await session.flush()
     if data.direction == "inbound":
-        session.add(clocks.answer_clock(comm, calendar))
+        clock = await clocks.answer_clock(session, comm, calendar)
+        if clock is not None:
+            session.add(clock)
     else:
         await clocks.meet_answered(session, comm)
     await session.flush()

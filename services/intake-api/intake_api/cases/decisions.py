@@ -33,7 +33,6 @@ from intake_api.cases.models import (
     DeadlineKind,
     OrgResponseFormat,
     OtherOmbudsman,
-    PartyRole,
     Priority,
     Route,
     SignpostingType,
@@ -53,7 +52,6 @@ from intake_api.cases.schemas_decisions import (
 )
 from intake_api.cases.service import CASE, facts, get_case, move
 from intake_api.cases.state import ALLOWED, CaseStatus, transition
-from intake_api.people import service as people
 from intake_api.reference.signposting import NoMpSituation, no_mp_signposting
 from shared.auth import MANAGERS, Principal
 from shared.casework.approvals import (
@@ -87,6 +85,9 @@ def _at_intake(case: Case, what: str) -> None:
 
 
 # --- Joint working (T11, T12; INT-038, INT-039, INT-042).
+# ¶1.53 orders the acts: the JW team decides first; only after it accepts does the intake
+# caseworker ask the complainant for consent, and the case goes on only with it (the hand-off
+# gate in ``rules.referral_problems``). The referral itself needs no consent.
 
 
 async def refer_to_joint_working(
@@ -109,18 +110,6 @@ async def refer_to_joint_working(
         problems.add(
             "INT-038", "joint_working_shared_at", "Share the case with LGSCO first (Legal)"
         )
-    complainants = [
-        p.person_id for p in await repository.parties(session, case.id)
-        if p.role is PartyRole.complainant
-    ]  # fmt: skip
-    consented = [
-        pid for pid in complainants
-        if await people.find_active_consent(
-            session, person_id=pid, consent_type=people.ConsentType.joint_working_lgsco
-        )
-    ]  # fmt: skip
-    if not complainants or len(consented) < len(complainants):
-        problems.add("INT-042", "consent", "Record the complainant's consent to joint working")
     _refuse(JointWorkingReferralBlocked, problems)
     async with CASE.change(
         session, case, actor=actor, action="case.joint_working_referred", reason=data.reason
@@ -149,6 +138,9 @@ async def decide_joint_working(
                 case.route = Route.joint_working_team
                 case.routing_rationale = f"Accepted by the joint working team: {data.reason}"
         await move(session, case, CaseStatus.intake, at=at, actor=actor)
+    if data.accepted:
+        # ¶1.53: consent is asked for only now, after the JW team's acceptance.
+        await tasks.ask_joint_working_consent(session, case, actor=actor)
     return case
 
 

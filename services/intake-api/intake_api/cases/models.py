@@ -490,6 +490,8 @@ class TaskKind(StrEnum):
     request_written_response = "request_written_response"
     # ASM-024 (¶2.43): a decision issued while the MP's seat was vacant goes to the new MP.
     send_copy_to_new_mp = "send_copy_to_new_mp"
+    # INT-042 (¶1.53): once the JW team accepts, ask the complainant to consent to joint working.
+    ask_joint_working_consent = "ask_joint_working_consent"
 
 
 class CaseTask(TaskColumns, UUIDPrimaryKey, Timestamps, Base):

@@ -121,6 +121,8 @@ class Facts:
     intake_clock_start: date | None = None
     # ASM-023/024: each MP party's person id → who holds that seat now (None: vacant).
     mp_holders: dict[str, str | None] = field(default_factory=dict)
+    # INT-042: the complainants with an active consent to joint working with the LGSCO.
+    joint_working_consented: set[str] = field(default_factory=set)
 
     def people_with(self, roles: frozenset[PartyRole]) -> set[str]:
         return {str(p.person_id) for p in self.parties if p.role in roles}
@@ -325,6 +327,15 @@ def referral_problems(case: Case, facts: Facts) -> Problems:
         # properly made parliamentary case that may need it is discussed with the team.
         rid = "INT-045" if case.jurisdiction is Jurisdiction.parliamentary else "INT-039"
         p.add(rid, "joint_working_team", "Refer the case to the joint working team first")
+    if (
+        case.joint_working
+        and case.other_ombudsman is OtherOmbudsman.lgsco
+        and case.joint_working_accepted is True
+        and (not facts.complainant_ids or facts.complainant_ids - facts.joint_working_consented)
+    ):
+        # ¶1.53: accepted by the JW team, the case goes on only with the complainant's consent.
+        p.add("INT-042", "consent", "Record the complainant's consent to joint working with the "
+              "LGSCO")  # fmt: skip
     if case.org_response_format is OrgResponseFormat.audio_only:
         p.add(
             "ASM-039", "org_response", "Audio-only NHS response: ask for a written one and decline"

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.cases import recipients, repository, rules
+from intake_api.cases import clocks, recipients, repository, rules
 from intake_api.cases.errors import (
     CaseNotFound,
     CaseOrganisationUnknown,
@@ -125,7 +125,16 @@ async def facts(session: AsyncSession, case: Case, *, today: date) -> rules.Fact
     complainants = {p.person_id for p in parties if p.role is PartyRole.complainant}
     found = await people.people_by_id(session, person_ids=complainants)
     seats = await recipients.mp_seats(session, parties)
+    consented: set[str] = set()
+    if case.joint_working_accepted:
+        consented = {
+            str(pid) for pid in complainants
+            if await people.find_active_consent(
+                session, person_id=pid, consent_type=people.ConsentType.joint_working_lgsco
+            )
+        }  # fmt: skip
     return rules.Facts(
+        joint_working_consented=consented,
         complainant_has_email=any(person.emails for person in found.values()),
         mp_holders={
             str(s.party_person_id): str(s.holder_id) if s.holder_id else None for s in seats
@@ -242,7 +251,7 @@ async def list_parties(session: AsyncSession, *, case_id: uuid.UUID) -> list[Par
 
 
 async def add_party(
-    session: AsyncSession, *, case_id: uuid.UUID, data: PartyAdd, actor: Principal
+    session: AsyncSession, *, case_id: uuid.UUID, data: PartyAdd, actor: Principal, at: datetime
 ) -> CaseParty:
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
     if await people.find_person(session, person_id=data.person_id) is None:
@@ -259,6 +268,15 @@ async def add_party(
         session, actor=actor, entity_type="case_party", entity_id=party.id, case_id=case.id,
         action="case.party_added", after=data.model_dump(mode="json"), reason=None,
     )  # fmt: skip
+    if data.role is PartyRole.complainant and await clocks.restricted_complainant(
+        session, case, data.person_id, at
+    ):
+        await record_audit(
+            session, actor=actor, entity_type="case", entity_id=case.id, case_id=case.id,
+            action="case.acknowledgement_clock_cancelled",
+            reason="XC-COM-001: the complainant is under a contact restriction covering this "
+            "request",
+        )  # fmt: skip
     return party
 
 

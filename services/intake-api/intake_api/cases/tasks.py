@@ -46,6 +46,21 @@ async def copies_for_new_mps(
         await TASK.created(session, task, actor=actor, action="case.task_created", reason=reason)
 
 
+async def ask_joint_working_consent(session: AsyncSession, case: Case, *, actor: Principal) -> None:
+    """INT-042 (¶1.53): the JW team accepted the case, so the intake caseworker asks the
+    complainant for consent to joint working with the LGSCO before the case goes on."""
+    task = CaseTask(
+        id=uuid.uuid4(), case_id=case.id, kind=TaskKind.ask_joint_working_consent,
+        rule="INT-042 ¶1.53: ask the complainant for consent to joint working with the LGSCO",
+        created_by=actor.sub,
+    )  # fmt: skip
+    session.add(task)
+    await TASK.created(
+        session, task, actor=actor, action="case.task_created",
+        reason="INT-042: accepted by the joint working team",
+    )  # fmt: skip
+
+
 async def ask_for_written_response(session: AsyncSession, case: Case, *, actor: Principal) -> None:
     """ASM-039 (¶2.69): a task to ask each NHS organisation for a written response.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from shared.auth import CASE_DATA_READERS, CASEWORK_ROLES, Principal, Role
+from shared.auth import CASE_DATA_READERS, CASEWORK_ROLES, MANAGERS, Principal, Role
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
 
@@ -23,6 +23,9 @@ RA_WRITERS = CASEWORK_ROLES
 PersonWriter = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
 RaWriter = Annotated[Principal, Depends(RequireRole(RA_WRITERS))]
 PersonReader = Annotated[Principal, Depends(RequireRole(PERSON_READERS))]
+# XC-COM-001: a restriction under the unreasonable behaviour policy is a manager's decision, and
+# the manager who records it is its decision-maker.
+RestrictionDecider = Annotated[Principal, Depends(RequireRole(MANAGERS))]
 
 PersonId = Annotated[uuid.UUID, Path(description="The person's UUID")]
 ForCase = Annotated[

@@ -5,7 +5,8 @@ NotFound
 ├── ConsentNotFound (404, consent-not-found)
 ├── ReasonableAdjustmentNotFound (404, reasonable-adjustment-not-found)
 ├── AccessibilityRequestNotFound (404, accessibility-request-not-found)
-└── ThirdPartyNotFound (404, third-party-not-found)
+├── ThirdPartyNotFound (404, third-party-not-found)
+└── ContactRestrictionNotFound (404, contact-restriction-not-found)
 Conflict
 ├── ConsentAlreadyWithdrawn (409, consent-already-withdrawn)
 ├── ConsentRequired (409, consent-required)
@@ -14,7 +15,8 @@ Conflict
 ├── WaiverAfterFailedVerification (409, waiver-after-failed-verification)
 ├── NotAnMp (409, not-an-mp)
 ├── MpAlreadySucceeded (409, mp-already-succeeded)
-└── MpAlreadyInactive (409, mp-already-inactive)
+├── MpAlreadyInactive (409, mp-already-inactive)
+└── ContactRestrictionAlreadyLifted (409, contact-restriction-already-lifted)
 InvalidTransition
 └── ReasonableAdjustmentTransitionNotAllowed (409, in state.py)
 UnprocessableContent
@@ -24,7 +26,8 @@ UnprocessableContent
 ├── SearchCriterionRequired (422, search-criterion-required)
 ├── PreviousVerificationInvalid (422, previous-verification-invalid)
 ├── SuccessorInvalid (422, successor-invalid)
-└── ReasonableAdjustmentDecisionIncomplete (422, in state.py)
+├── ReasonableAdjustmentDecisionIncomplete (422, in state.py)
+└── RestrictionLiftInvalid (422, restriction-lift-invalid)
 
 Details never quote submitted values: they may be personal data.
 """
@@ -125,3 +128,18 @@ class PreviousVerificationInvalid(UnprocessableContent):
 class SuccessorInvalid(UnprocessableContent):
     type = "successor-invalid"
     title = "The successor must be another, active MP record"
+
+
+class ContactRestrictionNotFound(NotFound):
+    type = "contact-restriction-not-found"
+    title = "Contact restriction not found"
+
+
+class ContactRestrictionAlreadyLifted(Conflict):
+    type = "contact-restriction-already-lifted"
+    title = "The restriction has already been lifted"
+
+
+class RestrictionLiftInvalid(UnprocessableContent):
+    type = "restriction-lift-invalid"
+    title = "The restriction cannot be lifted on that date"

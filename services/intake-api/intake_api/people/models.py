@@ -58,6 +58,22 @@ class ConsentType(StrEnum):
     release_to_third_party = "release_to_third_party"
 
 
+class RestrictionScope(StrEnum):
+    """What contact a restriction under the unreasonable behaviour policy covers (¶1.27, ¶2.222).
+
+    ``all_contact`` covers every way of reaching us; the others cover contact by that channel
+    only (e.g. a restriction to written contact is ``telephone`` + ``in_person``).
+    """
+
+    all_contact = "all_contact"
+    telephone = "telephone"
+    email = "email"
+    letter = "letter"
+    online_form = "online_form"
+    social_media = "social_media"
+    in_person = "in_person"
+
+
 class ConsentSource(StrEnum):
     complaint_form = "complaint_form"
     verbal = "verbal"
@@ -299,3 +315,29 @@ class MpDeactivationRequest(UUIDPrimaryKey, Timestamps, Base):
     completed_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_mp_deactivation_request_requested_at", "requested_at"),)
+
+
+class ContactRestriction(UUIDPrimaryKey, Timestamps, Base):
+    """A restriction on a person's contact under the unreasonable behaviour policy (¶1.27, ¶2.222;
+    XC-COM-001): while active and covering a contact, that contact starts no acknowledgement
+    deadline (C-03). Held on the person, so every case and service sees it; lifting is its own act.
+    """
+
+    __tablename__ = "contact_restriction"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    # A restriction about one case only; None covers the person's contact on every case.
+    case_id: Mapped[uuid.UUID | None]
+    scope: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    review_on: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime]
+    lifted_on: Mapped[date | None]
+    lifted_by: Mapped[str | None] = mapped_column(Text)
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

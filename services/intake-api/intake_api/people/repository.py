@@ -7,17 +7,18 @@ rows in its order, strictly after the sort key ``after`` (None for the first pag
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.people.models import (
     AccessibilityRequest,
     Consent,
     ConsentType,
+    ContactRestriction,
     IdentityVerification,
     MpDeactivationRequest,
     MpSuccession,
@@ -263,3 +264,36 @@ async def list_verifications(
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
+
+
+# --- contact restrictions (XC-COM-001) -------------------------------------------------------
+
+
+async def list_restrictions(
+    session: AsyncSession,
+    person_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[ContactRestriction]:
+    keys = (ContactRestriction.decided_at, ContactRestriction.id)
+    stmt = select(ContactRestriction).where(ContactRestriction.person_id == person_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(*keys) > after)
+    return list((await session.scalars(stmt.order_by(*keys).limit(limit))).all())
+
+
+async def restrictions_in_force(
+    session: AsyncSession, person_ids: Iterable[uuid.UUID], *, on: date
+) -> list[ContactRestriction]:
+    """The restrictions of ``person_ids`` that apply on the business date ``on``."""
+    stmt = select(ContactRestriction).where(
+        ContactRestriction.person_id.in_(list(person_ids)),
+        ContactRestriction.starts_on <= on,
+        or_(ContactRestriction.ends_on.is_(None), ContactRestriction.ends_on >= on),
+        or_(ContactRestriction.lifted_on.is_(None), ContactRestriction.lifted_on > on),
+    )
+    rows = await session.scalars(
+        stmt.order_by(ContactRestriction.decided_at, ContactRestriction.id)
+    )
+    return list(rows.all())

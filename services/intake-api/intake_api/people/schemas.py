@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from intake_api.people.models import ContactMethod, PartyKind, Weekday
+from intake_api.people.models import ContactMethod, PartyKind, RestrictionScope, Weekday
 from shared.pagination import Page
 from shared.schemas import EMAIL, NOT_BLANK, IsoDate, absent, given, stripped_text, when
 
@@ -321,6 +321,20 @@ class PersonPage(Page[PersonSummary]):
     pass
 
 
+class RestrictionOnCard(BaseModel):
+    """A contact restriction in force today (XC-COM-001); the full record is under
+    ``/v1/people/{id}/contact-restrictions``."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    scope: list[RestrictionScope]
+    case_id: uuid.UUID | None = Field(description="Only this case's contact; null for every case")
+    starts_on: date
+    ends_on: date | None
+    review_on: date | None
+
+
 class ContactCard(BaseModel):
     """What another service needs to address a letter or make a call (DESIGN §1)."""
 
@@ -349,4 +363,10 @@ class ContactCard(BaseModel):
         examples=[CONFIDENTIAL_ACCESS_MARKING],
     )
     mp: MpRecordRead | None
+    contact_restrictions: list[RestrictionOnCard] = Field(
+        description=(
+            "XC-COM-001: restrictions under the unreasonable behaviour policy in force today; "
+            "contact they cover gets no 10-working-day acknowledgement deadline"
+        )
+    )
     version: int

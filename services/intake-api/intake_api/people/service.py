@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from intake_api.people.normalise import (
     refresh_search_keys,
 )
 from intake_api.people.records import ENTITY, audit_reads, get_person
+from intake_api.people.restrictions import covering as covering_restrictions
 from intake_api.people.schemas import (
     CONFIDENTIAL_ACCESS_MARKING,
     ContactCard,
@@ -35,6 +37,7 @@ from intake_api.people.schemas import (
     PersonRead,
     PersonSummary,
     PersonUpdate,
+    RestrictionOnCard,
 )
 from intake_api.people.verification import require_verified_call
 from shared.auth import Principal
@@ -246,7 +249,12 @@ async def update_person(
 
 
 async def read_contact_card(
-    session: AsyncSession, *, person_id: uuid.UUID, actor: Principal, case_id: uuid.UUID | None
+    session: AsyncSession,
+    *,
+    person_id: uuid.UUID,
+    actor: Principal,
+    case_id: uuid.UUID | None,
+    today: date,
 ) -> ContactCard:
     """What a letter or call needs (INT-006, INT-048); audited as a disclosure."""
     person = await get_person(session, person_id=person_id)
@@ -261,6 +269,10 @@ async def read_contact_card(
                 CONFIDENTIAL_ACCESS_MARKING if fields["confidential_access_rights_apply"] else None
             ),
             "mp": await _mp_read(session, person),
+            "contact_restrictions": [
+                RestrictionOnCard.model_validate(r)
+                for r in await repository.restrictions_in_force(session, [person.id], on=today)
+            ],
         }
     )
     await audit_reads(
@@ -334,6 +346,7 @@ __all__ = [
     "ConsentType",
     "MpSuccession",
     "Person",
+    "covering_restrictions",
     "find_active_consent",
     "find_person",
     "get_person",

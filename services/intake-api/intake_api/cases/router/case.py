@@ -154,10 +154,17 @@ async def list_parties(case_id: CaseIdPath, principal: CaseReader, session: DbSe
 
 @router.post("/{case_id}/parties", status_code=201, response_model=PartyRead, responses=ACT)
 async def add_party(
-    case_id: uuid.UUID, body: PartyAdd, principal: IntakeCaseworker, session: DbSession
+    case_id: uuid.UUID,
+    body: PartyAdd,
+    principal: IntakeCaseworker,
+    session: DbSession,
+    clock: ClockDep,
 ) -> Response:
-    """Add a person to the case in a role (INT-010)."""
-    party = await service.add_party(session, case_id=case_id, data=body, actor=principal)
+    """Add a person to the case in a role (INT-010). A complainant under a contact restriction
+    covering the request cancels its acknowledgement deadline (XC-COM-001)."""
+    party = await service.add_party(
+        session, case_id=case_id, data=body, actor=principal, at=clock.now()
+    )
     return resource_response(PartyRead.model_validate(party), status_code=201)
 
 

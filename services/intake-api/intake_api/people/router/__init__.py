@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from intake_api.people.router import adjustments, consents, mps, person, verification
+from intake_api.people.router import (
+    adjustments,
+    consents,
+    mps,
+    person,
+    restrictions,
+    verification,
+)
 
 router = APIRouter(tags=["people"])
-for module in (person, consents, adjustments, verification, mps):
+for module in (person, consents, adjustments, verification, mps, restrictions):
     router.include_router(module.router, prefix="/v1/people")

@@ -24,6 +24,7 @@ from intake_api.people.schemas import (
     PersonRead,
     PersonUpdate,
 )
+from shared.clock import ClockDep
 from shared.concurrency import IfMatchHeader
 from shared.db import DbSession
 from shared.http_api.problems import problem_responses
@@ -112,10 +113,15 @@ async def update_person(
 
 @router.get("/{person_id}/contact-card", response_model=ContactCard, responses=READ)
 async def get_contact_card(
-    person_id: PersonId, principal: PersonReader, session: DbSession, case_id: ForCase = None
+    person_id: PersonId,
+    principal: PersonReader,
+    session: DbSession,
+    clock: ClockDep,
+    case_id: ForCase = None,
 ) -> Response:
-    """What another service needs to address a letter to the person (audited)."""
+    """What another service needs to address a letter to the person (audited), with the
+    contact restrictions in force today (XC-COM-001)."""
     card = await service.read_contact_card(
-        session, person_id=person_id, actor=principal, case_id=case_id
+        session, person_id=person_id, actor=principal, case_id=case_id, today=clock.today()
     )
     return resource_response(card, version=card.version)
