@@ -221,6 +221,7 @@ UNSTATABLE_PROBLEMS = frozenset(
         "pv-opt-out-date-in-future",
         "invalid-date-range",
         "search-criterion-required",
+        "restriction-lift-invalid",
     }
 )
 # Limits on the whole request, which JSON Schema (about values, not bytes) cannot state.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations import service as allocations
-from shared.events.contracts.intake import CaseReferredV1
+from shared.events.contracts.intake import CaseReferredV1, PartyDetailsCorrectedV1
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import EventHandlers
 
@@ -17,3 +17,10 @@ async def on_case_referred(
     session: AsyncSession, envelope: EventEnvelope, payload: CaseReferredV1
 ) -> None:
     await allocations.queue_referred_case(session, envelope=envelope, payload=payload)
+
+
+@handlers.on(PartyDetailsCorrectedV1, name="allocations.note_party_correction")
+async def on_party_details_corrected(
+    session: AsyncSession, envelope: EventEnvelope, payload: PartyDetailsCorrectedV1
+) -> None:
+    await allocations.note_party_correction(session, envelope=envelope, payload=payload)

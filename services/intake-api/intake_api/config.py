@@ -17,7 +17,7 @@ class IntakeSettings(BaseServiceSettings):
             "assessment-api": SubscriberSettings(
                 url="http://127.0.0.1:8002/internal/events",
                 audience="assessment-api",
-                event_types=["intake.case.referred"],
+                event_types=["intake.case.referred", "intake.party.details_corrected"],
             )
         }
     )

@@ -73,6 +73,8 @@ logger = logging.getLogger("shared.auth")
 ALLOWED_ALGORITHMS: Final = frozenset({"RS256", "ES256"})
 MAX_LEEWAY_S: Final = 30
 MAX_TOKEN_CHARS: Final = 16 * 1024
+MAX_TEAMS: Final = 50
+MAX_TEAM_CHARS: Final = 200
 
 DEV_ALGORITHM: Final = "RS256"
 DEV_PRIVATE_KEY_FILE: Final = "dev-jwt-private.pem"
@@ -145,6 +147,9 @@ class Principal:
     sub: str
     roles: frozenset[str]
     token_id: str | None = None
+    # The casework teams the caller belongs to (the optional ``teams`` claim): a team member may
+    # act on the team's cases (``shared.casework.ownership``).
+    teams: frozenset[str] = frozenset()
 
     @property
     def is_service(self) -> bool:
@@ -687,10 +692,19 @@ class TokenVerifier:
         if jti is not None and not isinstance(jti, str):
             raise _reject("Invalid bearer token", "jti not a string")
 
+        teams = claims.get("teams", [])
+        if (
+            not isinstance(teams, list)
+            or len(teams) > MAX_TEAMS
+            or not all(isinstance(t, str) and 0 < len(t) <= MAX_TEAM_CHARS for t in teams)
+        ):
+            raise _reject("Invalid bearer token", "teams not a short list of team names")
+
     @staticmethod
     def _principal_from(claims: dict[str, Any]) -> Principal:
         return Principal(
             sub=claims["sub"],
             roles=frozenset(claims.get("roles", [])),
             token_id=claims.get("jti"),
+            teams=frozenset(claims.get("teams", [])),
         )

@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations import repository
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
-from shared.events.contracts.intake import CaseReferredV1
+from shared.audit import record_audit
+from shared.auth import Principal, Role
+from shared.events.contracts.intake import CaseReferredV1, PartyDetailsCorrectedV1
 from shared.events.envelope import EventEnvelope
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
@@ -61,4 +63,29 @@ async def read_queue(
         key=lambda entry: (entry.priority_rank, entry.received_date, entry.id),
         item=QueueEntryRead.model_validate,
         page=Page[QueueEntryRead],
+    )
+
+
+async def note_party_correction(
+    session: AsyncSession, *, envelope: EventEnvelope, payload: PartyDetailsCorrectedV1
+) -> None:
+    """A party of a case referred to us had their details corrected at intake (¶1.63).
+
+    Assessment keeps no personal data (DESIGN §1): it records, in the case's trail, which fields
+    changed, so whoever writes next reads the fresh contact card from intake.
+    """
+    await record_audit(
+        session,
+        actor=Principal(sub=envelope.source, roles=frozenset({Role.service.value})),
+        entity_type="case",
+        entity_id=envelope.case_id,
+        case_id=envelope.case_id,
+        action="case.party_details_corrected",
+        after={
+            "event_id": str(envelope.id),
+            "person_id": str(payload.person_id),
+            "roles": payload.roles,
+            "fields": payload.fields,
+        },
+        reason=f"{envelope.type} from {envelope.source}",
     )

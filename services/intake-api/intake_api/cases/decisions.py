@@ -50,7 +50,7 @@ from intake_api.cases.schemas_decisions import (
     TriageQuestionRead,
     TriageSubmission,
 )
-from intake_api.cases.service import CASE, facts, get_case, move
+from intake_api.cases.service import CASE, facts, facts_may_change, get_case, move
 from intake_api.cases.state import ALLOWED, CaseStatus, transition
 from intake_api.reference.signposting import NoMpSituation, no_mp_signposting
 from shared.auth import MANAGERS, Principal
@@ -171,6 +171,7 @@ async def request_priority(
 ) -> Case:
     """INT-025: ask for special handling; a manager decides it (``decide_priority``)."""
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
+    facts_may_change(case, "its priority")
     for earlier in await repository.undecided_approvals(session, case.id, SPECIAL_HANDLING.kind):
         earlier.decision, earlier.decided_at = ApprovalDecision.superseded, at
     approval = request_approval(
@@ -199,6 +200,7 @@ async def decide_priority(
 ) -> Case:
     """INT-025: the manager's own audited act under the delegation scheme (XC-ROL)."""
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
+    facts_may_change(case, "its priority")
     pending = await repository.undecided_approvals(session, case.id, SPECIAL_HANDLING.kind)
     if case.priority_requested_by is None or not pending:
         raise PriorityNotRequested("Ask for special handling first")

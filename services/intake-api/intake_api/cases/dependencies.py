@@ -8,15 +8,27 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from intake_api.cases import decisions
-from shared.auth import CASE_DATA_READERS, Principal, Role
+from intake_api.cases import decisions, service
+from intake_api.cases.errors import CaseNotFound
+from shared.auth import CASE_DATA_READERS, MANAGERS, Principal, Role
 from shared.calendar import WorkingCalendar
 from shared.http_api.deps import RequireRole
+from shared.http_api.ownership import CaseActorCheck
 from shared.http_api.problems import problem_responses
 
 CASE_READERS = CASE_DATA_READERS
 
 IntakeCaseworker = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
+# Every act on one case: an intake caseworker who owns it or is in its team, or a manager with an
+# ``X-Override-Reason`` (audited); a case nobody owns yet is anyone's (issue #15 item 14).
+CaseActor = Annotated[
+    Principal,
+    Depends(
+        CaseActorCheck(
+            service.holding, roles={Role.intake_caseworker, *MANAGERS}, missing=CaseNotFound
+        )
+    ),
+]
 CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]
 # The route admits exactly the roles the delegation lets decide (one list, not two).
 Manager = Annotated[Principal, Depends(RequireRole(decisions.SPECIAL_HANDLING.roles))]

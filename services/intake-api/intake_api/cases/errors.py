@@ -32,6 +32,7 @@ Conflict
 ├── TaskAlreadyDone (409, task-already-done; shared.casework.tasks)
 ├── SignedFormAlreadyReturned (409, signed-form-already-returned)
 ├── CaseNotAtIntake (409, case-not-at-intake)
+├── CaseFactsFrozen (409, case-facts-frozen)
 └── PriorityNotRequested (409, priority-not-requested)
 Forbidden
 └── ApproverIsRequester (403, approver-is-requester)
@@ -180,6 +181,11 @@ class TaskNeedsCommunication(UnprocessableContent):
 class CaseNotAtIntake(Conflict):
     type = "case-not-at-intake"
     title = "Only a case at intake can have this decided"
+
+
+class CaseFactsFrozen(Conflict):
+    type = "case-facts-frozen"
+    title = "The case has been passed on or closed: intake can no longer change its facts"
 
 
 class NotAnMpRecord(UnprocessableContent):

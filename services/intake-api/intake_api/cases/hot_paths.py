@@ -34,6 +34,7 @@ from intake_api.cases.service import CASE
 from intake_api.cases.state import INITIAL_STATUS, CaseStatus
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
+from shared.casework.ownership import team_of
 from shared.events.contracts.intake import CaseCreatedV1
 from shared.outbox.emit import emit
 
@@ -115,6 +116,7 @@ async def create_case(
         "complaint_summary": data.complaint_summary,
         "previous_contact_check_id": data.previous_contact_check_id,
         "owner": actor.sub if in_intake else None,
+        "team": team_of(actor) if in_intake else None,
         "created_by": actor.sub,
     }
     case = CaseRead.model_validate((await session.execute(_INSERT_CASE, values)).one())

@@ -173,6 +173,9 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     )
     received_date: Mapped[date]
     owner: Mapped[str | None] = mapped_column(Text)
+    # The owner's team when the case was taken (the token's one ``teams`` entry), whose members
+    # may act on it too (``shared.casework.ownership``).
+    team: Mapped[str | None] = mapped_column(Text)
     copied_in_only: Mapped[bool] = mapped_column(Boolean, default=False)
     type_reason: Mapped[str | None] = mapped_column(Text)
     previous_contact_check_id: Mapped[uuid.UUID | None]

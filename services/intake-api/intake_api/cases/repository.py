@@ -38,6 +38,7 @@ from intake_api.cases.models import (
     SupportKind,
 )
 from intake_api.cases.state import CaseStatus
+from shared.casework.ownership import Holding
 
 
 async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
@@ -49,6 +50,27 @@ async def parties(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CasePar
         select(CaseParty).where(CaseParty.case_id == case_id).order_by(CaseParty.created_at)
     )
     return rows.all()
+
+
+async def holding(session: AsyncSession, case_id: uuid.UUID) -> Holding | None:
+    row = (await session.execute(select(Case.owner, Case.team).where(Case.id == case_id))).first()
+    return None if row is None else Holding(owner=row.owner, team=row.team)
+
+
+async def cases_of_party(
+    session: AsyncSession, person_id: uuid.UUID, statuses: Sequence[CaseStatus]
+) -> list[tuple[Case, list[str]]]:
+    """The cases in ``statuses`` the person is a party on, each with the person's roles there."""
+    rows = await session.execute(
+        select(Case, CaseParty.role)
+        .join(CaseParty, CaseParty.case_id == Case.id)
+        .where(CaseParty.person_id == person_id, Case.status.in_(list(statuses)))
+        .order_by(Case.id, CaseParty.role)
+    )
+    found: dict[uuid.UUID, tuple[Case, list[str]]] = {}
+    for case, role in rows.all():
+        found.setdefault(case.id, (case, []))[1].append(role.value)
+    return list(found.values())
 
 
 async def organisations(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseOrganisation]:

@@ -238,6 +238,7 @@ class CaseRead(BaseModel):
     jurisdiction: Jurisdiction | None
     received_date: date
     owner: str | None
+    team: str | None
     copied_in_only: bool
     type_reason: str | None
     previous_contact_check_id: uuid.UUID | None
@@ -328,6 +329,7 @@ class CaseSummary(BaseModel):
     jurisdiction: Jurisdiction | None
     received_date: date
     owner: str | None = Field(description="The owning caseworker's token subject")
+    team: str | None = Field(description="The owner's team, whose members may act on it too")
     priority: Priority
     organisation_ids: list[uuid.UUID] = Field(
         description="The organisations complained about (role 'original')"

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import clocks, recipients, repository, rules
 from intake_api.cases.errors import (
+    CaseFactsFrozen,
     CaseNotFound,
     CaseOrganisationUnknown,
     CasePersonUnknown,
@@ -56,13 +57,15 @@ from intake_api.cases.schemas import (
     PartyRead,
 )
 from intake_api.cases.schemas_decisions import DecisionRecipient
-from intake_api.cases.state import CaseStatus, transition
+from intake_api.cases.state import FACTS_FROZEN, CaseStatus, transition
 from intake_api.organisations import service as organisations
 from intake_api.people import service as people
 from shared.audit import record_audit
 from shared.auth import Principal
+from shared.casework.ownership import Holding, team_of
 from shared.casework.timeline import TimelineEntry, case_timeline
 from shared.changes import Audited, load_for_update
+from shared.events.contracts.intake import PartyDetailsCorrectedV1
 from shared.outbox.emit import emit
 from shared.pagination import Keyset, key_date, key_uuid, paginate
 
@@ -201,8 +204,23 @@ async def begin_intake(
     async with CASE.change(session, case, actor=actor, action="case.intake_started", reason=reason):
         case.previous_contact_check_id = check_id
         case.owner = actor.sub
+        case.team = team_of(actor)
         await move(session, case, CaseStatus.intake, at=at, actor=actor)
     return case
+
+
+async def holding(session: AsyncSession, case_id: uuid.UUID) -> Holding | None:
+    """Who holds the case (owner, team), for ``CaseActor``; None if there is no such case."""
+    return await repository.holding(session, case_id)
+
+
+def facts_may_change(case: Case, what: str) -> None:
+    """409 ``case-facts-frozen`` once the case is referred or closed (``state.FACTS_FROZEN``)."""
+    if case.status in FACTS_FROZEN:
+        raise CaseFactsFrozen(
+            f"The case is {case.status.value}: {what} can no longer be changed at intake",
+            extensions={"current_status": case.status.value},
+        )
 
 
 async def update_case(
@@ -217,6 +235,7 @@ async def update_case(
     case = await load_for_update(
         session, Case, case_id, if_match=if_match, missing=CaseNotFound, required=True
     )
+    facts_may_change(case, "its facts")
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
     if changes.get("mp_person_id") is not None:
         mp = await people.find_person(session, person_id=changes["mp_person_id"])
@@ -242,6 +261,34 @@ async def update_case(
     return case
 
 
+async def announce_party_correction(
+    session: AsyncSession,
+    *,
+    person_id: uuid.UUID,
+    fields: Sequence[str],
+    actor: Principal,
+    at: datetime,
+) -> int:
+    """A party's own details were corrected (¶1.63): tell the service that owns each case they
+    are on now that it has been passed on (``intake.party.details_corrected``, field names
+    only). Intake owns the other cases and reads the person afresh. Returns the events emitted.
+    """
+    if not fields:
+        return 0
+    handed_on = await repository.cases_of_party(session, person_id, [CaseStatus.referred])
+    for case, roles in handed_on:
+        await emit(
+            session,
+            PartyDetailsCorrectedV1(
+                reference=case.reference, person_id=person_id, roles=roles, fields=sorted(fields)
+            ),
+            case_id=case.id,
+            actor=actor.sub,
+            occurred_at=at,
+        )
+    return len(handed_on)
+
+
 # --- Parties and organisations (INT-010), and the case's history.
 
 
@@ -254,6 +301,7 @@ async def add_party(
     session: AsyncSession, *, case_id: uuid.UUID, data: PartyAdd, actor: Principal, at: datetime
 ) -> CaseParty:
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
+    facts_may_change(case, "its parties")
     if await people.find_person(session, person_id=data.person_id) is None:
         raise CasePersonUnknown(f"No person with id {data.person_id}")
     if any(
@@ -292,6 +340,7 @@ async def add_organisation(
     session: AsyncSession, *, case_id: uuid.UUID, data: OrganisationAdd, actor: Principal
 ) -> CaseOrganisation:
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
+    facts_may_change(case, "the organisations complained about")
     org = await organisations.find_organisation(session, organisation_id=data.organisation_id)
     if org is None:
         raise CaseOrganisationUnknown(f"No organisation with id {data.organisation_id}")

@@ -97,3 +97,13 @@ def transition(
             reference=case.reference, previous_closure_code=previous_closure_code
         )
     return None
+
+
+# The statuses in which intake may no longer change the case's facts (its fields, parties,
+# organisations, priority). A referred case belongs to assessment from the hand-off (¶1.22–1.23,
+# ¶2.182: what was passed on is what assessment decides on); a closed case's facts are those its
+# decision was made on (¶1.28–1.30), until a restart (T9, ASM-035) brings it back to review.
+# Letters, calls and contact attempts stay open: decisions and copies are sent after closure
+# (ASM-024), and a party may contact us at any stage (¶1.27). A person's own details are not
+# case facts: correcting them is always allowed and announced to the owning service.
+FACTS_FROZEN: frozenset[CaseStatus] = frozenset({CaseStatus.referred, CaseStatus.closed})

@@ -228,8 +228,11 @@ async def update_person(
     changes: PersonUpdate,
     actor: Principal,
     if_match: str | None,
-) -> PersonRead:
-    """Change contact details and preferences (INT-007, ¶1.63); needs the current ETag."""
+) -> tuple[PersonRead, list[str]]:
+    """Change contact details and preferences (INT-007, ¶1.63); needs the current ETag.
+
+    Returns the record and the names of the fields that changed.
+    """
     person = await load_for_update(
         session, Person, person_id, if_match=if_match, missing=PersonNotFound, required=True
     )
@@ -242,10 +245,12 @@ async def update_person(
     check_party(person)
     refresh_search_keys(person)
     if not session.is_modified(person):
-        return before
-    return await audit_person(
+        return before, []
+    after = await audit_person(
         session, person, before=before, actor=actor, action="person.updated", reason=changes.reason
     )
+    was, now = before.model_dump(mode="json"), after.model_dump(mode="json")
+    return after, [name for name in values if was.get(name) != now.get(name)]
 
 
 async def read_contact_card(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -430,7 +430,8 @@ def make_token(dev_keys_dir: Path) -> TokenFactory:
 def auth_headers(make_token: TokenFactory) -> Callable[..., dict[str, str]]:
     """``auth_headers("intake_caseworker")`` gives an Authorization header for those roles."""
 
-    def _headers(*roles: str, sub: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {make_token(*roles, sub=sub)}"}
+    def _headers(*roles: str, sub: str | None = None, teams: Sequence[str] = ()) -> dict[str, str]:
+        extra = {"teams": list(teams)} if teams else {}
+        return {"Authorization": f"Bearer {make_token(*roles, sub=sub, **extra)}"}
 
     return _headers

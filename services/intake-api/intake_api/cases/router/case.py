@@ -15,6 +15,7 @@ from intake_api.cases.dependencies import (
     LIST,
     READ,
     Calendar,
+    CaseActor,
     CaseIdPath,
     CaseReader,
     IntakeCaseworker,
@@ -118,7 +119,7 @@ async def get_case(
 async def update_case(
     case_id: uuid.UUID,
     body: CaseUpdate,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     if_match: IfMatchHeader = None,
 ) -> Response:
@@ -133,7 +134,7 @@ async def update_case(
 async def begin_intake(
     case_id: uuid.UUID,
     body: BeginIntake,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -156,7 +157,7 @@ async def list_parties(case_id: CaseIdPath, principal: CaseReader, session: DbSe
 async def add_party(
     case_id: uuid.UUID,
     body: PartyAdd,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
 ) -> Response:
@@ -180,7 +181,7 @@ async def list_organisations(
     "/{case_id}/organisations", status_code=201, response_model=CaseOrganisationRead, responses=ACT
 )
 async def add_organisation(
-    case_id: uuid.UUID, body: OrganisationAdd, principal: IntakeCaseworker, session: DbSession
+    case_id: uuid.UUID, body: OrganisationAdd, principal: CaseActor, session: DbSession
 ) -> Response:
     """Add an organisation from the register (original, second tier, commissioner, contractor)."""
     link = await service.add_organisation(session, case_id=case_id, data=body, actor=principal)

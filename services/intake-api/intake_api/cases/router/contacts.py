@@ -13,6 +13,7 @@ from intake_api.cases.dependencies import (
     ACT,
     READ,
     Calendar,
+    CaseActor,
     CaseIdPath,
     CaseReader,
     IntakeCaseworker,
@@ -69,7 +70,7 @@ async def list_contact_attempts(
     "/{case_id}/contact-attempts", status_code=201, response_model=ContactAttemptRead, responses=ACT
 )
 async def record_contact_attempt(
-    case_id: uuid.UUID, body: ContactAttemptCreate, principal: IntakeCaseworker, session: DbSession
+    case_id: uuid.UUID, body: ContactAttemptCreate, principal: CaseActor, session: DbSession
 ) -> Response:
     """Log an attempt to reach a party, successful or not (INT-005, INT-006, INT-014)."""
     attempt = await contacts.record_contact_attempt(
@@ -92,7 +93,7 @@ async def list_communications(
 async def record_communication(
     case_id: uuid.UUID,
     body: CommunicationCreate,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     calendar: Calendar,
 ) -> Response:
@@ -113,7 +114,7 @@ async def list_support(case_id: uuid.UUID, principal: CaseReader, session: DbSes
 async def provide_support(
     case_id: uuid.UUID,
     body: SupportCreate,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
 ) -> Response:
@@ -135,7 +136,7 @@ async def signed_form_returned(
     case_id: uuid.UUID,
     support_id: uuid.UUID,
     body: SignedFormReturned,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
 ) -> Response:
     """The complainant signed and returned the completed form: the complaint is in writing and

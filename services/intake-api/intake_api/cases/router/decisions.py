@@ -16,9 +16,9 @@ from intake_api.cases import decisions, information, service
 from intake_api.cases.dependencies import (
     ACT,
     READ,
+    CaseActor,
     CaseIdPath,
     CaseReader,
-    IntakeCaseworker,
     Manager,
 )
 from intake_api.cases.schemas import CaseRead, ChecklistRead
@@ -53,7 +53,7 @@ questionnaire_router = APIRouter(prefix="/v1/reference", tags=["reference"])
 async def refer_to_joint_working(
     case_id: uuid.UUID,
     body: JointWorkingReferral,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -69,7 +69,7 @@ async def refer_to_joint_working(
 async def decide_joint_working(
     case_id: uuid.UUID,
     body: JointWorkingDecision,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -85,7 +85,7 @@ async def decide_joint_working(
 async def request_information(
     case_id: uuid.UUID,
     body: InformationRequest,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -102,7 +102,7 @@ async def request_information(
 async def information_received(
     case_id: uuid.UUID,
     body: InformationReceived,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -121,7 +121,7 @@ async def information_received(
     responses=ACT,
 )
 async def extend_information_deadline(
-    case_id: uuid.UUID, body: ExtensionCreate, principal: IntakeCaseworker, session: DbSession
+    case_id: uuid.UUID, body: ExtensionCreate, principal: CaseActor, session: DbSession
 ) -> Response:
     """Agree an extension; the original deadline is kept (INT-016)."""
     ext = await information.extend_information_deadline(
@@ -134,7 +134,7 @@ async def extend_information_deadline(
 async def request_priority(
     case_id: uuid.UUID,
     body: PriorityRequest,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
 ) -> Response:
@@ -173,7 +173,7 @@ async def decide_priority(
 async def decide_properly_made(
     case_id: uuid.UUID,
     body: ProperlyMadeDecision,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
 ) -> Response:
@@ -188,7 +188,7 @@ async def decide_properly_made(
 async def triage_case(
     case_id: uuid.UUID,
     body: TriageSubmission,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     if_match: IfMatchHeader = None,
 ) -> Response:
@@ -204,7 +204,7 @@ async def triage_case(
 async def refer_case(
     case_id: uuid.UUID,
     body: CaseReferral,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -221,7 +221,7 @@ async def refer_case(
 async def close_case(
     case_id: uuid.UUID,
     body: ClosureRequest,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     if_match: IfMatchHeader = None,

@@ -12,9 +12,9 @@ from intake_api.cases.dependencies import (
     ACT,
     READ,
     Calendar,
+    CaseActor,
     CaseIdPath,
     CaseReader,
-    IntakeCaseworker,
     ReferencePrefix,
     case_location,
 )
@@ -38,7 +38,7 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 async def restart_case(
     case_id: uuid.UUID,
     body: RestartRequest,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     calendar: Calendar,
@@ -59,7 +59,7 @@ async def return_as_new_case(
     request: Request,
     case_id: uuid.UUID,
     body: ReturnAsNewCase,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
     calendar: Calendar,
@@ -93,7 +93,7 @@ async def complete_task(
     case_id: uuid.UUID,
     task_id: uuid.UUID,
     body: TaskCompletion,
-    principal: IntakeCaseworker,
+    principal: CaseActor,
     session: DbSession,
     clock: ClockDep,
 ) -> Response:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from intake_api.cases import service as cases
 from intake_api.people import service
 from intake_api.people.dependencies import (
     READ,
@@ -102,11 +103,16 @@ async def update_person(
     body: PersonUpdate,
     principal: PersonWriter,
     session: DbSession,
+    clock: ClockDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
-    """Change contact details and preferences; If-Match is required."""
-    person = await service.update_person(
+    """Change contact details and preferences; If-Match is required. A correction of a party on a
+    case already passed on is announced to the service that owns it."""
+    person, corrected = await service.update_person(
         session, person_id=person_id, changes=body, actor=principal, if_match=if_match
+    )
+    await cases.announce_party_correction(
+        session, person_id=person_id, fields=corrected, actor=principal, at=clock.now()
     )
     return resource_response(person, version=person.version)
 

@@ -68,3 +68,19 @@ class CaseRestartedV1(EventPayload):
 
     reference: str
     previous_closure_code: str
+
+
+@contract
+class PartyDetailsCorrectedV1(EventPayload):
+    """intake.party.details_corrected v1: a party's own details were corrected after the case was
+    passed on (requirements §E.1 PartyDetailsCorrected, ¶1.63). It names the fields, never their
+    values: the owning service reads the fresh contact card from intake when it needs it.
+    """
+
+    TYPE: ClassVar[str] = "intake.party.details_corrected"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    person_id: uuid.UUID
+    roles: list[str] = Field(description="The person's roles on this case")
+    fields: list[str] = Field(description="The names of the corrected fields")
