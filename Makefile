@@ -15,6 +15,7 @@ BENCH_ARGS ?=
 
 ROLE ?=
 SUB ?=
+TEAMS ?=
 TTL ?= 3600
 
 .PHONY: help install run test lint fmt typecheck pytest bench bench-quick bench-events token walkthrough clean
@@ -79,9 +80,9 @@ bench-quick: install ## The same benchmark, smoke-sized (100k cases, short runs;
 bench-events: install ## Event backbone benchmark: latency, 100k backlog drain (BENCH_ARGS=--quick)
 	@$(PY) -m casework_dev.bench_events $(BENCH_ARGS)
 
-token: install ## Print a dev bearer token: make token ROLE=intake_caseworker [SUB=...] [TTL=3600]
+token: install ## Print a dev bearer token: make token ROLE=intake_caseworker [SUB=...] [TEAMS=...] [TTL=3600]
 	@if [ -z "$(ROLE)" ]; then echo "usage: make token ROLE=<role> [SUB=<subject>] [TTL=<seconds>]"; exit 2; fi
-	@$(PY) -m casework_dev.mint_token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") --ttl "$(TTL)"
+	@$(PY) -m casework_dev.mint_token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") $(if $(TEAMS),--teams "$(TEAMS)") --ttl "$(TTL)"
 
 walkthrough: install ## Drive intake-api (make run must be going) through the README walk-through
 	@$(PY) -m casework_dev.walkthrough

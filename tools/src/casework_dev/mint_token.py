@@ -1,4 +1,5 @@
-"""``make token ROLE=<role> [SUB=<sub>] [TTL=<seconds>]``: a dev bearer token for every service."""
+"""``make token ROLE=<role> [SUB=<sub>] [TEAMS=<team,...>] [TTL=<seconds>]``: a dev bearer token for
+every service."""
 
 from __future__ import annotations
 
@@ -14,12 +15,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--role", required=True, action="append", help="repeat or comma-separate")
     parser.add_argument("--sub", default=None, help="subject (default: dev-<role>)")
     parser.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    parser.add_argument(
+        "--teams", default="", help="comma-separated casework teams (the 'teams' claim)"
+    )
     args = parser.parse_args(argv)
     roles = [r.strip() for chunk in args.role for r in chunk.split(",") if r.strip()]
     known = {r.value for r in Role}
     unknown = [r for r in roles if r not in known]
     if unknown:
         parser.error(f"unknown role(s) {unknown}; choose from {sorted(known)}")
+    teams = [t.strip() for t in args.teams.split(",") if t.strip()]
     print(
         mint_dev_token(
             keys_dir=KEYS_DIR,
@@ -28,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
             sub=args.sub or f"dev-{roles[0]}",
             roles=roles,
             ttl_seconds=args.ttl,
+            extra_claims={"teams": teams} if teams else None,
         )
     )
 
