@@ -37,7 +37,7 @@ from shared.outbox.models import OutboxEvent
 from shared.testing.plugin import DEFAULT_NOW, CommittingClient
 from tests.helpers import TODAY_ISO
 from tests.intake.api import Api, BuiltCase, JsonDict, ready_case
-from tests.intake.builders import build_ready_case, make_case
+from tests.intake.builders import IC, build_ready_case, make_case
 
 Headers = Callable[..., dict[str, str]]
 CONTRACT_FIELDS = {
@@ -237,7 +237,9 @@ async def test_refer_moves_the_case_to_referred_and_stores_the_triage_as_written
     ready = await build_ready_case(api, session, category=category)
 
     r = await client.post(
-        ready.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
+        ready.refer,
+        json={"reason": REFER_REASON},
+        headers=auth_headers("intake_caseworker", sub=IC),
     )
 
     assert r.status_code == 200, r.text
@@ -274,7 +276,7 @@ async def test_refer_to_ect_triage_with_the_route_given_in_the_referral__T13(
             "routing_rationale": "No specialism needed",
             "reason": REFER_REASON,
         },
-        headers=auth_headers("intake_caseworker"),
+        headers=auth_headers("intake_caseworker", sub=IC),
     )
 
     assert r.status_code == 200, r.text
@@ -366,7 +368,7 @@ async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN
 async def test_approved_special_handling_is_referred_as_high_priority__INT_025(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, ready: BuiltCase
 ) -> None:
-    ic, manager = auth_headers("intake_caseworker"), auth_headers("operations_manager")
+    ic, manager = auth_headers("intake_caseworker", sub=IC), auth_headers("operations_manager")
     asked = await client.post(
         f"/v1/cases/{ready.id}/priority-request",
         json={"reason": "Terminal illness (discussed with the complainant)"},
@@ -396,7 +398,7 @@ async def test_approved_special_handling_is_referred_as_high_priority__INT_025(
 async def test_referring_twice_is_409_and_emits_no_second_event(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, ready: BuiltCase
 ) -> None:
-    h = auth_headers("intake_caseworker")
+    h = auth_headers("intake_caseworker", sub=IC)
     first = await client.post(ready.refer, json={"reason": REFER_REASON}, headers=h)
     assert first.status_code == 200, first.text
 
@@ -414,7 +416,7 @@ async def test_referring_twice_is_409_and_emits_no_second_event(
 async def test_a_received_case_cannot_be_referred_before_intake_begins__T2(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:
-    h = auth_headers("intake_caseworker")
+    h = auth_headers("intake_caseworker", sub=IC)
     created = await client.post(
         "/v1/cases",
         json={
@@ -445,7 +447,7 @@ async def test_stale_if_match_is_412_and_changes_nothing__DESIGN_3(
     r = await client.post(
         ready.refer,
         json={"route": "ect_triage", "reason": REFER_REASON},
-        headers={**auth_headers("intake_caseworker"), "If-Match": '"1"'},
+        headers={**auth_headers("intake_caseworker", sub=IC), "If-Match": '"1"'},
     )
 
     problem = _assert_problem(r, 412, "etag-mismatch")
@@ -460,7 +462,7 @@ async def test_stale_if_match_is_412_and_changes_nothing__DESIGN_3(
 async def test_matching_if_match_is_200(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, ready: BuiltCase
 ) -> None:
-    h = auth_headers("intake_caseworker")
+    h = auth_headers("intake_caseworker", sub=IC)
     etag = (await client.get(f"/v1/cases/{ready.id}", headers=h)).headers["etag"]
 
     r = await client.post(
@@ -478,7 +480,7 @@ async def test_refer_without_any_jurisdiction_is_422_jurisdiction_required(
     bare = await build_ready_case(api, session, jurisdiction=None, properly_made=False)
 
     r = await client.post(
-        bare.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
+        bare.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker", sub=IC)
     )
 
     _assert_problem(r, 422, "jurisdiction-required")
@@ -494,7 +496,9 @@ async def test_a_case_without_the_organisation_complained_about_is_422_referral_
     assert no_org.case["organisation_ids"] == []
 
     r = await client.post(
-        no_org.refer, json={"reason": REFER_REASON}, headers=auth_headers("intake_caseworker")
+        no_org.refer,
+        json={"reason": REFER_REASON},
+        headers=auth_headers("intake_caseworker", sub=IC),
     )
 
     problem = _assert_problem(r, 422, "referral-blocked")
@@ -531,7 +535,7 @@ async def test_invalid_referral_body_is_422_and_emits_nothing(
     r = await client.post(
         received.refer,
         json={"reason": REFER_REASON, **overrides},
-        headers=auth_headers("intake_caseworker"),
+        headers=auth_headers("intake_caseworker", sub=IC),
     )
 
     problem = _assert_problem(r, 422, "validation-error")
@@ -570,7 +574,7 @@ async def test_refer_unknown_case_is_404_case_not_found(
     r = await client.post(
         f"/v1/cases/{missing}/refer",
         json={"reason": REFER_REASON},
-        headers=auth_headers("intake_caseworker"),
+        headers=auth_headers("intake_caseworker", sub=IC),
     )
 
     _assert_problem(r, 404, "case-not-found")
@@ -600,7 +604,7 @@ async def test_two_concurrent_referrals_make_one_200_one_409_and_one_event(
     committing_client: CommittingClient, auth_headers: Headers
 ) -> None:
     client, observer = committing_client.client, committing_client.observer
-    h = auth_headers("intake_caseworker")
+    h = auth_headers("intake_caseworker", sub=IC)
     ready = await ready_case(Api(client, h), received_date=TODAY_ISO, at=DEFAULT_NOW)
     case_id = uuid.UUID(ready.id)
 

@@ -249,6 +249,7 @@ CASE_LIST_COLUMNS = (
     Case.jurisdiction,
     Case.received_date,
     Case.owner,
+    Case.team,
     Case.priority,
     Case.organisation_ids,
     Case.closure_code,
