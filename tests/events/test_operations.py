@@ -14,13 +14,14 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.emit import emit
 from shared.outbox.models import OutboxDelivery
+from shared.outbox.relay import relay_lock_key
 from shared.testing.plugin import ServiceSpec
 from tests.events.conftest import INTAKE_SPEC, referred
 
@@ -434,6 +435,7 @@ async def test_outbox_routes_are_absent_from_the_public_openapi(
 # Readiness: the backlog's age
 # ---------------------------------------------------------------------------------------------
 
+LEADER_CHECK = "outbox:relayLeader"
 OUTBOX_CHECK = "outbox:oldestPendingAge"
 
 
@@ -520,3 +522,49 @@ async def test_a_parked_list_of_exactly_limit_entries_has_no_next_cursor(
     assert exact["next_cursor"] is None
     assert len(last["items"]) == 2
     assert last["next_cursor"] is None  # no empty page after a full last one
+
+
+async def test_ready_warns_when_no_relay_leads_while_events_wait__issue_15_18(
+    client: httpx.AsyncClient, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    sub = await _only_our_pending(session)
+    env = await emit(session, referred(), case_id=uuid.uuid4(), actor="test")
+    # 30 s: past the leaderless limit (15 s) but not the age warning's (60 s).
+    await session.execute(
+        text(
+            "UPDATE outbox_delivery SET created_at = now() - interval '30 seconds' "
+            "WHERE subscriber = :s AND event_position = :p"
+        ),
+        {"s": sub, "p": await _position(session, env.id)},
+    )
+
+    leaderless = (await client.get("/health/ready")).json()
+    async with engine.connect() as relay:  # a relay elsewhere takes the leadership
+        key = relay_lock_key("intake-api")
+        assert await relay.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
+        try:
+            led = (await client.get("/health/ready")).json()
+        finally:
+            await relay.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+    assert leaderless["status"] == "warn"
+    [check] = leaderless["checks"][LEADER_CHECK]
+    assert check["status"] == "warn"
+    assert check["output"] == "no relay is active and events have waited more than 15 s"
+    assert check["observedValue"] == pytest.approx(30, abs=5)
+    assert leaderless["checks"][OUTBOX_CHECK][0]["status"] == "pass"
+    assert led["status"] == "pass"
+    assert led["checks"][LEADER_CHECK][0]["status"] == "pass"
+
+
+async def test_ready_passes_without_a_leader_while_nothing_has_waited_long(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Between two leaders (a failover takes about a second) nothing is wrong yet.
+    await _only_our_pending(session)
+    await emit(session, referred(), case_id=uuid.uuid4(), actor="test")
+
+    body = (await client.get("/health/ready")).json()
+
+    assert body["status"] == "pass"
+    assert body["checks"][LEADER_CHECK][0]["status"] == "pass"

@@ -360,10 +360,17 @@ async def test_a_429_is_back_pressure_not_a_failed_attempt(
         return len(subscriber_transport.batches) >= 3
 
     await wait_until(throttled_a_few_times)
-    row = await _delivery(producer_db, event_id)
-    assert row is not None
-    assert row["status"] == "pending", "rate limiting must never park an event"
-    assert row["attempts"] == 0
+
+    # Each send leases the row (attempts + 1) and the 429 refunds it, so a look during a send
+    # sees 1: wait for a moment between two sends. Counted attempts would never come back to 0,
+    # and with max_attempts=2 the event would be parked by now.
+    async def at_rest() -> bool:
+        row = await _delivery(producer_db, event_id)
+        assert row is not None
+        assert row["status"] == "pending", "rate limiting must never park an event"
+        return bool(row["attempts"] == 0)
+
+    await wait_until(at_rest)
     subscriber_transport.mode = "ok"
 
     async def delivered() -> bool:

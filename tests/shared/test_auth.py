@@ -452,7 +452,7 @@ def test_dev_jwks_matches_dev_key(keys_dir: Path, dev_keys: DevKeys) -> None:
 
 def _production_settings(tmp_path: Path, **values: Any) -> BaseServiceSettings:
     base: dict[str, Any] = {
-        "database_url": SecretStr("postgresql://app:s3cure-pw@db/casework"),
+        "database_url": SecretStr("postgresql://app:s3cure-long-pw-value@db/casework"),
         "env": Environment.production,
         "dev_keys_dir": tmp_path / "prod-keys",
         "jwt_jwks_url": None,
@@ -474,7 +474,7 @@ def test_production_with_plain_http_jwks_is_refused(tmp_path: Path) -> None:
 
 def test_production_with_jwks_builds_without_dev_keys(tmp_path: Path) -> None:
     values: dict[str, Any] = {
-        "database_url": "postgresql://app:s3cure-pw@db/casework",
+        "database_url": "postgresql://app:s3cure-long-pw-value@db/casework",
         "ENV": "production",
         "jwt_jwks_url": JWKS_URL,
         "dev_keys_dir": tmp_path / "prod-keys",

@@ -24,7 +24,7 @@ from intake_api.cases.models import Case
 from shared.auth import mint_dev_token
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 from shared.errors import PROBLEM_TYPE_BASE, RateLimited
-from shared.ratelimit import TokenBucketLimiter
+from shared.ratelimit import FailureLimiter, TokenBucketLimiter
 
 PROBLEM_JSON = "application/problem+json"
 VALID_CASE = {"case_type": "complaint", "channel": "online_form", "received_date": "2026-11-02"}
@@ -277,3 +277,93 @@ async def test_service_principals_are_not_rate_limited(
         (await client.get(f"/v1/cases/{uuid.uuid4()}", headers=h)).status_code for _ in range(3)
     ]
     assert statuses == [404, 404, 404]
+
+
+async def test_a_token_with_service_beside_a_human_role_is_rate_limited_as_that_human(
+    app: FastAPI, client: httpx.AsyncClient, auth_headers: AuthHeaders
+) -> None:
+    app.state.rate_limiter = TokenBucketLimiter(rate_per_minute=1, burst=1)
+    h = auth_headers("service", "intake_caseworker", sub="dual-role-person")
+    path = f"/v1/cases/{uuid.uuid4()}"
+
+    first = await client.get(path, headers=h)
+    second = await client.get(path, headers=h)
+
+    assert first.status_code == 404
+    assert_problem(second, 429, "rate-limited")
+
+
+# --- failed authentications per client address --------------------------------------------------
+
+
+async def test_bad_signatures_from_one_address_get_429_with_retry_after_after_the_limit(
+    app: FastAPI, client: httpx.AsyncClient, make_token: TokenFactory, dev_keys_dir: Path
+) -> None:
+    app.state.auth_failure_limiter = FailureLimiter(limit=3, window_s=60)
+    forged = _authorization("bad-signature", make_token, dev_keys_dir)
+    path = f"/v1/cases/{uuid.uuid4()}"
+
+    failures = [await client.get(path, headers=forged) for _ in range(3)]
+    refused = await client.get(path, headers=forged)
+    # A fresh, valid token from the same address is refused too: it would need a signature check.
+    fresh = await client.get(path, headers={"Authorization": f"Bearer {make_token('caseworker')}"})
+
+    assert [r.status_code for r in failures] == [401, 401, 401]
+    for r in (refused, fresh):
+        body = assert_problem(r, 429, "rate-limited")
+        assert body["detail"] == "Too many failed authentication attempts from this address"
+        assert 1 <= int(r.headers["retry-after"]) <= 20  # 3 per 60 s: one back every 20 s
+
+
+async def test_an_address_over_its_failure_limit_keeps_tokens_verified_before(
+    app: FastAPI, client: httpx.AsyncClient, make_token: TokenFactory, dev_keys_dir: Path
+) -> None:
+    # Behind a gateway many people share one address: one of them guessing must not lock out
+    # the others, whose tokens were verified before.
+    app.state.auth_failure_limiter = FailureLimiter(limit=1, window_s=60)
+    good = {"Authorization": f"Bearer {make_token('caseworker')}"}
+    path = f"/v1/cases/{uuid.uuid4()}"
+    assert (await client.get(path, headers=good)).status_code == 404
+
+    bad = await client.get(path, headers=_authorization("garbage", make_token, dev_keys_dir))
+    blocked = await client.get(path, headers=_authorization("expired", make_token, dev_keys_dir))
+    still = await client.get(path, headers=good)
+
+    assert bad.status_code == 401
+    assert_problem(blocked, 429, "rate-limited")
+    assert still.status_code == 404
+
+
+async def test_the_failure_limit_is_per_address(
+    app: FastAPI, make_token: TokenFactory, dev_keys_dir: Path
+) -> None:
+    app.state.auth_failure_limiter = FailureLimiter(limit=1, window_s=60)
+    forged = _authorization("bad-signature", make_token, dev_keys_dir)
+    path = f"/v1/cases/{uuid.uuid4()}"
+
+    async def from_address(host: str) -> int:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(host, 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return (await c.get(path, headers=forged)).status_code
+
+    assert [await from_address("192.0.2.1"), await from_address("192.0.2.1")] == [401, 429]
+    assert await from_address("192.0.2.2") == 401
+
+
+async def test_the_failure_limit_comes_from_the_settings(app: FastAPI) -> None:
+    limiter = app.state.auth_failure_limiter
+    assert isinstance(limiter, FailureLimiter)
+    assert (limiter.limit, limiter.rate) == (20, 20 / 60)
+
+
+def test_failure_budget_refills_over_the_window() -> None:
+    limiter = FailureLimiter(limit=2, window_s=60)
+    limiter.check("a", now=0.0)  # never failed: nothing to refuse
+    limiter.record("a", now=0.0)
+    limiter.record("a", now=0.0)
+
+    with pytest.raises(RateLimited) as refusal:
+        limiter.check("a", now=0.0)
+    assert refusal.value.headers["Retry-After"] == "30"
+    limiter.check("b", now=0.0)
+    limiter.check("a", now=30.0)  # one failure's worth back after half the window

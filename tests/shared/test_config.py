@@ -46,13 +46,45 @@ def test_production_refuses_placeholder_database_password(
     cls: type[BaseServiceSettings], password: str
 ) -> None:
     url = f"postgresql://intake_app:{password}@db.internal:5432/casework_intake"
-    with pytest.raises(ValidationError, match="placeholder password"):
+    with pytest.raises(ValidationError, match="weak password"):
         _production(cls, database_url=url)
 
 
 def test_production_refuses_database_url_without_password() -> None:
-    with pytest.raises(ValidationError, match="placeholder password"):
+    with pytest.raises(ValidationError, match=r"weak password \(it is empty\)"):
         _production(database_url="postgresql://intake_app@db.internal/casework_intake")
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        (":", "it is empty"),  # an empty password after the colon
+        ("Kx9-short", "it is shorter than 12 characters"),
+        ("Password123!", "it is a common password"),
+        ("QWERTYUIOP2024", "it is a common password"),
+        ("123456789", "it is a common password"),
+        ("Intake_App", "it is a common password"),  # the user name itself
+        ("abababababab", "it repeats too few characters"),
+    ],
+)
+def test_production_refuses_weak_database_passwords_without_showing_them(
+    password: str, reason: str
+) -> None:
+    secret = "" if password == ":" else password
+    url = f"postgresql://intake_app:{secret}@db.internal:5432/casework_intake"
+    with pytest.raises(ValidationError) as exc:
+        _production(database_url=url)
+    shown = str(exc.value)
+    assert f"database_url has a weak password ({reason})" in shown
+    if secret:
+        assert secret not in shown
+        assert secret.lower() not in shown.lower()
+    assert "db.internal" not in shown
+
+
+def test_development_and_testing_accept_a_short_local_password() -> None:
+    for env in ("development", "testing"):
+        assert IntakeSettings(database_url="postgresql://app:pw@127.0.0.1/x", ENV=env)
 
 
 def test_production_refuses_placeholder_secret_settings() -> None:
@@ -92,12 +124,20 @@ def test_development_and_testing_accept_placeholders(env: str, password: str) ->
 def test_env_is_read_from_the_unprefixed_env_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENV", "production")
     monkeypatch.setenv("INTAKE_DATABASE_URL", "postgresql://app:changeme@db/x")
-    with pytest.raises(ValidationError, match="placeholder password"):
+    with pytest.raises(ValidationError, match="weak password"):
         IntakeSettings()
 
 
-def test_default_env_is_development() -> None:
-    assert IntakeSettings(database_url="postgresql://postgres@/x").env is Environment.development
+def test_an_unset_env_means_production_with_all_its_checks() -> None:
+    # What a process started by hand or by a deployment that forgot ENV gets.
+    with pytest.raises(ValidationError, match="weak password"):
+        IntakeSettings(database_url="postgresql://postgres@/x")
+    with pytest.raises(ValidationError, match="jwt_jwks_url is required"):
+        IntakeSettings(database_url=REAL_URL)
+    values: dict[str, Any] = {"database_url": REAL_URL, "jwt_jwks_url": JWKS, **SERVICE_CREDENTIALS}
+    settings = IntakeSettings(**values)
+    assert settings.env is Environment.production
+    assert not settings.is_dev_or_test
 
 
 def test_intake_settings_read_the_intake_env_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,11 +168,12 @@ def test_case_reference_prefix_must_be_capital_letters(prefix: str) -> None:
         IntakeSettings(database_url=REAL_URL, case_reference_prefix=prefix)
 
 
-def test_idempotency_retention_cannot_go_below_24_hours() -> None:
-    assert IntakeSettings(database_url=REAL_URL).idempotency_retention_hours == 48
-    assert IntakeSettings(database_url=REAL_URL, idempotency_retention_hours=24)
+def test_idempotency_retention_is_24_hours_by_default_and_cannot_go_below() -> None:
+    # DESIGN §3: at least 24 h; the stored responses hold personal data, so no longer by default.
+    assert IntakeSettings(database_url=REAL_URL, ENV="testing").idempotency_retention_hours == 24
+    assert IntakeSettings(database_url=REAL_URL, ENV="testing", idempotency_retention_hours=48)
     with pytest.raises(ValidationError, match="idempotency_retention_hours"):
-        IntakeSettings(database_url=REAL_URL, idempotency_retention_hours=23)
+        IntakeSettings(database_url=REAL_URL, ENV="testing", idempotency_retention_hours=23)
 
 
 def test_database_url_is_a_secret_never_shown() -> None:

@@ -34,7 +34,7 @@ from shared.idempotency import (
     purge_expired_keys,
     request_fingerprint,
 )
-from shared.testing.plugin import CommittingClient
+from shared.testing.plugin import CommittingClient, CommittingDb
 
 Headers = Callable[..., dict[str, str]]
 ROLE = "intake_caseworker"
@@ -213,12 +213,11 @@ async def test_keys_are_kept_at_least_24h_and_expired_keys_are_replaced(
 
     record = await _record(session, sub, key)
     assert record is not None
-    assert record.expires_at - created_at >= timedelta(hours=24)
-    assert record.expires_at - created_at == timedelta(hours=48)
-    assert settings.idempotency_retention_hours == 48
+    assert record.expires_at - created_at == timedelta(hours=24)
+    assert settings.idempotency_retention_hours == 24
 
     # One second before expiry the key still guards against a different body.
-    clock.advance(timedelta(hours=48) - timedelta(seconds=1))
+    clock.advance(timedelta(hours=24) - timedelta(seconds=1))
     assert (
         await client.post("/v1/cases", json=_body(marker, channel="email"), headers=h)
     ).status_code == 422
@@ -232,7 +231,7 @@ async def test_keys_are_kept_at_least_24h_and_expired_keys_are_replaced(
     assert await _cases_with(session, marker) == 2
     record = await _record(session, sub, key)
     assert record is not None
-    assert record.expires_at == clock.now() + timedelta(hours=48)
+    assert record.expires_at == clock.now() + timedelta(hours=24)
     assert record.response_body["id"] == renewed.json()["id"]
 
 
@@ -244,11 +243,11 @@ async def test_purge_expired_keys_deletes_only_expired_ones(
     start = clock.now()
     h_old = _headers(auth_headers, sub, old_key)
     assert (await client.post("/v1/cases", json=_body(_marker()), headers=h_old)).status_code == 201
-    clock.advance(timedelta(hours=24))
+    clock.advance(timedelta(hours=12))
     h_new = _headers(auth_headers, sub, new_key)
     assert (await client.post("/v1/cases", json=_body(_marker()), headers=h_new)).status_code == 201
 
-    purged = await purge_expired_keys(session, now=start + timedelta(hours=48))
+    purged = await purge_expired_keys(session, now=start + timedelta(hours=24))
 
     assert purged >= 1
     assert await _record(session, sub, old_key) is None
@@ -491,3 +490,98 @@ async def test_a_reused_key_with_another_body_does_not_run_the_route(
     assert other.json()["type"] == PROBLEM_TYPE_BASE + "idempotency-key-reused"
     assert REPLAY_HEADER.lower() not in other.headers
     assert kit_app.state.kit_runs == ["a"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention: one replay window, and a purge that runs by itself
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_expired_keys_are_purged_in_the_background_without_being_asked(
+    committing_db: CommittingDb,
+    settings: BaseServiceSettings,
+    clock: FixedClock,
+    auth_headers: Headers,
+) -> None:
+    # The stored responses hold personal data: they go once the 24-hour window has passed,
+    # whether or not anybody ever sends the key again.
+    application = create_service_app(
+        settings=settings.model_copy(
+            update={"subscribers": {}, "idempotency_purge_interval_s": 0.05}
+        ),
+        title="kit-idempotency", version="0.1.0", description="A creating route on the kit.",
+        routers=[kit_router], configure_logs=False,
+    )  # fmt: skip
+    application.state.db = committing_db.database
+    application.state.clock = clock
+    application.state.kit_runs = []
+    sub = f"purge-{uuid.uuid4().hex[:8]}"
+    old_key, new_key = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def stored() -> set[str]:
+        async with committing_db.observer.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT key FROM idempotency_key WHERE principal = :p"), {"p": sub}
+            )
+            return {r[0] for r in rows}
+
+    transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+    try:
+        async with (
+            application.router.lifespan_context(application),
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as c,
+        ):
+            assert "idempotency-purge" in application.state.background.names
+            old = await c.post(
+                "/v1/kit-things", json={"name": "old"}, headers=_headers(auth_headers, sub, old_key)
+            )
+            assert old.status_code == 201
+            clock.advance(timedelta(hours=24) - timedelta(seconds=1))
+            new = await c.post(
+                "/v1/kit-things", json={"name": "new"}, headers=_headers(auth_headers, sub, new_key)
+            )
+            assert new.status_code == 201
+            await asyncio.sleep(0.3)  # several purge rounds: nothing has expired yet
+            assert await stored() == {old_key, new_key}
+
+            clock.advance(timedelta(seconds=1))  # the old key is now exactly 24 hours old
+            for _ in range(100):
+                if await stored() == {new_key}:
+                    break
+                await asyncio.sleep(0.05)
+            assert await stored() == {new_key}
+            registry = application.state.metrics_registry
+            crashes = registry.get_sample_value(
+                "background_task_crashes_total", {"task": "idempotency-purge"}
+            )
+            assert not crashes
+    finally:
+        async with committing_db.observer.begin() as conn:
+            await conn.execute(text("DELETE FROM idempotency_key WHERE principal = :p"), {"p": sub})
+
+
+@pytest.mark.parametrize("hours", [24, 36])
+async def test_openapi_states_the_one_replay_window_of_the_settings(
+    settings: BaseServiceSettings, hours: int
+) -> None:
+    from intake_api.config import IntakeSettings
+    from intake_api.main import create_app
+
+    assert isinstance(settings, IntakeSettings)
+    application = create_app(settings.model_copy(update={"idempotency_retention_hours": hours}))
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        document = (await c.get("/openapi.json")).json()
+
+    descriptions = {
+        p["description"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["name"] == "Idempotency-Key"
+    }
+    assert len(descriptions) == 1
+    [description] = descriptions
+    assert f"for {hours} hours a replay" in description
+    assert ("24" in description) == (hours == 24)
+    assert "48" not in description

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
 from prometheus_client import CollectorRegistry
 
-from shared.supervise import Supervisor
+from shared.supervise import BackgroundTasks, Supervisor
 
 
 def _crashes(registry: CollectorRegistry, task: str) -> float:
@@ -96,3 +97,65 @@ async def test_cancellation_is_not_a_crash() -> None:
     with pytest.raises(asyncio.CancelledError):
         await runner
     assert _crashes(registry, "listener") == 0
+
+
+async def test_the_backoff_starts_again_from_the_bottom_after_a_run_that_lasted() -> None:
+    # A relay whose connections are cut once in a while must come back at once each time, not
+    # after a backoff that grew with every earlier cut.
+    supervisor = Supervisor(
+        CollectorRegistry(), initial_backoff_s=0.01, max_backoff_s=5, reset_after_s=0.2
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    starts: list[float] = []
+
+    async def task(stop: asyncio.Event) -> None:
+        starts.append(loop.time())
+        if len(starts) == 8:
+            await asyncio.sleep(0.25)  # a healthy run, longer than reset_after_s
+        elif len(starts) > 9:
+            await stop.wait()
+            return
+        raise RuntimeError("connection cut")
+
+    runner = asyncio.create_task(supervisor.run("relay", task, stop))
+    for _ in range(600):
+        if len(starts) >= 10:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(runner, 6)
+    assert len(starts) >= 10
+    # Seven quick crashes grew the backoff to 0.64 s; after the long run it is 0.01 s again.
+    assert starts[7] - starts[6] >= 0.6
+    assert starts[8] - starts[7] < 0.25 + 0.2
+
+
+async def test_background_tasks_run_supervised_and_stop_together() -> None:
+    registry = CollectorRegistry()
+    background = BackgroundTasks(Supervisor(registry, initial_backoff_s=0.01, max_backoff_s=0.01))
+    crashed_once: list[str] = []
+    stopped: list[str] = []
+
+    def make(name: str) -> Callable[[asyncio.Event], Awaitable[None]]:
+        async def task(stop: asyncio.Event) -> None:
+            if name not in crashed_once:
+                crashed_once.append(name)
+                raise RuntimeError("first run fails")
+            await stop.wait()
+            stopped.append(name)
+
+        return task
+
+    background.start("relay", make("relay"))
+    background.start("outbox-gauges", make("outbox-gauges"))
+    with pytest.raises(ValueError, match="already running"):
+        background.start("relay", make("relay"))
+    await asyncio.sleep(0.1)
+    assert background.names == ["relay", "outbox-gauges"]
+
+    await asyncio.wait_for(background.stop(), 1)
+
+    assert sorted(stopped) == ["outbox-gauges", "relay"]
+    assert _crashes(registry, "relay") == 1
+    assert _crashes(registry, "outbox-gauges") == 1

@@ -156,6 +156,12 @@ class Principal:
         """True for service-to-service callers (the ``service`` role)."""
         return Role.service.value in self.roles
 
+    @property
+    def is_service_only(self) -> bool:
+        """True when ``service`` is the only role: a token that also carries a human role
+        (or any other) is treated as that human, for rate limiting among others."""
+        return self.roles == {Role.service.value}
+
     def has_any(self, *roles: str) -> bool:
         """True if the principal holds at least one of ``roles`` (``Role`` members or strings)."""
         return any(str(role) in self.roles for role in roles)
@@ -471,6 +477,15 @@ class TokenVerifier:
         principal = self._principal_from(claims)
         self._remember(token, principal, float(claims["exp"]))
         return principal
+
+    def recall(self, token: str) -> Principal | None:
+        """The principal of ``token`` if it was verified lately and is still valid, else None.
+
+        No signature check: a cheap look-up, for deciding whether a request needs one.
+        """
+        if not isinstance(token, str) or not token:
+            return None
+        return self._recall(token)
 
     def _recall(self, token: str) -> Principal | None:
         hit = self._verified.get(token)

@@ -3,6 +3,12 @@
 Every service subclasses :class:`BaseServiceSettings` with its own env prefix (``INTAKE_``,
 ``ASSESSMENT_``, ...). Secrets are ``SecretStr`` without defaults; placeholder secrets are refused
 unless ``ENV`` is ``development`` or ``testing``.
+
+An unset ``ENV`` means ``production``: a process started any other way than by ``make run``
+(which sets ``development``) or the tests (``testing``) gets every production check, so a
+forgotten variable can never switch on the dev issuer or accept a placeholder password. In
+production the database password must also be strong: not empty, at least
+``MIN_DB_PASSWORD_CHARS`` long, not a common password. Errors name the setting, never its value.
 """
 
 from __future__ import annotations
@@ -34,6 +40,39 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 
 
+MIN_DB_PASSWORD_CHARS = 12
+# Passwords tried first by anyone guessing, lower case; a password made of one of these plus
+# digits and punctuation ("Password123!") is refused too.
+COMMON_PASSWORDS = PLACEHOLDER_SECRETS | frozenset(
+    {
+        "123456", "12345678", "123456789", "1234567890", "qwerty", "qwertyuiop", "letmein",
+        "welcome", "admin", "administrator", "root", "default", "test", "guest", "master",
+        "passw0rd", "p@ssw0rd", "p@ssword", "iloveyou", "monkey", "dragon", "abc123",
+        "trustno1", "sunshine", "football", "baseball", "superuser", "database", "casework",
+        "intake", "assessment", "investigation", "compliance", "ombudsman",
+    }
+)  # fmt: skip
+
+
+def weak_password_reason(password: str, *, user: str | None = None) -> str | None:
+    """Why ``password`` is too weak for production, or None. The reason never quotes it."""
+    if not password.strip():
+        return "it is empty"
+    lowered = password.lower()
+    core = "".join(c for c in lowered if c.isalpha())
+    if (
+        lowered in COMMON_PASSWORDS
+        or (core and core in COMMON_PASSWORDS)
+        or (user and user.lower() in (lowered, core))
+    ):
+        return "it is a common password"
+    if len(password) < MIN_DB_PASSWORD_CHARS:
+        return f"it is shorter than {MIN_DB_PASSWORD_CHARS} characters"
+    if len(set(password)) < 5:
+        return "it repeats too few characters"
+    return None
+
+
 class Environment(StrEnum):
     development = "development"
     testing = "testing"
@@ -58,7 +97,8 @@ class BaseServiceSettings(BaseSettings):
     )
 
     service_name: str = "service"
-    env: Environment = Field(default=Environment.development, validation_alias="ENV")
+    # Unset means production: only `make run` and the tests set development and testing.
+    env: Environment = Field(default=Environment.production, validation_alias="ENV")
     database_url: SecretStr
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
@@ -71,7 +111,14 @@ class BaseServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     rate_limit_burst: int = Field(default=120, ge=1)
-    idempotency_retention_hours: int = Field(default=48, ge=24)
+    # The one replay window of Idempotency-Key (DESIGN §3: at least 24 h); the stored responses
+    # hold personal data, so no longer than that. The purge runs every interval.
+    idempotency_retention_hours: int = Field(default=24, ge=24, le=24 * 30)
+    idempotency_purge_interval_s: float = Field(default=600.0, gt=0, le=24 * 3600)
+    # Bad bearer tokens (a failed signature or claim check) per client address: after
+    # auth_failure_limit in auth_failure_window_s the address gets 429 with Retry-After.
+    auth_failure_limit: int = Field(default=20, ge=1)
+    auth_failure_window_s: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
 
     # JWT verification (DESIGN §4). Production: jwks_url with RS256/ES256.
@@ -93,6 +140,8 @@ class BaseServiceSettings(BaseSettings):
     relay_request_timeout_s: float = Field(default=10.0, gt=0, le=120)
     relay_metrics_port: int | None = None
     outbox_warn_age_s: float = Field(default=60.0, gt=0)
+    # Readiness warns when no relay holds the leadership and an event has waited this long.
+    outbox_leaderless_warn_s: float = Field(default=15.0, gt=0)
 
     # Production service tokens: OAuth2 client credentials (Entra ID style).
     service_token_url: str | None = None
@@ -112,9 +161,12 @@ class BaseServiceSettings(BaseSettings):
                 PLACEHOLDER_SECRETS
             ):
                 raise ValueError(f"{name} is a placeholder; set a real secret in {self.env}")
-        password = urlsplit(self.database_url.get_secret_value()).password or ""
-        if password.lower() in PLACEHOLDER_SECRETS:
-            raise ValueError(f"database_url has a placeholder password; not allowed in {self.env}")
+        parts = urlsplit(self.database_url.get_secret_value())
+        reason = weak_password_reason(parts.password or "", user=parts.username)
+        if reason is not None:
+            raise ValueError(
+                f"database_url has a weak password ({reason}); not allowed in {self.env}"
+            )
         if self.jwt_jwks_url is None:
             raise ValueError(
                 f"jwt_jwks_url is required in {self.env}: the dev issuer is not allowed"

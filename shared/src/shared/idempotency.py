@@ -5,7 +5,14 @@ Semantics, per principal and key:
 - a replay with the same request returns the stored status and body (``Idempotent-Replayed``);
 - the same key with a different request gets 422;
 - the same key while the first request is still in flight gets 409;
-- keys are kept for ``idempotency_retention_hours`` (at least 24 h).
+- keys are kept for ``idempotency_retention_hours`` (24 h by default, the least DESIGN §3
+  allows), and no longer: the stored response is a copy of what the route answered, which for
+  a case or a person holds personal data. Past that a key no longer replays, and
+  :func:`purge_periodically`, which every service runs in the background (supervised), deletes
+  it within ``idempotency_purge_interval_s``. The copy is not encrypted: the same data sits in
+  plain text in the resource's own tables of the same database, so encryption would protect
+  nothing a database reader could not read there; what the copy adds is a second place that
+  outlives the first, which the short retention and the purge bound.
 
 "In flight" is detected with a transaction-scoped advisory lock on the key, taken with
 ``pg_try_advisory_xact_lock`` so a concurrent duplicate never waits: it fails fast with 409. The
@@ -15,22 +22,38 @@ lock is released when the first request commits or rolls back, so a client that 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 from datetime import datetime, timedelta
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import DateTime, Integer, Table, Text, bindparam, delete, func, select, text
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.clock import ClockDep
-from shared.db import Base, DbSession
+from shared.clock import Clock, ClockDep
+from shared.db import Base, Database, DbSession
 from shared.errors import Conflict, UnprocessableContent
 from shared.http_api.deps import CurrentPrincipal
+
+logger = logging.getLogger("casework.idempotency")
 
 REPLAY_HEADER = "Idempotent-Replayed"
 _STORED_HEADERS = ("location", "etag", "cache-control")
@@ -196,7 +219,9 @@ async def get_idempotency(
             alias="Idempotency-Key",
             min_length=1,
             max_length=255,
-            description="Makes this POST safe to retry; kept for at least 24 hours.",
+            # The number is the service's setting: see ``shared.http_api.app.build_openapi``.
+            description="Makes this POST safe to retry: a replay with the same key and body "
+            "returns the stored response.",
         ),
     ] = None,
 ) -> Idempotency:
@@ -220,12 +245,52 @@ async def get_idempotency(
 IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]
 
 
-async def purge_expired_keys(session: AsyncSession, *, now: datetime) -> int:
-    """Delete expired keys; returns how many went."""
-    result = await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now)
-    )
+async def purge_expired_keys(
+    session: AsyncSession, *, now: datetime, limit: int | None = None
+) -> int:
+    """Delete expired keys (at most ``limit`` of them); returns how many went.
+
+    With a limit, rows another transaction holds (a request replacing its expired key) are
+    skipped, not waited for: the next round takes them.
+    """
+    stmt = delete(IdempotencyRecord)
+    if limit is None:
+        stmt = stmt.where(IdempotencyRecord.expires_at <= now)
+    else:
+        batch = (
+            select(_TABLE.c.principal, _TABLE.c.key)
+            .where(_TABLE.c.expires_at <= now)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = stmt.where(tuple_(IdempotencyRecord.principal, IdempotencyRecord.key).in_(batch))
+    result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+PURGE_BATCH = 1000
+
+
+async def purge_periodically(
+    db: Database, clock: Clock, *, interval_s: float, stop: asyncio.Event
+) -> None:
+    """Purge expired keys now and then every ``interval_s`` until ``stop``, a batch per commit.
+
+    Run it supervised (``shared.supervise``): a database error ends it, and the supervisor
+    starts it again after a backoff.
+    """
+    while not stop.is_set():
+        purged = 0
+        while True:
+            async with db.sessionmaker() as session, session.begin():
+                n = await purge_expired_keys(session, now=clock.now(), limit=PURGE_BATCH)
+            purged += n
+            if n < PURGE_BATCH or stop.is_set():
+                break
+        if purged:
+            logger.info("expired idempotency keys purged", extra={"keys": purged})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_s)
 
 
 __all__ = [
@@ -235,5 +300,6 @@ __all__ = [
     "IdempotencyRecord",
     "IdempotentReplay",
     "purge_expired_keys",
+    "purge_periodically",
     "request_fingerprint",
 ]

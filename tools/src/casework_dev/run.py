@@ -127,6 +127,7 @@ def default_subscribers(service: str) -> dict[str, Any]:
 def service_env(service: str, db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     prefix = service.upper()
+    # An unset ENV means production (shared.config): `make run` is development unless told.
     env.setdefault("ENV", "development")
     env[f"{prefix}_DATABASE_URL"] = db_url
     env[f"{prefix}_DEV_KEYS_DIR"] = str(KEYS_DIR)

@@ -6,7 +6,9 @@ problem handlers, health and metrics, and an OpenAPI document with the problem s
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import functools
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -30,14 +32,15 @@ from shared.http_api.problems import (
     ValidationProblem,
     install_problem_handlers,
 )
-from shared.idempotency import IdempotentReplay
+from shared.idempotency import IdempotentReplay, purge_periodically
 from shared.inbox.handlers import EventHandlers
 from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
 from shared.outbox.router import router as outbox_router
-from shared.outbox.runtime import outbox_check, relay_lifespan
-from shared.ratelimit import TokenBucketLimiter
+from shared.outbox.runtime import outbox_check, relay_leader_check, relay_lifespan
+from shared.ratelimit import FailureLimiter, TokenBucketLimiter
 from shared.schemas import NO_NUL
+from shared.supervise import BackgroundTasks, Supervisor
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -49,6 +52,11 @@ COMMON_TAGS = [
 async def _replay(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IdempotentReplay)
     return exc.response
+
+
+async def _purge_idempotency_keys(app: FastAPI, interval_s: float, stop: asyncio.Event) -> None:
+    # The app's database and clock as they are when the task (re)starts: tests swap both.
+    await purge_periodically(app.state.db, app.state.clock, interval_s=interval_s, stop=stop)
 
 
 def create_service_app(
@@ -84,6 +92,16 @@ def create_service_app(
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)
             stack.push_async_callback(app.state.verifier.aclose)
+            # Every background task runs supervised (restarted on any crash, counted in
+            # background_task_crashes_total) and stops before the database is disposed.
+            background: BackgroundTasks = app.state.background
+            stack.push_async_callback(background.stop)
+            background.start(
+                "idempotency-purge",
+                functools.partial(
+                    _purge_idempotency_keys, app, settings.idempotency_purge_interval_s
+                ),
+            )
             for hook in (*lifespan_hooks, relay_lifespan):
                 await stack.enter_async_context(hook(app))
             yield
@@ -104,8 +122,14 @@ def create_service_app(
     app.state.rate_limiter = TokenBucketLimiter(
         rate_per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
+    app.state.auth_failure_limiter = FailureLimiter(
+        limit=settings.auth_failure_limit, window_s=settings.auth_failure_window_s
+    )
     app.state.metrics_registry = registry
+    app.state.background = BackgroundTasks(Supervisor(registry))
     app.state.readiness_checks = [health.database_check, outbox_check]
+    if settings.subscribers:
+        app.state.readiness_checks.append(relay_leader_check)
 
     install_problem_handlers(app)
     app.add_exception_handler(IdempotentReplay, _replay)
@@ -148,10 +172,12 @@ def build_openapi(app: FastAPI, routes: Sequence[BaseRoute]) -> dict[str, Any]:
         for name, sub in model_schema.pop("$defs", {}).items():
             components.setdefault(name, sub)
         components[model.__name__] = model_schema
+    retention_hours = app.state.settings.idempotency_retention_hours
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             if method in ("patch", "delete"):
                 _require_if_match(operation)
+            _state_idempotency_retention(operation, retention_hours)
             # FastAPI documents its own 422 shape; ours is a validation problem.
             responses = operation.get("responses", {})
             if "422" in responses:
@@ -196,6 +222,18 @@ def _require_if_match(operation: dict[str, Any]) -> None:
             if len(branches) == 1:
                 keep = {k: v for k, v in schema.items() if k != "anyOf"}
                 parameter["schema"] = {**branches[0], **keep}
+
+
+def _state_idempotency_retention(operation: dict[str, Any], hours: int) -> None:
+    """State the one replay window, the service's ``idempotency_retention_hours``."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name") == "Idempotency-Key":
+            parameter["description"] = (
+                f"Makes this POST safe to retry: for {hours} hours a replay with the same key "
+                "and body returns the stored response, the same key with another body is 422 "
+                "and, while the first request runs, 409. The key and the stored response are "
+                "then deleted."
+            )
 
 
 def _state_no_nul(schema: dict[str, Any]) -> None:

@@ -99,6 +99,12 @@ class RelayMetrics:
         self.leader = Gauge(
             "outbox_relay_leader", "1 while this process is the active relay", registry=registry
         )
+        self.gauges_updated = Gauge(
+            "outbox_gauges_updated_timestamp_seconds",
+            "When the outbox gauges were last read from the database (Unix time); "
+            "alert when it falls behind",
+            registry=registry,
+        )
 
 
 def relay_lock_key(service: str) -> int:
@@ -206,6 +212,9 @@ class RelayConfig:
     max_batch_bytes: int = 192 * 1024
     # With a backlog, batches in flight at once (never two with events of the same case).
     max_in_flight: int = 2
+    # The outbox gauges: read every gauge_interval_s, each query cut off after gauge_timeout_s.
+    gauge_interval_s: float = 2.0
+    gauge_timeout_s: float = 2.0
 
 
 @dataclass
@@ -235,7 +244,12 @@ class _Batch:
 
 
 class Relay:
-    """Runs until ``stop`` is set: waits for leadership, then delivers for every subscriber."""
+    """Runs until ``stop`` is set: waits for leadership, then delivers for every subscriber.
+
+    ``run`` and ``run_gauges`` are two background tasks, each run under a supervisor
+    (``shared.supervise``): the gauges do not depend on the delivery loop, so they keep moving
+    whatever happens to it, in the leader and in the standbys alike.
+    """
 
     def __init__(
         self,
@@ -260,7 +274,9 @@ class Relay:
                 await self._lead_once(stop)
                 failures = 0
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-                failures += 1
+                # A leader that loses its connection tries again at once (the first backoff);
+                # only failures to get going again back off further.
+                failures = 1 if self.is_leader else failures + 1
                 logger.warning(
                     "relay lost its database connection", extra={"error": type(exc).__name__}
                 )
@@ -271,7 +287,8 @@ class Relay:
                 await _sleep_or_stop(stop, min(5.0, self.config.standby_interval_s * 2**failures))
 
     async def _lead_once(self, stop: asyncio.Event) -> None:
-        lock_conn = await asyncpg.connect(self.config.dsn, timeout=5)
+        named = {"application_name": f"{self.config.service}-relay"}
+        lock_conn = await asyncpg.connect(self.config.dsn, timeout=5, server_settings=named)
         try:
             key = relay_lock_key(self.config.service)
             while not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
@@ -284,7 +301,10 @@ class Relay:
             self._wake = {s.name: asyncio.Event() for s in self.config.subscribers}
             await lock_conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
             pool = await asyncpg.create_pool(
-                self.config.dsn, min_size=1, max_size=2 * len(self.config.subscribers) + 1
+                self.config.dsn,
+                min_size=1,
+                max_size=2 * len(self.config.subscribers) + 1,
+                server_settings=named,
             )
             try:
                 await self._deliver_until_stopped(stop, lock_conn, pool)
@@ -307,7 +327,6 @@ class Relay:
             for sub in self.config.subscribers
         ]
         tasks.append(asyncio.create_task(self._watch_lock(lock_conn, stop)))
-        tasks.append(asyncio.create_task(self._gauge_loop(pool, stop)))
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
@@ -326,15 +345,32 @@ class Relay:
             await asyncio.wait_for(lock_conn.fetchval("SELECT 1"), 2)
             await _sleep_or_stop(stop, 0.5)
 
-    async def _gauge_loop(self, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
-        names = [s.name for s in self.config.subscribers]
-        while not stop.is_set():
-            rows = await pool.fetch(_GAUGES, names)
-            for row in rows:
-                self.metrics.pending.labels(row["subscriber"]).set(row["pending"])
-                self.metrics.parked.labels(row["subscriber"]).set(row["parked"])
-                self.metrics.oldest_pending_age.labels(row["subscriber"]).set(float(row["oldest"]))
-            await _sleep_or_stop(stop, 2.0)
+    async def run_gauges(self, stop: asyncio.Event) -> None:
+        """Read the outbox gauges every ``gauge_interval_s`` on a connection of its own.
+
+        Any error ends it; run it supervised, which restarts it. Between a crash and the
+        restart the gauges keep their last values, and ``outbox_gauges_updated_timestamp_seconds``
+        shows how old they are.
+        """
+        cfg = self.config
+        names = [s.name for s in cfg.subscribers]
+        conn = await asyncpg.connect(
+            cfg.dsn,
+            timeout=cfg.gauge_timeout_s,
+            server_settings={"application_name": f"{cfg.service}-outbox-gauges"},
+        )
+        try:
+            while not stop.is_set():
+                rows = await conn.fetch(_GAUGES, names, timeout=cfg.gauge_timeout_s)
+                for row in rows:
+                    sub = row["subscriber"]
+                    self.metrics.pending.labels(sub).set(row["pending"])
+                    self.metrics.parked.labels(sub).set(row["parked"])
+                    self.metrics.oldest_pending_age.labels(sub).set(float(row["oldest"]))
+                self.metrics.gauges_updated.set_to_current_time()
+                await _sleep_or_stop(stop, cfg.gauge_interval_s)
+        finally:
+            conn.terminate()
 
     async def _subscriber_loop(
         self, sub: Subscriber, pool: asyncpg.Pool, stop: asyncio.Event

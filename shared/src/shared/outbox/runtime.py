@@ -18,8 +18,8 @@ from shared.config import BaseServiceSettings
 from shared.http_api.health import Status
 from shared.logging import configure_logging
 from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
-from shared.outbox.service import oldest_pending_age_s
-from shared.supervise import Supervisor
+from shared.outbox.service import oldest_pending_age_s, relay_leadership
+from shared.supervise import BackgroundTasks, Supervisor
 
 logger = logging.getLogger("casework.relay")
 
@@ -75,17 +75,11 @@ async def relay_lifespan(app: FastAPI) -> AsyncIterator[None]:
         return
     relay = build_relay(settings, app.state.metrics_registry)
     app.state.relay = relay
-    stop = asyncio.Event()
-    supervisor = Supervisor(app.state.metrics_registry)
-    task = asyncio.create_task(supervisor.run("relay", relay.run, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        try:
-            await asyncio.wait_for(task, 10)
-        except TimeoutError:
-            task.cancel()
+    # Supervised, each on its own: the app stops them (before the database goes) on shutdown.
+    background: BackgroundTasks = app.state.background
+    background.start("relay", relay.run)
+    background.start("outbox-gauges", relay.run_gauges)
+    yield
 
 
 async def outbox_check(request: Request) -> tuple[str, Status, dict[str, Any]]:
@@ -106,6 +100,35 @@ async def outbox_check(request: Request) -> tuple[str, Status, dict[str, Any]]:
     return "outbox:oldestPendingAge", "pass", detail
 
 
+LEADER_CHECK = "outbox:relayLeader"
+
+
+async def relay_leader_check(request: Request) -> tuple[str, Status, dict[str, Any]]:
+    """``warn`` when no relay holds the leadership while an event has waited longer than
+    ``outbox_leaderless_warn_s``: the flow has stopped, wherever the relay is meant to run.
+
+    A warning, not a failure: the API still serves, and with a standalone relay a failing
+    readiness would take every API instance out of the load balancer for the relay's fault.
+    """
+    settings: BaseServiceSettings = request.app.state.settings
+    detail: dict[str, Any] = {"componentType": "component", "observedUnit": "s"}
+    try:
+        async with asyncio.timeout(settings.ready_timeout_s):
+            async with request.app.state.db.sessionmaker() as session:
+                led, age = await relay_leadership(session, settings.service_name)
+    except Exception as exc:  # the database check reports the outage; this one only warns
+        detail["output"] = type(exc).__name__
+        return LEADER_CHECK, "warn", detail
+    detail["observedValue"] = round(age, 1)
+    if not led and age > settings.outbox_leaderless_warn_s:
+        detail["output"] = (
+            f"no relay is active and events have waited more than "
+            f"{settings.outbox_leaderless_warn_s:g} s"
+        )
+        return LEADER_CHECK, "warn", detail
+    return LEADER_CHECK, "pass", detail
+
+
 def run_standalone(settings: BaseServiceSettings) -> None:
     """Entry point of ``python -m <service>_api.relay``: the relay alone, until SIGTERM/SIGINT."""
     configure_logging(settings.log_level)
@@ -122,6 +145,12 @@ def run_standalone(settings: BaseServiceSettings) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         logger.info("standalone relay starting", extra={"service": settings.service_name})
-        await Supervisor(registry).run("relay", relay.run, stop)
+        background = BackgroundTasks(Supervisor(registry))
+        background.start("relay", relay.run)
+        background.start("outbox-gauges", relay.run_gauges)
+        try:
+            await stop.wait()
+        finally:
+            await background.stop()
 
     asyncio.run(main())

@@ -13,6 +13,7 @@ from shared.audit import record_audit
 from shared.auth import Principal
 from shared.migrations import OUTBOX_CHANNEL
 from shared.outbox.models import OutboxDelivery, OutboxEvent
+from shared.outbox.relay import relay_lock_key
 
 
 async def list_parked(
@@ -92,6 +93,32 @@ async def oldest_pending_age_s(session: AsyncSession) -> float:
         )
     )
     return float(value or 0)
+
+
+# pg_advisory_lock(bigint) shows in pg_locks as classid = the key's high 32 bits, objid = its
+# low 32 bits and objsubid = 1, in the database where it was taken.
+_LEADERSHIP = text(
+    """
+    SELECT EXISTS (
+             SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND granted AND objsubid = 1
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND classid = CAST(CAST(:hi AS bigint) AS oid)
+               AND objid = CAST(CAST(:lo AS bigint) AS oid)
+           ) AS led,
+           coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age
+    FROM outbox_delivery WHERE status = 'pending'
+    """
+)
+
+
+async def relay_leadership(session: AsyncSession, service: str) -> tuple[bool, float]:
+    """Whether some relay of ``service`` holds its leadership lock, and the oldest pending age."""
+    key = relay_lock_key(service)
+    row = (
+        await session.execute(_LEADERSHIP, {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF})
+    ).one()
+    return bool(row.led), float(row.age or 0)
 
 
 def parked_view(d: OutboxDelivery, e: OutboxEvent) -> dict[str, Any]:

@@ -71,6 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # An unset ENV means production (shared.config); the tests run as ``testing`` unless told
+    # otherwise, and so do the processes they start (which may set their own).
+    os.environ.setdefault("ENV", "testing")
     config.addinivalue_line(
         "markers",
         "own_database: committing_db/committing_client use a freshly migrated database of the "
