@@ -85,7 +85,7 @@ async def active_uplifts(
     session: AsyncSession, *, case_id: uuid.UUID, organisation_ids: Sequence[uuid.UUID], on: date
 ) -> Sequence[RiskUplift]:
     """CMP-102: the uplifts in force on ``on`` for the case or one of its organisations."""
-    scope = RiskUplift.case_ids.any(case_id)
+    scope = RiskUplift.case_ids.contains([case_id])
     if organisation_ids:
         scope = or_(scope, RiskUplift.organisation_id.in_(organisation_ids))
     stmt = (

@@ -89,8 +89,8 @@ class UpliftScope(StrEnum):
 class OverrideDirection(StrEnum):
     """CMP-112: the manager agreed to raise or to lower the generated rating."""
 
-    raise_ = "raise"
-    lower = "lower"
+    raised = "raise"
+    lowered = "lower"
 
 
 @dataclass(frozen=True)
@@ -194,4 +194,4 @@ def override_direction(
             f"CMP-102: an uplift sets the minimum at {floor.value}",
             extensions={"rule": "CMP-102", "minimum_rating": floor.value},
         )
-    return OverrideDirection.raise_ if rank(target) > rank(current) else OverrideDirection.lower
+    return OverrideDirection.raised if rank(target) > rank(current) else OverrideDirection.lowered
