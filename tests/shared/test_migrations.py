@@ -90,7 +90,9 @@ SERVICES = [
     Expected("investigation", frozenset(SHARED_TABLES)),
     Expected(
         "compliance",
-        frozenset({*SHARED_TABLES, "risk_assessment", "risk_entry", "risk_uplift", "risk_approval"}),
+        frozenset(
+            {*SHARED_TABLES, "risk_assessment", "risk_entry", "risk_uplift", "risk_approval"}
+        ),
     ),
 ]
 

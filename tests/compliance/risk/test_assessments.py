@@ -20,7 +20,7 @@ from tests.compliance.risk.builders import CW, make_assessment
 Headers = Callable[..., dict[str, str]]
 
 
-def risk(impact: str = "minor", likelihood: str = "likely", **extra: Any) -> dict[str, Any]:
+def risk(impact: Any = "minor", likelihood: Any = "likely", **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "category": "people",
         "description": "The complainant may be distressed by the decision",
@@ -437,7 +437,8 @@ async def test_the_assessment_is_audited_on_the_case(
     got = (await _post(client, case_id, assessment([risk()]), cw)).json()
     row = (await session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id))).one()
     assert (row.action, row.actor, str(row.entity_id)) == ("risk.assessed", CW, got["id"])
-    assert row.after is not None and row.after["risks"][0]["post_rating"] == "low"
+    assert row.after is not None
+    assert row.after["risks"][0]["post_rating"] == "low"
 
 
 async def test_a_replayed_create_records_once(
