@@ -1,3 +1,4 @@
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,9 @@ def service_spec() -> ServiceSpec:
         settings_cls=ComplianceSettings,
         create_app=create_app,
     )
+
+
+@pytest.fixture
+def case_id() -> uuid.UUID:
+    """A case of this test (compliance-api holds no case record: any UUID is a case)."""
+    return uuid.uuid4()

@@ -154,8 +154,11 @@ TARGETS = {
     "investigation": Target(
         _spec("investigation", InvestigationSettings, create_investigation), (Role.caseworker,)
     ),
+    # caseworker records risk assessments; operations_manager decides overrides; an assistant
+    # director imposes uplifts.
     "compliance": Target(
-        _spec("compliance", ComplianceSettings, create_compliance), (Role.caseworker,)
+        _spec("compliance", ComplianceSettings, create_compliance),
+        (Role.caseworker, Role.operations_manager, Role.assistant_director),
     ),
 }
 

@@ -88,7 +88,12 @@ SERVICES = [
     ),
     Expected("assessment", frozenset({*SHARED_TABLES, "allocation_queue_entry"})),
     Expected("investigation", frozenset(SHARED_TABLES)),
-    Expected("compliance", frozenset(SHARED_TABLES)),
+    Expected(
+        "compliance",
+        frozenset(
+            {*SHARED_TABLES, "risk_assessment", "risk_entry", "risk_uplift", "risk_approval"}
+        ),
+    ),
 ]
 
 

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import BaseServiceSettings
@@ -10,3 +11,6 @@ class ComplianceSettings(BaseServiceSettings):
 
     service_name: str = "compliance-api"
     jwt_audience: str = "compliance-api"
+    # CMP-104 / XC-RSK-001: a transition needs an assessment recorded on the same day (0) or
+    # up to this many days before.
+    risk_assessment_window_days: int = Field(default=0, ge=0, le=365)

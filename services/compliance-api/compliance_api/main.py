@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from compliance_api.config import ComplianceSettings
+from compliance_api.risk.router import internal_router as risk_internal_router
+from compliance_api.risk.router import router as risk_router
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
@@ -18,6 +20,13 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
         title="compliance-api",
         version=VERSION,
         description="Compliance and case assurance: compliance items, escalation, risk assessments and statements (guidance §9 ¶9.46–9.100, §10).",
-        routers=(),
-        openapi_tags=(),
+        routers=(risk_router,),
+        internal_routers=(risk_internal_router,),
+        openapi_tags=(
+            {
+                "name": "risk",
+                "description": "Casework risk (guidance §10): assessments with ratings computed "
+                "from the matrix, the case's current rating, manager overrides and uplifts.",
+            },
+        ),
     )

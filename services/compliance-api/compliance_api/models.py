@@ -1,5 +1,6 @@
 """Every table of compliance-api, imported so Alembic sees one complete metadata."""
 
+from compliance_api.risk.models import RiskApproval, RiskAssessment, RiskEntry, RiskUplift
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -16,5 +17,9 @@ __all__ = [
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "RiskApproval",
+    "RiskAssessment",
+    "RiskEntry",
+    "RiskUplift",
     "metadata",
 ]

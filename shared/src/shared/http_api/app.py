@@ -66,12 +66,17 @@ def create_service_app(
     version: str,
     description: str,
     routers: Sequence[APIRouter] = (),
+    internal_routers: Sequence[APIRouter] = (),
     openapi_tags: Sequence[dict[str, Any]] = (),
     lifespan_hooks: Sequence[LifespanHook] = (),
     event_handlers: EventHandlers | None = None,
     configure_logs: bool = True,
 ) -> FastAPI:
-    """Build a service's FastAPI app. No I/O happens until the lifespan starts."""
+    """Build a service's FastAPI app. No I/O happens until the lifespan starts.
+
+    ``internal_routers`` serve ``/internal/...`` to other services (service token): they are left
+    out of the public OpenAPI and documented in ``internal_openapi``.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -142,6 +147,7 @@ def create_service_app(
     internal = [outbox_router]
     if event_handlers is not None:
         internal.append(inbox_router(event_handlers))
+    internal.extend(internal_routers)
     for router in internal:
         app.include_router(router)
     app.state.internal_routers = internal

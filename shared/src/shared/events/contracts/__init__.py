@@ -1,5 +1,5 @@
 """Published payload contracts, one module per producing service (DESIGN §2 catalogue)."""
 
-from shared.events.contracts import intake
+from shared.events.contracts import compliance, intake
 
-__all__ = ["intake"]
+__all__ = ["compliance", "intake"]

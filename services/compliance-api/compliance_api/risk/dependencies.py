@@ -1,0 +1,55 @@
+"""What the risk routes depend on: roles, path types, the window from the settings, and the
+problem responses they document."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from compliance_api.risk import overrides
+from shared.auth import CASE_DATA_READERS, MANAGERS, Principal, Role
+from shared.http_api.deps import RequireRole
+from shared.http_api.problems import problem_responses
+
+# Who records a risk assessment: the caseworkers who own cases after intake, and their managers
+# (¶10.4: the case owner manages the case's risk; CMP-016 whoever oversees the stage).
+ASSESSORS = frozenset({Role.caseworker, Role.senior_caseworker}) | MANAGERS
+# Who imposes a temporary uplift (¶10.6 "we may … decide"): Assistant Directors and above.
+UPLIFT_SETTERS = frozenset(
+    {Role.assistant_director, Role.director, Role.deputy_ombudsman, Role.ombudsman}
+)
+
+Assessor = Annotated[Principal, Depends(RequireRole(ASSESSORS))]
+RiskReader = Annotated[Principal, Depends(RequireRole(CASE_DATA_READERS))]
+# The route admits exactly the roles the delegation lets decide (one list, not two).
+OverrideDecider = Annotated[Principal, Depends(RequireRole(overrides.RATING_OVERRIDE.roles))]
+UpliftSetter = Annotated[Principal, Depends(RequireRole(UPLIFT_SETTERS))]
+ServiceCaller = Annotated[Principal, Depends(RequireRole(Role.service))]
+
+CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID")]
+AssessmentIdPath = Annotated[uuid.UUID, Path(description="The risk assessment's UUID")]
+
+
+async def get_window_days(request: Request) -> int:
+    """``COMPLIANCE_RISK_ASSESSMENT_WINDOW_DAYS``: 0 means the same day (CMP-104)."""
+    days: int = request.app.state.settings.risk_assessment_window_days
+    return days
+
+
+WindowDays = Annotated[int, Depends(get_window_days)]
+
+
+def assessment_location(request: Request, assessment_id: uuid.UUID) -> str:
+    return str(request.url_for("get_risk_assessment", assessment_id=str(assessment_id)).path)
+
+
+def uplift_location(request: Request, uplift_id: uuid.UUID) -> str:
+    return str(request.url_for("get_risk_uplift", uplift_id=str(uplift_id)).path)
+
+
+READ = problem_responses(401, 403, 404, 422, 429)
+LIST = problem_responses(400, 401, 403, 422, 429)
+CREATE = problem_responses(401, 403, 409, 413, 422, 429)
+ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 429)

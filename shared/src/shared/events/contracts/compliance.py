@@ -1,0 +1,40 @@
+"""Contracts compliance-api publishes. Ids and codes only: no free text, no personal data."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import Field
+
+from shared.events.envelope import EventPayload
+from shared.events.registry import contract
+
+
+@contract
+class RiskAssessedV1(EventPayload):
+    """compliance.risk.assessed v1: a risk assessment of the case was recorded (CMP-101,
+    XC-RSK-001); its rating is now the case's current rating."""
+
+    TYPE: ClassVar[str] = "compliance.risk.assessed"
+    VERSION: ClassVar[int] = 1
+
+    assessment_id: uuid.UUID
+    number: int = Field(description="The assessment's number on the case: 1, 2, …")
+    trigger: str = Field(description="D.25 trigger, e.g. decline, propose, ad_hoc")
+    rating: str = Field(description="low, medium or high")
+    conflicts_of_interest_considered: bool
+
+
+@contract
+class RiskRatingChangedV1(EventPayload):
+    """compliance.risk.rating_changed v1: the case's current risk rating changed (CMP-120:
+    consider reallocation or extra supervision), by a new assessment or an approved override."""
+
+    TYPE: ClassVar[str] = "compliance.risk.rating_changed"
+    VERSION: ClassVar[int] = 1
+
+    assessment_id: uuid.UUID
+    previous_rating: str = Field(description="low, medium or high")
+    rating: str = Field(description="low, medium or high")
+    cause: str = Field(description="assessment or override")
