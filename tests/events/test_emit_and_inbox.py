@@ -123,7 +123,7 @@ async def test_inbox_rejects_unknown_type_or_version_with_422_naming_them(
     r = await client.post(
         "/internal/events",
         json={"events": [good, unknown_version, unknown_type]},
-        headers=auth_headers("service"),
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
@@ -138,7 +138,9 @@ async def test_inbox_rejects_a_payload_that_breaks_its_contract(
     bad = _envelope(uuid.uuid4())
     bad["payload"] = {"reference": "CAS-1"}  # required fields missing
     r = await client.post(
-        "/internal/events", json={"events": [bad]}, headers=auth_headers("service")
+        "/internal/events",
+        json={"events": [bad]},
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.json()["invalid_event_ids"] == [bad["id"]]
@@ -148,7 +150,9 @@ async def test_inbox_rejects_a_malformed_envelope(
     client: httpx.AsyncClient, auth_headers: Any
 ) -> None:
     r = await client.post(
-        "/internal/events", json={"events": [{"id": "nope"}]}, headers=auth_headers("service")
+        "/internal/events",
+        json={"events": [{"id": "nope"}]},
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.json()["type"].endswith("/validation-error")
@@ -191,7 +195,7 @@ async def test_a_failing_event_stops_its_case_but_not_others(
         r = await client.post(
             "/internal/events",
             json={"events": [poison, later_in_poison_case, other]},
-            headers=auth_headers("service"),
+            headers=auth_headers("service", sub="intake-api"),
         )
     statuses = [x["status"] for x in r.json()["results"]]
     assert statuses == ["failed", "skipped", "processed"]

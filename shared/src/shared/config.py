@@ -93,6 +93,10 @@ class BaseServiceSettings(BaseSettings):
     relay_request_timeout_s: float = Field(default=10.0, gt=0, le=120)
     relay_metrics_port: int | None = None
     outbox_warn_age_s: float = Field(default=60.0, gt=0)
+    # The inbox binds an event's ``source`` to the caller's token ``sub``: producer name -> the
+    # ``sub`` of its relay's service token (production: its client's id at the identity
+    # provider). In development and testing an unlisted producer's ``sub`` is its own name.
+    event_producer_subjects: dict[str, str] = Field(default_factory=dict)
 
     # Production service tokens: OAuth2 client credentials (Entra ID style).
     service_token_url: str | None = None

@@ -7,18 +7,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations import repository
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
+from shared.changes import Audited
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
+from shared.inbox.handlers import event_actor, event_reason
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
 QUEUE = Keyset("allocation-queue", (key_int, key_date, key_uuid))
 
+QUEUE_ENTRY: Audited[QueueEntry] = Audited(
+    entity_type="allocation_queue_entry",
+    snapshot=lambda entry: QueueEntryRead.model_validate(entry).model_dump(mode="json"),
+    case_id=lambda entry: entry.case_id,
+)
+
 
 async def queue_referred_case(
     session: AsyncSession, *, envelope: EventEnvelope, payload: CaseReferredV1
 ) -> QueueEntry:
-    """ASM-085: every case passed for further consideration goes into the central queue."""
+    """ASM-085: every case passed for further consideration goes into the central queue.
+
+    Audited as the producing service, naming the event, in the inbox's transaction.
+    """
     entry = QueueEntry(
         id=uuid.uuid4(),
         case_id=envelope.case_id,
@@ -33,8 +44,18 @@ async def queue_referred_case(
         organisation_ids=list(payload.organisation_ids),
         received_date=payload.received_date,
         referred_at=envelope.occurred_at,
+        status="queued",
     )
     repository.add(session, entry)
+    # Recorded from the entry as built (no flush: the inbox inserts a batch's entries at once).
+    await QUEUE_ENTRY.record(
+        session,
+        entry,
+        actor=event_actor(envelope),
+        action="allocation_queue_entry.created",
+        before=None,
+        reason=event_reason(envelope),
+    )
     return entry
 
 

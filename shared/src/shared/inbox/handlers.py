@@ -1,15 +1,19 @@
-"""Event handlers of a consuming service and the batch consumer (DESIGN §2 point 2).
+"""Event handlers of a consuming service and the batch consumer (DESIGN §2 points 2 and 6).
 
-Each handler's effect and its ``(event_id, handler)`` inbox row are written in one SAVEPOINT of
-the request's transaction, so a redelivered event changes nothing and a failing handler leaves
-no half-applied effect.
+A batch is first checked against its caller (:func:`check_producer`): every event's ``source``
+must be the producer the caller's token authenticates, and its type one that producer publishes
+(``shared.events.registry.PRODUCERS``); otherwise the whole batch is refused (403) before
+anything is stored. Each handler's effect and its ``(event_id, handler)`` inbox row are written
+in one SAVEPOINT of the request's transaction, so a redelivered event changes nothing and a
+failing handler leaves no half-applied effect. A handler audits what it creates or changes as
+the producing service (:func:`event_actor`, :func:`event_reason`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,9 +22,10 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.errors import UnprocessableContent
+from shared.auth import Principal, Role
+from shared.errors import Forbidden, UnprocessableContent
 from shared.events.envelope import EventEnvelope, EventPayload
-from shared.events.registry import contract_for
+from shared.events.registry import PRODUCERS, contract_for, producer_of
 from shared.inbox.models import InboxEvent
 
 logger = logging.getLogger("casework.inbox")
@@ -32,6 +37,61 @@ ResultStatus = Literal["processed", "duplicate", "failed", "skipped"]
 class InvalidEvents(UnprocessableContent):
     type = "invalid-events"
     title = "Some events have an unknown type or version, or break their contract"
+
+
+class ForbiddenEvents(Forbidden):
+    type = "forbidden-events"
+    title = "Some events are not the caller's to send"
+
+
+def producer_for(sub: str, subjects: Mapping[str, str], *, default_to_name: bool) -> str | None:
+    """The catalogued producer whose relay authenticates as ``sub``, or None.
+
+    ``subjects`` maps a producer to the token ``sub`` its relay is issued (in production, the
+    identity provider's id of the producer's client). With ``default_to_name`` (development and
+    testing, where each relay's dev token carries its service name) an unmapped producer's
+    subject is its own name.
+    """
+    for producer in PRODUCERS:
+        expected = subjects.get(producer, producer if default_to_name else None)
+        if expected is not None and expected == sub:
+            return producer
+    return None
+
+
+def check_producer(events: list[EventEnvelope], producer: str | None) -> None:
+    """Refuse the whole batch (403 ``forbidden-events``) unless the caller may send every event.
+
+    An event is the caller's to send when its ``source`` is the caller's producer name and its
+    type is one that producer publishes. A type the catalogue does not know at all is left to
+    :func:`validate_batch`, which refuses it by id (422).
+    """
+    forbidden = [
+        str(env.id)
+        for env in events
+        if env.source != producer or producer_of(env.type) not in (None, producer)
+    ]
+    if not forbidden:
+        return
+    who = producer or "the caller, which is not an event producer,"
+    raise ForbiddenEvents(
+        f"{len(forbidden)} event(s) are not {who}'s to send: an event's source must be its "
+        "sender and its type one the sender publishes; nothing in this batch was applied",
+        extensions={"forbidden_event_ids": forbidden},
+    )
+
+
+def event_actor(envelope: EventEnvelope) -> Principal:
+    """Who acted when an event's handler changes a record: the producing service.
+
+    Safe to trust only after :func:`check_producer` bound ``source`` to the caller's token.
+    """
+    return Principal(sub=envelope.source, roles=frozenset({Role.service.value}))
+
+
+def event_reason(envelope: EventEnvelope) -> str:
+    """The audit reason of an event's effect, naming it: ``intake.case.referred event <id>``."""
+    return f"{envelope.type} event {envelope.id}"
 
 
 @dataclass(frozen=True)
