@@ -208,3 +208,40 @@ async def test_a_failing_event_stops_its_case_but_not_others(
         )
         == 0
     )
+
+
+async def test_inbox_answers_503_when_its_database_fails(
+    settings: Any, auth_headers: Any, database_url: str
+) -> None:
+    # Issue #15 item 11: a database that cannot be reached is not every event's failure (a 200
+    # of "failed" results, each counted as an attempt by the relay) but an outage.
+    from shared.db import create_engine, with_database
+
+    broken = create_engine(
+        with_database(database_url, f"no_such_database_{uuid.uuid4().hex[:8]}"),
+        application_name="pytest-broken",
+        pool_size=1,
+    )
+    app = create_service_app(
+        settings=settings,
+        title="assessment-api",
+        version="test",
+        description="t",
+        event_handlers=poison_aware_handlers(),
+        configure_logs=False,
+    )
+    app.state.db = Database.from_engine(broken)
+    try:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            r = await client.post(
+                "/internal/events",
+                json={"events": [_envelope(uuid.uuid4())]},
+                headers=auth_headers("service", sub="intake-api"),
+            )
+    finally:
+        await broken.dispose()
+    assert r.status_code == 503, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["type"].endswith("/upstream-unavailable")
+    assert r.headers["Retry-After"] == "1"

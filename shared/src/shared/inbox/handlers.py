@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role
-from shared.errors import Forbidden, UnprocessableContent
+from shared.errors import Forbidden, UnprocessableContent, UpstreamUnavailable
 from shared.events.envelope import EventEnvelope, EventPayload
 from shared.events.registry import PRODUCERS, contract_for, producer_of
 from shared.inbox.models import InboxEvent
@@ -265,6 +265,13 @@ async def _consume_one_by_one(
                     await session.flush()
                     applied += 1
         except Exception as exc:
+            if not await _database_answers(session):
+                # Not this event's fault: the database is failing. 503, so that the relay
+                # counts no attempt (a failed result would count one per event, then park).
+                raise UpstreamUnavailable(
+                    "The database is unavailable; no event was applied",
+                    headers={"Retry-After": "1"},
+                ) from exc
             logger.exception(
                 "event handler failed", extra={"event_id": str(env.id), "event_type": env.type}
             )
@@ -273,3 +280,12 @@ async def _consume_one_by_one(
             continue
         results.append(Result(env.id, "processed" if applied else "duplicate"))
     return results
+
+
+async def _database_answers(session: AsyncSession) -> bool:
+    """True if the request's transaction can still run ``SELECT 1``."""
+    try:
+        await session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
