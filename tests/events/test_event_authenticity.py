@@ -155,6 +155,32 @@ async def test_the_producer_is_accepted_and_the_effect_audited_as_it(
     assert row.after["status"] == "queued"
 
 
+async def test_a_batchs_audit_rows_take_one_statement(
+    client: httpx.AsyncClient, auth_headers: Any, session: AsyncSession, engine: Any
+) -> None:
+    # Auditing must not cost the consumer a round trip per event (DESIGN §7: relay throughput).
+    from sqlalchemy import event as sa_event
+
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    cases = [uuid.uuid4() for _ in range(20)]
+    sa_event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        r = await client.post(
+            "/internal/events",
+            json={"events": [_event(c) for c in cases]},
+            headers=auth_headers("service", sub="intake-api"),
+        )
+    finally:
+        sa_event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert r.status_code == 200, r.text
+    assert len([s for s in statements if s.lstrip().startswith("INSERT INTO audit_entry")]) == 1
+    assert await _count(session, AuditEntry, AuditEntry.case_id.in_(cases)) == 20
+
+
 async def test_an_events_effect_and_its_audit_row_roll_back_together(
     settings: Any, engine: Any, sessionmaker: Any, auth_headers: Any, session: AsyncSession
 ) -> None:

@@ -7,20 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations import repository
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
-from shared.changes import Audited
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
-from shared.inbox.handlers import event_actor, event_reason
+from shared.inbox.handlers import audit_effect
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
 QUEUE = Keyset("allocation-queue", (key_int, key_date, key_uuid))
-
-QUEUE_ENTRY: Audited[QueueEntry] = Audited(
-    entity_type="allocation_queue_entry",
-    snapshot=lambda entry: QueueEntryRead.model_validate(entry).model_dump(mode="json"),
-    case_id=lambda entry: entry.case_id,
-)
 
 
 async def queue_referred_case(
@@ -47,14 +40,15 @@ async def queue_referred_case(
         status="queued",
     )
     repository.add(session, entry)
-    # Recorded from the entry as built (no flush: the inbox inserts a batch's entries at once).
-    await QUEUE_ENTRY.record(
+    # From the entry as built: no flush, the inbox inserts a batch's entries (and audit rows)
+    # at once.
+    audit_effect(
         session,
-        entry,
-        actor=event_actor(envelope),
+        envelope,
+        entity_type="allocation_queue_entry",
+        entity_id=entry.id,
         action="allocation_queue_entry.created",
-        before=None,
-        reason=event_reason(envelope),
+        after=QueueEntryRead.model_validate(entry).model_dump(mode="json"),
     )
     return entry
 
