@@ -123,7 +123,7 @@ async def test_inbox_rejects_unknown_type_or_version_with_422_naming_them(
     r = await client.post(
         "/internal/events",
         json={"events": [good, unknown_version, unknown_type]},
-        headers=auth_headers("service"),
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
@@ -138,7 +138,9 @@ async def test_inbox_rejects_a_payload_that_breaks_its_contract(
     bad = _envelope(uuid.uuid4())
     bad["payload"] = {"reference": "CAS-1"}  # required fields missing
     r = await client.post(
-        "/internal/events", json={"events": [bad]}, headers=auth_headers("service")
+        "/internal/events",
+        json={"events": [bad]},
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.json()["invalid_event_ids"] == [bad["id"]]
@@ -148,7 +150,9 @@ async def test_inbox_rejects_a_malformed_envelope(
     client: httpx.AsyncClient, auth_headers: Any
 ) -> None:
     r = await client.post(
-        "/internal/events", json={"events": [{"id": "nope"}]}, headers=auth_headers("service")
+        "/internal/events",
+        json={"events": [{"id": "nope"}]},
+        headers=auth_headers("service", sub="intake-api"),
     )
     assert r.status_code == 422
     assert r.json()["type"].endswith("/validation-error")
@@ -191,7 +195,7 @@ async def test_a_failing_event_stops_its_case_but_not_others(
         r = await client.post(
             "/internal/events",
             json={"events": [poison, later_in_poison_case, other]},
-            headers=auth_headers("service"),
+            headers=auth_headers("service", sub="intake-api"),
         )
     statuses = [x["status"] for x in r.json()["results"]]
     assert statuses == ["failed", "skipped", "processed"]
@@ -204,3 +208,40 @@ async def test_a_failing_event_stops_its_case_but_not_others(
         )
         == 0
     )
+
+
+async def test_inbox_answers_503_when_its_database_fails(
+    settings: Any, auth_headers: Any, database_url: str
+) -> None:
+    # Issue #15 item 11: a database that cannot be reached is not every event's failure (a 200
+    # of "failed" results, each counted as an attempt by the relay) but an outage.
+    from shared.db import create_engine, with_database
+
+    broken = create_engine(
+        with_database(database_url, f"no_such_database_{uuid.uuid4().hex[:8]}"),
+        application_name="pytest-broken",
+        pool_size=1,
+    )
+    app = create_service_app(
+        settings=settings,
+        title="assessment-api",
+        version="test",
+        description="t",
+        event_handlers=poison_aware_handlers(),
+        configure_logs=False,
+    )
+    app.state.db = Database.from_engine(broken)
+    try:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            r = await client.post(
+                "/internal/events",
+                json={"events": [_envelope(uuid.uuid4())]},
+                headers=auth_headers("service", sub="intake-api"),
+            )
+    finally:
+        await broken.dispose()
+    assert r.status_code == 503, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["type"].endswith("/upstream-unavailable")
+    assert r.headers["Retry-After"] == "1"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
@@ -22,6 +23,7 @@ from assessment_api.allocations.router import router as allocations_router
 from assessment_api.config import AssessmentSettings
 from shared.clients import DevServiceTokenProvider
 from shared.config import DEV_ISSUER
+from shared.db import Database, create_engine, with_database
 from shared.http_api.app import create_service_app
 from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
 from shared.outbox.runtime import plain_dsn
@@ -42,7 +44,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     """Forwards to the real app, unless told to fail; counts what it saw."""
 
     inner: httpx.AsyncBaseTransport
-    mode: str = "ok"  # ok | 503 | timeout | down
+    app: FastAPI
+    mode: str = "ok"  # ok | 500 | 503 | 429 | timeout | down
     poison_reference: str | None = None
     batches: list[list[dict[str, Any]]] = field(default_factory=list)
 
@@ -53,8 +56,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         if not is_health:
             body = __import__("json").loads(await request.aread())
             self.batches.append(body["events"])
-            if self.mode == "503":
-                return httpx.Response(503, request=request)
+            if self.mode in ("500", "503"):
+                return httpx.Response(int(self.mode), request=request)
             if self.mode == "429":
                 return httpx.Response(429, headers={"Retry-After": "0"}, request=request)
             if self.mode == "timeout":
@@ -78,7 +81,7 @@ async def subscriber_transport(consumer_db: ScratchDb, dev_keys_dir: Path) -> Fa
     )
     app.state.db = consumer_db.database
     inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return FaultyTransport(inner)
+    return FaultyTransport(inner, app)
 
 
 RunRelay = Callable[..., Any]
@@ -110,7 +113,9 @@ async def run_relay(
         relay = Relay(
             config,
             tokens=DevServiceTokenProvider(
-                keys_dir=dev_keys_dir, issuer=DEV_ISSUER, subject="intake-api"
+                keys_dir=dev_keys_dir,
+                issuer=DEV_ISSUER,
+                subject=overrides.pop("subject", "intake-api"),
             ),
             metrics=RelayMetrics(CollectorRegistry()),
             transport_factory=lambda: subscriber_transport,
@@ -176,8 +181,8 @@ async def test_relay_delivers_a_batch(
     assert max(sizes) > 1, "events should travel in batches"
 
 
-@pytest.mark.parametrize("mode", ["503", "timeout"])
-async def test_5xx_and_timeouts_back_off_and_count_attempts(
+@pytest.mark.parametrize("mode", ["500", "timeout"])
+async def test_500_and_timeouts_back_off_and_count_attempts(
     mode: str, run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb,
     producer_db: ScratchDb, subscriber_transport: FaultyTransport,
 ) -> None:  # fmt: skip
@@ -396,3 +401,93 @@ async def test_batches_stay_under_the_byte_cap_and_all_arrive(
     sizes = [len(json.dumps({"events": b})) for b in subscriber_transport.batches]
     assert len(sizes) > 1
     assert max(sizes) <= 2200  # the cap, with slack for JSON spacing differences
+
+
+def _tried_uncounted(
+    transport: FaultyTransport, producer: ScratchDb, event_id: uuid.UUID, *, times: int
+) -> Callable[[], Awaitable[bool]]:
+    """Sent at least ``times`` times, and now pending with no attempt counted."""
+
+    async def check() -> bool:
+        if sum(str(event_id) in {e["id"] for e in b} for b in transport.batches) < times:
+            return False
+        row = await _delivery(producer, event_id)
+        assert row is not None
+        assert row["status"] == "pending", "an outage is not a poison event"
+        return bool(row["attempts"] == 0)
+
+    return check
+
+
+async def test_a_503_from_the_subscriber_is_an_outage_not_an_attempt(
+    run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb, producer_db: ScratchDb,
+    subscriber_transport: FaultyTransport,
+) -> None:  # fmt: skip
+    # Issue #15 item 11: the subscriber is up (ready answers 200) but says it cannot serve now.
+    tag = uuid.uuid4().hex[:8]
+    subscriber_transport.mode = "503"
+    [event_id] = await produce([(uuid.uuid4(), f"S-{tag}")])
+    run_relay(max_attempts=2)
+
+    # With max_attempts=2, a third try proves no attempt was counted (it would be parked); and
+    # between tries (not while one is in flight, leased) its count is back to 0.
+    await wait_until(_tried_uncounted(subscriber_transport, producer_db, event_id, times=3))
+    subscriber_transport.mode = "ok"
+
+    async def delivered() -> bool:
+        return await _queued(consumer_db, f"S-{tag}") == 1
+
+    await wait_until(delivered)
+
+
+@pytest.mark.parametrize("mode", ["ok", "500"])
+async def test_a_subscriber_whose_database_fails_does_not_burn_attempts(
+    mode: str, run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb,
+    producer_db: ScratchDb, subscriber_transport: FaultyTransport,
+) -> None:  # fmt: skip
+    # Issue #15 item 11: the real assessment app, alive (/health/live 200), but its database
+    # is gone: /internal/events answers 503 ("ok": the app's own answer) or 500 (a failure the
+    # app did not classify), and /health/ready answers 503. Attempts are refunded, and delivery
+    # resumes by itself once the database is back.
+    tag = uuid.uuid4().hex[:8]
+    subscriber_transport.mode = mode
+    missing = with_database(consumer_db.url, f"no_such_database_{tag}")
+    broken = create_engine(missing, application_name="pytest-broken", pool_size=1)
+    subscriber_transport.app.state.db = Database.from_engine(broken)
+    try:
+        [event_id] = await produce([(uuid.uuid4(), f"K-{tag}")])
+        run_relay(max_attempts=2)
+
+        await wait_until(_tried_uncounted(subscriber_transport, producer_db, event_id, times=3))
+        assert await _queued(consumer_db, f"K-{tag}") == 0
+    finally:
+        subscriber_transport.mode = "ok"
+        subscriber_transport.app.state.db = consumer_db.database
+        await broken.dispose()
+
+    async def delivered() -> bool:
+        return await _queued(consumer_db, f"K-{tag}") == 1
+
+    await wait_until(delivered)
+
+
+async def test_a_relay_whose_token_is_not_the_source_counts_attempts_and_parks(
+    run_relay: RunRelay, produce: Produce, consumer_db: ScratchDb, producer_db: ScratchDb,
+    subscriber_transport: FaultyTransport,
+) -> None:  # fmt: skip
+    # A 403 (here: the relay's token names compliance-api, the events intake-api) is the
+    # caller's fault, not an outage: each try counts and the event is parked, never applied.
+    tag = uuid.uuid4().hex[:8]
+    [event_id] = await produce([(uuid.uuid4(), f"W-{tag}")])
+    run_relay(max_attempts=2, subject="compliance-api")
+
+    async def parked() -> bool:
+        row = await _delivery(producer_db, event_id)
+        return row is not None and row["status"] == "parked"
+
+    await wait_until(parked)
+    row = await _delivery(producer_db, event_id)
+    assert row is not None
+    assert row["attempts"] == 2
+    assert row["last_error"] == "subscriber answered 403"
+    assert await _queued(consumer_db, f"W-{tag}") == 0

@@ -142,6 +142,10 @@ class BaseServiceSettings(BaseSettings):
     outbox_warn_age_s: float = Field(default=60.0, gt=0)
     # Readiness warns when no relay holds the leadership and an event has waited this long.
     outbox_leaderless_warn_s: float = Field(default=15.0, gt=0)
+    # The inbox binds an event's ``source`` to the caller's token ``sub``: producer name -> the
+    # ``sub`` of its relay's service token (production: its client's id at the identity
+    # provider). In development and testing an unlisted producer's ``sub`` is its own name.
+    event_producer_subjects: dict[str, str] = Field(default_factory=dict)
 
     # Production service tokens: OAuth2 client credentials (Entra ID style).
     service_token_url: str | None = None

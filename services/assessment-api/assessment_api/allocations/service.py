@@ -7,10 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations import repository
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
-from shared.audit import record_audit
-from shared.auth import Principal, Role
 from shared.events.contracts.intake import CaseReferredV1, PartyDetailsCorrectedV1
 from shared.events.envelope import EventEnvelope
+from shared.inbox.handlers import audit_effect
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
@@ -20,7 +19,10 @@ QUEUE = Keyset("allocation-queue", (key_int, key_date, key_uuid))
 async def queue_referred_case(
     session: AsyncSession, *, envelope: EventEnvelope, payload: CaseReferredV1
 ) -> QueueEntry:
-    """ASM-085: every case passed for further consideration goes into the central queue."""
+    """ASM-085: every case passed for further consideration goes into the central queue.
+
+    Audited as the producing service, naming the event, in the inbox's transaction.
+    """
     entry = QueueEntry(
         id=uuid.uuid4(),
         case_id=envelope.case_id,
@@ -35,8 +37,19 @@ async def queue_referred_case(
         organisation_ids=list(payload.organisation_ids),
         received_date=payload.received_date,
         referred_at=envelope.occurred_at,
+        status="queued",
     )
     repository.add(session, entry)
+    # From the entry as built: no flush, the inbox inserts a batch's entries (and audit rows)
+    # at once.
+    audit_effect(
+        session,
+        envelope,
+        entity_type="allocation_queue_entry",
+        entity_id=entry.id,
+        action="allocation_queue_entry.created",
+        after=QueueEntryRead.model_validate(entry).model_dump(mode="json"),
+    )
     return entry
 
 
@@ -74,12 +87,11 @@ async def note_party_correction(
     Assessment keeps no personal data (DESIGN §1): it records, in the case's trail, which fields
     changed, so whoever writes next reads the fresh contact card from intake.
     """
-    await record_audit(
+    audit_effect(
         session,
-        actor=Principal(sub=envelope.source, roles=frozenset({Role.service.value})),
+        envelope,
         entity_type="case",
         entity_id=envelope.case_id,
-        case_id=envelope.case_id,
         action="case.party_details_corrected",
         after={
             "event_id": str(envelope.id),
@@ -87,5 +99,4 @@ async def note_party_correction(
             "roles": payload.roles,
             "fields": payload.fields,
         },
-        reason=f"{envelope.type} from {envelope.source}",
     )

@@ -1,18 +1,79 @@
-"""The catalogue of payload contracts, keyed by ``(type, version)``."""
+"""The event catalogue: who publishes which event type, and each type's payload contracts.
+
+``PRODUCERS`` is the one place that says which service may publish an event type (DESIGN §2 v1
+catalogue, plus ``intake.case.created``, which intake emits on every new case,
+``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
+after the hand-off) and the risk engine's ``compliance.risk.assessed`` and
+``compliance.risk.rating_changed``). ``emit`` stamps
+an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
+authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
+A contract can only be registered for a catalogued type.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TypeVar
 
 from shared.events.envelope import EventPayload
 
 P = TypeVar("P", bound=type[EventPayload])
 
+PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "intake-api": frozenset(
+            {
+                "intake.case.created",
+                "intake.case.referred",
+                "intake.case.closed",
+                "intake.case.restarted",
+                "intake.party.details_corrected",
+            }
+        ),
+        "assessment-api": frozenset(
+            {
+                "assessment.case.allocated",
+                "assessment.investigation.proposed",
+                "assessment.case.closed",
+            }
+        ),
+        "investigation-api": frozenset(
+            {
+                "investigation.investigation.confirmed",
+                "investigation.provisional_views.shared",
+                "investigation.final_report.issued",
+                "investigation.case.closed",
+            }
+        ),
+        "compliance-api": frozenset(
+            {
+                "compliance.item.complied",
+                "compliance.item.escalated",
+                "compliance.case.closed",
+                "compliance.risk.rated",
+                "compliance.risk.assessed",
+                "compliance.risk.rating_changed",
+            }
+        ),
+    }
+)
+"""Producer (the service name its relay authenticates as) → the event types it publishes."""
+
+_PRODUCER_OF = {t: producer for producer, types in PRODUCERS.items() for t in types}
+
 _CONTRACTS: dict[tuple[str, int], type[EventPayload]] = {}
+
+
+def producer_of(event_type: str) -> str | None:
+    """The one service that publishes ``event_type``, or None if the catalogue does not know it."""
+    return _PRODUCER_OF.get(event_type)
 
 
 def contract(cls: P) -> P:
     """Class decorator registering a payload contract under its ``(TYPE, VERSION)``."""
+    if producer_of(cls.TYPE) is None:
+        raise ValueError(f"{cls.TYPE} has no producer in the event catalogue (PRODUCERS)")
     key = (cls.TYPE, cls.VERSION)
     existing = _CONTRACTS.get(key)
     if existing is not None and existing is not cls:

@@ -1,15 +1,19 @@
-"""Event handlers of a consuming service and the batch consumer (DESIGN §2 point 2).
+"""Event handlers of a consuming service and the batch consumer (DESIGN §2 points 2 and 6).
 
-Each handler's effect and its ``(event_id, handler)`` inbox row are written in one SAVEPOINT of
-the request's transaction, so a redelivered event changes nothing and a failing handler leaves
-no half-applied effect.
+A batch is first checked against its caller (:func:`check_producer`): every event's ``source``
+must be the producer the caller's token authenticates, and its type one that producer publishes
+(``shared.events.registry.PRODUCERS``); otherwise the whole batch is refused (403) before
+anything is stored. Each handler's effect and its ``(event_id, handler)`` inbox row are written
+in one SAVEPOINT of the request's transaction, so a redelivered event changes nothing and a
+failing handler leaves no half-applied effect. A handler audits what it creates or changes as
+the producing service, naming the event (:func:`audit_effect`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,10 +22,13 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.errors import UnprocessableContent
+from shared.audit import AuditEntry
+from shared.auth import Principal, Role
+from shared.errors import Forbidden, UnprocessableContent, UpstreamUnavailable
 from shared.events.envelope import EventEnvelope, EventPayload
-from shared.events.registry import contract_for
+from shared.events.registry import PRODUCERS, contract_for, producer_of
 from shared.inbox.models import InboxEvent
+from shared.logging import get_request_id
 
 logger = logging.getLogger("casework.inbox")
 
@@ -32,6 +39,94 @@ ResultStatus = Literal["processed", "duplicate", "failed", "skipped"]
 class InvalidEvents(UnprocessableContent):
     type = "invalid-events"
     title = "Some events have an unknown type or version, or break their contract"
+
+
+class ForbiddenEvents(Forbidden):
+    type = "forbidden-events"
+    title = "Some events are not the caller's to send"
+
+
+def producer_for(sub: str, subjects: Mapping[str, str], *, default_to_name: bool) -> str | None:
+    """The catalogued producer whose relay authenticates as ``sub``, or None.
+
+    ``subjects`` maps a producer to the token ``sub`` its relay is issued (in production, the
+    identity provider's id of the producer's client). With ``default_to_name`` (development and
+    testing, where each relay's dev token carries its service name) an unmapped producer's
+    subject is its own name.
+    """
+    for producer in PRODUCERS:
+        expected = subjects.get(producer, producer if default_to_name else None)
+        if expected is not None and expected == sub:
+            return producer
+    return None
+
+
+def check_producer(events: list[EventEnvelope], producer: str | None) -> None:
+    """Refuse the whole batch (403 ``forbidden-events``) unless the caller may send every event.
+
+    An event is the caller's to send when its ``source`` is the caller's producer name and its
+    type is one that producer publishes. A type the catalogue does not know at all is left to
+    :func:`validate_batch`, which refuses it by id (422).
+    """
+    forbidden = [
+        str(env.id)
+        for env in events
+        if env.source != producer or producer_of(env.type) not in (None, producer)
+    ]
+    if not forbidden:
+        return
+    who = producer or "the caller, which is not an event producer,"
+    raise ForbiddenEvents(
+        f"{len(forbidden)} event(s) are not {who}'s to send: an event's source must be its "
+        "sender and its type one the sender publishes; nothing in this batch was applied",
+        extensions={"forbidden_event_ids": forbidden},
+    )
+
+
+def event_actor(envelope: EventEnvelope) -> Principal:
+    """Who acted when an event's handler changes a record: the producing service.
+
+    Safe to trust only after :func:`check_producer` bound ``source`` to the caller's token.
+    """
+    return Principal(sub=envelope.source, roles=frozenset({Role.service.value}))
+
+
+def event_reason(envelope: EventEnvelope) -> str:
+    """The audit reason of an event's effect, naming it: ``intake.case.referred event <id>``."""
+    return f"{envelope.type} event {envelope.id}"
+
+
+def audit_effect(
+    session: AsyncSession,
+    envelope: EventEnvelope,
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    action: str,
+    after: dict[str, Any] | None,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Audit a record an event's handler created or changed: as the producing service
+    (:func:`event_actor`), naming the event (:func:`event_reason`), in the effect's transaction.
+
+    Added to the session rather than executed: the inbox's flush writes a batch's audit rows in
+    one multi-row INSERT, in order, with the effects, so auditing costs no round trip per event.
+    """
+    actor = event_actor(envelope)
+    session.add(
+        AuditEntry(
+            actor=actor.sub,
+            actor_roles=sorted(actor.roles),
+            entity_type=entity_type,
+            entity_id=entity_id,
+            case_id=envelope.case_id,
+            action=action,
+            before=before,
+            after=after,
+            reason=event_reason(envelope),
+            request_id=get_request_id(),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -205,6 +300,13 @@ async def _consume_one_by_one(
                     await session.flush()
                     applied += 1
         except Exception as exc:
+            if not await _database_answers(session):
+                # Not this event's fault: the database is failing. 503, so that the relay
+                # counts no attempt (a failed result would count one per event, then park).
+                raise UpstreamUnavailable(
+                    "The database is unavailable; no event was applied",
+                    headers={"Retry-After": "1"},
+                ) from exc
             logger.exception(
                 "event handler failed", extra={"event_id": str(env.id), "event_type": env.type}
             )
@@ -213,3 +315,12 @@ async def _consume_one_by_one(
             continue
         results.append(Result(env.id, "processed" if applied else "duplicate"))
     return results
+
+
+async def _database_answers(session: AsyncSession) -> bool:
+    """True if the request's transaction can still run ``SELECT 1``."""
+    try:
+        await session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

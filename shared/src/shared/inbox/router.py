@@ -12,7 +12,13 @@ from shared.events.envelope import EventBatch
 from shared.events.registry import contract_for
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
-from shared.inbox.handlers import EventHandlers, consume, validate_batch
+from shared.inbox.handlers import (
+    EventHandlers,
+    check_producer,
+    consume,
+    producer_for,
+    validate_batch,
+)
 
 ServicePrincipal = Annotated[Principal, Depends(RequireRole(Role.service))]
 
@@ -66,7 +72,18 @@ def inbox_router(handlers: EventHandlers) -> APIRouter:
     async def receive_events(
         request: Request, batch: EventBatch, principal: ServicePrincipal, session: DbSession
     ) -> dict[str, list[dict[str, str | None]]]:
-        """Apply a batch of events once each; duplicates are acknowledged and ignored."""
+        """Apply a batch of events once each; duplicates are acknowledged and ignored.
+
+        403 ``forbidden-events`` when any event is not the caller's to send (its ``source`` is
+        not the caller, or its type is not one the caller publishes): nothing is applied.
+        """
+        settings = request.app.state.settings
+        producer = producer_for(
+            principal.sub,
+            settings.event_producer_subjects,
+            default_to_name=settings.is_dev_or_test,
+        )
+        check_producer(batch.events, producer)
         parsed = validate_batch(batch.events, handlers)
         results = await consume(session, parsed, handlers)
         return {

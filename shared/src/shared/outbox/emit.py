@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.events.envelope import EventEnvelope, EventPayload
+from shared.events.registry import producer_of
 from shared.logging import get_request_id
 
 # One round trip: take the case's next sequence (the upsert's row lock serialises writers of the
@@ -37,8 +38,12 @@ _EMIT = text(
 
 
 def source_of(event_type: str) -> str:
-    """The producing service of an event type: ``intake.case.referred`` → ``intake-api``."""
-    return f"{event_type.split('.', 1)[0]}-api"
+    """The producing service of an event type, from the catalogue (``intake-api`` for
+    ``intake.case.referred``): the name its subscribers bind to the relay's token."""
+    producer = producer_of(event_type)
+    if producer is None:  # pragma: no cover - ``@contract`` refuses uncatalogued types
+        raise ValueError(f"{event_type} has no producer in the event catalogue")
+    return producer
 
 
 async def emit(

@@ -13,10 +13,12 @@ Guarantees (DESIGN §2) and how they are kept:
 - **Poison events**: every send first commits a lease (``attempts + 1`` and the backoff time),
   so a relay crash still counts the attempt. An event that fails ``max_attempts`` times is
   parked; it blocks later events of its own case for that subscriber only, until replayed.
-  When a whole batch fails because the subscriber is down (its ``/health/live`` does not
-  answer), the attempts are refunded: an outage is not a poison event. Nor is a 429: the
-  relay refunds and waits as long as ``Retry-After`` asks. A batch bigger than
-  ``max_batch_bytes`` is cut, and the events left out go back uncounted.
+  When a whole batch fails because the subscriber is down, the attempts are refunded: an
+  outage is not a poison event. Down means the subscriber answered 503 (it says it cannot
+  serve now, say its database is failing), or, after a connection error, timeout or other 5xx,
+  its ``/health/ready`` does not answer 200 (dead, or alive with a failing database). Nor is a
+  429 a failure: the relay refunds and waits as long as ``Retry-After`` asks (as for a 503).
+  A batch bigger than ``max_batch_bytes`` is cut, and the events left out go back uncounted.
 - **One active relay per service**: a session-level advisory lock on a dedicated connection.
   A standby polls for it and takes over within about a second of the leader's death.
 - **Low latency**: LISTEN/NOTIFY wakes the subscriber loops; polling is the fallback.
@@ -54,9 +56,11 @@ class Subscriber:
     event_types: tuple[str, ...]
 
     @property
-    def health_url(self) -> str:
+    def ready_url(self) -> str:
+        """Readiness, not liveness: a subscriber whose database fails is alive but cannot take
+        events, and must not have attempts counted against them."""
         base = self.url.split("/internal/", 1)[0]
-        return f"{base}/health/live"
+        return f"{base}/health/ready"
 
 
 class RelayMetrics:
@@ -511,12 +515,15 @@ class Relay:
             answered = set(outcome.delivered) | set(outcome.refunded) | set(outcome.failed)
             outcome.failed.extend(p for p in positions if p not in answered)
             return outcome
-        if response.status_code == 429:
-            # Back-pressure, not a poison event: no attempt counted; wait as long as asked.
+        if response.status_code in (429, 503):
+            # Back-pressure (429) or a subscriber that cannot serve now (503: its database is
+            # failing or saturated), not a poison event: no attempt counted; wait as asked.
             outcome.refunded = positions
             outcome.retry_after_s = _retry_after_s(response)
             logger.warning(
-                "subscriber rate-limited the relay",
+                "subscriber rate-limited the relay"
+                if response.status_code == 429
+                else "subscriber is unavailable",
                 extra={"subscriber": sub.name, "retry_after_s": outcome.retry_after_s},
             )
             return outcome
@@ -536,11 +543,13 @@ class Relay:
     async def _whole_batch_failed(
         self, http: httpx.AsyncClient, sub: Subscriber, positions: list[int], outcome: _Outcome
     ) -> _Outcome:
+        # The attempt counts only if the subscriber is ready: dead, or alive with a failing
+        # database (its readiness answers 503), it is down and the attempts are refunded.
         try:
-            alive = (await http.get(sub.health_url, timeout=2.0)).status_code == 200
+            ready = (await http.get(sub.ready_url, timeout=2.0)).status_code == 200
         except httpx.HTTPError:
-            alive = False
-        if alive:
+            ready = False
+        if ready:
             outcome.failed = positions
         else:
             outcome.refunded = positions
