@@ -14,16 +14,17 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from intake_api.config import IntakeSettings
-from intake_api.main import create_app
 from shared.audit import AuditEntry, record_audit
 from shared.auth import Principal
 from shared.db import create_engine, with_database
 from shared.db_roles import RuntimeRoleRefused, require_runtime_role, runtime_role_problems
+from shared.http_api.app import create_service_app
 from shared.testing.plugin import server_url
 
 ACTOR = Principal(sub="user-ada", roles=frozenset({"caseworker"}))
@@ -229,6 +230,13 @@ def _production_settings(url: str) -> IntakeSettings:
     )  # fmt: skip
 
 
+def _app(settings: IntakeSettings) -> FastAPI:
+    # The shared factory every service uses, without touching the process's logging setup.
+    return create_service_app(
+        settings=settings, title="t", version="0.1.0", description="t", configure_logs=False
+    )
+
+
 def _as(url: str, user: str) -> str:
     """``url`` as ``user``, with a password that is not a placeholder (trust ignores it)."""
     parts = urlsplit(url)
@@ -248,7 +256,7 @@ async def test_production_refuses_to_start_as_superuser_or_owner_without_echoing
     else:
         url = _as(migration_database_url, MIGRATION_ROLE)
     settings = _production_settings(url)
-    app = create_app(settings)
+    app = _app(settings)
 
     with pytest.raises(RuntimeRoleRefused) as refused:
         async with app.router.lifespan_context(app):
@@ -263,7 +271,7 @@ async def test_production_refuses_to_start_as_superuser_or_owner_without_echoing
 
 
 async def test_production_starts_as_the_runtime_role(database_url: str) -> None:
-    app = create_app(_production_settings(_as(database_url, RUNTIME_ROLE)))
+    app = _app(_production_settings(_as(database_url, RUNTIME_ROLE)))
 
     async with app.router.lifespan_context(app):
         assert app.state.db is not None

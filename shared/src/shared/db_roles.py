@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import create_engine
@@ -218,3 +219,19 @@ async def require_runtime_role(engine: AsyncEngine, *, refuse: bool) -> None:
     if refuse:
         raise RuntimeRoleRefused(f"Refusing to start: {message}")
     logger.warning("audit trail not protected: %s", message)
+
+
+async def check_service_role(engine: AsyncEngine, *, production: bool) -> None:
+    """A service's start-up check (the API's lifespan, the standalone relay).
+
+    Production fails closed: a role that could bypass the trail, or a database that cannot be
+    asked, stops the start. Elsewhere a problem is a warning, and an unreachable database is left
+    to the readiness check.
+    """
+    if production:
+        await require_runtime_role(engine, refuse=True)
+        return
+    try:
+        await require_runtime_role(engine, refuse=False)
+    except (OSError, SQLAlchemyError) as exc:
+        logger.warning("database role not checked: %s", type(exc).__name__)

@@ -121,20 +121,19 @@ async def ensure_databases(
     handed_over = []
     try:
         async with engine.connect() as conn:
-            existing: dict[str, str] = dict(
-                (
-                    await conn.execute(
-                        text("SELECT datname, pg_get_userbyid(datdba) FROM pg_database")
-                    )
-                ).tuples()
+            rows = await conn.execute(
+                text("SELECT datname, pg_get_userbyid(datdba) FROM pg_database")
             )
+            existing = {str(name): str(owner) for name, owner in rows}
             for name in names:
                 owner = owners.get(name)
                 owned_by = f" OWNER {quote_ident(owner)}" if owner else ""
                 if name not in existing:
                     await conn.execute(text(f"CREATE DATABASE {quote_ident(name)}{owned_by}"))
                 elif owner and existing[name] != owner:
-                    await conn.execute(text(f"ALTER DATABASE {quote_ident(name)}{owned_by}"))
+                    await conn.execute(
+                        text(f"ALTER DATABASE {quote_ident(name)} OWNER TO {quote_ident(owner)}")
+                    )
                     handed_over.append(name)
     finally:
         await engine.dispose()

@@ -7,7 +7,6 @@ problem handlers, health and metrics, and an OpenAPI document with the problem s
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -15,8 +14,6 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from prometheus_client import CollectorRegistry
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
@@ -25,7 +22,7 @@ from shared.calendar import WorkingCalendar
 from shared.clock import SystemClock
 from shared.config import BaseServiceSettings, Environment
 from shared.db import Database, create_engine
-from shared.db_roles import require_runtime_role
+from shared.db_roles import check_service_role
 from shared.http_api import health
 from shared.http_api.middleware import HttpMetrics, RequestContextMiddleware
 from shared.http_api.problems import (
@@ -43,8 +40,6 @@ from shared.outbox.runtime import outbox_check, relay_lifespan
 from shared.ratelimit import TokenBucketLimiter
 from shared.schemas import NO_NUL
 
-logger = logging.getLogger("casework.app")
-
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 COMMON_TAGS = [
@@ -55,17 +50,6 @@ COMMON_TAGS = [
 async def _replay(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IdempotentReplay)
     return exc.response
-
-
-async def _check_database_role(engine: AsyncEngine, settings: BaseServiceSettings) -> None:
-    """Production refuses a role that could bypass the audit trail (``shared.db_roles``)."""
-    if settings.env is Environment.production:
-        await require_runtime_role(engine, refuse=True)
-        return
-    try:
-        await require_runtime_role(engine, refuse=False)
-    except (OSError, SQLAlchemyError) as exc:  # the database may come up later
-        logger.warning("database role not checked: %s", type(exc).__name__)
 
 
 def create_service_app(
@@ -100,7 +84,9 @@ def create_service_app(
                 )
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)
-                await _check_database_role(engine, settings)
+                # Production refuses a role that could bypass the audit trail.
+                production = settings.env is Environment.production
+                await check_service_role(engine, production=production)
             stack.push_async_callback(app.state.verifier.aclose)
             for hook in (*lifespan_hooks, relay_lifespan):
                 await stack.enter_async_context(hook(app))
