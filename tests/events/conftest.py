@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -26,13 +25,12 @@ from assessment_api.config import AssessmentSettings
 from assessment_api.main import create_app as create_assessment_app
 from intake_api.config import IntakeSettings
 from intake_api.main import create_app as create_intake_app
-from shared.alembic_env import alembic_config
 from shared.db import Database, create_engine
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import EventHandlers
 from shared.outbox.emit import emit
-from shared.testing.plugin import ServiceSpec, recreate_database, run_alembic, server_url
+from shared.testing.plugin import ServiceSpec, migrated_database, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 INTAKE_INI = ROOT / "services/intake-api/alembic.ini"
@@ -74,9 +72,9 @@ class ScratchDb:
         return Database.from_engine(self.engine)
 
 
-async def make_scratch(name: str, ini: Path) -> ScratchDb:
-    url = await recreate_database(name)
-    run_alembic(command.upgrade, alembic_config(ini, url), "head")
+async def make_scratch(name: str, spec: ServiceSpec) -> ScratchDb:
+    """A freshly migrated database of ``spec``'s service, used as its runtime role."""
+    url = (await migrated_database(spec.name, spec.alembic_ini, name)).runtime_url
     return ScratchDb(url, create_engine(url, application_name=f"pytest-{name}", pool_size=10))
 
 
@@ -95,14 +93,14 @@ async def drop_scratch(db: ScratchDb) -> None:
 
 @pytest.fixture(scope="module")
 async def producer_db() -> AsyncIterator[ScratchDb]:
-    db = await make_scratch(f"relay_producer_test_{os.getpid()}", INTAKE_INI)
+    db = await make_scratch(f"relay_producer_test_{os.getpid()}", INTAKE_SPEC)
     yield db
     await drop_scratch(db)
 
 
 @pytest.fixture(scope="module")
 async def consumer_db() -> AsyncIterator[ScratchDb]:
-    db = await make_scratch(f"relay_consumer_test_{os.getpid()}", ASSESSMENT_INI)
+    db = await make_scratch(f"relay_consumer_test_{os.getpid()}", ASSESSMENT_SPEC)
     yield db
     await drop_scratch(db)
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEntry, list_audit, record_audit
 from shared.auth import Principal
+from shared.db import create_engine
 from shared.logging import reset_request_id, set_request_id
 
 ACTOR = Principal(sub="user-ada", roles=frozenset({"senior_caseworker", "caseworker"}))
@@ -93,27 +94,57 @@ async def test_list_audit_returns_one_entitys_rows_oldest_first(session: AsyncSe
     assert [r.action for r in rows] == ["case.created", "case.updated", "case.closed"]
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "UPDATE audit_entry SET reason = 'rewritten' WHERE id = :id",
-        "UPDATE audit_entry SET actor = 'someone-else'",
-        "DELETE FROM audit_entry WHERE id = :id",
-        "DELETE FROM audit_entry",
-        "TRUNCATE audit_entry",
-    ],
-)
-async def test_postgres_refuses_to_rewrite_audit_history__XC_AUD(
+REWRITES = [
+    "UPDATE audit_entry SET reason = 'rewritten' WHERE id = :id",
+    "UPDATE audit_entry SET actor = 'someone-else'",
+    "DELETE FROM audit_entry WHERE id = :id",
+    "DELETE FROM audit_entry",
+    "TRUNCATE audit_entry",
+]
+
+
+@pytest.mark.parametrize("statement", REWRITES)
+async def test_the_service_may_not_rewrite_audit_history__XC_AUD(
     session: AsyncSession, statement: str
 ) -> None:
+    # The session is the service's runtime role: it has no UPDATE, DELETE or TRUNCATE on the
+    # table, so PostgreSQL refuses before the trigger is even reached.
     entry_id = await record_audit(
         session, actor=ACTOR, entity_type="case", entity_id=uuid.uuid4(), action="case.created"
     )
 
-    with pytest.raises(DBAPIError, match="append-only"):
+    with pytest.raises(DBAPIError, match="permission denied for table audit_entry"):
         async with session.begin_nested():
             await session.execute(text(statement), {"id": entry_id})
 
     reason = await session.scalar(select(AuditEntry.reason).where(AuditEntry.id == entry_id))
     actor = await session.scalar(select(AuditEntry.actor).where(AuditEntry.id == entry_id))
     assert (reason, actor) == (None, "user-ada")
+
+
+@pytest.mark.parametrize("statement", REWRITES)
+async def test_postgres_refuses_to_rewrite_audit_history_even_to_its_owner__XC_AUD(
+    migration_database_url: str, statement: str
+) -> None:
+    # Defence in depth: the migration role owns the table, and the trigger still refuses.
+    owner = create_engine(migration_database_url, application_name="pytest-audit-owner")
+    try:
+        async with owner.connect() as conn:
+            trans = await conn.begin()
+            entry_id = await conn.scalar(
+                text(
+                    "INSERT INTO audit_entry (actor, actor_roles, entity_type, entity_id, action) "
+                    "VALUES ('user-ada', '{}', 'case', gen_random_uuid(), 'case.created') "
+                    "RETURNING id"
+                )
+            )
+            with pytest.raises(DBAPIError, match="append-only"):
+                async with conn.begin_nested():
+                    await conn.execute(text(statement), {"id": entry_id})
+            actor = await conn.scalar(
+                text("SELECT actor FROM audit_entry WHERE id = :id"), {"id": entry_id}
+            )
+            await trans.rollback()
+    finally:
+        await owner.dispose()
+    assert actor == "user-ada"

@@ -26,10 +26,15 @@ pytestmark = pytest.mark.concurrency
 
 
 @pytest.fixture
-async def locked_table(database_url: str) -> AsyncIterator[tuple[str, AsyncConnection]]:
-    """A committed table, held under ACCESS EXCLUSIVE by another open transaction."""
+async def locked_table(
+    migration_database_url: str,
+) -> AsyncIterator[tuple[str, AsyncConnection]]:
+    """A committed table, held under ACCESS EXCLUSIVE by another open transaction.
+
+    Created by the migration role; the runtime role (the apps') gets its default privileges.
+    """
     name = f"t_busy_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, application_name="pytest-busy", pool_size=2)
+    admin = create_engine(migration_database_url, application_name="pytest-busy", pool_size=2)
     try:
         async with admin.begin() as conn:
             await conn.execute(text(f"CREATE TABLE {name} (id int PRIMARY KEY)"))

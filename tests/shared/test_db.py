@@ -27,10 +27,16 @@ from shared.testing.plugin import CommittingDb
 
 
 @pytest.fixture
-async def deferred_table(database_url: str) -> AsyncIterator[str]:
-    """A committed table whose UNIQUE constraint is only checked at COMMIT."""
+async def deferred_table(migration_database_url: str) -> AsyncIterator[str]:
+    """A committed table whose UNIQUE constraint is only checked at COMMIT.
+
+    Created by the migration role, as a migration would: the runtime role gets its grants from
+    the default privileges.
+    """
     name = f"t_deferred_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, application_name="t-ddl", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        migration_database_url, application_name="t-ddl", isolation_level="AUTOCOMMIT"
+    )
     try:
         async with admin.connect() as conn:
             await conn.execute(

@@ -3,4 +3,9 @@ from alembic import context
 from intake_api.models import metadata
 from shared.alembic_env import run_migrations
 
-run_migrations(context, target_metadata=metadata, url_env_var="INTAKE_DATABASE_URL")
+run_migrations(
+    context,
+    target_metadata=metadata,
+    url_env_var="INTAKE_MIGRATION_DATABASE_URL",
+    runtime_role_env_var="INTAKE_DB_RUNTIME_ROLE",
+)

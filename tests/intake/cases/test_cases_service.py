@@ -23,7 +23,7 @@ from shared.audit import AuditEntry
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
 from shared.clock import FixedClock
-from shared.db import Database
+from shared.db import Database, create_engine
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.testing.plugin import ServiceSpec
@@ -308,19 +308,29 @@ async def _create(session: AsyncSession, prefix: str = "CAS") -> Any:
     )
 
 
-async def test_references_pad_to_seven_digits_and_grow_past_them(session: AsyncSession) -> None:
-    # setval is not transactional: put the sequence back where it was for the other tests.
+async def test_references_pad_to_seven_digits_and_grow_past_them(
+    session: AsyncSession, migration_database_url: str
+) -> None:
+    # setval is not transactional, and the service's runtime role may not call it (USAGE and
+    # SELECT only): moved by the migration role, then put back for the other tests.
+    owner = create_engine(migration_database_url, application_name="pytest-setval", pool_size=1)
+
+    async def setval(value: int) -> None:
+        async with owner.begin() as conn:
+            await conn.execute(text("SELECT setval('case_reference_seq', :v)"), {"v": value})
+
     current = await session.scalar(text("SELECT last_value FROM case_reference_seq"))
     try:
-        await session.execute(text("SELECT setval('case_reference_seq', 41)"))
+        await setval(41)
         assert (await _create(session)).reference == "CAS-0000042"
         assert (await _create(session, "PHSO")).reference == "PHSO-0000043"
-        await session.execute(text("SELECT setval('case_reference_seq', 9999998)"))
+        await setval(9999998)
         assert (await _create(session)).reference == "CAS-9999999"
         assert (await _create(session)).reference == "CAS-10000000"  # never truncated
     finally:
         # The cases above roll back with the test, so their numbers may be handed out again.
-        await session.execute(text("SELECT setval('case_reference_seq', :v)"), {"v": current})
+        await setval(int(current))
+        await owner.dispose()
 
 
 async def test_service_create_case_flushes_case_and_audit(session: AsyncSession) -> None:

@@ -202,6 +202,49 @@ async def test_previous_contact_check_finds_earlier_cases_of_person_and_organisa
     assert stored.person_id == uuid.UUID(person["id"])
 
 
+async def test_each_previous_contact_check_is_audited_who_for_whom_and_what_it_showed__INT_001(
+    api: Api, session: AsyncSession
+) -> None:
+    """A search of a person's history is an access to personal data: it is on the audit trail."""
+    person = await new_person(api, "Robin")
+    org = await new_organisation(api, "Exampleshire Trust", "nhs_trust", "health")
+    earlier = await open_case(
+        api, person=person, organisation=org, channel="letter", jurisdiction="health",
+        received_date="2026-10-01",
+    )  # fmt: skip
+    body = {"person_id": person["id"], "organisation_ids": [org["id"]]}
+    key = {"Idempotency-Key": f"check-{uuid.uuid4()}"}
+
+    check = await api.call(
+        "POST", "/v1/previous-contact-checks", json=body, headers=key, expect=201
+    )
+    # A replay answers from the stored response: the search is not run again, nor audited again.
+    replay = await api.call(
+        "POST", "/v1/previous-contact-checks", json=body, headers=key, expect=201
+    )
+    again = await api.call("POST", "/v1/previous-contact-checks", json=body, expect=201)
+
+    rows = await fetch(
+        session,
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "previous_contact_check")
+        .where(AuditEntry.entity_id.in_([uuid.UUID(check["id"]), uuid.UUID(again["id"])]))
+        .order_by(AuditEntry.id),
+    )
+    assert replay["id"] == check["id"]
+    assert [(r.entity_id, r.actor, r.action, r.case_id) for r in rows] == [
+        (uuid.UUID(check["id"]), IC, "previous_contact_check.run", None),
+        (uuid.UUID(again["id"]), IC, "previous_contact_check.run", None),
+    ]
+    assert rows[0].after == {
+        "person_id": person["id"],
+        "organisation_ids": [org["id"]],
+        "matched_case_ids": [earlier["id"]],
+    }
+    assert rows[0].reason == "INT-001: earlier contacts searched before intake"
+    assert rows[0].occurred_at is not None
+
+
 async def test_case_created_with_the_check_is_in_intake_owned_by_its_creator__INT_002(
     api: Api, session: AsyncSession
 ) -> None:

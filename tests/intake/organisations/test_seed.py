@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +19,9 @@ from intake_api import seed
 from intake_api.organisations.models import Organisation, OrganisationKind
 from intake_api.organisations.schemas import OrganisationRead
 from intake_api.organisations.service import check_register_rules
-from shared.alembic_env import alembic_config
 from shared.audit import AuditEntry
 from shared.db import create_engine
-from shared.testing.plugin import recreate_database, run_alembic, server_url
+from shared.testing.plugin import migrated_database, server_url
 
 Headers = Callable[..., dict[str, str]]
 Audit = Callable[[AsyncSession, str | uuid.UUID], Awaitable[list[AuditEntry]]]
@@ -142,10 +140,9 @@ async def test_seeded_rows_are_searchable_by_alias(
 @pytest.fixture
 async def scratch_url() -> AsyncIterator[str]:
     name = f"intake_seed_test_{os.getpid()}"
-    url = await recreate_database(name)
-    run_alembic(
-        command.upgrade, alembic_config(ROOT / "services/intake-api/alembic.ini", url), "head"
-    )
+    # The command runs as the service's runtime role, as in `make run`.
+    db = await migrated_database("intake", ROOT / "services/intake-api/alembic.ini", name)
+    url = db.runtime_url
     try:
         yield url
     finally:

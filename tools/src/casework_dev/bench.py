@@ -71,6 +71,7 @@ from casework_dev.procs import free_port, prepare_databases, service_env
 from shared.auth import Role, load_or_create_dev_keypair, mint_dev_token
 from shared.clock import BUSINESS_TIMEZONE
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES, BaseServiceSettings
+from shared.db import with_database
 from shared.outbox.runtime import plain_dsn
 from shared.pagination import encode_cursor
 
@@ -649,8 +650,9 @@ def ensure_seed(stack: Stack, cases: int, today: date) -> dict[str, Any]:
     say(f"Seeding {name} ({why}): {cases:,} fictional cases")
     started = time.monotonic()
     asyncio.run(_admin(stack.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    url = prepare_databases(stack.server_url, prefix, ("intake",))["intake"]
-    counts = asyncio.run(_seed(url, cases, today))
+    prepare_databases(stack.server_url, prefix, ("intake",))
+    # Loaded as the server's user: COPY without the foreign-key triggers, VACUUM, setval.
+    counts = asyncio.run(_seed(with_database(stack.server_url, name), cases, today))
     marker = {**wanted, "seeded_on": today.isoformat(), "rows": counts}
     seconds = round(time.monotonic() - started, 1)
     comment = json.dumps(marker).replace("'", "''")
@@ -668,8 +670,6 @@ def clone_seed(stack: Stack, seed_db: str) -> str:
     sql = f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}" STRATEGY FILE_COPY'
     asyncio.run(_admin(stack.server_url, sql))
     say(f"Copied in {time.monotonic() - started:.1f} s")
-    from shared.db import with_database
-
     return with_database(stack.server_url, name)
 
 

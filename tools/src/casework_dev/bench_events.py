@@ -65,7 +65,7 @@ from casework_dev.benchkit import (
 )
 from casework_dev.pg import ROOT
 from casework_dev.procs import free_port, prepare_databases, service_env
-from shared.db import Database, create_engine
+from shared.db import Database, create_engine, with_database
 from shared.events.contracts.intake import CaseReferredV1
 from shared.outbox.emit import emit
 from shared.outbox.runtime import plain_dsn
@@ -352,7 +352,9 @@ async def build_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]
         "(the fan-out trigger writes the delivery rows)"
     )
     t0 = time.monotonic()
-    conn = await asyncpg.connect(plain_dsn(stack.urls["intake"]), timeout=10)
+    # As the server's user, not the service's runtime role: ANALYZE is for owners.
+    admin = with_database(stack.server_url, stack.databases[0])
+    conn = await asyncpg.connect(plain_dsn(admin), timeout=10)
     try:
         async with conn.transaction():
             for sequence, n in backlog_rounds(opts.backlog, opts.cases):

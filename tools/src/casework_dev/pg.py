@@ -3,6 +3,9 @@
 ``DATABASE_URL`` wins when set (CI points it at the machine's server). Otherwise an embedded
 server from the ``pgserver`` package (real PostgreSQL binaries in a wheel) keeps its data in
 ``.data/pg``, which git ignores, so a second ``make run`` finds the same data again.
+
+Each service database is owned by the service's migration role and used by its runtime role
+(``shared.db_roles``); both are created here when missing, as an operator does in production.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from shared.db import create_engine, with_database
+from shared.db_roles import DatabaseRoles, ensure_roles, quote_ident, service_roles, with_user
 
 ROOT = Path(__file__).resolve().parents[3]
 PGDATA = ROOT / ".data" / "pg"
@@ -51,28 +56,138 @@ def server_url(embedded: EmbeddedServer) -> tuple[str, bool]:
     return embedded.start(), True
 
 
-async def ensure_databases(server: str, names: list[str]) -> dict[str, str]:
-    """Create each database if missing; return name → URL."""
-    engine = create_engine(server, application_name="casework-dev", isolation_level="AUTOCOMMIT")
+# A database made before the role split belongs to the server's admin: hand the database and
+# every object of its public schema to the migration role, so that its migrations and grants work.
+_HAND_OVER = """
+DO $$
+DECLARE
+    owner CONSTANT regrole := to_regrole({owner});
+    r record;
+BEGIN
+    FOR r IN
+        SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                              WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS kind,
+               c.oid::regclass AS name
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND c.relowner <> owner
+          -- identity and serial sequences go with their table
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO %I', r.kind, r.name, owner);
+    END LOOP;
+    FOR r IN
+        SELECT p.oid::regprocedure AS name FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND p.proowner <> owner
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO %I', r.name, owner);
+    END LOOP;
+    FOR r IN
+        SELECT t.oid::regtype AS name FROM pg_type t
+        JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r') AND t.typowner <> owner
+    LOOP
+        EXECUTE format('ALTER TYPE %s OWNER TO %I', r.name, owner);
+    END LOOP;
+END
+$$
+"""
+
+
+async def _hand_over(server: str, name: str, owner: str) -> None:
+    engine = create_engine(
+        with_database(server, name), application_name="casework-dev", isolation_level="AUTOCOMMIT"
+    )
     try:
         async with engine.connect() as conn:
-            existing = set(
-                (await conn.execute(text("SELECT datname FROM pg_database"))).scalars().all()
-            )
-            for name in names:
-                if name not in existing:
-                    await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            literal = "'" + owner.replace("'", "''") + "'"
+            await conn.execute(text(_HAND_OVER.format(owner=literal)))
     finally:
         await engine.dispose()
+
+
+async def ensure_databases(
+    server: str, names: list[str], owners: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Create each database if missing; return name → URL (the server's user).
+
+    ``owners`` maps a database to the role that must own it and its objects: a new database is
+    created with that owner, and an existing one owned by anyone else is handed over to it.
+    """
+    owners = owners or {}
+    engine = create_engine(server, application_name="casework-dev", isolation_level="AUTOCOMMIT")
+    handed_over = []
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT datname, pg_get_userbyid(datdba) FROM pg_database")
+            )
+            existing = {str(name): str(owner) for name, owner in rows}
+            for name in names:
+                owner = owners.get(name)
+                owned_by = f" OWNER {quote_ident(owner)}" if owner else ""
+                if name not in existing:
+                    await conn.execute(text(f"CREATE DATABASE {quote_ident(name)}{owned_by}"))
+                elif owner and existing[name] != owner:
+                    await conn.execute(
+                        text(f"ALTER DATABASE {quote_ident(name)} OWNER TO {quote_ident(owner)}")
+                    )
+                    handed_over.append(name)
+    finally:
+        await engine.dispose()
+    for name in handed_over:
+        await _hand_over(server, name, owners[name])
     return {name: with_database(server, name) for name in names}
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """One service's database: the migration role's URL, the runtime role and its URL."""
+
+    migration_url: str
+    runtime_url: str
+    roles: DatabaseRoles
+
+
+async def ensure_role_databases(
+    server: str, family: str, databases: dict[str, str]
+) -> dict[str, ServiceDatabase]:
+    """For each service → database name: the roles, the database owned by the migration role.
+
+    Roles are named ``<family>_<service>_migrator`` and ``…_runtime``. Migrations are the
+    caller's (with ``alembic_config(..., runtime_role=)``, which grants the runtime role).
+    """
+    roles = {service: service_roles(family, service) for service in databases}
+    for pair in roles.values():
+        await ensure_roles(server, pair)
+    urls = await ensure_databases(
+        server,
+        list(databases.values()),
+        {name: roles[service].migration for service, name in databases.items()},
+    )
+    return {
+        service: ServiceDatabase(
+            migration_url=with_user(urls[name], roles[service].migration),
+            runtime_url=with_user(urls[name], roles[service].runtime),
+            roles=roles[service],
+        )
+        for service, name in databases.items()
+    }
+
+
+def db_prefix() -> str:
+    """The prefix of ``make run``'s databases and roles (``CASEWORK_DB_PREFIX``, ``casework``)."""
+    return os.environ.get("CASEWORK_DB_PREFIX", "casework")
 
 
 def service_database(service: str) -> str:
     """The database name ``make run`` uses for a service (prefix: ``CASEWORK_DB_PREFIX``)."""
-    return f"{os.environ.get('CASEWORK_DB_PREFIX', 'casework')}_{service}"
+    return f"{db_prefix()}_{service}"
 
 
-def ensure_service_databases(server: str) -> dict[str, str]:
-    """Create the four service databases if missing; return service → URL."""
-    urls = asyncio.run(ensure_databases(server, [service_database(s) for s in SERVICES]))
-    return {s: urls[service_database(s)] for s in SERVICES}
+def ensure_service_databases(server: str) -> dict[str, ServiceDatabase]:
+    """The four service databases and their roles (``<prefix>_<service>_migrator``, …)."""
+    databases = {s: service_database(s) for s in SERVICES}
+    return asyncio.run(ensure_role_databases(server, db_prefix(), databases))

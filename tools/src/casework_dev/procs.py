@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from casework_dev.pg import ROOT, ensure_databases
+from casework_dev.pg import ROOT, ensure_role_databases
 from shared.alembic_env import alembic_config
 
 SERVICES = ("intake", "assessment", "investigation", "compliance")
@@ -93,18 +93,27 @@ def database_url(server_url: str, name: str) -> str:
     return with_database(server_url, name)
 
 
+# The roles of these databases: casework_test_<service>_migrator and …_runtime, as the tests'.
+ROLE_FAMILY = "casework_test"
+
+
 def prepare_databases(server_url: str, prefix: str, services: tuple[str, ...]) -> dict[str, str]:
-    """Create and migrate ``<prefix>_<service>`` for each service; returns service → URL."""
+    """Create and migrate ``<prefix>_<service>`` for each service; returns service → URL.
+
+    Each database is migrated as its service's migration role, and the URL returned is the
+    runtime role's, as a deployed service uses (``shared.db_roles``). For owner's work (a bulk
+    load, ``ANALYZE``) use the server's URL with ``shared.db.with_database``.
+    """
     from alembic import command
 
-    names = [f"{prefix}_{s}" for s in services]
-    urls = asyncio.run(ensure_databases(server_url, names))
-    out = {}
-    for service, name in zip(services, names, strict=True):
+    databases = asyncio.run(
+        ensure_role_databases(server_url, ROLE_FAMILY, {s: f"{prefix}_{s}" for s in services})
+    )
+    for service, db in databases.items():
         ini = ROOT / "services" / f"{service}-api" / "alembic.ini"
-        command.upgrade(alembic_config(ini, urls[name]), "head")
-        out[service] = urls[name]
-    return out
+        config = alembic_config(ini, db.migration_url, runtime_role=db.roles.runtime)
+        command.upgrade(config, "head")
+    return {service: db.runtime_url for service, db in databases.items()}
 
 
 @dataclass

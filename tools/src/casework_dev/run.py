@@ -22,7 +22,14 @@ from typing import Any
 import httpx
 from alembic import command
 
-from casework_dev.pg import ROOT, SERVICES, EmbeddedServer, ensure_service_databases, server_url
+from casework_dev.pg import (
+    ROOT,
+    SERVICES,
+    EmbeddedServer,
+    ServiceDatabase,
+    ensure_service_databases,
+    server_url,
+)
 from shared.alembic_env import alembic_config
 
 # CASEWORK_BASE_PORT moves all four ports (the end-to-end tests use it to stay off 8001–8004).
@@ -183,17 +190,20 @@ def stop_children(children: list[Child]) -> None:
             child.proc.wait()
 
 
-def migrate(urls: dict[str, str]) -> None:
+def migrate(databases: dict[str, ServiceDatabase]) -> None:
+    """As each service's migration role, which then grants its runtime role (shared.db_roles)."""
     for service in SERVICES:
-        say(f"Migrating {service}-api database")
+        db = databases[service]
+        say(f"Migrating {service}-api database (as {db.roles.migration})")
         ini = ROOT / "services" / f"{service}-api" / "alembic.ini"
-        command.upgrade(alembic_config(ini, urls[service]), "head")
+        config = alembic_config(ini, db.migration_url, runtime_role=db.roles.runtime)
+        command.upgrade(config, "head")
 
 
-def seed(urls: dict[str, str]) -> None:
+def seed(databases: dict[str, ServiceDatabase]) -> None:
     say("Loading the fictional organisation seed")
     cmd = [sys.executable, "-m", "intake_api.seed"]
-    if subprocess.call(cmd, env=service_env("intake", urls["intake"])) != 0:
+    if subprocess.call(cmd, env=service_env("intake", databases["intake"].runtime_url)) != 0:
         fail("Loading the organisation seed failed (see the error above)")
 
 
@@ -215,12 +225,13 @@ def main() -> None:
         else:
             say(f"Starting embedded PostgreSQL (data in {Path('.data/pg')})")
         server, _ = server_url(embedded)
-        urls = ensure_service_databases(server)
-        migrate(urls)
-        seed(urls)
+        databases = ensure_service_databases(server)
+        migrate(databases)
+        seed(databases)
         for service in SERVICES:
-            say(f"Starting {service}-api on port {PORTS[service]}")
-            children.append(start_service(service, urls[service]))
+            db = databases[service]
+            say(f"Starting {service}-api on port {PORTS[service]} (as {db.roles.runtime})")
+            children.append(start_service(service, db.runtime_url))
         wait_ready(children)
         print()
         say("All services are ready. API docs:")

@@ -35,7 +35,12 @@ CONFIDENTIAL_ACCESS = "confidential access rights apply"  # INT-048
 async def run_previous_contact_check(
     session: AsyncSession, *, data: PreviousContactCheckCreate, actor: Principal
 ) -> PreviousContactCheck:
-    """INT-001: search earlier cases of the person and about the organisations; store the result."""
+    """INT-001: search earlier cases of the person and about the organisations; store the result.
+
+    A search of a person's history is itself audited, in its transaction: who searched, for whom
+    and which organisations, when, and which cases it showed. The case taken into intake with the
+    check cites it (``previous_contact_check_id``), which says for which case it was done.
+    """
     matches = await repository.earlier_cases(
         session, person_id=data.person_id, organisation_ids=list(data.organisation_ids)
     )
@@ -49,6 +54,19 @@ async def run_previous_contact_check(
     session.add(check)
     await session.flush()
     await session.refresh(check)
+    await record_audit(
+        session,
+        actor=actor,
+        entity_type="previous_contact_check",
+        entity_id=check.id,
+        action="previous_contact_check.run",
+        after={
+            "person_id": str(data.person_id) if data.person_id else None,
+            "organisation_ids": [str(o) for o in data.organisation_ids],
+            "matched_case_ids": [m["case_id"] for m in matches],
+        },
+        reason="INT-001: earlier contacts searched before intake",
+    )
     return check
 
 

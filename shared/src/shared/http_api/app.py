@@ -22,8 +22,9 @@ from starlette.routing import BaseRoute
 from shared.auth import TokenVerifier
 from shared.calendar import WorkingCalendar
 from shared.clock import SystemClock
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, Environment
 from shared.db import Database, create_engine
+from shared.db_roles import check_service_role
 from shared.http_api import health
 from shared.http_api.middleware import HttpMetrics, RequestContextMiddleware
 from shared.http_api.problems import (
@@ -96,6 +97,9 @@ def create_service_app(
                 )
                 app.state.db = Database.from_engine(engine)
                 stack.push_async_callback(app.state.db.dispose)
+                # Production refuses a role that could bypass the audit trail.
+                production = settings.env is Environment.production
+                await check_service_role(engine, production=production)
             stack.push_async_callback(app.state.verifier.aclose)
             # Every background task runs supervised (restarted on any crash, counted in
             # background_task_crashes_total) and stops before the database is disposed.

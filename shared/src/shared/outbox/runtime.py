@@ -14,7 +14,9 @@ from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, start_http_server
 
 from shared.clients import token_provider_for
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, Environment
+from shared.db import create_engine
+from shared.db_roles import check_service_role
 from shared.http_api.health import Status
 from shared.logging import configure_logging
 from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
@@ -129,6 +131,16 @@ async def relay_leader_check(request: Request) -> tuple[str, Status, dict[str, A
     return LEADER_CHECK, "pass", detail
 
 
+async def _check_role(settings: BaseServiceSettings) -> None:
+    """The relay runs as the service's runtime role too; production refuses any other."""
+    url = settings.database_url.get_secret_value()
+    engine = create_engine(url, application_name=f"{settings.service_name}-relay", pool_size=1)
+    try:
+        await check_service_role(engine, production=settings.env is Environment.production)
+    finally:
+        await engine.dispose()
+
+
 def run_standalone(settings: BaseServiceSettings) -> None:
     """Entry point of ``python -m <service>_api.relay``: the relay alone, until SIGTERM/SIGINT."""
     configure_logging(settings.log_level)
@@ -140,6 +152,7 @@ def run_standalone(settings: BaseServiceSettings) -> None:
     relay = build_relay(settings, registry)
 
     async def main() -> None:
+        await _check_role(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -2,7 +2,9 @@
 
 Each test directory names its service with a ``service_spec`` fixture. The plugin then:
 - creates that service's test database afresh once per session and migrates it with Alembic
-  (never ``create_all``);
+  (never ``create_all``) as the service's migration role, which owns it; the app, and every
+  fixture's connection, use the runtime role, as a deployed service does (``shared.db_roles``):
+  ``database_url`` is the runtime role's, ``migration_database_url`` the owner's;
 - runs each test inside an outer transaction that is rolled back, with the app's sessions joined
   to it through SAVEPOINTs (``join_transaction_mode="create_savepoint"``);
 - gives an in-process ``httpx.AsyncClient`` and bearer tokens for any role;
@@ -21,7 +23,10 @@ those. A part that the selection leaves empty while the other part has tests end
 code 0, not 5 (no tests), so either invocation may be given any selection.
 
 The server comes from ``TEST_DATABASE_URL``, else ``DATABASE_URL``, else
-``postgresql://postgres@127.0.0.1:5432/postgres``.
+``postgresql://postgres@127.0.0.1:5432/postgres``; its user must be a superuser, which creates the
+roles ``casework_test_<service>_migrator`` and ``casework_test_<service>_runtime`` when they are
+missing. Roles are cluster-wide, so every test run on the server shares them (their creation is
+race-safe); a runtime role has grants only on its own service's databases.
 """
 
 from __future__ import annotations
@@ -48,9 +53,12 @@ from shared.auth import mint_dev_token
 from shared.clock import FixedClock
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES, BaseServiceSettings
 from shared.db import Database, create_engine, with_database
+from shared.db_roles import ensure_roles, service_roles, with_user
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+# The roles of the test databases: casework_test_<service>_migrator and …_runtime.
+TEST_ROLE_FAMILY = "casework_test"
 
 # The tests that start real processes, stop and start a PostgreSQL of their own or bind fixed
 # ports (tests/e2e/test_make_run.py uses 18101-18104): ``--suite-part=serial``.
@@ -164,14 +172,15 @@ def run_alembic(fn: Callable[..., Any], *args: Any) -> None:
         raise error[0]
 
 
-async def recreate_database(name: str) -> str:
-    """Drop and create database ``name`` on the test server; return its URL."""
+async def recreate_database(name: str, *, owner: str | None = None) -> str:
+    """Drop and create database ``name`` on the test server; return its URL (the admin's)."""
     base = server_url()
     engine = create_engine(base, application_name="pytest-admin", isolation_level="AUTOCOMMIT")
+    owned_by = f' OWNER "{owner}"' if owner else ""
     try:
         async with engine.connect() as conn:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"{owned_by}'))
     except OSError as exc:  # connection refused and friends
         pytest.exit(
             f"PostgreSQL is not reachable at the test server ({type(exc).__name__}): {exc}", 3
@@ -179,6 +188,37 @@ async def recreate_database(name: str) -> str:
     finally:
         await engine.dispose()
     return with_database(base, name)
+
+
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """A freshly migrated service database: the owner's URL and the service's (runtime) URL."""
+
+    migration_url: str
+    runtime_url: str
+
+    @property
+    def name(self) -> str:
+        return self.runtime_url.rsplit("/", 1)[1].split("?", 1)[0]
+
+
+async def migrated_database(service: str, alembic_ini: Path, name: str) -> MigratedDatabase:
+    """Create database ``name`` afresh for ``service`` and migrate it as its migration role.
+
+    The migration role owns it; the runtime role gets its grants at the end of the upgrade.
+    """
+    roles = service_roles(TEST_ROLE_FAMILY, service)
+    try:
+        await ensure_roles(server_url(), roles)
+    except OSError as exc:  # connection refused and friends
+        pytest.exit(
+            f"PostgreSQL is not reachable at the test server ({type(exc).__name__}): {exc}", 3
+        )
+    url = await recreate_database(name, owner=roles.migration)
+    migration_url = with_user(url, roles.migration)
+    config = alembic_config(alembic_ini, migration_url, runtime_role=roles.runtime)
+    run_alembic(command.upgrade, config, "head")
+    return MigratedDatabase(migration_url, with_user(url, roles.runtime))
 
 
 async def drop_database(name: str) -> None:
@@ -195,7 +235,7 @@ async def drop_database(name: str) -> None:
 
 class _Registry:
     def __init__(self) -> None:
-        self.urls: dict[str, str] = {}
+        self.databases: dict[str, MigratedDatabase] = {}
         self.engines: dict[str, AsyncEngine] = {}
 
 
@@ -216,14 +256,26 @@ def service_spec() -> ServiceSpec:
 
 
 @pytest.fixture
-async def database_url(service_spec: ServiceSpec, _db_registry: _Registry) -> str:
-    """URL of the service's test database, created and migrated once per session."""
-    url = _db_registry.urls.get(service_spec.name)
-    if url is None:
-        url = await recreate_database(service_spec.test_database)
-        run_alembic(command.upgrade, alembic_config(service_spec.alembic_ini, url), "head")
-        _db_registry.urls[service_spec.name] = url
-    return url
+async def _migrated(service_spec: ServiceSpec, _db_registry: _Registry) -> MigratedDatabase:
+    db = _db_registry.databases.get(service_spec.name)
+    if db is None:
+        db = await migrated_database(
+            service_spec.name, service_spec.alembic_ini, service_spec.test_database
+        )
+        _db_registry.databases[service_spec.name] = db
+    return db
+
+
+@pytest.fixture
+def database_url(_migrated: MigratedDatabase) -> str:
+    """The service's test database as its runtime role (created and migrated once per session)."""
+    return _migrated.runtime_url
+
+
+@pytest.fixture
+def migration_database_url(_migrated: MigratedDatabase) -> str:
+    """The service's test database as its migration role, which owns it (for DDL in tests)."""
+    return _migrated.migration_url
 
 
 @pytest.fixture
@@ -245,8 +297,8 @@ async def _dispose_engines(_db_registry: _Registry) -> AsyncIterator[None]:
     yield
     for eng in _db_registry.engines.values():
         await eng.dispose()
-    for url in _db_registry.urls.values():
-        await drop_database(url.rsplit("/", 1)[1].split("?", 1)[0])
+    for db in _db_registry.databases.values():
+        await drop_database(db.name)
 
 
 @pytest.fixture
@@ -364,8 +416,9 @@ async def committing_db(
     url = database_url
     if request.node.get_closest_marker("own_database") is not None:
         own = f"{service_spec.name}_own_{uuid.uuid4().hex[:8]}"
-        url = await recreate_database(own)
-        run_alembic(command.upgrade, alembic_config(service_spec.alembic_ini, url), "head")
+        url = (
+            await migrated_database(service_spec.name, service_spec.alembic_ini, own)
+        ).runtime_url
     # Enough connections for a burst of simultaneous requests (twenty identical POSTs, say).
     db = Database.from_engine(
         create_engine(url, application_name=name, pool_size=25, max_overflow=5)
