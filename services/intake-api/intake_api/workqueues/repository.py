@@ -27,7 +27,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVarTuple
 
-from sqlalchemy import Date, Row, Select, and_, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import (
+    Date,
+    Row,
+    Select,
+    and_,
+    func,
+    literal_column,
+    not_,
+    select,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -67,6 +79,10 @@ CASE_COLUMNS = (
     Case.received_date,
 )
 DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
+# ``EXISTS (… OFFSET 0)``: PostgreSQL keeps such a test as a check on each row the queue's index
+# gives (one probe of the other table's index by case), instead of turning it into a join it
+# may start from, and sort, when its statistics misjudge the sizes.
+PER_ROW = literal_column("0")
 
 
 def _owned_by(
@@ -189,6 +205,7 @@ def two_week_contact_query(
             ),
         )
         .where(ContactAttempt.case_id == Case.id, ContactAttempt.outcome == ContactOutcome.reached)
+        .offset(PER_ROW)
         .exists()
     )
     stmt = (
@@ -248,13 +265,9 @@ async def overdue_callbacks(
     return (await session.execute(stmt)).all()
 
 
-async def open_tasks(
-    session: AsyncSession,
-    *,
-    owner: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[QueueRow]:
+def open_tasks_query(
+    *, owner: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> QueueSelect:
     """Tasks not yet done (ASM-039), the oldest first; ``ix_case_task_open`` is in this order."""
     stmt = (
         select(
@@ -271,7 +284,18 @@ async def open_tasks(
     keys = (CaseTask.created_at, CaseTask.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
-    return (await session.execute(stmt.order_by(*keys).limit(limit))).all()
+    return stmt.order_by(*keys).limit(limit)
+
+
+async def open_tasks(
+    session: AsyncSession,
+    *,
+    owner: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    stmt = open_tasks_query(owner=owner, after=after, limit=limit)
+    return (await session.execute(stmt)).all()
 
 
 def contacts_missing_discussion_query(
@@ -296,14 +320,21 @@ def contacts_missing_discussion_query(
             CaseParty.person_id == ContactAttempt.person_id,
             CaseParty.role == PartyRole.complainant,
         )
+        .offset(PER_ROW)
         .exists()
     )
-    not_explained = ContactAttempt.expectations_explained.is_(False)
-    not_discussed = ContactAttempt.adjustments_discussed.is_(False)
+    # The predicate of the report's partial indexes, spelt as they are (literal outcome, NOT of
+    # an AND) so PostgreSQL can prove the rows are in them; the columns are NOT NULL.
+    explained = ContactAttempt.expectations_explained
+    discussed = ContactAttempt.adjustments_discussed
+    missing_either = and_(
+        ContactAttempt.outcome == literal_column(f"'{ContactOutcome.reached.value}'"),
+        not_(and_(explained, discussed)),
+    )
     gap = {
-        None: or_(not_explained, not_discussed),
-        MissingDiscussion.expectations: not_explained,
-        MissingDiscussion.adjustments: not_discussed,
+        None: true(),
+        MissingDiscussion.expectations: not_(explained),
+        MissingDiscussion.adjustments: not_(discussed),
     }[missing]
     attempted_at = ContactAttempt.attempted_at
     stmt = (
@@ -320,7 +351,7 @@ def contacts_missing_discussion_query(
             ContactAttempt.recorded_by,
         )
         .join(Case, Case.id == ContactAttempt.case_id)
-        .where(ContactAttempt.outcome == ContactOutcome.reached, gap, complainant)
+        .where(missing_either, gap, complainant)
     )
     if since is not None:
         stmt = stmt.where(attempted_at >= since)
