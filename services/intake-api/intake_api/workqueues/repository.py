@@ -28,6 +28,7 @@ from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVarTuple
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     Row,
     Select,
@@ -82,7 +83,7 @@ DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
 # ``EXISTS (… OFFSET 0)``: PostgreSQL keeps such a test as a check on each row the queue's index
 # gives (one probe of the other table's index by case), instead of turning it into a join it
 # may start from, and sort, when its statistics misjudge the sizes.
-PER_ROW = literal_column("0")
+PER_ROW: ColumnElement[int] = literal_column("0")
 
 
 def _owned_by(
