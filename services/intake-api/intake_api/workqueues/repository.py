@@ -3,7 +3,8 @@
 Every queue reads one index in its own order and is keyset-paginated on its urgency key plus a
 unique id (``shared.pagination.paginate``: each builder returns at most ``limit`` rows strictly
 after the sort key ``after``), so a page costs about ``limit`` index entries whatever the
-office's or the owner's size, and whatever the planner's statistics say (migration 0015):
+office's or the owner's size, and whatever the planner's statistics say (migration 0015; plus
+the entries a queue's own test skips, one probe each: two-week-contact's reached complainants):
 - the deadline queues range-scan the partial indexes of open clocks, ``ix_deadline_open_due``
   (kind, due_date), ``ix_deadline_open_effective_due`` (kind, effective_due_date) and
   ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key; for one
@@ -89,8 +90,8 @@ PER_ROW: ColumnElement[int] = literal_column("0")
 def _owned_by(
     stmt: Select[*Ts], owner: str | None, case_owner: QueryableAttribute[str | None]
 ) -> Select[*Ts]:
-    """Only ``owner``'s cases: the row's own copy of its case's owner, the second column of
-    the owner's index (after the kind), so the owner's rows are a range in the queue's order."""
+    """Only ``owner``'s cases: the row's own copy of its case's owner, which leads the owner's
+    index (after the clock's kind), so the owner's rows are one range in the queue's order."""
     if owner is None:
         return stmt
     return stmt.where(case_owner == owner)
