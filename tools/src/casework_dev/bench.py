@@ -705,6 +705,7 @@ class Line:
     seconds: int
     query: tuple[str, list[list[Any]]] | None = None  # list/queue SQL, for baseline and EXPLAIN
     quick: bool = False  # part of the quick subset
+    setup: tuple[str, ...] = ()  # run before ``query`` in its transaction, as intake-api does
 
 
 @dataclass
@@ -932,10 +933,13 @@ def _cursor_value(value: Any) -> str:
 def _query_line(
     name: str, group: str, path: str, token: str, stmt: Select[Any], opts: Options, quick: bool
 ) -> Line:
+    from intake_api.workqueues.repository import NO_SORT
+
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return Line(
         name, group, Load("GET", (path,), token), Load("GET", (f"/query/{slug}",)),
         Bar(max_p95_ms=P95_BAR_MS), opts.list_duration, compile_query(stmt), quick,
+        setup=(NO_SORT,) if group == "queue" else (),
     )  # fmt: skip
 
 
@@ -1156,12 +1160,17 @@ def with_wrk_cpu(cpu: dict[str, Any], wrk_s: float) -> dict[str, Any]:
     return {**cpu, "wrk_cpu_s": round(wrk_s, 2), "others_busy_cpus": round(others, 2)}
 
 
-async def explain(url: str, sql: str, args: list[list[Any]]) -> list[str]:
+async def explain(
+    url: str, sql: str, args: list[list[Any]], setup: Sequence[str] = ()
+) -> list[str]:
     from casework_dev.bench_baseline import decode_args
 
     conn = await asyncpg.connect(plain_dsn(url), timeout=10)
     try:
-        rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *decode_args(args))
+        async with conn.transaction():
+            for statement in setup:
+                await conn.execute(statement)
+            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *decode_args(args))
     finally:
         await conn.close()
     return [r[0] for r in rows]
@@ -1234,6 +1243,8 @@ def print_plans(plans: Sequence[dict[str, Any]]) -> None:
     for p in plans:
         print()
         print(f"=== {p['scenario']}: EXPLAIN (ANALYZE, BUFFERS)")
+        for statement in p.get("setup", ()):
+            print(f"{statement};")
         print(p["sql"])
         if p["args"]:
             print("-- values: " + ", ".join(f"${i} = {v[1]!r}" for i, v in enumerate(p["args"], 1)))
@@ -1297,7 +1308,7 @@ def run_http(
     tokens = mint_tokens(stack.workdir / "keys", fx.owner, fx.heavy_owner)
     lines = asyncio.run(build_lines(run_url, fx, opts, tokens))
     queries = {
-        load_slug(line): {"sql": line.query[0], "args": line.query[1]}
+        load_slug(line): {"sql": line.query[0], "args": line.query[1], "setup": list(line.setup)}
         for line in lines
         if line.query is not None
     }
@@ -1308,9 +1319,10 @@ def run_http(
     plans = []
     for line in lines:
         if line.query is not None:
-            plan = asyncio.run(explain(run_url, *line.query))
+            plan = asyncio.run(explain(run_url, *line.query, line.setup))
             plans.append({
                 "scenario": line.name, "sql": line.query[0], "args": line.query[1], "plan": plan,
+                "setup": list(line.setup),
                 "execution_ms": execution_ms(plan), "warnings": plan_warnings(plan),
             })  # fmt: skip
     context = {

@@ -138,7 +138,8 @@ class Baseline:
         self.dsn = dsn
         self.pool_size = pool_size
         self.queries = {
-            name: (q["sql"], decode_args(q["args"])) for name, q in sorted(queries.items())
+            name: (q["sql"], decode_args(q["args"]), tuple(q.get("setup", ())))
+            for name, q in sorted(queries.items())
         }
         self.pool: asyncpg.Pool | None = None
 
@@ -253,8 +254,14 @@ class Baseline:
         if name not in self.queries:
             await _respond(send, 404, b'{"status":404}')
             return
-        sql, args = self.queries[name]
-        rows = await self.pool.fetch(sql, *args)
+        sql, args, setup = self.queries[name]
+        if setup:  # in one transaction, as intake-api reads a work-queue page
+            async with self.pool.acquire() as conn, conn.transaction():
+                for statement in setup:
+                    await conn.execute(statement)
+                rows = await conn.fetch(sql, *args)
+        else:
+            rows = await self.pool.fetch(sql, *args)
         await _respond(send, 200, dumps({"items": [dict(r) for r in rows]}))
 
 
