@@ -3,6 +3,7 @@ database URL helpers."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -222,3 +223,60 @@ async def test_driver_in_a_test_is_the_tests_own_connection(
     async with db.driver() as conn:
         assert await conn.fetchval("SELECT v FROM t_driver") == 7
         assert conn.is_in_transaction()
+
+
+# ---------------------------------------------------------------------------------------------
+# The pool keeps its connections (issue #15 item 20: 16 clients gave ~2 new sessions a second)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.concurrency
+async def test_a_worker_opens_no_new_sessions_after_warm_up(
+    settings: BaseServiceSettings, database_url: str
+) -> None:
+    """More concurrent requests than the pool holds, wave after wave: the worker's engine (built
+    from the settings by the lifespan, as in production) opens its connections once."""
+    name = f"pytest-pool-{uuid.uuid4().hex[:8]}"
+    ours = settings.model_copy(update={"service_name": name, "subscribers": {}})
+    router = APIRouter()
+
+    @router.get("/work")
+    async def work(session: DbSession) -> dict[str, Any]:
+        await session.execute(text("SELECT pg_sleep(0.05)"))
+        return {}
+
+    app = create_service_app(
+        settings=ours, title="t", version="0.1.0", description="t", routers=[router],
+        configure_logs=False,
+    )  # fmt: skip
+    opened: list[object] = []
+    clients = ours.db_pool_size + 6  # the issue's 16 clients for the default pool of 10
+    async with app.router.lifespan_context(app):
+        engine: AsyncEngine = app.state.db.engine
+        event.listen(engine.sync_engine, "connect", lambda conn, record: opened.append(conn))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            after_warm_up = 0
+            for wave in range(4):
+                answers = await asyncio.gather(*(c.get("/work") for _ in range(clients)))
+                assert [r.status_code for r in answers] == [200] * clients
+                if wave == 0:
+                    after_warm_up = len(opened)
+        assert len(opened) == after_warm_up  # no session opened after the first wave
+        assert len(opened) <= ours.db_pool_size
+        # PostgreSQL agrees: this worker's sessions are the pool's, all still open.
+        reader = create_engine(database_url, application_name="t-reader", pool_size=1)
+        try:
+            async with reader.connect() as conn:
+                sessions = await conn.scalar(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"),
+                    {"n": name},
+                )
+        finally:
+            await reader.dispose()
+        assert sessions == len(opened)
+
+
+def test_the_services_pool_has_no_overflow_by_default(settings: BaseServiceSettings) -> None:
+    assert settings.db_max_overflow == 0
+    assert settings.db_pool_size >= 1

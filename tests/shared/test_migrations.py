@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -250,5 +251,96 @@ async def test_special_handling_decisions_move_to_case_approval_and_back__INT_02
 
         run_alembic(command.downgrade, cfg, "0013")
         assert "case_approval" not in await _names(engine, TABLES)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("scratch_url", ["intake_0015"], indirect=True)
+async def test_work_queue_keys_are_backfilled_and_then_kept(scratch_url: str) -> None:
+    """0015 fills the case's next clock and the owner's copies from the rows already there, and
+    its triggers keep them from then on (issue #15 item 19)."""
+    cfg = alembic_config(SERVICES[0].ini, scratch_url)
+    engine = create_engine(scratch_url, application_name="pytest-migrations", pool_size=1)
+    case_sql = text(
+        'INSERT INTO "case" (id, reference, status, case_type, channel, received_date, '
+        "owner, created_by, version, priority) VALUES (gen_random_uuid(), :ref, 'intake', "
+        "'complaint', 'email', '2026-11-02', :owner, 'ic-1', 1, 'standard') RETURNING id"
+    )
+    deadline_sql = text(
+        "INSERT INTO deadline (id, case_id, kind, rule, starts_on, due_date, met_at, "
+        "cancelled_at) VALUES (:id, :case_id, :kind, 'r', '2026-11-02', :due, :met, :cancelled)"
+    )
+    met = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    first, second, third = (uuid.UUID(int=n) for n in (1, 2, 3))
+    try:
+        run_alembic(command.upgrade, cfg, "0014")
+        async with engine.begin() as conn:
+            busy = await conn.scalar(case_sql, {"ref": "C-1", "owner": "ic-alice"})
+            quiet = await conn.scalar(case_sql, {"ref": "C-2", "owner": None})
+            for row in (
+                # met and cancelled clocks do not count, however early
+                (uuid.uuid4(), busy, "callback", date(2026, 11, 4), met, None),
+                (uuid.uuid4(), busy, "acknowledgement", date(2026, 11, 5), None, met),
+                # a tie on the date goes to the lower id
+                (second, busy, "intake_contact", date(2026, 11, 16), None, None),
+                (first, busy, "acknowledgement", date(2026, 11, 16), None, None),
+                # extended from 9 Nov to 20 Nov: the extension's date counts
+                (third, busy, "information", date(2026, 11, 9), None, None),
+                (uuid.uuid4(), quiet, "intake_contact", date(2026, 11, 16), met, None),
+            ):
+                await conn.execute(deadline_sql, dict(zip(
+                    ("id", "case_id", "kind", "due", "met", "cancelled"), row, strict=True
+                )))  # fmt: skip
+            await conn.execute(
+                text(
+                    "INSERT INTO deadline_extension (id, deadline_id, new_due_date, reason, "
+                    "is_reasonable_adjustment, granted_by) VALUES (gen_random_uuid(), :id, "
+                    "'2026-11-20', 'more time', false, 'ic-alice')"
+                ),
+                {"id": third},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO case_task (id, case_id, kind, rule, created_by) "
+                    "VALUES (gen_random_uuid(), :id, 'send_copy_to_new_mp', 'r', 'ic-1')"
+                ),
+                {"id": busy},
+            )
+        run_alembic(command.upgrade, cfg, "0015")
+
+        async def keys(case_id: uuid.UUID) -> tuple[Any, ...]:
+            async with engine.connect() as conn:
+                row = (
+                    await conn.execute(
+                        text(
+                            "SELECT c.next_due_date, c.next_due_kind, array_agg(DISTINCT "
+                            'd.case_owner) AS owners FROM "case" c JOIN deadline d ON '
+                            "d.case_id = c.id WHERE c.id = :id GROUP BY c.id"
+                        ),
+                        {"id": case_id},
+                    )
+                ).one()
+            return tuple(row)
+
+        assert await keys(busy) == (date(2026, 11, 16), "acknowledgement", ["ic-alice"])
+        assert await keys(quiet) == (None, None, [None])
+        async with engine.connect() as conn:
+            assert await conn.scalar(
+                text("SELECT case_owner FROM case_task WHERE case_id = :id"), {"id": busy}
+            ) == "ic-alice"  # fmt: skip
+
+        # From now on the triggers keep them: the tie's winner met, the case handed over.
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE deadline SET met_at = :at WHERE id = :id"), {"at": met, "id": first}
+            )
+            await conn.execute(
+                text('UPDATE "case" SET owner = :owner WHERE id = :id'),
+                {"owner": "ic-bob", "id": busy},
+            )
+        assert await keys(busy) == (date(2026, 11, 16), "intake_contact", ["ic-bob"])
+
+        run_alembic(command.downgrade, cfg, "0014")
+        assert "case_next_due_refresh" not in await _names(engine, FUNCTIONS)
     finally:
         await engine.dispose()

@@ -35,6 +35,7 @@ from casework_dev.bench import (
 from casework_dev.bench_baseline import add_working_days, decode_args, lock_id
 from casework_dev.benchkit import BenchError
 from intake_api.cases.models import (
+    OPEN_STATUSES,
     CaseType,
     Channel,
     DeadlineKind,
@@ -51,7 +52,6 @@ from intake_api.cases.schemas import CaseCreate
 from intake_api.cases.state import CaseStatus
 from intake_api.organisations.models import ContractType, OrganisationKind
 from intake_api.workqueues import repository as wq
-from intake_api.workqueues.repository import OPEN_STATUSES
 from shared.casework.communications import ContactOutcome
 from shared.idempotency import _lock_id
 from tests.helpers import NOW, TODAY
@@ -230,7 +230,10 @@ def test_queue_queries_compile_with_dates_and_instants() -> None:
     assert owner in decode_args(args)
     sql, args = compile_query(wq.my_open_cases_query(owner=owner, after=None, limit=20))
     assert sql.count("$") >= len(args)  # a value used twice keeps its number
-    assert date(9999, 12, 31) in decode_args(args)
+    # Literals, as the partial expression index spells them, so a generic plan can use it.
+    assert "coalesce(\"case\".next_due_date, '9999-12-31'::date)" in sql
+    assert "status IN ('received', 'intake', 'awaiting_information'" in sql
+    assert decode_args(args)[:1] == [owner]
 
 
 def test_compile_refuses_values_it_cannot_pass_on() -> None:
@@ -297,6 +300,18 @@ def test_quick_options_are_small() -> None:
     full = bench.parse_args(["--scenarios", "list", "get"])
     assert full.scenarios == ("get", "list")
     assert full.cases == 1_000_000
+    # Issue #15 item 19: one owner with 5,000 open cases, 1,000 in the smoke run CI makes.
+    assert (full.owner_cases, opts.owner_cases) == (5000, 1000)
+
+
+def test_quick_run_measures_the_heavy_owners_queues() -> None:
+    quick = [(q, whose) for _, q, whose, _, in_quick in bench.QUEUE_LINES if in_quick]
+    assert ("my-open-cases", bench.HEAVY) in quick
+    heavy = {q for _, q, whose, _, _ in bench.QUEUE_LINES if whose == bench.HEAVY}
+    assert heavy == {
+        "my-open-cases", "overdue-acknowledgements", "information-deadlines-passed",
+        "two-week-contact", "overdue-callbacks",
+    }  # fmt: skip
 
 
 def test_uvicorn_gets_workers_only_when_more_than_one() -> None:
@@ -312,6 +327,7 @@ def test_seed_is_rebuilt_when_migrations_generator_or_age_change() -> None:
     assert not seed_is_current(fresh, wanted, TODAY + timedelta(days=8))
     assert not seed_is_current({**fresh, "migrations": "other"}, wanted, TODAY)
     assert not seed_is_current({**fresh, "seed_version": 0}, wanted, TODAY)
+    assert not seed_is_current(fresh, bench.seed_marker(1000, 5000), TODAY)  # another owner size
     assert not seed_is_current(None, wanted, TODAY)
     assert not seed_is_current(wanted, wanted, TODAY)  # no seeded_on: an interrupted seed
 
@@ -438,3 +454,31 @@ def test_batches_are_the_same_whoever_makes_them() -> None:
     assert a == b
     assert a.case[0][1] == "CAS-0000501"
     assert bench_seed.make_batch(TODAY, NOW, 550, 50).case[0][0] != a.case[0][0]
+
+
+def test_seed_fills_the_work_queue_keys_the_triggers_would() -> None:
+    """COPY runs with the triggers off: the generator fills the keys migration 0015 keeps."""
+    batch = bench_seed.make_batch(TODAY, NOW, 0, 2000)
+    deadlines = _rows(batch, "deadline")
+    owner = {c["id"]: c["owner"] for c in _rows(batch, "case")}
+    for c in _rows(batch, "case"):
+        open_ = sorted(
+            (d["effective_due_date"], d["id"], d["kind"]) for d in deadlines
+            if d["case_id"] == c["id"] and not d["met_at"] and not d["cancelled_at"]
+        )  # fmt: skip
+        expected = (open_[0][0], open_[0][2]) if open_ else (None, None)
+        assert (c["next_due_date"], c["next_due_kind"]) == expected
+    for table in ("deadline", "contact_attempt"):
+        assert all(r["case_owner"] == owner[r["case_id"]] for r in _rows(batch, table))
+
+
+def test_heavy_owner_cases_are_open_recent_and_theirs() -> None:
+    batch = bench_seed.make_batch(TODAY, NOW, 1_000_000, 500, heavy=True)
+    cases = _rows(batch, "case")
+    assert len(cases) == 500
+    assert cases[0]["reference"] == "CAS-1000001"
+    assert {c["owner"] for c in cases} == {bench_seed.HEAVY_OWNER}
+    assert {c["status"] for c in cases} <= set(OPEN_STATUSES) - {"received"}
+    assert min(c["received_date"] for c in cases) >= TODAY - timedelta(days=45)
+    assert sum(c["next_due_date"] is not None for c in cases) > 0.5 * len(cases)
+    assert {d["case_owner"] for d in _rows(batch, "deadline")} == {bench_seed.HEAVY_OWNER}

@@ -100,8 +100,14 @@ class BaseServiceSettings(BaseSettings):
     # Unset means production: only `make run` and the tests set development and testing.
     env: Environment = Field(default=Environment.production, validation_alias="ENV")
     database_url: SecretStr
+    # One worker's connections, opened once and kept (docs/operations.md): the pool is the most
+    # requests a worker serves at once. No overflow by default: an overflow connection is opened
+    # for a burst and closed after it, a new PostgreSQL session each time; a request beyond the
+    # pool waits up to db_pool_timeout_s instead, then answers 503.
     db_pool_size: int = Field(default=10, ge=1, le=200)
-    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_max_overflow: int = Field(default=0, ge=0, le=200)
+    # A kept connection is replaced after this long (its server-side caches stay bounded).
+    db_pool_recycle_s: int = Field(default=3600, ge=60)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     # Well under a client's patience: a request that cannot get a connection or a row lock in
     # time answers 503 with Retry-After instead of hanging until the statement timeout.

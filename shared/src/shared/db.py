@@ -80,9 +80,15 @@ def create_engine(
     max_overflow: int = 10,
     statement_timeout_ms: int = 15_000,
     lock_timeout_ms: int | None = None,
+    pool_recycle_s: int = 3600,
     **kwargs: Any,
 ) -> AsyncEngine:
     """Create the async engine with server settings every service wants.
+
+    The pool keeps up to ``pool_size`` connections, opened on demand and not closed after use;
+    each is replaced after ``pool_recycle_s``. ``max_overflow`` more are opened for a burst and
+    closed after it, a new PostgreSQL session each time: the services pass their settings, whose
+    default is none (sizing: docs/operations.md); the default here suits tools and tests.
 
     No ``pool_pre_ping``: it costs a round trip on every checkout, a third of a simple read.
     A connection that died with its server fails its first statement instead; SQLAlchemy then
@@ -93,6 +99,7 @@ def create_engine(
         to_async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_recycle=pool_recycle_s,
         connect_args={
             "server_settings": {
                 "application_name": application_name,

@@ -16,9 +16,11 @@ the same machine in the same run, and compares them with the quality bars.
    Lua script that sets the bearer token, a fresh ``Idempotency-Key`` per POST, rotates GETs over
    pre-seeded case ids, counts non-2xx answers and prints its percentiles as one JSON line.
 4. Scenarios: ``get`` one case by id; ``post`` create a case; ``list`` the case list with several
-   filters, first and deep pages; ``queues`` the intake work queues; ``events`` the event backbone
-   (:mod:`casework_dev.bench_events`). Each list and queue line is also run through
-   ``EXPLAIN (ANALYZE, BUFFERS)`` with the same SQL and values, and the plans are printed.
+   filters, first and deep pages; ``queues`` the intake work queues, also for one caseworker with
+   thousands of open cases loaded after the statistics were taken (``--owner-cases``; issue #15
+   item 19); ``events`` the event backbone (:mod:`casework_dev.bench_events`). Each list and
+   queue line is also run through ``EXPLAIN (ANALYZE, BUFFERS)`` with the same SQL and values,
+   and the plans are printed.
 5. A table on the terminal and the same figures in ``.data/bench/<timestamp>.json`` (and
    ``latest.json``). A run whose requests got errors exits 1 (quick runs too: the smoke check);
    bars that are missed are reported, not enforced.
@@ -113,6 +115,7 @@ class Options:
     workers: int
     cases: int
     keep_logs: bool
+    owner_cases: int = 5000  # the heavy owner's open cases, loaded after ANALYZE
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -139,6 +142,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="uvicorn workers, both sides (one per CPU core, as the README recommends)",
     )
     p.add_argument("--cases", type=int, help="cases to seed (1000000; quick 100000)")
+    p.add_argument(
+        "--owner-cases", type=int,
+        help="open cases of one more caseworker, seeded after ANALYZE (5000; quick 1000)",
+    )  # fmt: skip
     p.add_argument("--keep-logs", action="store_true", help="keep the service logs")
     a = p.parse_args(argv)
     opts = Options(
@@ -152,12 +159,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
         workers=a.workers,
         cases=a.cases or (100_000 if a.quick else 1_000_000),
         keep_logs=a.keep_logs,
+        owner_cases=a.owner_cases if a.owner_cases is not None else (1000 if a.quick else 5000),
     )
     if min(opts.duration, opts.list_duration, opts.connections, opts.list_connections,
            opts.workers) < 1:  # fmt: skip
         p.error("durations, connections and workers must be at least 1")
-    if opts.cases < 1000 or opts.warmup < 0:
-        p.error("--cases must be at least 1000 and --warmup not negative")
+    if opts.cases < 1000 or opts.warmup < 0 or opts.owner_cases < 0:
+        p.error("--cases must be at least 1000, --warmup and --owner-cases not negative")
     return opts
 
 
@@ -573,10 +581,11 @@ def migrations_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def seed_marker(cases: int) -> dict[str, Any]:
+def seed_marker(cases: int, owner_cases: int = 0) -> dict[str, Any]:
     return {
         "seed_version": bench_seed.SEED_VERSION,
         "cases": cases,
+        "owner_cases": owner_cases,
         "migrations": migrations_fingerprint(),
     }
 
@@ -616,7 +625,7 @@ async def _admin(server_url: str, *statements: str) -> None:
         await conn.close()
 
 
-async def _seed(url: str, cases: int, today: date) -> dict[str, int]:
+async def _seed(url: str, cases: int, today: date, owner_cases: int = 0) -> dict[str, int]:
     started = time.monotonic()
 
     def progress(done: int) -> None:
@@ -633,14 +642,22 @@ async def _seed(url: str, cases: int, today: date) -> dict[str, int]:
         await conn.execute("VACUUM (ANALYZE)")
     finally:
         await conn.close()
+    if owner_cases:
+        # After the statistics: as on a server whose autovacuum lags behind one busy caseworker.
+        heavy = await bench_seed.load_heavy_owner(
+            plain_dsn(url), first=cases, cases=owner_cases, today=today, now=datetime.now(UTC)
+        )
+        say(f"  {owner_cases:,} open cases of {bench_seed.HEAVY_OWNER}, not analysed")
+        for table, n in heavy.items():
+            counts[table] = counts.get(table, 0) + n
     return counts
 
 
-def ensure_seed(stack: Stack, cases: int, today: date) -> dict[str, Any]:
+def ensure_seed(stack: Stack, cases: int, today: date, owner_cases: int = 0) -> dict[str, Any]:
     """The seeded template database, built when missing or out of date; returns its marker."""
     prefix = f"bench_seed_{cases}"
     name = f"{prefix}_intake"
-    wanted = seed_marker(cases)
+    wanted = seed_marker(cases, owner_cases)
     found = asyncio.run(_read_marker(stack.server_url, name))
     if seed_is_current(found, wanted, today):
         assert found is not None
@@ -652,7 +669,7 @@ def ensure_seed(stack: Stack, cases: int, today: date) -> dict[str, Any]:
     asyncio.run(_admin(stack.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     prepare_databases(stack.server_url, prefix, ("intake",))
     # Loaded as the server's user: COPY without the foreign-key triggers, VACUUM, setval.
-    counts = asyncio.run(_seed(with_database(stack.server_url, name), cases, today))
+    counts = asyncio.run(_seed(with_database(stack.server_url, name), cases, today, owner_cases))
     marker = {**wanted, "seeded_on": today.isoformat(), "rows": counts}
     seconds = round(time.monotonic() - started, 1)
     comment = json.dumps(marker).replace("'", "''")
@@ -688,6 +705,7 @@ class Line:
     seconds: int
     query: tuple[str, list[list[Any]]] | None = None  # list/queue SQL, for baseline and EXPLAIN
     quick: bool = False  # part of the quick subset
+    setup: tuple[str, ...] = ()  # run before ``query`` in its transaction, as intake-api does
 
 
 @dataclass
@@ -701,6 +719,7 @@ class Fixtures:
     today: date
     now: datetime
     deep: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    heavy_owner: str | None = None  # bench_seed.HEAVY_OWNER when seeded
 
 
 async def _fetch(conn: asyncpg.Connection, stmt: Select[Any]) -> list[asyncpg.Record]:
@@ -740,17 +759,29 @@ LIST_LINES: tuple[tuple[str, dict[str, Any], float | None, bool], ...] = (
     ("list: parliamentary, deep page", {"jurisdiction": "parliamentary"}, 0.2, False),
 )  # fmt: skip
 
-# name, queue, owner filter, deep page fraction, in the quick subset
-QUEUE_LINES: tuple[tuple[str, str, bool, float | None, bool], ...] = (
-    ("queue: my-open-cases", "my-open-cases", False, None, True),
-    ("queue: overdue-acknowledgements", "overdue-acknowledgements", False, None, True),
-    ("queue: overdue-acknowledgements, deep", "overdue-acknowledgements", False, 0.5, False),
-    ("queue: overdue-acknowledgements, owner", "overdue-acknowledgements", True, None, False),
-    ("queue: information-deadlines-passed", "information-deadlines-passed", False, None, False),
-    ("queue: two-week-contact", "two-week-contact", False, None, False),
-    ("queue: overdue-callbacks", "overdue-callbacks", False, None, False),
-    ("queue: overdue-callbacks, owner", "overdue-callbacks", True, None, False),
-)
+# Whose queue a line reads: the office's, a typical caseworker's, or the heavy owner's (open cases
+# seeded after ANALYZE; their lines are named with the count).
+OFFICE, OWNER, HEAVY = "office", "owner", "heavy"
+
+# name, queue, whose, deep page fraction, in the quick subset
+QUEUE_LINES: tuple[tuple[str, str, str, float | None, bool], ...] = (
+    ("queue: my-open-cases", "my-open-cases", OWNER, None, True),
+    ("queue: overdue-acknowledgements", "overdue-acknowledgements", OFFICE, None, True),
+    ("queue: overdue-acknowledgements, deep", "overdue-acknowledgements", OFFICE, 0.5, False),
+    ("queue: overdue-acknowledgements, owner", "overdue-acknowledgements", OWNER, None, False),
+    ("queue: information-deadlines-passed", "information-deadlines-passed", OFFICE, None, False),
+    ("queue: two-week-contact", "two-week-contact", OFFICE, None, False),
+    ("queue: overdue-callbacks", "overdue-callbacks", OFFICE, None, False),
+    ("queue: overdue-callbacks, owner", "overdue-callbacks", OWNER, None, False),
+    ("queue: my-open-cases, {n}-case owner", "my-open-cases", HEAVY, None, True),
+    ("queue: my-open-cases, {n}-case owner, deep", "my-open-cases", HEAVY, 0.5, False),
+    ("queue: overdue-acknowledgements, {n}-case owner", "overdue-acknowledgements", HEAVY, None,
+     True),
+    ("queue: information-deadlines-passed, {n}-case owner", "information-deadlines-passed",
+     HEAVY, None, False),
+    ("queue: two-week-contact, {n}-case owner", "two-week-contact", HEAVY, None, False),
+    ("queue: overdue-callbacks, {n}-case owner", "overdue-callbacks", HEAVY, None, False),
+)  # fmt: skip
 
 
 def _resolve(params: dict[str, Any], fx: Fixtures) -> dict[str, Any]:
@@ -779,12 +810,15 @@ def _list_path(params: dict[str, Any], cursor: str | None) -> str:
     return "/v1/cases?" + urlencode(query)
 
 
-def queue_query(queue: str, fx: Fixtures, owner: str | None, after: Any) -> Select[Any]:
-    """The statement intake-api runs for ``queue`` (workqueues.repository's builders)."""
+def queue_query(
+    queue: str, fx: Fixtures, owner: str | None, after: Any, *, me: str | None = None
+) -> Select[Any]:
+    """The statement intake-api runs for ``queue`` (workqueues.repository's builders), for the
+    caller ``me`` (default the typical caseworker)."""
     from intake_api.workqueues import repository as wq
 
     if queue == "my-open-cases":
-        return wq.my_open_cases_query(owner=fx.owner, after=after, limit=QUEUE_FETCH)
+        return wq.my_open_cases_query(owner=me or fx.owner, after=after, limit=QUEUE_FETCH)
     if queue == "overdue-acknowledgements":
         return wq.overdue_acknowledgements_query(
             today=fx.today, owner=owner, after=after, limit=QUEUE_FETCH
@@ -864,14 +898,18 @@ async def build_lines(url: str, fx: Fixtures, opts: Options, tokens: dict[str, s
                 lines.append(_query_line(name, "list", _list_path(params, cursor), main, stmt,
                                          opts, quick))  # fmt: skip
         if "queues" in opts.scenarios:
-            for name, queue, by_owner, deep, quick in QUEUE_LINES:
-                if opts.quick and not quick:
+            for raw_name, queue, whose, deep, quick in QUEUE_LINES:
+                if (opts.quick and not quick) or (whose == HEAVY and fx.heavy_owner is None):
                     continue
-                owner = fx.owner if by_owner else None
-                token = tokens["owner"] if queue == "my-open-cases" else main
+                name = raw_name.format(n=f"{opts.owner_cases:,}")
+                me = fx.heavy_owner if whose == HEAVY else fx.owner
+                owner = None if whose == OFFICE or queue == "my-open-cases" else me
+                token = main
+                if queue == "my-open-cases":
+                    token = tokens[HEAVY] if whose == HEAVY else tokens[OWNER]
                 after, cursor = None, None
                 if deep is not None:
-                    row = await _row_at(conn, queue_query(queue, fx, owner, None), deep)
+                    row = await _row_at(conn, queue_query(queue, fx, owner, None, me=me), deep)
                     if row is not None:
                         after = tuple(row[k] for k in QUEUE_KEYS[queue])
                         cursor = encode_cursor([queue, *(_cursor_value(v) for v in after)])
@@ -881,7 +919,7 @@ async def build_lines(url: str, fx: Fixtures, opts: Options, tokens: dict[str, s
                 if cursor:
                     query["cursor"] = cursor
                 path = f"/v1/work-queues/{queue}?{urlencode(query)}"
-                stmt = queue_query(queue, fx, owner, after)
+                stmt = queue_query(queue, fx, owner, after, me=me)
                 lines.append(_query_line(name, "queue", path, token, stmt, opts, quick))
     finally:
         await conn.close()
@@ -895,10 +933,13 @@ def _cursor_value(value: Any) -> str:
 def _query_line(
     name: str, group: str, path: str, token: str, stmt: Select[Any], opts: Options, quick: bool
 ) -> Line:
+    from intake_api.workqueues.repository import NO_SORT
+
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return Line(
         name, group, Load("GET", (path,), token), Load("GET", (f"/query/{slug}",)),
         Bar(max_p95_ms=P95_BAR_MS), opts.list_duration, compile_query(stmt), quick,
+        setup=(NO_SORT,) if group == "queue" else (),
     )  # fmt: skip
 
 
@@ -910,7 +951,7 @@ def post_body(create_schema: Any, received: date) -> str:
     return json.dumps(example, separators=(",", ":"))
 
 
-async def gather_fixtures(url: str, today: date) -> Fixtures:
+async def gather_fixtures(url: str, today: date, *, heavy: bool = False) -> Fixtures:
     conn = await asyncpg.connect(plain_dsn(url), timeout=10)
     try:
         ids = [
@@ -923,7 +964,8 @@ async def gather_fixtures(url: str, today: date) -> Fixtures:
         owners = await conn.fetch(
             'SELECT owner, count(*) AS n FROM "case" WHERE owner IS NOT NULL AND status IN '
             "('received', 'intake', 'awaiting_information', 'joint_working_review', "
-            "'restart_review') GROUP BY owner ORDER BY n DESC, owner"
+            "'restart_review') AND owner <> $1 GROUP BY owner ORDER BY n DESC, owner",
+            bench_seed.HEAVY_OWNER,
         )
     finally:
         await conn.close()
@@ -932,6 +974,7 @@ async def gather_fixtures(url: str, today: date) -> Fixtures:
     return Fixtures(
         case_ids=ids, busy_org=orgs[0]["organisation_id"], rare_org=orgs[-1]["organisation_id"],
         owner=owners[len(owners) // 2]["owner"], today=today, now=datetime.now(UTC),
+        heavy_owner=bench_seed.HEAVY_OWNER if heavy else None,
     )  # fmt: skip
 
 
@@ -1006,14 +1049,17 @@ def services_info(opts: Options) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def mint_tokens(keys_dir: Path, owner: str) -> dict[str, str]:
+def mint_tokens(keys_dir: Path, owner: str, heavy_owner: str | None = None) -> dict[str, str]:
     def token(sub: str) -> str:
         return mint_dev_token(
             keys_dir=keys_dir, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES, sub=sub,
             roles=[Role.intake_caseworker.value], ttl_seconds=6 * 3600,
         )  # fmt: skip
 
-    return {"caseworker": token("bench-intake-caseworker"), "owner": token(owner)}
+    tokens = {"caseworker": token("bench-intake-caseworker"), OWNER: token(owner)}
+    if heavy_owner is not None:
+        tokens[HEAVY] = token(heavy_owner)
+    return tokens
 
 
 # --------------------------------------------------------------------------- measuring
@@ -1114,12 +1160,17 @@ def with_wrk_cpu(cpu: dict[str, Any], wrk_s: float) -> dict[str, Any]:
     return {**cpu, "wrk_cpu_s": round(wrk_s, 2), "others_busy_cpus": round(others, 2)}
 
 
-async def explain(url: str, sql: str, args: list[list[Any]]) -> list[str]:
+async def explain(
+    url: str, sql: str, args: list[list[Any]], setup: Sequence[str] = ()
+) -> list[str]:
     from casework_dev.bench_baseline import decode_args
 
     conn = await asyncpg.connect(plain_dsn(url), timeout=10)
     try:
-        rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *decode_args(args))
+        async with conn.transaction():
+            for statement in setup:
+                await conn.execute(statement)
+            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *decode_args(args))
     finally:
         await conn.close()
     return [r[0] for r in rows]
@@ -1192,6 +1243,8 @@ def print_plans(plans: Sequence[dict[str, Any]]) -> None:
     for p in plans:
         print()
         print(f"=== {p['scenario']}: EXPLAIN (ANALYZE, BUFFERS)")
+        for statement in p.get("setup", ()):
+            print(f"{statement};")
         print(p["sql"])
         if p["args"]:
             print("-- values: " + ", ".join(f"${i} = {v[1]!r}" for i, v in enumerate(p["args"], 1)))
@@ -1242,7 +1295,7 @@ def run_http(
         stack.server_url = url
     else:
         start_private_postgres(stack, PG_DIR, keep=True, settings=PG_SETTINGS)
-    seed = ensure_seed(stack, opts.cases, today)
+    seed = ensure_seed(stack, opts.cases, today, opts.owner_cases)
     run_url = clone_seed(stack, seed["database"])
     load_or_create_dev_keypair(stack.workdir / "keys")  # before intake-api looks for it
     ours = start_intake(stack, run_url, opts)
@@ -1251,11 +1304,11 @@ def run_http(
         f"PostgreSQL {pg_facts['version']}, shared_buffers {pg_facts['shared_buffers']}, "
         f"database {pg_facts['database_size']}"
     )
-    fx = asyncio.run(gather_fixtures(run_url, today))
-    tokens = mint_tokens(stack.workdir / "keys", fx.owner)
+    fx = asyncio.run(gather_fixtures(run_url, today, heavy=opts.owner_cases > 0))
+    tokens = mint_tokens(stack.workdir / "keys", fx.owner, fx.heavy_owner)
     lines = asyncio.run(build_lines(run_url, fx, opts, tokens))
     queries = {
-        load_slug(line): {"sql": line.query[0], "args": line.query[1]}
+        load_slug(line): {"sql": line.query[0], "args": line.query[1], "setup": list(line.setup)}
         for line in lines
         if line.query is not None
     }
@@ -1266,9 +1319,10 @@ def run_http(
     plans = []
     for line in lines:
         if line.query is not None:
-            plan = asyncio.run(explain(run_url, *line.query))
+            plan = asyncio.run(explain(run_url, *line.query, line.setup))
             plans.append({
                 "scenario": line.name, "sql": line.query[0], "args": line.query[1], "plan": plan,
+                "setup": list(line.setup),
                 "execution_ms": execution_ms(plan), "warnings": plan_warnings(plan),
             })  # fmt: skip
     context = {
@@ -1278,7 +1332,9 @@ def run_http(
         },
         "seed": seed,
         "services": services_info(opts),
-        "fixtures": {"owner": fx.owner, "busy_organisation": str(fx.busy_org),
+        "fixtures": {"owner": fx.owner, "heavy_owner": fx.heavy_owner,
+                     "heavy_owner_open_cases": opts.owner_cases if fx.heavy_owner else 0,
+                     "busy_organisation": str(fx.busy_org),
                      "rare_organisation": str(fx.rare_org), "get_ids": len(fx.case_ids)},
     }  # fmt: skip
     return measured, plans, context

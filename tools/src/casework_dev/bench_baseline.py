@@ -51,9 +51,9 @@ _INSERT_CASE = """
 INSERT INTO "case" (id, reference, status, status_changed_at, case_type, channel, jurisdiction,
                     received_date, copied_in_only, type_reason, complaint_summary, owner,
                     created_by, version, checklist, joint_working_topics, remit_categories,
-                    organisation_ids)
+                    organisation_ids, next_due_date, next_due_kind)
 VALUES ($1, $2, 'received', $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, 1, '{}'::jsonb,
-        '{}', '{}', '{}')
+        '{}', '{}', '{}', $12, $13)
 RETURNING *
 """
 _INSERT_CLOCKS = """
@@ -138,7 +138,8 @@ class Baseline:
         self.dsn = dsn
         self.pool_size = pool_size
         self.queries = {
-            name: (q["sql"], decode_args(q["args"])) for name, q in sorted(queries.items())
+            name: (q["sql"], decode_args(q["args"]), tuple(q.get("setup", ())))
+            for name, q in sorted(queries.items())
         }
         self.pool: asyncpg.Pool | None = None
 
@@ -208,16 +209,23 @@ class Baseline:
                     await _respond(send, stored["response_status"], dumps(stored["response_body"]))
                     return
             number = await conn.fetchval("SELECT nextval('case_reference_seq')")
+            # The two clocks, and the first of them on the case (as intake-api writes it, so the
+            # trigger that keeps it has nothing to change).
+            clocks = (
+                (received + timedelta(weeks=2), uuid.uuid4(), "intake_contact"),
+                (add_working_days(received, 10), uuid.uuid4(), "acknowledgement"),
+            )
+            first = min(clocks)
             case = await conn.fetchrow(
                 _INSERT_CASE, uuid.uuid4(), f"CAS-{number:07d}", now, data["case_type"],
                 data["channel"], data.get("jurisdiction"), received,
                 bool(data.get("copied_in_only", False)), data.get("type_reason"),
-                data.get("complaint_summary"), ACTOR,
+                data.get("complaint_summary"), ACTOR, first[0], first[2],
             )  # fmt: skip
             body = dumps(dict(case))
             await conn.execute(
-                _INSERT_CLOCKS, uuid.uuid4(), uuid.uuid4(), case["id"], received,
-                received + timedelta(weeks=2), add_working_days(received, 10),
+                _INSERT_CLOCKS, clocks[0][1], clocks[1][1], case["id"], received, clocks[0][0],
+                clocks[1][0],
             )  # fmt: skip
             await conn.execute(_INSERT_AUDIT, ACTOR, ACTOR_ROLES, case["id"], body.decode(), None)
             sequence = await conn.fetchval(_NEXT_SEQUENCE, case["id"])
@@ -246,8 +254,14 @@ class Baseline:
         if name not in self.queries:
             await _respond(send, 404, b'{"status":404}')
             return
-        sql, args = self.queries[name]
-        rows = await self.pool.fetch(sql, *args)
+        sql, args, setup = self.queries[name]
+        if setup:  # in one transaction, as intake-api reads a work-queue page
+            async with self.pool.acquire() as conn, conn.transaction():
+                for statement in setup:
+                    await conn.execute(statement)
+                rows = await conn.fetch(sql, *args)
+        else:
+            rows = await self.pool.fetch(sql, *args)
         await _respond(send, 200, dumps({"items": [dict(r) for r in rows]}))
 
 

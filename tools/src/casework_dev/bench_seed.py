@@ -12,7 +12,13 @@ meet in a real office:
 - owners among 200 caseworkers; case types, channels and jurisdictions in plausible shares;
 - the intake clocks of each case in ``deadline`` (two-week contact, acknowledgement, information
   with some extensions, call-backs), open or met as the status implies, and a complainant party
-  with some contact attempts, reached or not, for the two-week-contact queue.
+  with some contact attempts, reached or not, for the two-week-contact queue;
+- the work-queue keys PostgreSQL's triggers keep (migration 0015), filled here because COPY runs
+  with the triggers off: the case's next open clock, the case owner on its clocks and contacts.
+
+Then, after the statistics are taken, one busy caseworker (``HEAVY_OWNER``) gets thousands of open
+cases the statistics know nothing of (:func:`load_heavy_owner`): the work queues must not slow
+down for an owner the planner has not seen (issue #15 item 19).
 
 Generation is deterministic for a given size and day (``random.Random`` seeded), in batches, so
 a million cases never sit in memory at once.
@@ -35,11 +41,12 @@ from typing import Any
 
 import asyncpg
 
-SEED_VERSION = 4  # bump when the generator changes: cached seeds are rebuilt
+SEED_VERSION = 5  # bump when the generator changes: cached seeds are rebuilt
 RNG_SEED = 20261129
 DAYS = 3 * 365
 RECENT_DAYS = 45
 CASEWORKERS = 200
+HEAVY_OWNER = "bench-caseworker-heavy"
 
 Record = tuple[Any, ...]
 
@@ -58,6 +65,11 @@ OPEN_STATUSES = frozenset(
     {"received", "intake", "awaiting_information", "joint_working_review", "restart_review"}
 )
 AT_INTAKE = frozenset({"received", "intake", "awaiting_information"})
+# The heavy owner's cases: open, owned (a received case has no owner yet), mostly recent.
+HEAVY_STATUSES = (
+    ("intake", 0.70), ("awaiting_information", 0.22), ("joint_working_review", 0.04),
+    ("restart_review", 0.04),
+)  # fmt: skip
 CHANNELS = (
     ("online_form", 0.45), ("email", 0.25), ("letter", 0.12), ("telephone", 0.12),
     ("social_media", 0.02), ("mp_referral", 0.04),
@@ -86,7 +98,7 @@ CASE_COLUMNS = (
     "id", "reference", "status", "case_type", "channel", "jurisdiction", "received_date",
     "owner", "created_by", "version", "complaint_summary", "priority", "route",
     "triage_category", "organisation_ids", "closure_code", "closed_at", "status_changed_at",
-    "referred_at", "created_at", "updated_at",
+    "referred_at", "created_at", "updated_at", "next_due_date", "next_due_kind",
 )  # fmt: skip
 ORGANISATION_COLUMNS = (
     "id", "name", "kind", "jurisdiction", "contract_type", "created_by", "version",
@@ -97,7 +109,7 @@ CASE_ORGANISATION_COLUMNS = (
 )  # fmt: skip
 DEADLINE_COLUMNS = (
     "id", "case_id", "kind", "rule", "starts_on", "due_date", "effective_due_date", "due_at",
-    "met_at", "cancelled_at",
+    "met_at", "cancelled_at", "case_owner",
 )  # fmt: skip
 DEADLINE_EXTENSION_COLUMNS = (
     "id", "deadline_id", "new_due_date", "reason", "is_reasonable_adjustment", "granted_by",
@@ -105,7 +117,7 @@ DEADLINE_EXTENSION_COLUMNS = (
 CASE_PARTY_COLUMNS = ("id", "case_id", "person_id", "role", "authority_to_receive_info")
 CONTACT_ATTEMPT_COLUMNS = (
     "id", "case_id", "person_id", "channel", "direction", "attempted_at", "outcome",
-    "expectations_explained", "adjustments_discussed", "recorded_by",
+    "expectations_explained", "adjustments_discussed", "recorded_by", "case_owner",
 )  # fmt: skip
 
 RULES = {
@@ -204,6 +216,7 @@ class Generator:
         self.pick_org = Weighted([(o, o.weight) for o in orgs])
         self.recent_status = Weighted(RECENT_STATUSES)
         self.old_status = Weighted(OLD_STATUSES)
+        self.heavy_status = Weighted(HEAVY_STATUSES)
         self.channel = Weighted(CHANNELS)
         self.route = Weighted(ROUTES)
         self.triage = Weighted(TRIAGE)
@@ -211,19 +224,23 @@ class Generator:
         self.days = [today - timedelta(days=d) for d in range(DAYS + 1)]
         self.mornings = [datetime.combine(d, time(8, 0), tzinfo=UTC) for d in self.days]
 
-    def batch(self, first: int, count: int) -> Batch:
-        """Cases number ``first + 1`` … ``first + count`` (references ``CAS-0000001`` on)."""
+    def batch(self, first: int, count: int, *, heavy: bool = False) -> Batch:
+        """Cases number ``first + 1`` … ``first + count`` (references ``CAS-0000001`` on);
+        ``heavy``: open cases of ``HEAVY_OWNER``, received in the last ``RECENT_DAYS``."""
         out = Batch()
         for n in range(first + 1, first + count + 1):
-            self._case(n, out)
+            self._case(n, out, heavy=heavy)
         return out
 
-    def _case(self, n: int, out: Batch) -> None:
+    def _case(self, n: int, out: Batch, *, heavy: bool = False) -> None:
         rng = self.rng
-        age = rng.randrange(DAYS + 1)
+        age = rng.randrange(RECENT_DAYS + 1 if heavy else DAYS + 1)
         received = self.days[age]
         created = self.mornings[age] + timedelta(seconds=rng.randrange(32_400))
-        status = (self.recent_status if age <= RECENT_DAYS else self.old_status)(rng)
+        if heavy:
+            status = self.heavy_status(rng)
+        else:
+            status = (self.recent_status if age <= RECENT_DAYS else self.old_status)(rng)
         open_ = status in OPEN_STATUSES
         case_id = _uuid(rng)
 
@@ -246,8 +263,11 @@ class Generator:
         changed = created + timedelta(days=rng.randrange(span), seconds=rng.randrange(3600))
         changed = min(changed, self.now)
         owner = None if status == "received" else caseworker(rng.randrange(CASEWORKERS) + 1)
+        if heavy:
+            owner = HEAVY_OWNER
         referred = status == "referred"
         closed = status == "closed"
+        row = len(out.case)
         out.case.append((
             case_id, f"CAS-{n:07d}", status,
             "complaint" if rng.random() < 0.7 else "enquiry",
@@ -274,8 +294,10 @@ class Generator:
                 out.case_organisation.append(
                     (_uuid(rng), case_id, second.id, "second_tier", True, False, received)
                 )
+        clocks = len(out.deadline)
         self._clocks(out, case_id, status, received, age, changed, owner)
-        self._contacts(out, case_id, status, created, age)
+        self._contacts(out, case_id, status, created, age, owner)
+        out.case[row] += next_due(out.deadline[clocks:])
 
     def _clocks(
         self,
@@ -303,6 +325,7 @@ class Generator:
         out.deadline.append((
             _uuid(rng), case_id, "intake_contact", RULES["intake_contact"], received,
             received + timedelta(weeks=2), received + timedelta(weeks=2), None, met, cancelled,
+            owner,
         ))  # fmt: skip
         # C-03: acknowledge within 10 working days (two calendar weeks, near enough).
         is_open = open_ and rng.random() < (0.8 if age < 14 else 0.08)
@@ -310,6 +333,7 @@ class Generator:
         out.deadline.append((
             _uuid(rng), case_id, "acknowledgement", RULES["acknowledgement"], received,
             received + timedelta(days=14), received + timedelta(days=14), None, met, cancelled,
+            owner,
         ))  # fmt: skip
         # C-02: one open information deadline while awaiting information; some met ones before.
         if status == "awaiting_information" or (status == "closed" and rng.random() < 0.1):
@@ -322,7 +346,7 @@ class Generator:
             effective = asked + timedelta(days=14 if extended else 7)
             out.deadline.append((
                 deadline_id, case_id, "information", RULES["information"], asked,
-                asked + timedelta(days=7), effective, None, met, cancelled,
+                asked + timedelta(days=7), effective, None, met, cancelled, owner,
             ))  # fmt: skip
             if extended:
                 out.deadline_extension.append((
@@ -340,11 +364,17 @@ class Generator:
             starts = due_at - timedelta(hours=48)
             out.deadline.append((
                 _uuid(rng), case_id, "callback", RULES["callback"], starts.date(),
-                due_at.date(), due_at.date(), due_at, met, cancelled,
+                due_at.date(), due_at.date(), due_at, met, cancelled, owner,
             ))  # fmt: skip
 
     def _contacts(
-        self, out: Batch, case_id: uuid.UUID, status: str, created: datetime, age: int
+        self,
+        out: Batch,
+        case_id: uuid.UUID,
+        status: str,
+        created: datetime,
+        age: int,
+        owner: str | None,
     ) -> None:
         rng = self.rng
         person_id = _uuid(rng)
@@ -358,15 +388,28 @@ class Generator:
             at = min(created + timedelta(days=rng.randrange(max(1, min(age, 14)))), self.now)
             out.contact_attempt.append((
                 _uuid(rng), case_id, person_id, "telephone", "outbound", at, outcome,
-                outcome == "reached", False, "bench-seed",
+                outcome == "reached", False, "bench-seed", owner,
             ))  # fmt: skip
 
 
-def make_batch(today: date, now: datetime, first: int, count: int) -> Batch:
+def next_due(deadlines: Sequence[Record]) -> tuple[date | None, str | None]:
+    """A case's (next_due_date, next_due_kind) from its ``DEADLINE_COLUMNS`` rows, as the
+    database's trigger computes them: the open clock with the earliest effective due date, then
+    the lowest id."""
+    due, kind, ident = (DEADLINE_COLUMNS.index(c) for c in ("effective_due_date", "kind", "id"))
+    met, cancelled = DEADLINE_COLUMNS.index("met_at"), DEADLINE_COLUMNS.index("cancelled_at")
+    open_ = [d for d in deadlines if d[met] is None and d[cancelled] is None]
+    if not open_:
+        return None, None
+    first = min(open_, key=lambda d: (d[due], d[ident]))
+    return first[due], first[kind]
+
+
+def make_batch(today: date, now: datetime, first: int, count: int, *, heavy: bool = False) -> Batch:
     """Cases ``first + 1`` … ``first + count``; the same rows whichever process makes them."""
     orgs = organisations(random.Random(RNG_SEED))
     return Generator(today=today, now=now, orgs=orgs, seed=RNG_SEED * 1_000_003 + first).batch(
-        first, count
+        first, count, heavy=heavy
     )
 
 
@@ -390,6 +433,24 @@ async def _copy_batch(dsn: str, batch: Batch) -> dict[str, int]:
 def load_batch(dsn: str, today: date, now: datetime, first: int, count: int) -> dict[str, int]:
     """Make one batch and COPY it on a connection of its own (runs in a worker process)."""
     return asyncio.run(_copy_batch(dsn, make_batch(today, now, first, count)))
+
+
+async def load_heavy_owner(
+    dsn: str, *, first: int, cases: int, today: date, now: datetime
+) -> dict[str, int]:
+    """``cases`` open cases of ``HEAVY_OWNER``, numbered after ``first``; the caller takes no
+    statistics afterwards, so the planner knows nothing of this owner."""
+    counts: dict[str, int] = {}
+    for start in range(first, first + cases, 25_000):
+        batch = make_batch(today, now, start, min(25_000, first + cases - start), heavy=True)
+        for table, n in (await _copy_batch(dsn, batch)).items():
+            counts[table] = counts.get(table, 0) + n
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await conn.execute("SELECT setval('case_reference_seq', $1)", first + cases)
+    finally:
+        await conn.close()
+    return counts
 
 
 async def load(

@@ -66,6 +66,14 @@ def intake_clocks(
     ]  # fmt: skip
 
 
+def first_due(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The case's next clock among new deadline ``rows``, as the database orders them for
+    ``case.next_due_date`` (the earliest due date, then the lowest id): a new case carries it
+    from its INSERT, and the trigger that keeps it then has nothing to write."""
+    first = min(rows, key=lambda row: (row["due_date"], row["id"]))
+    return {"next_due_date": first["due_date"], "next_due_kind": first["kind"]}
+
+
 def restart_clock(case_id: uuid.UUID, at: datetime, calendar: WorkingCalendar) -> Deadline:
     """C-01 again: back at intake, the two weeks start again from the restart's business date."""
     return new_deadline(

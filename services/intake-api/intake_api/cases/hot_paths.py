@@ -119,10 +119,10 @@ async def create_case(
         "team": team_of(actor) if in_intake else None,
         "created_by": actor.sub,
     }
+    intake_clocks = clocks.intake_clocks(values["id"], data.received_date, calendar)
+    values.update(clocks.first_due(intake_clocks))
     case = CaseRead.model_validate((await session.execute(_INSERT_CASE, values)).one())
-    await session.execute(
-        _INSERT_DEADLINES, clocks.intake_clocks(case.id, case.received_date, calendar)
-    )
+    await session.execute(_INSERT_DEADLINES, intake_clocks)
     await CASE.record(
         session, case, actor=actor, action="case.created", before=None, reason="Request received"
     )

@@ -161,6 +161,29 @@ def enum_col(cls: type[StrEnum], name: str) -> Enum:
     )
 
 
+class DeadlineKind(StrEnum):
+    """The intake clocks of requirements.md §C."""
+
+    information = "information"  # C-02, INT-016
+    intake_contact = "intake_contact"  # C-01, INT-008 (2 weeks)
+    acknowledgement = "acknowledgement"  # C-03, ¶1.27 (10 working days)
+    callback = "callback"  # C-04, INT-030 (48 hours)
+
+
+# The statuses in which intake still works a case (referred and closed cases have left intake),
+# and the same as the SQL of the partial index the work queues read (migration 0015).
+OPEN_STATUSES = (
+    CaseStatus.received,
+    CaseStatus.intake,
+    CaseStatus.awaiting_information,
+    CaseStatus.joint_working_review,
+    CaseStatus.restart_review,
+)
+OPEN_CASE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
+# The sort key of a case with no open clock: after every real date, so the keyset has no NULL.
+NO_DUE_DATE_SQL = "'9999-12-31'::date"
+
+
 class Case(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "case"
 
@@ -278,6 +301,15 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     created_by: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
 
+    # The open clock that falls first (earliest effective due date, then lowest deadline id), or
+    # null: kept by PostgreSQL triggers on ``deadline`` in the transaction that changes a clock
+    # (migration 0015), for my-open-cases. Read it from the database, never from a copy loaded
+    # before the clocks changed.
+    next_due_date: Mapped[date | None] = mapped_column(server_default=FetchedValue())
+    next_due_kind: Mapped[DeadlineKind | None] = mapped_column(
+        enum_col(DeadlineKind, "deadline_kind"), server_default=FetchedValue()
+    )
+
     # eager_defaults: the INSERT returns created_at and updated_at (RETURNING), so a new case
     # needs no second SELECT to be complete.
     __mapper_args__ = {"version_id_col": version, "eager_defaults": True}  # noqa: RUF012
@@ -286,6 +318,15 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_case_received_date_id", "received_date", "id"),
         Index("ix_case_status_received_date_id", "status", "received_date", "id"),
         Index("ix_case_owner_status", "owner", "status"),
+        # my-open-cases: the owner's open cases, nearest clock first (migration 0015).
+        Index(
+            "ix_case_owner_next_due",
+            "owner",
+            text(f"coalesce(next_due_date, {NO_DUE_DATE_SQL})"),
+            "received_date",
+            "id",
+            postgresql_where=text(OPEN_CASE_SQL),
+        ),
         CheckConstraint(
             "financial_amount_pence IS NULL OR financial_amount_pence >= 0",
             name="financial_amount_not_negative",
@@ -396,6 +437,11 @@ class CaseLink(UUIDPrimaryKey, Timestamps, Base):
     )
 
 
+MISSING_DISCUSSION_SQL = (
+    "outcome = 'reached' AND NOT (expectations_explained AND adjustments_discussed)"
+)
+
+
 class ContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
     """INT-005, INT-014: every attempt to reach a party, whether or not it succeeded."""
 
@@ -403,6 +449,9 @@ class ContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     outcome: Mapped[ContactOutcome] = mapped_column(enum_col(ContactOutcome, "contact_outcome"))
+    # The case's owner now, copied and moved by PostgreSQL triggers (migration 0015), so the
+    # owner-filtered work queues lead with it.
+    case_owner: Mapped[str | None] = mapped_column(Text, server_default=FetchedValue())
 
     __table_args__ = (
         Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),
@@ -411,9 +460,14 @@ class ContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
             "ix_contact_attempt_missing_discussion",
             "attempted_at",
             "id",
-            postgresql_where=text(
-                "outcome = 'reached' AND NOT (expectations_explained AND adjustments_discussed)"
-            ),
+            postgresql_where=text(MISSING_DISCUSSION_SQL),
+        ),
+        Index(
+            "ix_contact_attempt_owner_missing_discussion",
+            "case_owner",
+            "attempted_at",
+            "id",
+            postgresql_where=text(MISSING_DISCUSSION_SQL),
         ),
     )
 
@@ -435,15 +489,6 @@ class Communication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
     )
 
 
-class DeadlineKind(StrEnum):
-    """The intake clocks of requirements.md §C."""
-
-    information = "information"  # C-02, INT-016
-    intake_contact = "intake_contact"  # C-01, INT-008 (2 weeks)
-    acknowledgement = "acknowledgement"  # C-03, ¶1.27 (10 working days)
-    callback = "callback"  # C-04, INT-030 (48 hours)
-
-
 class Deadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
     """A clock as data: the rule, the original due date and how it was met (DESIGN §5)."""
 
@@ -451,6 +496,9 @@ class Deadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     kind: Mapped[DeadlineKind] = mapped_column(enum_col(DeadlineKind, "deadline_kind"))
+    # The case's owner now, copied and moved by PostgreSQL triggers (migration 0015), so the
+    # owner-filtered work queues lead with it.
+    case_owner: Mapped[str | None] = mapped_column(Text, server_default=FetchedValue())
 
     __table_args__ = (
         Index(
@@ -473,6 +521,22 @@ class Deadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
         ),
         Index("ix_deadline_case_id", "case_id"),
+        # The same three queues for one owner (migration 0015).
+        *(
+            Index(
+                name,
+                "kind",
+                "case_owner",
+                column,
+                "id",
+                postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
+            )
+            for name, column in (
+                ("ix_deadline_owner_open_due", "due_date"),
+                ("ix_deadline_owner_open_effective_due", "effective_due_date"),
+                ("ix_deadline_owner_open_due_at", "due_at"),
+            )
+        ),
     )
 
 
@@ -509,9 +573,20 @@ class CaseTask(TaskColumns, UUIDPrimaryKey, Timestamps, Base):
         ForeignKey("communication.id", ondelete="SET NULL")
     )
 
+    # The case's owner now, copied and moved by PostgreSQL triggers (migration 0015), so the
+    # owner-filtered work queues lead with it.
+    case_owner: Mapped[str | None] = mapped_column(Text, server_default=FetchedValue())
+
     __table_args__ = (
         Index("ix_case_task_case_id", "case_id"),
         Index("ix_case_task_open", "created_at", "id", postgresql_where=text("done_at IS NULL")),
+        Index(
+            "ix_case_task_owner_open",
+            "case_owner",
+            "created_at",
+            "id",
+            postgresql_where=text("done_at IS NULL"),
+        ),
     )
 
 

@@ -1,16 +1,27 @@
 """Work-queue queries: each queue is one SELECT over due and overdue deadlines (DESIGN §5).
 
-Every queue starts from an index and is keyset-paginated on its urgency key plus a unique id
-(``shared.pagination.paginate``: each builder returns at most ``limit`` rows strictly after the
-sort key ``after``):
+Every queue reads one index in its own order and is keyset-paginated on its urgency key plus a
+unique id (``shared.pagination.paginate``: each builder returns at most ``limit`` rows strictly
+after the sort key ``after``), so a page costs about ``limit`` index entries whatever the
+office's or the owner's size, and whatever the planner's statistics say (migration 0015; plus
+the entries a queue's own test skips, one probe each: two-week-contact's reached complainants):
 - the deadline queues range-scan the partial indexes of open clocks, ``ix_deadline_open_due``
   (kind, due_date), ``ix_deadline_open_effective_due`` (kind, effective_due_date) and
-  ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key;
-- ``my-open-cases`` reads ``ix_case_owner_status`` (owner, status) and finds each case's next
-  clock through ``ix_deadline_case_id``;
-- ``contacts-missing-discussion`` (INT-011) has no index in its order (attempted_at, id): it
-  filters ``contact_attempt`` and sorts what matches; ``ix_contact_attempt_case_id`` (case_id,
-  attempted_at) can serve the owner's cases.
+  ``ix_deadline_open_due_at`` (kind, due_at), then join the case by its primary key; for one
+  owner, ``ix_deadline_owner_open_*`` (kind, case_owner, …, id), the owner being a column of
+  the clock kept by PostgreSQL;
+- ``my-open-cases`` reads ``ix_case_owner_next_due``: the owner's open cases by their next
+  clock, a column of the case kept by PostgreSQL (no lookup per case);
+- ``open-tasks`` reads ``ix_case_task_open`` (created_at, id), or ``ix_case_task_owner_open``;
+- ``contacts-missing-discussion`` (INT-011) reads ``ix_contact_attempt_missing_discussion``
+  (attempted_at, id) backwards, or ``ix_contact_attempt_owner_missing_discussion``.
+
+The statuses and the far-future date are written into the SQL as literals, as the partial and
+expression indexes spell them: a bound value would hide them from a prepared statement's
+generic plan. And each page is read with sorting off (``NO_SORT``): for an owner the statistics
+do not know (one whose cases were added since the last ANALYZE), the planner guesses an average
+caseload and would rather fetch all of them and sort; every queue has an index in its order, so
+a page never needs a sort.
 """
 
 from __future__ import annotations
@@ -20,11 +31,26 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVarTuple
 
-from sqlalchemy import Row, Select, and_, func, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Row,
+    Select,
+    and_,
+    func,
+    literal_column,
+    not_,
+    select,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from intake_api.cases.models import (
+    NO_DUE_DATE_SQL,
+    OPEN_CASE_SQL,
     Case,
     CaseParty,
     CaseTask,
@@ -41,18 +67,12 @@ Ts = TypeVarTuple("Ts")
 QueueRow: TypeAlias = Row[*tuple[Any, ...]]
 QueueSelect: TypeAlias = Select[*tuple[Any, ...]]
 
-# Statuses in which intake still works the case (referred and closed cases have left intake).
-OPEN_STATUSES = (
-    CaseStatus.received,
-    CaseStatus.intake,
-    CaseStatus.awaiting_information,
-    CaseStatus.joint_working_review,
-    CaseStatus.restart_review,
-)
 # INT-008: the case has not yet been passed on (joint-working review is a decision in progress).
 AT_INTAKE = (CaseStatus.received, CaseStatus.intake, CaseStatus.awaiting_information)
-# Sorts cases with no open clock after every real date, so the keyset stays NULL-free.
-NO_DUE_DATE = date(9999, 12, 31)
+# The predicate of ix_case_owner_next_due, and its sort key: a case with no open clock sorts
+# after every real date, so the keyset stays NULL-free.
+IS_OPEN_CASE = text(OPEN_CASE_SQL)
+SORT_DUE = func.coalesce(Case.next_due_date, literal_column(NO_DUE_DATE_SQL, Date()))
 
 IS_OPEN = (Deadline.met_at.is_(None), Deadline.cancelled_at.is_(None))  # ix_deadline_open_* rows
 
@@ -64,43 +84,41 @@ CASE_COLUMNS = (
     Case.received_date,
 )
 DEADLINE_COLUMNS = (Deadline.id.label("deadline_id"), Deadline.source_id)
+# ``EXISTS (… OFFSET 0)``: PostgreSQL keeps such a test as a check on each row the queue's index
+# gives (one probe of the other table's index by case), instead of turning it into a join it
+# may start from, and sort, when its statistics misjudge the sizes.
+PER_ROW: ColumnElement[int] = literal_column("0")
+# For the page's own transaction (the request's, which reads nothing else afterwards).
+NO_SORT = "SET LOCAL enable_sort = off"
+
+
+async def _page(session: AsyncSession, stmt: QueueSelect) -> Sequence[QueueRow]:
+    """The rows of one page, read in the queue's index order (see the module's docstring)."""
+    await session.execute(text(NO_SORT))
+    return await _page(session, stmt)
 
 
 def _owned_by(
-    stmt: Select[*Ts],
-    owner: str | None,
-    case_id: QueryableAttribute[uuid.UUID] = Deadline.case_id,
+    stmt: Select[*Ts], owner: str | None, case_owner: QueryableAttribute[str | None]
 ) -> Select[*Ts]:
-    """Only ``owner``'s cases: a hashed set of their ids (from ``ix_case_owner_status``) that
-    each row is probed against while the queue's index is walked in order."""
+    """Only ``owner``'s cases: the row's own copy of its case's owner, which leads the owner's
+    index (after the clock's kind), so the owner's rows are one range in the queue's order."""
     if owner is None:
         return stmt
-    return stmt.where(case_id.in_(select(Case.id).where(Case.owner == owner)))
+    return stmt.where(case_owner == owner)
 
 
 def my_open_cases_query(
     *, owner: str, after: tuple[date, date, uuid.UUID] | None, limit: int
 ) -> QueueSelect:
-    due = Deadline.effective_due_date  # the latest agreed extension, else the original
-    next_clock = (
-        select(Deadline.kind.label("kind"), due.label("due"))
-        .where(Deadline.case_id == Case.id, *IS_OPEN)
-        .order_by(due, Deadline.id)
-        .limit(1)
-        .lateral("next_clock")
-    )
-    sort_due = func.coalesce(next_clock.c.due, NO_DUE_DATE)
-    stmt = (
-        select(
-            *CASE_COLUMNS,
-            next_clock.c.kind.label("next_due_kind"),
-            next_clock.c.due.label("next_due_date"),
-            sort_due.label("sort_due"),
-        )
-        .outerjoin(next_clock, true())
-        .where(Case.owner == owner, Case.status.in_(OPEN_STATUSES))
-    )
-    keys = (sort_due, Case.received_date, Case.id)
+    """The owner's open cases, nearest clock first: a range of ``ix_case_owner_next_due``."""
+    stmt = select(
+        *CASE_COLUMNS,
+        Case.next_due_kind,
+        Case.next_due_date,
+        SORT_DUE.label("sort_due"),
+    ).where(Case.owner == owner, IS_OPEN_CASE)
+    keys = (SORT_DUE, Case.received_date, Case.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return stmt.order_by(*keys).limit(limit)
@@ -113,7 +131,7 @@ async def my_open_cases(
     after: tuple[date, date, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[QueueRow]:
-    return (await session.execute(my_open_cases_query(owner=owner, after=after, limit=limit))).all()
+    return await _page(session, my_open_cases_query(owner=owner, after=after, limit=limit))
 
 
 def overdue_acknowledgements_query(
@@ -124,7 +142,8 @@ def overdue_acknowledgements_query(
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.kind == DeadlineKind.acknowledgement, *IS_OPEN, Deadline.due_date < today)
     )
-    stmt, keys = _owned_by(stmt, owner), (Deadline.due_date, Deadline.id)
+    stmt = _owned_by(stmt, owner, Deadline.case_owner)
+    keys = (Deadline.due_date, Deadline.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return stmt.order_by(*keys).limit(limit)
@@ -139,7 +158,7 @@ async def overdue_acknowledgements(
     limit: int,
 ) -> Sequence[QueueRow]:
     stmt = overdue_acknowledgements_query(today=today, owner=owner, after=after, limit=limit)
-    return (await session.execute(stmt)).all()
+    return await _page(session, stmt)
 
 
 def information_deadlines_passed_query(
@@ -166,7 +185,7 @@ def information_deadlines_passed_query(
             Case.status == CaseStatus.awaiting_information,
         )
     )
-    stmt, keys = _owned_by(stmt, owner), (due, Deadline.id)
+    stmt, keys = _owned_by(stmt, owner, Deadline.case_owner), (due, Deadline.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return stmt.order_by(*keys).limit(limit)
@@ -181,7 +200,7 @@ async def information_deadlines_passed(
     limit: int,
 ) -> Sequence[QueueRow]:
     stmt = information_deadlines_passed_query(today=today, owner=owner, after=after, limit=limit)
-    return (await session.execute(stmt)).all()
+    return await _page(session, stmt)
 
 
 def two_week_contact_query(
@@ -199,6 +218,7 @@ def two_week_contact_query(
             ),
         )
         .where(ContactAttempt.case_id == Case.id, ContactAttempt.outcome == ContactOutcome.reached)
+        .offset(PER_ROW)
         .exists()
     )
     stmt = (
@@ -212,7 +232,8 @@ def two_week_contact_query(
             ~complainant_reached,
         )
     )
-    stmt, keys = _owned_by(stmt, owner), (Deadline.due_date, Deadline.id)
+    stmt = _owned_by(stmt, owner, Deadline.case_owner)
+    keys = (Deadline.due_date, Deadline.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return stmt.order_by(*keys).limit(limit)
@@ -227,7 +248,7 @@ async def two_week_contact(
     limit: int,
 ) -> Sequence[QueueRow]:
     stmt = two_week_contact_query(due_by=due_by, owner=owner, after=after, limit=limit)
-    return (await session.execute(stmt)).all()
+    return await _page(session, stmt)
 
 
 def overdue_callbacks_query(
@@ -239,7 +260,7 @@ def overdue_callbacks_query(
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.kind == DeadlineKind.callback, *IS_OPEN, due_at < now)
     )
-    stmt, keys = _owned_by(stmt, owner), (due_at, Deadline.id)
+    stmt, keys = _owned_by(stmt, owner, Deadline.case_owner), (due_at, Deadline.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
     return stmt.order_by(*keys).limit(limit)
@@ -254,16 +275,12 @@ async def overdue_callbacks(
     limit: int,
 ) -> Sequence[QueueRow]:
     stmt = overdue_callbacks_query(now=now, owner=owner, after=after, limit=limit)
-    return (await session.execute(stmt)).all()
+    return await _page(session, stmt)
 
 
-async def open_tasks(
-    session: AsyncSession,
-    *,
-    owner: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[QueueRow]:
+def open_tasks_query(
+    *, owner: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> QueueSelect:
     """Tasks not yet done (ASM-039), the oldest first; ``ix_case_task_open`` is in this order."""
     stmt = (
         select(
@@ -276,10 +293,22 @@ async def open_tasks(
         .join(Case, Case.id == CaseTask.case_id)
         .where(CaseTask.done_at.is_(None))
     )
-    stmt, keys = _owned_by(stmt, owner, CaseTask.case_id), (CaseTask.created_at, CaseTask.id)
+    stmt = _owned_by(stmt, owner, CaseTask.case_owner)
+    keys = (CaseTask.created_at, CaseTask.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) > after)
-    return (await session.execute(stmt.order_by(*keys).limit(limit))).all()
+    return stmt.order_by(*keys).limit(limit)
+
+
+async def open_tasks(
+    session: AsyncSession,
+    *,
+    owner: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[QueueRow]:
+    stmt = open_tasks_query(owner=owner, after=after, limit=limit)
+    return await _page(session, stmt)
 
 
 def contacts_missing_discussion_query(
@@ -304,14 +333,21 @@ def contacts_missing_discussion_query(
             CaseParty.person_id == ContactAttempt.person_id,
             CaseParty.role == PartyRole.complainant,
         )
+        .offset(PER_ROW)
         .exists()
     )
-    not_explained = ContactAttempt.expectations_explained.is_(False)
-    not_discussed = ContactAttempt.adjustments_discussed.is_(False)
+    # The predicate of the report's partial indexes, spelt as they are (literal outcome, NOT of
+    # an AND) so PostgreSQL can prove the rows are in them; the columns are NOT NULL.
+    explained = ContactAttempt.expectations_explained
+    discussed = ContactAttempt.adjustments_discussed
+    missing_either = and_(
+        ContactAttempt.outcome == literal_column(f"'{ContactOutcome.reached.value}'"),
+        not_(and_(explained, discussed)),
+    )
     gap = {
-        None: or_(not_explained, not_discussed),
-        MissingDiscussion.expectations: not_explained,
-        MissingDiscussion.adjustments: not_discussed,
+        None: true(),
+        MissingDiscussion.expectations: not_(explained),
+        MissingDiscussion.adjustments: not_(discussed),
     }[missing]
     attempted_at = ContactAttempt.attempted_at
     stmt = (
@@ -328,13 +364,14 @@ def contacts_missing_discussion_query(
             ContactAttempt.recorded_by,
         )
         .join(Case, Case.id == ContactAttempt.case_id)
-        .where(ContactAttempt.outcome == ContactOutcome.reached, gap, complainant)
+        .where(missing_either, gap, complainant)
     )
     if since is not None:
         stmt = stmt.where(attempted_at >= since)
     if before is not None:
         stmt = stmt.where(attempted_at < before)
-    stmt, keys = _owned_by(stmt, owner, ContactAttempt.case_id), (attempted_at, ContactAttempt.id)
+    stmt = _owned_by(stmt, owner, ContactAttempt.case_owner)
+    keys = (attempted_at, ContactAttempt.id)
     if after is not None:
         stmt = stmt.where(tuple_(*keys) < after)
     return stmt.order_by(*(key.desc() for key in keys)).limit(limit)
@@ -353,4 +390,4 @@ async def contacts_missing_discussion(
     stmt = contacts_missing_discussion_query(
         missing=missing, owner=owner, since=since, before=before, after=after, limit=limit
     )
-    return (await session.execute(stmt)).all()
+    return await _page(session, stmt)

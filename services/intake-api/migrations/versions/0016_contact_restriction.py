@@ -1,7 +1,7 @@
 """Contact restrictions under the unreasonable behaviour policy (XC-COM-001, ¶1.27, ¶2.222).
 
 Revision ID: 0016
-Revises: 0014 (re-chained after 0015 when merged)
+Revises: 0015
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """Deadlines as data (DESIGN §5, XC-TIM): the rule, the original due date and how it was met.
 
 A deadline row is never moved: an agreed extension is its own row, and the database keeps the
-deadline's ``effective_due_date`` (the latest extension, else the original) with triggers created
-by ``shared.migrations.create_effective_due_date_triggers_v1``. Work queues are queries over
+deadline's ``effective_due_date`` (the latest extension, else the original) with triggers (intake
+migration 0010), and the case's next open clock with more (0015). Work queues are queries over
 open deadlines (``met_at`` and ``cancelled_at`` both null) by effective due date.
 
 Each rule that produces a deadline is one ``DeadlineRule`` constant: its text is stored with every

@@ -91,6 +91,7 @@ def create_service_app(
                     application_name=settings.service_name,
                     pool_size=settings.db_pool_size,
                     max_overflow=settings.db_max_overflow,
+                    pool_recycle_s=settings.db_pool_recycle_s,
                     statement_timeout_ms=settings.db_statement_timeout_ms,
                     lock_timeout_ms=settings.db_lock_timeout_ms,
                     pool_timeout=settings.db_pool_timeout_s,
