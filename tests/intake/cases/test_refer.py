@@ -288,7 +288,7 @@ async def test_refer_to_ect_triage_with_the_route_given_in_the_referral__T13(
 async def test_refer_records_an_audit_entry_with_before_after_and_reason__XC_AUD(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, ready: BuiltCase
 ) -> None:
-    sub = f"ic-{uuid.uuid4().hex[:8]}"
+    sub = IC  # the owner: only the owner, their team or a manager overriding may refer
 
     r = await client.post(
         ready.refer,
@@ -321,7 +321,7 @@ async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN
         api, session, received_date=date(2026, 10, 28), organisations=2,
         category="complex & significant",
     )  # fmt: skip
-    sub = f"ic-{uuid.uuid4().hex[:8]}"
+    sub = IC  # the owner: only the owner, their team or a manager overriding may refer
 
     r = await client.post(
         ready.refer,
@@ -556,7 +556,8 @@ async def test_refer_is_forbidden_to_roles_other_than_intake_caseworker(
 ) -> None:
     r = await client.post(received.refer, json={"reason": REFER_REASON}, headers=auth_headers(role))
 
-    _assert_problem(r, 403, "forbidden")
+    # A manager may act on a case only by an audited override (issue #15 item 14).
+    _assert_problem(r, 403, "not-case-owner" if role == "operations_manager" else "forbidden")
     assert (await _stored(session, received.id)).status is CaseStatus.received
     assert await _outbox(session, received.id) == []
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query, Request
 
 from intake_api.cases import decisions, service
 from intake_api.cases.errors import CaseNotFound
-from shared.auth import CASE_DATA_READERS, MANAGERS, Principal, Role
+from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.calendar import WorkingCalendar
 from shared.http_api.deps import RequireRole
 from shared.http_api.ownership import CaseActorCheck
@@ -19,14 +19,13 @@ from shared.http_api.problems import problem_responses
 CASE_READERS = CASE_DATA_READERS
 
 IntakeCaseworker = Annotated[Principal, Depends(RequireRole(Role.intake_caseworker))]
-# Every act on one case: an intake caseworker who owns it or is in its team, or a manager with an
-# ``X-Override-Reason`` (audited); a case nobody owns yet is anyone's (issue #15 item 14).
+# Every act on one case: an intake caseworker who owns it or is in its team (a case nobody owns
+# yet is any intake caseworker's), or a manager with an ``X-Override-Reason``, audited (issue #15
+# item 14).
 CaseActor = Annotated[
     Principal,
     Depends(
-        CaseActorCheck(
-            service.holding, roles={Role.intake_caseworker, *MANAGERS}, missing=CaseNotFound
-        )
+        CaseActorCheck(service.holding, caseworkers={Role.intake_caseworker}, missing=CaseNotFound)
     ),
 ]
 CaseReader = Annotated[Principal, Depends(RequireRole(CASE_READERS))]

@@ -5,12 +5,13 @@ INT-001/002 at intake, ¶2.182–2.184 on allocation, CMP-037 ``ownerId`` kept a
 a team (§0.3 ``Case.team``; ¶2.188–2.195 teams and reallocation), and leaves to managers the acts
 that change who handles a case (XC-ROL-001/005, ¶2.195, ¶10.45). So, for an act on one case:
 
-- a case nobody owns yet (a request just received) may be picked up by anyone with the role;
+- a case nobody owns yet (a request just received) may be picked up by any caseworker;
 - the owner may act;
 - a member of the case's team may act (cover for a colleague, the team's shared queue);
 - anyone else is refused (403 ``not-case-owner``), unless they hold a manager's role and give a
   reason (the ``X-Override-Reason`` header): the override is allowed and audited, with the
-  reason, in the same transaction as the act.
+  reason, in the same transaction as the act. A manager who is not one of the service's
+  caseworkers acts on any case only that way.
 
 One function decides (``decide_access``), and one FastAPI dependency
 (``shared.http_api.ownership.CaseActorCheck``) applies it before any route of any service that
@@ -66,21 +67,32 @@ def decide_access(
     holding: Holding,
     *,
     override_reason: str | None,
+    caseworkers: Iterable[str],
     managers: Iterable[str] = MANAGERS,
 ) -> Access:
     """How ``principal`` may act on the case ``holding`` describes; raises 403 if they may not.
 
-    An override reason from someone who needs none is not an override: it is not recorded.
+    ``caseworkers`` are the roles that do the service's work on a case; a manager without one of
+    them acts on any case only by an override. An override reason from a caseworker who needs
+    none is not an override: it is not recorded.
     """
     reason = (override_reason or "").strip()
     if reason and not principal.has_any(*managers):
         raise OverrideNotAllowed("Only a manager may act on another's case with a reason")
+    if not principal.has_any(*caseworkers):
+        return _override(reason, principal, holding, managers)
     if holding.owner is None:
         return Access.unowned
     if holding.owner == principal.sub:
         return Access.owner
     if holding.team is not None and holding.team in principal.teams:
         return Access.team
+    return _override(reason, principal, holding, managers)
+
+
+def _override(
+    reason: str, principal: Principal, holding: Holding, managers: Iterable[str]
+) -> Access:
     if reason:
         if not OVERRIDE_REASON_MIN <= len(reason) <= OVERRIDE_REASON_MAX:
             raise NotCaseOwner(
@@ -89,7 +101,7 @@ def decide_access(
         return Access.manager_override
     hint = f"; a manager may act with an {OVERRIDE_HEADER} header"
     in_team = f" in team {holding.team}" if holding.team else ""
+    whose = f"another caseworker{in_team}" if holding.owner else "no caseworker yet"
     raise NotCaseOwner(
-        f"The case belongs to another caseworker{in_team}"
-        + (hint if principal.has_any(*managers) else "")
+        f"The case belongs to {whose}" + (hint if principal.has_any(*managers) else "")
     )

@@ -11,7 +11,7 @@ from fastapi import Header, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import record_audit
-from shared.auth import Principal
+from shared.auth import MANAGERS, Principal
 from shared.casework.ownership import (
     OVERRIDE_HEADER,
     OVERRIDE_REASON_MAX,
@@ -27,17 +27,25 @@ HoldingLookup = Callable[[AsyncSession, uuid.UUID], Awaitable[Holding | None]]
 
 
 class CaseActorCheck:
-    """Dependency: the principal, once they hold one of ``roles`` and may act on the case in the
-    path (``case_id``); 404 (``missing``) if there is no such case. A manager's override is
-    audited in the request's transaction, so it commits or rolls back with the act.
+    """Dependency: the principal, once they hold one of ``caseworkers`` or ``managers`` and may
+    act on the case in the path (``case_id``); 404 (``missing``) if there is no such case. A
+    manager's override is audited in the request's transaction, so it commits or rolls back with
+    the act.
     """
 
     def __init__(
-        self, lookup: HoldingLookup, *, roles: Iterable[str], missing: type[NotFound]
+        self,
+        lookup: HoldingLookup,
+        *,
+        caseworkers: Iterable[str],
+        managers: Iterable[str] = MANAGERS,
+        missing: type[NotFound],
     ) -> None:
         self.lookup = lookup
         self.missing = missing
-        self.require = RequireRole(*roles)
+        self.caseworkers = frozenset(caseworkers)
+        self.managers = frozenset(managers)
+        self.require = RequireRole(self.caseworkers | self.managers)
 
     async def __call__(
         self,
@@ -57,7 +65,13 @@ class CaseActorCheck:
         holding = await self.lookup(session, case_id)
         if holding is None:
             raise self.missing(f"No case with id {case_id}")
-        access = decide_access(principal, holding, override_reason=override_reason)
+        access = decide_access(
+            principal,
+            holding,
+            override_reason=override_reason,
+            caseworkers=self.caseworkers,
+            managers=self.managers,
+        )
         if access is Access.manager_override:
             assert override_reason is not None
             await record_audit(
