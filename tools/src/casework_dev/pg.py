@@ -51,17 +51,34 @@ def server_url(embedded: EmbeddedServer) -> tuple[str, bool]:
     return embedded.start(), True
 
 
+# What PostgreSQL logs about a failing statement of ours (docs/operations.md): the error's
+# message only. DETAIL ("Failing row contains (...)") and the statement would quote the row,
+# with a complainant's name and summary in it.
+QUIET_ERROR_LOG = {
+    "log_error_verbosity": "terse",
+    "log_min_error_statement": "panic",
+    "log_parameter_max_length_on_error": "0",
+}
+
+
 async def ensure_databases(server: str, names: list[str]) -> dict[str, str]:
-    """Create each database if missing; return name → URL."""
+    """Create each database if missing, with ``QUIET_ERROR_LOG``; return name → URL.
+
+    The log settings need a superuser; as any other role they are left to the server's
+    configuration, as deployment sets them.
+    """
     engine = create_engine(server, application_name="casework-dev", isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
             existing = set(
                 (await conn.execute(text("SELECT datname FROM pg_database"))).scalars().all()
             )
+            superuser = (await conn.execute(text("SHOW is_superuser"))).scalar_one() == "on"
             for name in names:
                 if name not in existing:
                     await conn.execute(text(f'CREATE DATABASE "{name}"'))
+                for setting, value in QUIET_ERROR_LOG.items() if superuser else ():
+                    await conn.execute(text(f"ALTER DATABASE \"{name}\" SET {setting} = '{value}'"))
     finally:
         await engine.dispose()
     return {name: with_database(server, name) for name in names}
