@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from shared.calendar import WorkingCalendar, bank_holidays
+from shared.calendar import DateOutOfRange, WorkingCalendar, bank_holidays
 
 
 @pytest.fixture
@@ -315,3 +316,24 @@ def test_working_days_between_matches_counting_day_by_day__DESIGN_5() -> None:
         start = date(2024, 1, 1) + timedelta(days=rng.randrange(1500))
         end = start + timedelta(days=rng.randrange(-400, 800))
         assert calendar.working_days_between(start, end) == by_day(start, end), (start, end)
+
+
+@pytest.mark.parametrize(
+    "count",
+    [
+        lambda cal: cal.add_working_days(date(9999, 12, 31), 10),
+        lambda cal: cal.add_working_days(date(1, 1, 1), -10),
+        lambda cal: cal.next_working_day(date(9999, 12, 31)),
+        lambda cal: cal.add_calendar_days(date(9999, 12, 31), 1),
+        lambda cal: cal.add_weeks(date(9999, 12, 25), 2),
+        lambda cal: cal.add_months(date(9999, 12, 1), 1),
+        lambda cal: cal.add_months(date(1, 1, 1), -1),
+    ],
+    ids=["working-days", "working-days-back", "next", "calendar-days", "weeks", "months", "back"],
+)
+def test_counting_past_the_ends_of_the_calendar_is_a_422_not_an_overflow(
+    cal: WorkingCalendar, count: Callable[[WorkingCalendar], date]
+) -> None:
+    with pytest.raises(DateOutOfRange) as refused:
+        count(cal)
+    assert (refused.value.status, refused.value.type) == (422, "date-out-of-range")

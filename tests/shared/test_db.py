@@ -94,17 +94,18 @@ async def _count(engine: AsyncEngine, table: str, v: int) -> int:
 
 
 @pytest.mark.concurrency
-async def test_failing_commit_returns_500_problem_never_2xx(
+async def test_failing_commit_returns_a_problem_never_2xx(
     commit_client: httpx.AsyncClient, deferred_table: str, database_url: str
 ) -> None:
     r = await commit_client.post("/things", params={"v": 7, "twice": "true"})
 
     assert not 200 <= r.status_code < 300
-    assert r.status_code == 500
+    # The commit broke a (deferred) unique constraint: a conflict, like any constraint violation.
+    assert r.status_code == 409
     assert r.headers["content-type"].startswith(PROBLEM_JSON)
     problem = r.json()
-    assert problem["type"] == PROBLEM_TYPE_BASE + "internal-error"
-    assert problem["status"] == 500
+    assert problem["type"] == PROBLEM_TYPE_BASE + "constraint-conflict"
+    assert problem["status"] == 409
     # No internals leak: neither the constraint nor the driver's message.
     assert deferred_table not in r.text
     assert "unique" not in r.text.lower()

@@ -10,11 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.config import BaseServiceSettings
-from shared.db import Database
+from shared.db import Database, DbSession, DriverConnection
 from shared.errors import PROBLEM_TYPE_BASE, Conflict
 from shared.http_api.app import create_service_app
 from shared.logging import JsonFormatter
@@ -55,6 +56,40 @@ async def db_gone() -> dict[str, str]:
     # What SQLAlchemy raises when the server died under a pooled connection (no pre-ping).
     reset = ConnectionResetError("xyz-reset")
     raise DBAPIError("SELECT 1", None, reset, connection_invalidated=True)
+
+
+_VIOLATIONS = {
+    # kind: (id, name) of a second row that breaks a constraint of the first.
+    "unique": (1, "another"),
+    "not-null": (2, None),
+    "check": (3, "forbidden"),
+}
+
+
+@boom_router.post("/violate/{kind}")
+async def violate(kind: str, session: DbSession, driver: DriverConnection) -> dict[str, str]:
+    await session.execute(
+        text(
+            "CREATE TEMP TABLE widget (id int PRIMARY KEY, name text NOT NULL "
+            "CONSTRAINT widget_name_allowed CHECK (name <> 'forbidden'))"
+        )
+    )
+    await session.execute(text("INSERT INTO widget VALUES (1, :name)"), {"name": SECRET})
+    row_id, name = _VIOLATIONS[kind.removeprefix("driver-")]
+    if kind.startswith("driver-"):  # the hot paths' asyncpg, without SQLAlchemy's wrapper
+        await session.flush()
+        await driver.execute("INSERT INTO widget VALUES ($1, $2)", row_id, name)
+    await session.execute(
+        text("INSERT INTO widget VALUES (:id, :name)"), {"id": row_id, "name": name}
+    )
+    return {"inserted": "yes"}
+
+
+@boom_router.post("/unencodable")
+async def unencodable(session: DbSession) -> dict[str, str]:
+    # "\ud800" is valid JSON and a Python str, but no UTF-8: the driver cannot send it.
+    await session.execute(text("SELECT CAST(:value AS text)"), {"value": "half a pair \ud800"})
+    return {"sent": "yes"}
 
 
 @boom_router.post("/locked")
@@ -226,6 +261,14 @@ async def test_text_postgresql_cannot_store_is_a_422_not_a_500(
     assert r.json()["type"].endswith("/unstorable-text")
 
 
+async def test_text_with_a_lone_surrogate_is_a_422_not_a_500(
+    test_client: httpx.AsyncClient,
+) -> None:
+    response = await test_client.post("/v1/test/unencodable")
+
+    assert_problem(response, 422, "unstorable-text")
+
+
 async def test_a_lost_database_connection_is_a_503_to_retry(
     test_client: httpx.AsyncClient,
 ) -> None:
@@ -234,3 +277,31 @@ async def test_a_lost_database_connection_is_a_503_to_retry(
     assert_problem(response, 503, "upstream-unavailable")
     assert response.headers["retry-after"] == "1"
     assert "xyz-reset" not in response.text  # no driver detail leaks
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "slug"),
+    [
+        ("unique", 409, "constraint-conflict"),
+        ("not-null", 422, "constraint-violation"),
+        ("check", 422, "constraint-violation"),
+        ("driver-unique", 409, "constraint-conflict"),
+        ("driver-not-null", 422, "constraint-violation"),
+    ],
+)
+async def test_a_broken_constraint_is_a_problem_that_quotes_no_row(
+    test_client: httpx.AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    status: int,
+    slug: str,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = await test_client.post(f"/v1/test/violate/{kind}")
+
+    assert_problem(response, status, slug)
+    logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    for quoted in (SECRET, "Failing row", "forbidden", "already exists"):
+        assert quoted not in response.text
+        assert quoted not in logged
+    assert "constraint violation" in logged

@@ -10,7 +10,8 @@ share one list, and the package includes the substitute days that GOV.UK publish
 Office closures (e.g. the days between Christmas and New Year) are passed in as dates.
 
 This module is pure arithmetic over dates: no clock, no database. Take "today" from
-:class:`shared.clock.Clock`.
+:class:`shared.clock.Clock`. A result outside the years 0001 to 9999 (a deadline from a date a
+client gave as 9999-12-31, say) raises :class:`DateOutOfRange`, a 422, not an ``OverflowError``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from functools import cache
 
 import holidays
 
-__all__ = ["WorkingCalendar", "bank_holidays"]
+from shared.errors import UnprocessableContent
+
+__all__ = ["DateOutOfRange", "WorkingCalendar", "bank_holidays"]
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -42,6 +45,20 @@ def _require_date(value: object, name: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"{name} must be a date, not {type(value).__name__}")
     return value
+
+
+class DateOutOfRange(UnprocessableContent):
+    type = "date-out-of-range"
+    title = "The date is too far in the past or future to count from"
+
+
+def _plus(d: date, delta: timedelta) -> date:
+    try:
+        return d + delta
+    except OverflowError:
+        raise DateOutOfRange(
+            "Counting from this date leaves the years 0001 to 9999; check the date"
+        ) from None
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -92,7 +109,7 @@ class WorkingCalendar:
         remaining = abs(n)
         d = start
         while remaining:
-            d += step
+            d = _plus(d, step)
             if self.is_working_day(d):
                 remaining -= 1
         return d
@@ -128,16 +145,16 @@ class WorkingCalendar:
         """Return ``d`` if it is a working day, else the first working day after it."""
         d = _require_date(d, "d")
         while not self.is_working_day(d):
-            d += _ONE_DAY
+            d = _plus(d, _ONE_DAY)
         return d
 
     def add_calendar_days(self, start: date, n: int) -> date:
         """Return ``start`` plus ``n`` calendar days, ignoring weekends and holidays."""
-        return _require_date(start, "start") + timedelta(days=n)
+        return _plus(_require_date(start, "start"), timedelta(days=n))
 
     def add_weeks(self, start: date, n: int) -> date:
         """Return ``start`` plus ``n`` calendar weeks, for guidance given in weeks (DESIGN §5)."""
-        return _require_date(start, "start") + timedelta(weeks=n)
+        return _plus(_require_date(start, "start"), timedelta(weeks=n))
 
     def add_months(self, start: date, n: int) -> date:
         """Return ``start`` plus ``n`` calendar months, for guidance given in months (DESIGN §5).
@@ -148,4 +165,6 @@ class WorkingCalendar:
         start = _require_date(start, "start")
         year, month_index = divmod(start.year * 12 + (start.month - 1) + n, 12)
         month = month_index + 1
+        if not date.min.year <= year <= date.max.year:
+            raise DateOutOfRange("Counting from this date leaves the years 0001 to 9999")
         return date(year, month, min(start.day, _days_in_month(year, month)))

@@ -11,8 +11,14 @@ what the schema's JSON type refuses:
 - ``JsonInt`` / ``JSON_INTEGER``: a JSON number without a fraction (``5`` or ``5.0``, not ``"5"``
   or ``true``).
 - ``IsoDate``: a ``YYYY-MM-DD`` string (RFC 3339 full-date), or a ``date`` in Python code.
-- ``IsoDateTime``: an RFC 3339 date-time string with an offset, or an aware ``datetime``.
+- ``IsoDateTime``: an RFC 3339 date-time string with an offset, or an aware ``datetime``, in
+  the years 0002 to 9998 (``DATE_TIME_YEARS``).
 - ``QueryBool``: a query parameter's ``true`` or ``false`` (``IsoDate`` works in queries too).
+
+Partial updates. ``NotNull[T]`` is a PATCH field that may be left out but never sent as ``null``:
+the column behind it cannot be empty. The schema does not offer null, and a null is a 422 naming
+the field, not a database error. A field whose column may be empty stays ``T | None``, and null
+clears it.
 
 Text. ``NO_NUL``, ``stripped_text()``/``NOT_BLANK`` and ``EMAIL`` are patterns that say what
 PostgreSQL can store and what ``strip_whitespace`` leaves. ``PG_INTEGER_MAX``/``PG_BIGINT_MAX``
@@ -26,12 +32,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AwareDatetime, BeforeValidator, StrictBool
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StrictBool, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "DATE_TIME_YEARS",
     "EMAIL",
     "JSON_INTEGER",
     "NOT_BLANK",
@@ -41,6 +49,7 @@ __all__ = [
     "IsoDate",
     "IsoDateTime",
     "JsonInt",
+    "NotNull",
     "QueryBool",
     "StrictBool",
     "absent",
@@ -97,7 +106,40 @@ def _query_bool(value: Any) -> Any:
 # For query parameters: ``true`` or ``false``, the spellings of the schema's boolean.
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_date_time)]
+
+
+def _date_time_in_range(value: datetime) -> datetime:
+    if value.year in (1, 9999):
+        raise PydanticCustomError(
+            "datetime_out_of_range", "Input should be a date-time in the years 0002 to 9998"
+        )
+    return value
+
+
+# Years 0001 and 9999 are refused: an offset, or the move to London time, takes an instant there
+# outside the years a Python datetime holds (0001-01-01T00:00:00+14:00 is in year 0 in UTC).
+# The pattern states the rule in the schema; the format and the validator do the rest.
+DATE_TIME_YEARS = r"^(?!0001-|9999-)"
+IsoDateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_date_time),
+    AfterValidator(_date_time_in_range),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATE_TIME_YEARS}),
+]
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError(
+            "null_not_allowed", "This field cannot be null: leave it out to keep its value"
+        )
+    return value
+
+
+_T = TypeVar("_T")
+# ``victims_code: NotNull[StrictBool] = None``: None, the default, means "not sent"; the schema
+# leaves null out (SkipJsonSchema) and the validator refuses it.
+NotNull = Annotated[_T | SkipJsonSchema[None], BeforeValidator(_not_null)]
 
 # PostgreSQL text cannot hold NUL. The app factory states this pattern on every string of the
 # OpenAPI that has no pattern of its own; a NUL that gets through is a 422 ``unstorable-text``.

@@ -56,6 +56,16 @@ def server_url(embedded: EmbeddedServer) -> tuple[str, bool]:
     return embedded.start(), True
 
 
+# What PostgreSQL logs about a failing statement of ours (docs/operations.md): the error's
+# message only. DETAIL ("Failing row contains (...)") and the statement would quote the row,
+# with a complainant's name and summary in it.
+QUIET_ERROR_LOG = {
+    "log_error_verbosity": "terse",
+    "log_min_error_statement": "panic",
+    "log_parameter_max_length_on_error": "0",
+}
+
+
 # A database made before the role split belongs to the server's admin: hand the database and
 # every object of its public schema to the migration role, so that its migrations and grants work.
 _HAND_OVER = """
@@ -111,10 +121,13 @@ async def _hand_over(server: str, name: str, owner: str) -> None:
 async def ensure_databases(
     server: str, names: list[str], owners: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """Create each database if missing; return name → URL (the server's user).
+    """Create each database if missing, with ``QUIET_ERROR_LOG``; return name → URL (the server's
+    user).
 
     ``owners`` maps a database to the role that must own it and its objects: a new database is
-    created with that owner, and an existing one owned by anyone else is handed over to it.
+    created with that owner, and an existing one owned by anyone else is handed over to it. The
+    log settings need a superuser; as any other role they are left to the server's
+    configuration, as deployment sets them.
     """
     owners = owners or {}
     engine = create_engine(server, application_name="casework-dev", isolation_level="AUTOCOMMIT")
@@ -125,6 +138,7 @@ async def ensure_databases(
                 text("SELECT datname, pg_get_userbyid(datdba) FROM pg_database")
             )
             existing = {str(name): str(owner) for name, owner in rows}
+            superuser = (await conn.execute(text("SHOW is_superuser"))).scalar_one() == "on"
             for name in names:
                 owner = owners.get(name)
                 owned_by = f" OWNER {quote_ident(owner)}" if owner else ""
@@ -135,6 +149,10 @@ async def ensure_databases(
                         text(f"ALTER DATABASE {quote_ident(name)} OWNER TO {quote_ident(owner)}")
                     )
                     handed_over.append(name)
+                for setting, value in QUIET_ERROR_LOG.items() if superuser else ():
+                    await conn.execute(
+                        text(f"ALTER DATABASE {quote_ident(name)} SET {setting} = '{value}'")
+                    )
     finally:
         await engine.dispose()
     for name in handed_over:

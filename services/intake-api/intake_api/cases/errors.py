@@ -29,6 +29,7 @@ UnprocessableContent
 └── TriageIncomplete (422, triage-incomplete; lists each answer missing or invalid)
 Conflict
 ├── PartyAlreadyOnCase (409, party-already-on-case)
+├── OrganisationAlreadyOnCase (409, organisation-already-on-case)
 ├── TaskAlreadyDone (409, task-already-done; shared.casework.tasks)
 ├── SignedFormAlreadyReturned (409, signed-form-already-returned)
 ├── CaseNotAtIntake (409, case-not-at-intake)
@@ -111,6 +112,11 @@ class RestartNeedsProgress(UnprocessableContent):
 class PartyAlreadyOnCase(Conflict):
     type = "party-already-on-case"
     title = "That person already has that role on the case"
+
+
+class OrganisationAlreadyOnCase(Conflict):
+    type = "organisation-already-on-case"
+    title = "That organisation already has that role on the case"
 
 
 class PriorityNotRequested(Conflict):

@@ -39,6 +39,7 @@ from shared.schemas import (
     PG_INTEGER_MAX,
     IsoDate,
     IsoDateTime,
+    NotNull,
     StrictBool,
     given,
     when,
@@ -131,7 +132,11 @@ class CaseCreate(Input):
 
 
 class CaseUpdate(Input):
-    """Facts gathered at intake. Status, closure and approvals have their own acts."""
+    """Facts gathered at intake. Status, closure and approvals have their own acts.
+
+    A field left out is kept. Null clears a field that may be empty; the ``NotNull`` ones (the
+    case's type, the yes/no facts, the topics and the checklist) cannot be cleared.
+    """
 
     model_config = example(
         {
@@ -145,24 +150,24 @@ class CaseUpdate(Input):
         }
     )
 
-    case_type: CaseType | None = None
+    case_type: NotNull[CaseType] = None
     type_reason: str | None = Field(default=None, max_length=2000)
     jurisdiction: Jurisdiction | None = None
     complaint_summary: str | None = Text2k
     injustice_claimed: str | None = Text2k
     outcome_sought: str | None = Text2k
-    financial_remedy_sought: StrictBool | None = None
+    financial_remedy_sought: NotNull[StrictBool] = None
     financial_amount_pence: Pence | None = None
     complaint_process_stage: ComplaintProcessStage | None = None
     reason_unhappy_with_response: str | None = Text2k
     org_response_format: OrgResponseFormat | None = None
-    not_reasonable_to_expect_local_resolution: StrictBool | None = None
+    not_reasonable_to_expect_local_resolution: NotNull[StrictBool] = None
     readiness_rationale: str | None = Text2k
     exception_reason: ExceptionReason | None = None
     exception_rationale: str | None = Text2k
-    self_referred_by_organisation: StrictBool | None = None
-    victims_code_checked: StrictBool | None = None
-    victims_code: StrictBool | None = None
+    self_referred_by_organisation: NotNull[StrictBool] = None
+    victims_code_checked: NotNull[StrictBool] = None
+    victims_code: NotNull[StrictBool] = None
     vpa_answers: (
         dict[
             Literal[
@@ -176,20 +181,20 @@ class CaseUpdate(Input):
         ]
         | None
     ) = None
-    vpa_no_mp_referral: StrictBool | None = None
+    vpa_no_mp_referral: NotNull[StrictBool] = None
     vpa_legal_advice_requested_at: IsoDateTime | None = None
     vpa_pass_through_note: str | None = Text2k
     mp_person_id: uuid.UUID | None = None
     mp_referred_date: IsoDate | None = None
-    complaint_to_mp_in_writing: StrictBool | None = None
-    aggrieved_consent: StrictBool | None = None
-    mp_requests_investigation: StrictBool | None = None
+    complaint_to_mp_in_writing: NotNull[StrictBool] = None
+    aggrieved_consent: NotNull[StrictBool] = None
+    mp_requests_investigation: NotNull[StrictBool] = None
     mp_referral_signed_by: MpReferralSignedBy | None = None
-    written_complaint_received: StrictBool | None = None
-    complaint_form_awaiting_confirmation: StrictBool | None = None
-    joint_working: StrictBool | None = None
+    written_complaint_received: NotNull[StrictBool] = None
+    complaint_form_awaiting_confirmation: NotNull[StrictBool] = None
+    joint_working: NotNull[StrictBool] = None
     other_ombudsman: OtherOmbudsman | None = None
-    joint_working_topics: list[JointWorkingTopic] | None = Field(
+    joint_working_topics: NotNull[list[JointWorkingTopic]] = Field(
         default=None,
         max_length=21,
         description="INT-040: ¶1.51 topics (GET /v1/reference/joint-working-topics)",
@@ -199,7 +204,7 @@ class CaseUpdate(Input):
     route: Route | None = None
     routing_rationale: str | None = Text2k
     specialist_team: str | None = Field(default=None, max_length=200)
-    checklist: (
+    checklist: NotNull[
         dict[
             Literal[
                 "complaint_form_or_answers",
@@ -211,10 +216,9 @@ class CaseUpdate(Input):
             ],
             bool,
         ]
-        | None
-    ) = None
+    ] = None
     checklist_override_reason: str | None = Field(default=None, max_length=5000)
-    risk_assessment_required: StrictBool | None = None
+    risk_assessment_required: NotNull[StrictBool] = None
     reason: str | None = Field(
         default=None, max_length=5000, description="Why, for the audit trail"
     )

@@ -26,6 +26,7 @@ from intake_api.cases.errors import (
     CasePersonUnknown,
     InvalidDateRange,
     NotAnMpRecord,
+    OrganisationAlreadyOnCase,
     PartyAlreadyOnCase,
     PreviousContactCheckNotFound,
     TypeReasonRequired,
@@ -344,6 +345,11 @@ async def add_organisation(
     org = await organisations.find_organisation(session, organisation_id=data.organisation_id)
     if org is None:
         raise CaseOrganisationUnknown(f"No organisation with id {data.organisation_id}")
+    if any(
+        o.organisation_id == org.id and o.role == data.role
+        for o in await repository.organisations(session, case.id)
+    ):
+        raise OrganisationAlreadyOnCase(f"That organisation is already {data.role.value} here")
     link = CaseOrganisation(
         id=uuid.uuid4(),
         case_id=case.id,

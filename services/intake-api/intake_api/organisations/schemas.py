@@ -10,9 +10,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
-    model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from intake_api.organisations.models import (
     KIND_JURISDICTIONS,
@@ -26,6 +24,7 @@ from shared.pagination import Page
 from shared.schemas import (
     EMAIL,
     IsoDate,
+    NotNull,
     StrictBool,
     absent,
     given,
@@ -173,9 +172,6 @@ class OrganisationSeed(OrganisationCreate):
     id: uuid.UUID
 
 
-_NOT_NULLABLE = ("name", "aliases", "active", "kind")
-
-
 class OrganisationUpdate(BaseModel):
     """A partial update: only the fields sent change; send null to clear a nullable field."""
 
@@ -192,11 +188,10 @@ class OrganisationUpdate(BaseModel):
         },
     )
 
-    # `SkipJsonSchema[None]`: these cannot be null, so the schema does not offer null.
-    name: Name | SkipJsonSchema[None] = None
-    aliases: Aliases | SkipJsonSchema[None] = None
-    active: StrictBool | SkipJsonSchema[None] = None
-    kind: OrganisationKind | SkipJsonSchema[None] = None
+    name: NotNull[Name] = None
+    aliases: NotNull[Aliases] = None
+    active: NotNull[StrictBool] = None
+    kind: NotNull[OrganisationKind] = None
     jurisdiction: OrganisationJurisdiction | None = None
     contract_type: ContractType | None = None
     principal_officer: PrincipalOfficer | None = None
@@ -206,15 +201,6 @@ class OrganisationUpdate(BaseModel):
     @classmethod
     def _distinct_aliases(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _distinct(value)
-
-    @model_validator(mode="after")
-    def _refuse_null_for_required_fields(self) -> OrganisationUpdate:
-        nulled = [
-            f for f in _NOT_NULLABLE if f in self.model_fields_set and getattr(self, f) is None
-        ]
-        if nulled:
-            raise ValueError(f"{', '.join(nulled)} cannot be null")
-        return self
 
 
 class PvOptOutRecord(BaseModel):

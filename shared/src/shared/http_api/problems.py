@@ -216,10 +216,68 @@ async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
     return _busy(request)
 
 
+# Integrity constraint violations (SQLSTATE class 23): a row that breaks a constraint is refused
+# as the client's conflict or invalid input, never a 500. Validation should have caught it first,
+# so each one is logged as a warning, by constraint name only: PostgreSQL's message and DETAIL
+# quote the failing row ("Failing row contains ..."), and the problem and the log echo neither.
+_CONFLICT_SQLSTATES = frozenset({"23505", "23P01", "23503", "23001"})  # unique, exclusion, FK
+_INVALID_SQLSTATES = frozenset({"23502", "23514"})  # not null, check
+
+
+def _constraint_violation(request: Request, error: object) -> JSONResponse | None:
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate not in _CONFLICT_SQLSTATES | _INVALID_SQLSTATES:
+        return None
+    logger.warning(
+        "constraint violation %s on %s (%s)",
+        sqlstate,
+        getattr(error, "table_name", None),
+        getattr(error, "constraint_name", None) or getattr(error, "column_name", None),
+    )
+    if sqlstate in _CONFLICT_SQLSTATES:
+        return problem_response(
+            request,
+            status=409,
+            type_slug="constraint-conflict",
+            title="Conflict",
+            detail="The request conflicts with data already recorded",
+        )
+    return problem_response(
+        request,
+        status=422,
+        type_slug="constraint-violation",
+        title="Request validation failed",
+        detail="The request would leave a record incomplete or inconsistent",
+    )
+
+
+def _unencodable(exc: BaseException) -> bool:
+    """The driver could not encode a parameter: text with a lone surrogate ("\\ud800" in JSON)."""
+    cause: BaseException | None = exc
+    for _ in range(10):  # a chain, not a cycle, but bounded all the same
+        if cause is None:
+            return False
+        if isinstance(cause, UnicodeEncodeError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _postgres_error(exc: BaseException) -> object:
+    """The driver's error under SQLAlchemy's wrapper (or the error itself, from the driver)."""
+    orig = getattr(exc, "orig", exc)
+    for candidate in (getattr(orig, "__cause__", None), orig):
+        if getattr(candidate, "sqlstate", None):
+            return candidate
+    return orig
+
+
 async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
     # The hot paths use asyncpg directly, so its errors arrive without SQLAlchemy's wrapper.
     if getattr(exc, "sqlstate", None) in _BUSY_SQLSTATES:
         return _busy(request)
+    if (violation := _constraint_violation(request, exc)) is not None:
+        return violation
     raise exc
 
 
@@ -242,13 +300,15 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         )
     if sqlstate in _BUSY_SQLSTATES:
         return _busy(request)
-    if sqlstate in _TEXT_REJECTED_SQLSTATES:
+    if (violation := _constraint_violation(request, _postgres_error(exc))) is not None:
+        return violation
+    if sqlstate in _TEXT_REJECTED_SQLSTATES or _unencodable(exc):
         return problem_response(
             request,
             status=422,
             type_slug="unstorable-text",
             title="Request validation failed",
-            detail="A text field holds a character that cannot be stored (e.g. NUL)",
+            detail="A text field holds a character that cannot be stored (NUL, a lone surrogate)",
         )
     raise exc
 

@@ -1,0 +1,894 @@
+"""Bad input is refused, never a 5xx: every field of every body, every query parameter (#15).
+
+For each service the test walks the OpenAPI documents (public and internal). For every operation
+with a JSON body it starts from a body the operation accepts, in a state where it is accepted
+(real rows, built in the test's rolled-back transaction), and sends that body again with one field
+at a time replaced by ``null``, ``""``, a value of the wrong type or a boundary value of the
+field's type: date-times at the ends of the range with extreme offsets, ``0001-01-01`` and
+``9999-12-31``, huge and negative integers, long text, text with NUL or a lone surrogate, empty
+and odd arrays and objects. Nested objects and array items are walked the same way. Every list
+and query parameter of a GET gets the boundary values of its type, and every path parameter an
+unknown and a malformed id.
+
+Each answer must be below 500; a refusal must be problem+json and must leave the database as it
+was (nothing half-written). Each request runs in a SAVEPOINT rolled back afterwards, so every
+variation starts from the same state.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from assessment_api.config import AssessmentSettings
+from assessment_api.main import create_app as create_assessment
+from compliance_api.config import ComplianceSettings
+from compliance_api.main import create_app as create_compliance
+from intake_api.cases.models import (
+    Case,
+    CaseTask,
+    PreviousContactCheck,
+    TaskKind,
+)
+from intake_api.cases.state import CaseStatus
+from intake_api.config import IntakeSettings
+from intake_api.main import create_app as create_intake
+from intake_api.organisations.models import Organisation
+from intake_api.people.models import Person
+from investigation_api.config import InvestigationSettings
+from investigation_api.main import create_app as create_investigation
+from shared.auth import Role
+from shared.clock import FixedClock
+from shared.config import BaseServiceSettings
+from shared.db import Database
+from shared.http_api.app import internal_openapi
+from shared.outbox.emit import emit
+from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.events.conftest import referred as referred_event
+from tests.helpers import NOW_ISO
+from tests.intake.builders import (
+    IC,
+    make_case,
+    make_organisation,
+    make_person,
+    make_ready_case,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+JsonDict = dict[str, Any]
+
+SPECS = {
+    "intake": ServiceSpec(
+        "intake", ROOT / "services/intake-api/alembic.ini", IntakeSettings, create_intake
+    ),
+    "assessment": ServiceSpec(
+        "assessment",
+        ROOT / "services/assessment-api/alembic.ini",
+        AssessmentSettings,
+        create_assessment,
+    ),
+    "investigation": ServiceSpec(
+        "investigation",
+        ROOT / "services/investigation-api/alembic.ini",
+        InvestigationSettings,
+        create_investigation,
+    ),
+    "compliance": ServiceSpec(
+        "compliance",
+        ROOT / "services/compliance-api/alembic.ini",
+        ComplianceSettings,
+        create_compliance,
+    ),
+}
+
+# The roles of the token the public API is called with: one intake token holding both reaches
+# every intake route (managers decide priority requests, say).
+PUBLIC_ROLES = {
+    "intake": (Role.intake_caseworker, Role.operations_manager),
+    "assessment": (Role.caseworker,),
+    "investigation": (Role.caseworker,),
+    "compliance": (Role.caseworker,),
+}
+
+
+# --- The values sent ---------------------------------------------------------------------------
+
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
+# Long, yet with the rest of a body well under the 256 KiB cap (a 413 would test nothing).
+LONG_TEXT = "x" * 60_000
+DATE_TIMES = [
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-12:00",
+    "2026-11-02T10:00:00+23:59",
+]
+DATES = ["0001-01-01", "9999-12-31", "2026-02-30"]
+NUMBERS = [2**64, -(2**63) - 1, -1, 1.5]
+# For every field, whatever its type: null, empty text, and a number and an object (one of
+# them, or the empty text, is of the wrong type for any field).
+ANY_FIELD: list[Any] = [None, "", 0, {}]
+
+
+def _by_type(schema: JsonDict) -> list[Any]:
+    """Boundary values of one (non-null) schema branch."""
+    kind, fmt = schema.get("type"), schema.get("format")
+    if "enum" in schema or "const" in schema:
+        return ["not-a-value"]
+    if kind == "string":
+        if fmt == "date-time":
+            return DATE_TIMES
+        if fmt == "date":
+            return DATES
+        if fmt == "uuid":
+            return [UNKNOWN_ID, "not-a-uuid"]
+        return ["a\u0000b", " ", "\ud800", LONG_TEXT]
+    if kind in ("integer", "number"):
+        return NUMBERS
+    if kind == "boolean":
+        return ["true"]
+    if kind == "array":
+        return [[None], [0] * 1_001]
+    if kind == "object":
+        return [{"": None}]
+    return []
+
+
+def _query_values(schema: JsonDict) -> list[str]:
+    """Boundary values of a query parameter, as the text a URL carries."""
+    values = ["", "\u0000", "x" * 5_000, "-1", str(2**64), "not-a-value"]
+    for branch in _branches(schema):
+        fmt = branch.get("format")
+        if fmt == "date-time":
+            values += DATE_TIMES
+        elif fmt == "date":
+            values += DATES
+        elif fmt == "uuid":
+            values.append(UNKNOWN_ID)
+        values += [str(v) for v in branch.get("enum", [])]
+    return values
+
+
+def _branches(schema: JsonDict) -> list[JsonDict]:
+    """The non-null alternatives of a schema (``anyOf``/``oneOf``), or the schema itself."""
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if not options:
+        return [schema]
+    return [b for option in options for b in _branches(option) if b.get("type") != "null"]
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = json.dumps(value)
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+# --- The walk ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    method: str
+    path: str
+    internal: bool
+    body: JsonDict | None  # the JSON body's schema, references resolved lazily
+    parameters: tuple[JsonDict, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}{'-internal' if self.internal else ''} {self.method} {self.path}"
+
+
+class Document:
+    """One OpenAPI document, with ``$ref`` resolution."""
+
+    def __init__(self, doc: JsonDict) -> None:
+        self.doc = doc
+
+    def resolve(self, schema: JsonDict) -> JsonDict:
+        while "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            schema = self.doc["components"]["schemas"][name]
+        if "allOf" in schema and "properties" not in schema and len(schema["allOf"]) == 1:
+            return self.resolve(schema["allOf"][0])
+        return schema
+
+    def example(self, schema: JsonDict) -> JsonDict:
+        examples = self.resolve(schema).get("examples") or [{}]
+        return copy.deepcopy(examples[0])
+
+
+def _documents() -> dict[tuple[str, bool], Document]:
+    docs = {}
+    for name, spec in SPECS.items():
+        settings = spec.settings_cls(database_url="postgresql://x@localhost/x", ENV="testing")
+        app = spec.create_app(settings)
+        docs[name, False] = Document(app.openapi())
+        docs[name, True] = Document(internal_openapi(app))
+    return docs
+
+
+DOCUMENTS = _documents()
+
+
+def _operations() -> list[Operation]:
+    ops = []
+    for (service, internal), document in DOCUMENTS.items():
+        for path, items in document.doc["paths"].items():
+            for method, op in items.items():
+                if method not in ("get", "post", "put", "patch"):
+                    continue
+                content = op.get("requestBody", {}).get("content", {})
+                body = content.get("application/json", {}).get("schema")
+                parameters = tuple(op.get("parameters", ()))
+                if body is None and not parameters:
+                    continue
+                ops.append(Operation(service, method.upper(), path, internal, body, parameters))
+    return ops
+
+
+OPERATIONS = _operations()
+
+
+@dataclass
+class Variation:
+    """One request: what was changed, and the body and query sent."""
+
+    label: str
+    body: Any = None
+    query: list[tuple[str, str]] = field(default_factory=list)
+    path: JsonDict = field(default_factory=dict)
+
+
+def _set(body: Any, where: tuple[str | int, ...], value: Any) -> Any:
+    out = copy.deepcopy(body)
+    target = out
+    for step in where[:-1]:
+        target = target[step]
+    target[where[-1]] = value
+    return out
+
+
+def _field_variations(
+    document: Document, schema: JsonDict, base: Any, where: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(where, value) for every field under ``schema``, walking into the base's nested values."""
+    schema = document.resolve(schema)
+    properties: dict[str, JsonDict] = {}
+    for branch in _branches(schema):
+        properties.update(document.resolve(branch).get("properties", {}))
+    names = list(properties)
+    if isinstance(base, dict):  # an open object (an event's payload): its keys as found
+        names += [k for k in base if k not in properties]
+    for name in names:
+        sub = document.resolve(properties.get(name, {}))
+        values = list(ANY_FIELD)
+        for branch in _branches(sub):
+            values += _by_type(document.resolve(branch))
+        if name not in properties:
+            values += [2**64, *DATE_TIMES[:1], *DATES[:2], UNKNOWN_ID]
+        for value in _distinct(values):
+            yield (*where, name), value
+        current = base.get(name) if isinstance(base, dict) else None
+        if isinstance(current, dict):
+            object_schema = next(
+                (document.resolve(b) for b in _branches(sub) if b.get("type") != "array"), {}
+            )
+            yield from _field_variations(document, object_schema, current, (*where, name))
+        elif isinstance(current, list) and current and isinstance(current[0], dict):
+            items: JsonDict = next(
+                (document.resolve(b).get("items", {}) for b in _branches(sub) if "items" in b),
+                {},
+            )
+            yield from _field_variations(document, items, current[0], (*where, name, 0))
+
+
+def variations(op: Operation, base: Any, base_query: list[tuple[str, str]]) -> Iterator[Variation]:
+    document = DOCUMENTS[op.service, op.internal]
+    if op.body is not None:
+        wholes: list[Any] = [None, []]
+        for whole in wholes:
+            yield Variation(f"body={json.dumps(whole)}", body=whole, query=base_query)
+        for where, value in _field_variations(document, op.body, base, ()):
+            shown = json.dumps(value)
+            label = f"{'.'.join(map(str, where))}={shown[:40]}"
+            body = _set(base, where, value) if where[:-1] else {**base, where[0]: value}
+            yield Variation(label, body=body, query=base_query)
+    for parameter in op.parameters:
+        name, schema = parameter["name"], document.resolve(parameter.get("schema", {}))
+        if parameter["in"] == "query":
+            for value in _distinct(_query_values(schema)):
+                query = [(k, v) for k, v in base_query if k != name] + [(name, value)]
+                yield Variation(f"?{name}={value[:40]!r}", body=base, query=query)
+        elif parameter["in"] == "path":
+            for value in (UNKNOWN_ID, "not-a-uuid"):
+                yield Variation(
+                    f"{{{name}}}={value}", body=base, query=base_query, path={name: value}
+                )
+
+
+# --- The state each operation starts from ------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The rows an operation acts on, and its valid base body."""
+
+    ids: dict[str, str]
+    body: Any = None
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Prepare = Callable[["Caller", World], Awaitable[None]]
+
+
+@dataclass
+class Caller:
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+    session: AsyncSession
+    make_token: TokenFactory
+
+    async def call(self, method: str, url: str, body: Any = None, expect: int = 200) -> JsonDict:
+        response = await self.client.request(method, url, json=body, headers=self.headers)
+        assert response.status_code == expect, (method, url, response.text)
+        result: JsonDict = response.json()
+        return result
+
+
+# Ids in the schemas' examples, by field name: the world's rows stand in for them.
+EXAMPLE_IDS = {
+    "person_id": "person_id",
+    "organisation_id": "organisation_id",
+    "organisation_ids": "organisation_id",
+    "communication_id": "communication_id",
+}
+
+
+def _with_ids(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in EXAMPLE_IDS and EXAMPLE_IDS[key] in ids:
+                ref = ids[EXAMPLE_IDS[key]]
+                out[key] = [ref] if isinstance(item, list) else ref
+            else:
+                out[key] = _with_ids(item, ids)
+        return out
+    if isinstance(value, list):
+        return [_with_ids(v, ids) for v in value]
+    return value
+
+
+async def intake_world(caller: Caller, op: Operation) -> World:
+    """A complainant, an MP and two organisations; for an act on a case, a ready intake case
+    of the complainant's against the first organisation."""
+    session = caller.session
+    person = await make_person(session, given_name="Alex")
+    mp = await make_person(session, given_name="Sam", mp_constituency="Exampleshire North")
+    org, other_org = await make_organisation(session), await make_organisation(session)
+    ids = {
+        "person_id": str(person.id),
+        "mp_id": str(mp.id),
+        "organisation_id": str(org.id),
+        "other_organisation_id": str(other_org.id),
+    }
+    if op.path.startswith("/v1/cases/{case_id}"):
+        case = await make_ready_case(
+            session, person=person, organisations=[org], complaint_summary="Placeholder summary"
+        )
+        ids["case_id"] = str(case.id)
+    return World(ids)
+
+
+async def empty_world(caller: Caller, op: Operation) -> World:
+    return World({})
+
+
+WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
+    "intake": intake_world,
+    "assessment": empty_world,
+    "investigation": empty_world,
+    "compliance": empty_world,
+}
+
+
+# What an operation needs beyond the world and its schema's example: earlier acts, another
+# case, another body. Keyed by ``Operation.id``.
+PREPARE: dict[str, Prepare] = {}
+
+
+def prepare(*op_ids: str) -> Callable[[Prepare], Prepare]:
+    def register(fn: Prepare) -> Prepare:
+        for op_id in op_ids:
+            PREPARE[op_id] = fn
+        return fn
+
+    return register
+
+
+CASE = "intake POST /v1/cases/{case_id}"
+PERSON = "intake POST /v1/people/{person_id}"
+
+
+async def _communication(
+    caller: Caller, world: World, *, purpose: str, medium: str = "email", inbound: bool = False
+) -> str:
+    person = world.ids["person_id"]
+    body: JsonDict = {
+        "medium": medium, "direction": "inbound" if inbound else "outbound", "purpose": purpose,
+        "occurred_at": NOW_ISO, "recipients": [] if inbound else [{"person_id": person}],
+    }  # fmt: skip
+    if inbound:
+        body["from_person_id"] = person
+    url = f"/v1/cases/{world.ids['case_id']}/communications"
+    return str((await caller.call("POST", url, body, expect=201))["id"])
+
+
+@prepare(f"{CASE}/support")
+async def _letter(caller: Caller, world: World) -> None:
+    world.ids["communication_id"] = await _communication(
+        caller, world, purpose="party_contact", medium="letter"
+    )
+    world.body = _with_ids(world.body, world.ids)
+
+
+@prepare(f"{CASE}/support/{{support_id}}/signed-form-returned")
+async def _form_sent(caller: Caller, world: World) -> None:
+    form = await _communication(caller, world, purpose="party_contact", medium="letter")
+    support = await caller.call(
+        "POST",
+        f"/v1/cases/{world.ids['case_id']}/support",
+        {"kind": "complaint_form_completed_for_complainant", "note": "Form from the call",
+         "communication_id": form},
+        expect=201,
+    )  # fmt: skip
+    world.ids["support_id"] = support["id"]
+    world.ids["communication_id"] = await _communication(
+        caller, world, purpose="other", inbound=True
+    )
+    world.body = _with_ids(world.body, world.ids)
+
+
+async def _joint_working_facts(caller: Caller, world: World) -> None:
+    url = f"/v1/cases/{world.ids['case_id']}"
+    etag = (await caller.client.get(url, headers=caller.headers)).headers["ETag"]
+    facts = {
+        "joint_working": True, "other_ombudsman": "LGSCO",
+        "joint_working_topics": ["continuing_care"],
+        "joint_working_shared_at": "2026-11-02T09:00:00Z",
+    }  # fmt: skip
+    response = await caller.client.patch(
+        url, json=facts, headers={**caller.headers, "If-Match": etag}
+    )
+    assert response.status_code == 200, response.text
+    consent = {"consent_type": "joint_working_lgsco", "source": "verbal",
+               "given_at": "2026-11-02T09:30:00Z", "evidence_reference": "CALL-7"}  # fmt: skip
+    await caller.call("POST", f"/v1/people/{world.ids['person_id']}/consents", consent, 201)
+
+
+@prepare(f"{CASE}/joint-working-referral")
+async def _joint_working(caller: Caller, world: World) -> None:
+    await _joint_working_facts(caller, world)
+
+
+@prepare(f"{CASE}/joint-working-decision")
+async def _referred_to_joint_working(caller: Caller, world: World) -> None:
+    await _joint_working_facts(caller, world)
+    url = f"/v1/cases/{world.ids['case_id']}/joint-working-referral"
+    await caller.call("POST", url, {"reason": "LGSCO topics"})
+
+
+async def _ask_for_information(caller: Caller, world: World) -> None:
+    email = await _communication(caller, world, purpose="information_request")
+    body = {"communication_id": email, "deadline": "2026-11-09", "reason": "Need the reply"}
+    await caller.call("POST", f"/v1/cases/{world.ids['case_id']}/information-request", body)
+
+
+@prepare(f"{CASE}/information-request")
+async def _information_email(caller: Caller, world: World) -> None:
+    world.ids["communication_id"] = await _communication(
+        caller, world, purpose="information_request"
+    )
+    world.body = {**_with_ids(world.body, world.ids), "deadline": "2026-11-09"}
+
+
+@prepare(f"{CASE}/information-received")
+async def _information_asked(caller: Caller, world: World) -> None:
+    await _ask_for_information(caller, world)
+
+
+@prepare(f"{CASE}/information-deadline/extensions")
+async def _information_asked_later(caller: Caller, world: World) -> None:
+    await _ask_for_information(caller, world)
+    world.body = {**world.body, "new_due_date": "2026-11-16"}
+
+
+@prepare(f"{CASE}/priority-decision")
+async def _priority_asked(caller: Caller, world: World) -> None:
+    # Asked by another caseworker: a manager does not approve their own request.
+    asker = caller.make_token(Role.intake_caseworker, sub="ic-bob")
+    response = await caller.client.post(
+        f"/v1/cases/{world.ids['case_id']}/priority-request",
+        json={"reason": "Terminal illness; discussed with my manager"},
+        headers={"Authorization": f"Bearer {asker}"},
+    )
+    assert response.status_code == 200, response.text
+
+
+@prepare(f"{CASE}/begin-intake")
+async def _received(caller: Caller, world: World) -> None:
+    session = caller.session
+    check = PreviousContactCheck(
+        id=uuid.uuid4(), person_id=uuid.UUID(world.ids["person_id"]),
+        organisation_ids=[uuid.UUID(world.ids["organisation_id"])], done_by=IC, matches=[],
+    )  # fmt: skip
+    session.add(check)
+    received = await make_case(session, status=CaseStatus.received)
+    world.ids.update(case_id=str(received.id), check_id=str(check.id))
+    world.body = {"previous_contact_check_id": str(check.id)}
+
+
+async def _closed_case(caller: Caller, world: World, closure_code: str) -> None:
+    person = await caller.session.get(Person, uuid.UUID(world.ids["person_id"]))
+    assert person is not None
+    closed = await make_case(
+        caller.session, parties=[person], status=CaseStatus.closed, closure_code=closure_code
+    )
+    world.ids["case_id"] = str(closed.id)
+
+
+@prepare(f"{CASE}/organisations")
+async def _another_organisation(caller: Caller, world: World) -> None:
+    world.body = {**world.body, "organisation_id": world.ids["other_organisation_id"]}
+
+
+@prepare(f"{CASE}/refer")
+async def _plain_referral(caller: Caller, world: World) -> None:
+    world.body = {"reason": "Ready for further consideration"}
+
+
+@prepare(f"{CASE}/close")
+async def _withdrawal(caller: Caller, world: World) -> None:
+    world.body = {
+        "closure_code": "premature", "reasons": "The trust is still looking at it",
+        "decision_channel": "telephone", "time_limit_explained": True,
+    }  # fmt: skip
+
+
+@prepare(f"{CASE}/restart")
+async def _closed(caller: Caller, world: World) -> None:
+    await _closed_case(caller, world, "further information required")
+
+
+@prepare(f"{CASE}/return-as-new-case")
+async def _withdrawn(caller: Caller, world: World) -> None:
+    await _closed_case(caller, world, "withdrawn")
+    world.body = {**world.body, "received_date": "2026-11-02"}
+
+
+@prepare(f"{CASE}/tasks/{{task_id}}/complete")
+async def _task(caller: Caller, world: World) -> None:
+    task = CaseTask(
+        id=uuid.uuid4(), case_id=uuid.UUID(world.ids["case_id"]),
+        kind=TaskKind.request_written_response, rule="ASM-039: ask for a written response",
+        organisation_id=uuid.UUID(world.ids["organisation_id"]), created_by=IC,
+    )  # fmt: skip
+    caller.session.add(task)
+    await caller.session.flush()
+    world.ids["task_id"] = str(task.id)
+
+
+@prepare("intake POST /v1/organisations/{organisation_id}/pv-opt-out/withdraw")
+async def _pv_opt_out(caller: Caller, world: World) -> None:
+    body = {"agreed_date": "2026-10-15", "document_reference": "DOC-EXAMPLE-0001",
+            "reason": "Letter agreeing the arrangement"}  # fmt: skip
+    url = f"/v1/organisations/{world.ids['organisation_id']}/pv-opt-out"
+    await caller.call("POST", url, body)
+
+
+@prepare(f"{PERSON}/consents/{{consent_id}}/withdraw")
+async def _consent(caller: Caller, world: World) -> None:
+    body = {"consent_type": "refer_to_other_body", "body": "LGSCO", "source": "verbal",
+            "given_at": "2026-11-02T09:30:00Z"}  # fmt: skip
+    consent = await caller.call(
+        "POST", f"/v1/people/{world.ids['person_id']}/consents", body, expect=201
+    )
+    world.ids["consent_id"] = consent["id"]
+
+
+async def _adjustment_request(caller: Caller, world: World) -> str:
+    body = {"requested_adjustments": "Large print", "requested_at": "2026-11-02T09:00:00Z"}
+    url = f"/v1/people/{world.ids['person_id']}/reasonable-adjustments"
+    ra_id = str((await caller.call("POST", url, body, expect=201))["id"])
+    world.ids["ra_id"] = ra_id
+    return f"{url}/{ra_id}"
+
+
+@prepare(
+    f"{PERSON}/reasonable-adjustments/{{ra_id}}/agree",
+    f"{PERSON}/reasonable-adjustments/{{ra_id}}/refuse",
+    "intake GET /v1/people/{person_id}/reasonable-adjustments/{ra_id}",
+)
+async def _adjustment_asked(caller: Caller, world: World) -> None:
+    await _adjustment_request(caller, world)
+
+
+@prepare(f"{PERSON}/reasonable-adjustments/{{ra_id}}/record-outcome-letter")
+async def _adjustment_agreed(caller: Caller, world: World) -> None:
+    url = await _adjustment_request(caller, world)
+    body = {"agreed_adjustments": "Large print", "decided_date": "2026-11-02",
+            "disability_type": "visual"}  # fmt: skip
+    await caller.call("POST", f"{url}/agree", body)
+
+
+@prepare(f"{PERSON}/accessibility-requests/{{request_id}}/close")
+async def _accessibility_request(caller: Caller, world: World) -> None:
+    url = f"/v1/people/{world.ids['person_id']}/accessibility-requests"
+    body = {"anticipatory": False, "description": "Prefers calls after 2pm"}
+    world.ids["request_id"] = (await caller.call("POST", url, body, expect=201))["id"]
+
+
+@prepare(f"{PERSON}/mp/successor", f"{PERSON}/mp/deactivate")
+async def _an_mp(caller: Caller, world: World) -> None:
+    world.ids["person_id"] = world.ids["mp_id"]
+
+
+@prepare("intake GET /v1/people")
+async def _a_search(caller: Caller, world: World) -> None:
+    world.query = [("name", "Alex")]
+
+
+@prepare("intake GET /v1/people/{person_id}/identity-verifications/call-status")
+async def _a_call(caller: Caller, world: World) -> None:
+    world.query = [("call_ref", "CALL-0001")]
+
+
+async def _internal_world(caller: Caller, op: Operation) -> World:
+    """An event parked for a subscriber, to replay."""
+    session = caller.session
+    subscriber = "walker-subscriber"
+    await session.execute(
+        text(
+            "INSERT INTO outbox_subscription (subscriber, event_type) "
+            "VALUES (:s, 'intake.case.referred')"
+        ),
+        {"s": subscriber},
+    )
+    event = await emit(session, referred_event(), case_id=uuid.uuid4(), actor=IC)
+    await session.execute(
+        text(
+            "UPDATE outbox_delivery SET status = 'parked', attempts = 10, last_error = 'x', "
+            "parked_at = now() WHERE subscriber = :s AND event_position = "
+            "(SELECT position FROM outbox_event WHERE id = :id)"
+        ),
+        {"s": subscriber, "id": event.id},
+    )
+    body = {"reason": "Replay after the subscriber was mended", "subscriber": subscriber}
+    return World({"event_id": str(event.id)}, body=body)
+
+
+@prepare("assessment-internal POST /internal/events")
+async def _a_referral(caller: Caller, world: World) -> None:
+    world.body = {
+        "events": [
+            {
+                "id": str(uuid.uuid4()), "type": "intake.case.referred", "version": 1,
+                "occurred_at": NOW_ISO, "source": "intake-api", "case_id": str(uuid.uuid4()),
+                "sequence": 1, "correlation_id": None, "actor": IC,
+                "payload": {
+                    "reference": "CAS-0000001", "case_type": "complaint",
+                    "jurisdiction": "health", "route": "awaiting_allocation",
+                    "triage_category": "general", "priority": "standard",
+                    "organisation_ids": [str(uuid.uuid4())], "received_date": "2026-11-02",
+                },
+            }
+        ]
+    }  # fmt: skip
+
+
+# --- The test ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def service_spec(request: pytest.FixtureRequest) -> ServiceSpec:
+    op: Operation = request.param
+    return SPECS[op.service]
+
+
+@pytest.fixture
+def settings(
+    service_spec: ServiceSpec, database_url: str, dev_keys_dir: Path
+) -> BaseServiceSettings:
+    # One principal sends every request; the rate limiter has tests of its own.
+    return service_spec.settings_cls(
+        database_url=database_url,
+        ENV="testing",
+        dev_keys_dir=dev_keys_dir,
+        rate_limit_burst=1_000_000,
+        rate_limit_per_minute=1_000_000,
+    )
+
+
+_APPS: dict[str, FastAPI] = {}
+
+
+@pytest.fixture
+def app(
+    service_spec: ServiceSpec,
+    settings: BaseServiceSettings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> FastAPI:
+    """The plugin's ``app``, made once per service: a new app loads its keys on first use."""
+    application = _APPS.get(service_spec.name)
+    if application is None:
+        application = _APPS[service_spec.name] = service_spec.create_app(settings)
+    application.state.db = Database(engine, sessionmaker)
+    application.state.clock = clock
+    return application
+
+
+async def _fingerprint_query(connection: AsyncConnection) -> str:
+    tables = (
+        await connection.execute(
+            text(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version' ORDER BY tablename"
+            )
+        )
+    ).scalars()
+    rows = " UNION ALL ".join(f"SELECT '{t}' || t::text AS r FROM {t} t" for t in tables)
+    return f"SELECT md5(coalesce(string_agg(r, '|' ORDER BY r), '')) FROM ({rows}) AS every_row"
+
+
+@dataclass
+class Finding:
+    variation: str
+    status: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.variation} -> {self.status} {self.problem}"
+
+
+def _check(response: httpx.Response, changed: bool) -> str | None:
+    """What is wrong with one answer, if anything."""
+    if response.status_code >= 500:
+        return "server error"
+    if response.status_code >= 400:
+        if response.headers.get("content-type") != "application/problem+json":
+            return f"not problem+json: {response.headers.get('content-type')}"
+        if response.json().get("status") != response.status_code:
+            return "problem status differs from the HTTP status"
+        if changed:
+            return "refused, yet the database changed"
+    return None
+
+
+def _refused_before_the_handler(response: httpx.Response) -> bool:
+    """FastAPI's own 422: the request never reached the route, so it cannot have written."""
+    try:
+        problem = response.json()
+    except ValueError:
+        return False
+    errors = problem.get("errors") if isinstance(problem, dict) else None
+    return (
+        response.status_code == 422
+        and str(problem.get("type", "")).endswith("/validation-error")
+        and isinstance(errors, list)
+        and all(
+            isinstance(e, dict) and e.get("loc", [None])[0] in ("body", "query", "path", "header")
+            for e in errors
+        )
+    )
+
+
+def _encode(body: Any) -> bytes:
+    # ensure_ascii: a lone surrogate travels as its escape, as a client would send it.
+    return json.dumps(body, ensure_ascii=True).encode()
+
+
+@pytest.mark.parametrize(
+    "service_spec", [pytest.param(op, id=op.id) for op in OPERATIONS], indirect=True
+)
+async def test_no_5xx_on_bad_input(
+    request: pytest.FixtureRequest,
+    service_spec: ServiceSpec,
+    client: httpx.AsyncClient,
+    connection: AsyncConnection,
+    session: AsyncSession,
+    make_token: TokenFactory,
+) -> None:
+    op: Operation = request.node.callspec.params["service_spec"]
+    if op.internal:
+        token = make_token(Role.service, sub=f"{op.service}-api")
+    else:
+        token = make_token(*PUBLIC_ROLES[op.service], sub=IC)
+    caller = Caller(client, {"Authorization": f"Bearer {token}"}, session, make_token)
+    world = await (_internal_world if op.internal else WORLDS[op.service])(caller, op)
+    document = DOCUMENTS[op.service, op.internal]
+    if op.body is not None and world.body is None:
+        world.body = _with_ids(document.example(op.body), world.ids)
+    if prepare := PREPARE.get(op.id):
+        await prepare(caller, world)
+    path_ids = {
+        p["name"]: world.ids.get(p["name"], UNKNOWN_ID) for p in op.parameters if p["in"] == "path"
+    }
+    headers = {**caller.headers, **world.headers, "Content-Type": "application/json"}
+    if op.method == "PATCH":
+        current = await client.get(op.path.format(**path_ids), headers=caller.headers)
+        headers["If-Match"] = current.headers["ETag"]
+    fingerprint = await _fingerprint_query(connection)
+    before = (await connection.execute(text(fingerprint))).scalar_one()
+
+    async def send(variation: Variation) -> tuple[httpx.Response, bool]:
+        url = op.path.format(**{**path_ids, **variation.path})
+        content = None if op.body is None else _encode(variation.body)
+        savepoint = await connection.begin_nested()
+        try:
+            query: list[tuple[str, str | int | float | bool | None]] = list(variation.query)
+            response = await client.request(
+                op.method, url, content=content, params=query, headers=headers
+            )
+            changed = False
+            if response.status_code >= 400 and not _refused_before_the_handler(response):
+                after = (await connection.execute(text(fingerprint))).scalar_one()
+                changed = after != before
+            return response, changed
+        finally:
+            await savepoint.rollback()
+
+    base, _ = await send(Variation("base", body=world.body, query=world.query))
+    assert base.status_code < 300, f"the base request is refused: {base.text[:1000]}"
+    findings = []
+    for variation in variations(op, world.body, world.query):
+        response, changed = await send(variation)
+        if problem := _check(response, changed):
+            findings.append(Finding(variation.label, response.status_code, problem))
+    assert not findings, "\n".join(map(str, findings))
+
+
+# Each PATCH body and the table it changes: null is offered exactly where the column may be empty.
+PATCHED_TABLES: dict[str, type[Any]] = {
+    "CaseUpdate": Case,
+    "PersonUpdate": Person,
+    "OrganisationUpdate": Organisation,
+}
+
+
+def test_patch_fields_are_nullable_exactly_where_their_column_is() -> None:
+    patches = {
+        op.body["$ref"].rsplit("/", 1)[-1]: DOCUMENTS[op.service, op.internal]
+        for op in OPERATIONS
+        if op.method == "PATCH" and op.body is not None
+    }
+    assert set(patches) == set(PATCHED_TABLES)
+    wrong = []
+    for name, document in patches.items():
+        columns = PATCHED_TABLES[name].__table__.columns
+        schema = document.resolve({"$ref": f"#/components/schemas/{name}"})
+        for field_name, prop in schema["properties"].items():
+            if field_name not in columns:
+                continue  # not a column of its own (a reason, a nested officer)
+            offered = any(b.get("type") == "null" for b in prop.get("anyOf", []))
+            if offered != columns[field_name].nullable:
+                wrong.append(f"{name}.{field_name}: null offered {offered}")
+    assert not wrong, wrong
