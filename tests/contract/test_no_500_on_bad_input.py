@@ -522,12 +522,13 @@ async def _information_asked_later(caller: Caller, world: World) -> None:
 
 @prepare(f"{CASE}/priority-decision")
 async def _priority_asked(caller: Caller, world: World) -> None:
-    # Asked by another caseworker: a manager does not approve their own request.
-    asker = caller.make_token(Role.intake_caseworker, sub="ic-bob")
+    # Asked by someone else (a manager acting on IC's case, audited): a manager does not approve
+    # their own request.
+    asker = caller.make_token(Role.operations_manager, sub="om-bob")
     response = await caller.client.post(
         f"/v1/cases/{world.ids['case_id']}/priority-request",
         json={"reason": "Terminal illness; discussed with my manager"},
-        headers={"Authorization": f"Bearer {asker}"},
+        headers={"Authorization": f"Bearer {asker}", "X-Override-Reason": "Covering for IC"},
     )
     assert response.status_code == 200, response.text
 
