@@ -95,7 +95,7 @@ NO_SORT = "SET LOCAL enable_sort = off"
 async def _page(session: AsyncSession, stmt: QueueSelect) -> Sequence[QueueRow]:
     """The rows of one page, read in the queue's index order (see the module's docstring)."""
     await session.execute(text(NO_SORT))
-    return await _page(session, stmt)
+    return (await session.execute(stmt)).all()
 
 
 def _owned_by(
