@@ -20,8 +20,9 @@ The statuses and the far-future date are written into the SQL as literals, as th
 expression indexes spell them: a bound value would hide them from a prepared statement's
 generic plan. And each page is read with sorting off (``NO_SORT``): for an owner the statistics
 do not know (one whose cases were added since the last ANALYZE), the planner guesses an average
-caseload and would rather fetch all of them and sort; every queue has an index in its order, so
-a page never needs a sort.
+caseload and would rather fetch all of them and sort. Every owner's queue has an index in its
+full keyset order, so its page needs no sort; the office-wide deadline indexes end at the due
+date, so there only the clocks due on one date are put in id order (an incremental sort).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ NO_SORT = "SET LOCAL enable_sort = off"
 async def _page(session: AsyncSession, stmt: QueueSelect) -> Sequence[QueueRow]:
     """The rows of one page, read in the queue's index order (see the module's docstring)."""
     await session.execute(text(NO_SORT))
-    return await _page(session, stmt)
+    return (await session.execute(stmt)).all()
 
 
 def _owned_by(
