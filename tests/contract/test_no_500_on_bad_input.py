@@ -55,6 +55,7 @@ from shared.db import Database
 from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.compliance.risk.builders import make_assessment, make_uplift
 from tests.events.conftest import referred as referred_event
 from tests.helpers import NOW_ISO
 from tests.intake.builders import (
@@ -98,7 +99,8 @@ PUBLIC_ROLES = {
     "intake": (Role.intake_caseworker, Role.operations_manager),
     "assessment": (Role.caseworker,),
     "investigation": (Role.caseworker,),
-    "compliance": (Role.caseworker,),
+    # A manager and an assistant director too: overrides are decided, uplifts imposed, by them.
+    "compliance": (Role.caseworker, Role.operations_manager, Role.assistant_director),
 }
 
 
@@ -401,11 +403,36 @@ async def empty_world(caller: Caller, op: Operation) -> World:
     return World({})
 
 
+async def compliance_world(caller: Caller, op: Operation) -> World:
+    """A case's risk assessment with an override asked for by another caseworker, and an uplift."""
+    case_id = uuid.uuid4()
+    assessment = await make_assessment(caller.session, case_id=case_id, rating="medium")
+    uplift = await make_uplift(caller.session)
+    asker = caller.make_token(Role.caseworker, sub="cw-asker")
+    request = await caller.client.post(
+        f"/v1/risk/assessments/{assessment.id}/override-requests",
+        json={"rating": "high", "explanation": "Four unlinked medium risks"},
+        headers={"Authorization": f"Bearer {asker}"},
+    )
+    assert request.status_code == 201, request.text
+    return World(
+        {
+            "case_id": str(case_id),
+            "assessment_id": str(assessment.id),
+            "uplift_id": str(uplift.id),
+            "request_id": request.json()["id"],
+        },
+        query=[("case_id", str(case_id)), ("trigger", "decline")]
+        if op.path == "/internal/risk/qualifying"
+        else [],
+    )
+
+
 WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
     "intake": intake_world,
     "assessment": empty_world,
     "investigation": empty_world,
-    "compliance": empty_world,
+    "compliance": compliance_world,
 }
 
 
@@ -651,6 +678,15 @@ async def _an_mp(caller: Caller, world: World) -> None:
     world.ids["person_id"] = world.ids["mp_id"]
 
 
+@prepare(f"{PERSON}/contact-restrictions/{{restriction_id}}/lift")
+async def _a_restriction(caller: Caller, world: World) -> None:
+    body = {"scope": ["telephone"], "starts_on": "2026-11-02", "review_on": "2027-02-01",
+            "reason": "Written contact only"}  # fmt: skip
+    url = f"/v1/people/{world.ids['person_id']}/contact-restrictions"
+    world.ids["restriction_id"] = (await caller.call("POST", url, body, expect=201))["id"]
+    world.body = {"lifted_on": "2026-12-01", "reason": "Lifted at review"}
+
+
 @prepare("intake GET /v1/people")
 async def _a_search(caller: Caller, world: World) -> None:
     world.query = [("name", "Alex")]
@@ -820,11 +856,16 @@ async def test_no_5xx_on_bad_input(
 ) -> None:
     op: Operation = request.node.callspec.params["service_spec"]
     if op.internal:
-        token = make_token(Role.service, sub=f"{op.service}-api")
+        # Events come from their producer (the inbox binds source to sender): intake's here.
+        sender = "intake-api" if op.path == "/internal/events" else f"{op.service}-api"
+        token = make_token(Role.service, sub=sender)
     else:
         token = make_token(*PUBLIC_ROLES[op.service], sub=IC)
     caller = Caller(client, {"Authorization": f"Bearer {token}"}, session, make_token)
-    world = await (_internal_world if op.internal else WORLDS[op.service])(caller, op)
+    if op.internal and op.service == "compliance" and op.path.startswith("/internal/risk"):
+        world = await compliance_world(caller, op)
+    else:
+        world = await (_internal_world if op.internal else WORLDS[op.service])(caller, op)
     document = DOCUMENTS[op.service, op.internal]
     if op.body is not None and world.body is None:
         world.body = _with_ids(document.example(op.body), world.ids)
