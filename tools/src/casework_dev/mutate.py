@@ -1,0 +1,596 @@
+"""``make mutate``: mutation testing of the pure rule modules with cosmic-ray.
+
+Which modules, and the database-free tests that pin each, are in ``tools/mutation/targets.toml``;
+the mutants left out of the score, each with its reason, are in
+``tools/mutation/equivalent.toml``. cosmic-ray makes the mutants (``init``) and applies each to a
+copy of the source (``use_mutation``); its session databases are kept in ``.local/mutate/`` and
+``cr-report`` reads them.
+
+Running the tests is ours, for speed: importing the stack (SQLAlchemy, FastAPI, pydantic, pytest
+and its plugins) costs seconds, and a mutant needs only a second of tests. Each worker copies the
+source tree once, imports the third-party modules a first, unmutated run of the tests used, and
+then forks one child per mutant. The child imports every project module afresh from the mutated
+copy (without writing bytecode) and runs pytest on the target's test files, leaving out any test
+that needs the database (``database_url`` among its fixtures). A failing run, a crash or a
+timeout kills the mutant; a passing run lets it survive.
+
+Not in CI (a full run takes tens of minutes on two cores). Quote its score whenever you change
+rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import gc
+import importlib
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+import sys
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG = ROOT / "tools" / "mutation"
+WORK = ROOT / ".local" / "mutate"
+# Where the project's packages are imported from (the editable installs point here).
+SOURCE_ROOTS = (
+    "shared/src",
+    "tools/src",
+    "services/intake-api",
+    "services/assessment-api",
+    "services/investigation-api",
+    "services/compliance-api",
+)
+PROJECT_PACKAGES = frozenset(
+    {"shared", "intake_api", "assessment_api", "investigation_api", "compliance_api", "tests"}
+)
+COPIED = (*SOURCE_ROOTS, "tests", "pyproject.toml")
+DATABASE_FIXTURE = "database_url"
+NOT_PYTHON = "not Python: the mutant does not compile (cosmic-ray would count it killed)"
+
+
+# --- The configuration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    module: str
+    tests: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.module.removesuffix(".py").replace("/", ".")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One entry of equivalent.toml: a mutant (or a whole definition) left out, and why."""
+
+    kind: str  # "equivalent" | "definition"
+    module: str
+    reason: str
+    line: str | None = None
+    operator: str | None = None
+    definition: str | None = None
+
+    def matches(self, module: str, line: str, operator: str, definition: str | None) -> bool:
+        if module != self.module:
+            return False
+        if self.kind == "definition":
+            return definition == self.definition
+        return line == self.line and operator == self.operator
+
+
+@dataclass
+class Exclusions:
+    entries: list[Exclusion]
+    annotation_reason: str
+    used: Counter[int] = field(default_factory=Counter)
+
+    def reason_for(
+        self, module: str, line: str, operator: str, definition: str | None, in_annotation: bool
+    ) -> str | None:
+        for i, entry in enumerate(self.entries):
+            if entry.matches(module, line, operator, definition):
+                self.used[i] += 1
+                return entry.reason
+        if in_annotation:
+            return self.annotation_reason
+        return None
+
+    def stale(self, modules: set[str]) -> list[Exclusion]:
+        """Entries for the modules run that matched no mutant: the file is no longer true."""
+        return [e for i, e in enumerate(self.entries) if e.module in modules and not self.used[i]]
+
+
+def load_targets() -> list[Target]:
+    data = tomllib.loads((CONFIG / "targets.toml").read_text())
+    return [Target(t["module"], tuple(t["tests"])) for t in data["target"]]
+
+
+def load_exclusions() -> Exclusions:
+    data = tomllib.loads((CONFIG / "equivalent.toml").read_text())
+    entries = [
+        Exclusion("equivalent", e["module"], e["reason"], line=e["line"], operator=e["operator"])
+        for e in data.get("equivalent", [])
+    ] + [
+        Exclusion("definition", e["module"], e["reason"], definition=e["definition"])
+        for e in data.get("definition", [])
+    ]
+    return Exclusions(entries, data["annotations"]["reason"])
+
+
+# --- Which mutants sit in annotations that are never evaluated --------------------------------
+
+
+def _span(node: ast.expr) -> tuple[tuple[int, int], tuple[int, int]]:
+    end_line = node.end_lineno if node.end_lineno is not None else node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else 0
+    return (node.lineno, node.col_offset), (end_line, end_col)
+
+
+def _evaluated_class(node: ast.ClassDef) -> bool:
+    """A class whose annotations are read at run time: pydantic models and SQLAlchemy columns."""
+    bases = {ast.unparse(b) for b in node.bases}
+    return any("BaseModel" in b or b.endswith("Base") for b in bases) or node.name.endswith(
+        "Columns"
+    )
+
+
+def unevaluated_annotations(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Spans of annotations Python never evaluates here (PEP 563 with ``from __future__ import
+    annotations``): function signatures, module variables, dataclasses and protocols."""
+    tree = ast.parse(source)
+    future = any(
+        isinstance(n, ast.ImportFrom)
+        and n.module == "__future__"
+        and any(a.name == "annotations" for a in n.names)
+        for n in tree.body
+    )
+    if not future:
+        return []
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def visit(node: ast.AST, in_evaluated_class: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                visit(child, _evaluated_class(child))
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                a = child.args
+                for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+                    if arg is not None and arg.annotation is not None:
+                        spans.append(_span(arg.annotation))
+                if child.returns is not None:
+                    spans.append(_span(child.returns))
+                visit(child, False)
+                continue
+            if isinstance(child, ast.AnnAssign) and not in_evaluated_class:
+                spans.append(_span(child.annotation))
+            visit(child, in_evaluated_class)
+
+    visit(tree, False)
+    return spans
+
+
+def _inside(pos: tuple[int, int], spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
+    return any(start <= pos < end for start, end in spans)
+
+
+# --- Building the sessions --------------------------------------------------------------------
+
+
+def session_path(target: Target) -> Path:
+    return WORK / f"{target.slug}.sqlite"
+
+
+def init_session(target: Target, exclusions: Exclusions) -> None:
+    """cosmic-ray init for one module, then mark the excluded mutants skipped, with the reason."""
+    from cosmic_ray.commands.init import init
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    source = (ROOT / target.module).read_text()
+    lines = source.splitlines()
+    spans = unevaluated_annotations(source)
+    path = session_path(target)
+    path.unlink(missing_ok=True)
+    with use_db(str(path), WorkDB.Mode.create) as db:
+        init([Path(target.module)], db, {})
+        for item in db.pending_work_items:
+            [m] = item.mutations
+            operator = m.operator_name.removeprefix("core/")
+            line = lines[m.start_pos[0] - 1].strip()
+            reason = exclusions.reason_for(
+                target.module,
+                line,
+                operator,
+                m.definition_name,
+                _inside(tuple(m.start_pos), spans),
+            )
+            if reason is not None:
+                db.set_result(
+                    item.job_id,
+                    WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=f"excluded: {reason}"),
+                )
+
+
+# --- The workers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    target: int
+    module: str
+    operator: str
+    occurrence: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job_id: str
+    target: int
+    status: str  # killed | survived | no-test | error
+    detail: str
+    diff: str
+
+
+def _is_project(name: str) -> bool:
+    return name.split(".")[0] in PROJECT_PACKAGES
+
+
+def _worker_path(copy: Path) -> None:
+    """Import the project from ``copy`` only, never from the work tree."""
+    originals = {str(ROOT / r) for r in SOURCE_ROOTS} | {str(ROOT)}
+    sys.path[:] = [str(copy / r) for r in SOURCE_ROOTS] + [
+        p for p in sys.path if p not in originals and p not in ("", ".")
+    ]
+
+
+def _pytest_args(tests: tuple[str, ...]) -> list[str]:
+    # No cache, and none of pytest's end-of-run garbage collections (a second each, copying
+    # every page the fork shares with the worker).
+    return [*tests, "-x", "-q", "--no-header", "-p", "no:cacheprovider",
+            "-p", "no:unraisableexception", "-p", "no:threadexception"]  # fmt: skip
+
+
+class _NoDatabase:
+    """Leave out the tests that need PostgreSQL: the mutation run is database-free."""
+
+    @staticmethod
+    def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+        kept = [i for i in items if DATABASE_FIXTURE not in getattr(i, "fixturenames", ())]
+        dropped = [i for i in items if i not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _run_child(copy: Path, tests: tuple[str, ...], report: Path | None) -> int:
+    """In a forked child: run the tests against the copy; return pytest's exit code.
+
+    The warm-up run (``report``) writes bytecode for the unmutated copy; a mutant's run writes
+    none, and the mutated module has no bytecode left to stand in for its source.
+    """
+    os.chdir(copy)
+    sys.dont_write_bytecode = report is None
+    gc.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    import pytest
+
+    code = int(pytest.main(_pytest_args(tests), plugins=[_NoDatabase()]))
+    if report is not None:
+        loaded = sorted(n for n in sys.modules if not n.startswith("__"))
+        stray = [
+            n
+            for n in loaded
+            if _is_project(n)
+            and getattr(sys.modules[n], "__file__", None)
+            and not str(sys.modules[n].__file__).startswith(str(copy))
+        ]
+        report.write_text("\n".join([f"stray {n}" for n in stray] + loaded))
+    return code
+
+
+def _fork_tests(
+    copy: Path, tests: tuple[str, ...], timeout: float, report: Path | None = None
+) -> tuple[int | None, float]:
+    """Fork, run the tests in the child, wait at most ``timeout`` seconds; (exit code, seconds)."""
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 70
+        try:
+            code = _run_child(copy, tests, report)
+        finally:
+            os._exit(code)
+    deadline = started + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status), time.monotonic() - started
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None, time.monotonic() - started
+        time.sleep(0.01)
+
+
+def _warm_up(copy: Path, tests: tuple[str, ...]) -> float:
+    """Run the unmutated tests once; import what they imported; return how long they took."""
+    report = copy / ".imports"
+    code, seconds = _fork_tests(copy, tests, timeout=600, report=report)
+    lines = report.read_text().splitlines() if report.exists() else []
+    stray = [line for line in lines if line.startswith("stray ")]
+    if code != 0 or stray:
+        raise RuntimeError(
+            f"the unmutated tests {list(tests)} must pass from the copy (exit {code}; {stray})"
+        )
+    for name in lines:
+        if not _is_project(name) and name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # one that cannot be preloaded is imported by the child
+                continue
+    gc.freeze()  # what the forks share stays shared
+    return seconds
+
+
+def _diff(module: str, before: str, after: str) -> str:
+    return "\n".join(
+        line
+        for line in difflib.unified_diff(
+            before.splitlines(), after.splitlines(), module, module, n=0, lineterm=""
+        )
+        if not line.startswith(("---", "+++"))
+    )
+
+
+def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Queue[Any]) -> None:
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.plugins import get_operator
+
+    copy = WORK / f"worker-{number}"
+    shutil.rmtree(copy, ignore_errors=True)
+    for rel in COPIED:
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(
+                src, copy / rel, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+            )
+        else:
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, copy / rel)
+    _worker_path(copy)
+    timeouts: dict[int, float] = {}
+    while (job := jobs.get()) is not None:
+        tests = targets[job.target].tests
+        try:
+            if job.target not in timeouts:
+                timeouts[job.target] = 4 * _warm_up(copy, tests) + 10
+            operator = get_operator("core/" + job.operator)()
+            module = copy / job.module
+            for stale in (module.parent / "__pycache__").glob(f"{module.stem}.*.pyc"):
+                stale.unlink()
+            with use_mutation(module, operator, job.occurrence) as (before, after):
+                if after is None:
+                    out.put(Outcome(job.job_id, job.target, "no-test", "no mutation possible", ""))
+                    continue
+                diff = _diff(job.module, before, after)
+                try:
+                    compile(after, str(module), "exec")
+                except SyntaxError:
+                    out.put(Outcome(job.job_id, job.target, "no-test", NOT_PYTHON, diff))
+                    continue
+                code, seconds = _fork_tests(copy, tests, timeouts[job.target])
+        except Exception as exc:  # the run cannot go on truthfully: stop and say why
+            out.put(Outcome(job.job_id, job.target, "error", repr(exc), ""))
+            return
+        if code is None:
+            out.put(Outcome(job.job_id, job.target, "killed", "timeout", diff))
+        elif code == 0:
+            out.put(Outcome(job.job_id, job.target, "survived", f"{seconds:.1f} s", diff))
+        elif code == 5:
+            out.put(Outcome(job.job_id, job.target, "error", "pytest ran no test", diff))
+            return
+        else:
+            out.put(Outcome(job.job_id, job.target, "killed", f"exit {code}", diff))
+    out.put(None)
+
+
+# --- Running and reporting --------------------------------------------------------------------
+
+
+def pending_jobs(targets: list[Target]) -> Iterator[Job]:
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    for index, target in enumerate(targets):
+        with use_db(str(session_path(target)), WorkDB.Mode.open) as db:
+            for item in db.pending_work_items:
+                [m] = item.mutations
+                yield Job(
+                    item.job_id,
+                    index,
+                    target.module,
+                    m.operator_name.removeprefix("core/"),
+                    m.occurrence,
+                )
+
+
+def execute(targets: list[Target], workers: int) -> None:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    jobs = list(pending_jobs(targets))
+    # Group by target so each worker warms up for few test sets; big targets first.
+    jobs.sort(key=lambda j: j.target)
+    ctx = multiprocessing.get_context("spawn")
+    job_queue: Queue[Job | None] = ctx.Queue()
+    out: Queue[Any] = ctx.Queue()
+    for job in jobs:
+        job_queue.put(job)
+    for _ in range(workers):
+        job_queue.put(None)
+    procs = [
+        ctx.Process(target=worker, args=(n, targets, job_queue, out), daemon=True)
+        for n in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    print(f"==> {len(jobs)} mutants on {workers} worker(s)", flush=True)
+    finished, done, started = 0, 0, time.monotonic()
+    dbs = {}
+    try:
+        for index, target in enumerate(targets):
+            dbs[index] = use_db(str(session_path(target)), WorkDB.Mode.open)
+        open_dbs = {i: cm.__enter__() for i, cm in dbs.items()}
+        while finished < workers:
+            try:
+                result: Outcome | None = out.get(timeout=5)
+            except queue.Empty:
+                if not any(p.is_alive() for p in procs):
+                    raise RuntimeError("the mutation workers died") from None
+                continue
+            if result is None:
+                finished += 1
+                continue
+            if result.status == "error":
+                raise RuntimeError(f"mutation run stopped: {result.detail}")
+            if result.status == "no-test":
+                wr = WorkResult(
+                    worker_outcome=WorkerOutcome.NO_TEST, output=result.detail, diff=result.diff
+                )
+            else:
+                outcome = TestOutcome.KILLED if result.status == "killed" else TestOutcome.SURVIVED
+                wr = WorkResult(
+                    worker_outcome=WorkerOutcome.NORMAL,
+                    test_outcome=outcome,
+                    output=result.detail,
+                    diff=result.diff,
+                )
+            open_dbs[result.target].set_result(result.job_id, wr)
+            done += 1
+            if done % 25 == 0 or done == len(jobs):
+                rate = (time.monotonic() - started) / done
+                left = (len(jobs) - done) * rate
+                print(f"    {done}/{len(jobs)} ({left / 60:.0f} min left)", flush=True)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for cm in dbs.values():
+            cm.__exit__(None, None, None)
+
+
+@dataclass
+class Score:
+    module: str
+    killed: int = 0
+    survived: list[tuple[str, str]] = field(default_factory=list)
+    excluded: Counter[str] = field(default_factory=Counter)
+    pending: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.killed + len(self.survived)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.killed / self.counted if self.counted else 100.0
+
+
+def scores(targets: list[Target]) -> list[Score]:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    out = []
+    for target in targets:
+        score = Score(target.module)
+        with use_db(str(session_path(target)), WorkDB.Mode.open) as db:
+            results = dict(db.results)
+            for item in db.work_items:
+                result = results.get(item.job_id)
+                [m] = item.mutations
+                if result is None:
+                    score.pending += 1
+                elif result.worker_outcome in (WorkerOutcome.SKIPPED, WorkerOutcome.NO_TEST):
+                    score.excluded[(result.output or "no mutation possible")[:90]] += 1
+                elif result.test_outcome is TestOutcome.SURVIVED:
+                    where = f"{target.module}:{m.start_pos[0]} {m.operator_name}"
+                    score.survived.append((where, result.diff or ""))
+                else:
+                    score.killed += 1
+        out.append(score)
+    return out
+
+
+def report(results: list[Score], fail_under: float, show_excluded: bool) -> int:
+    print("\n==> Survivors")
+    for s in results:
+        for where, diff in sorted(s.survived):
+            print(f"  {where}\n" + "\n".join(f"      {line}" for line in diff.splitlines()))
+    print("\n==> Mutation score (killed / mutants run; equivalents excluded)")
+    killed = sum(s.killed for s in results)
+    counted = sum(s.counted for s in results)
+    for s in results:
+        pending = f", {s.pending} not run" if s.pending else ""
+        print(
+            f"  {s.percent:5.1f}%  {s.killed:4d}/{s.counted:<4d} "
+            f"({sum(s.excluded.values())} excluded{pending})  {s.module}"
+        )
+        if show_excluded:
+            for reason, n in s.excluded.most_common():
+                print(f"           {n:4d} {reason}")
+    total = 100.0 * killed / counted if counted else 100.0
+    print(f"  {total:5.1f}%  {killed:4d}/{counted:<4d} all modules")
+    below = [s.module for s in results if s.percent < fail_under]
+    if below:
+        print(f"==> Below {fail_under:g}%: {', '.join(below)}")
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make mutate", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("MUTATE_WORKERS", "2")), help="default 2"
+    )
+    parser.add_argument("--only", default="", help="run only the modules whose path contains this")
+    parser.add_argument("--report", action="store_true", help="report the last run, run nothing")
+    parser.add_argument("--fail-under", type=float, default=95.0)
+    parser.add_argument("--show-excluded", action="store_true", help="count exclusions by reason")
+    args = parser.parse_args(argv)
+
+    os.chdir(ROOT)
+    targets = [t for t in load_targets() if args.only in t.module]
+    if not targets:
+        parser.error(f"no target module contains {args.only!r}")
+    if not args.report:
+        WORK.mkdir(parents=True, exist_ok=True)
+        exclusions = load_exclusions()
+        for target in targets:
+            init_session(target, exclusions)
+        if stale := exclusions.stale({t.module for t in targets}):
+            for e in stale:
+                print(f"stale exclusion (matches no mutant): {e}", file=sys.stderr)
+            return 2
+        execute(targets, max(1, args.workers))
+    return report(scores(targets), args.fail_under, args.show_excluded)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
