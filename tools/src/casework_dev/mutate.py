@@ -25,6 +25,7 @@ import ast
 import difflib
 import gc
 import importlib
+import json
 import multiprocessing
 import os
 import queue
@@ -33,6 +34,7 @@ import signal
 import sys
 import time
 import tomllib
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -236,6 +238,7 @@ class Job:
     module: str
     operator: str
     occurrence: int
+    line: int
 
 
 @dataclass(frozen=True)
@@ -266,34 +269,70 @@ def _pytest_args(tests: tuple[str, ...]) -> list[str]:
             "-p", "no:unraisableexception", "-p", "no:threadexception"]  # fmt: skip
 
 
-class _NoDatabase:
-    """Leave out the tests that need PostgreSQL: the mutation run is database-free."""
+class _Selection:
+    """Run only ``nodeids`` (all when None), and never a test that needs PostgreSQL: the mutation
+    run is database-free."""
 
-    @staticmethod
-    def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-        kept = [i for i in items if DATABASE_FIXTURE not in getattr(i, "fixturenames", ())]
+    def __init__(self, nodeids: frozenset[str] | None) -> None:
+        self.nodeids = nodeids
+
+    def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
+        kept = [
+            i
+            for i in items
+            if DATABASE_FIXTURE not in getattr(i, "fixturenames", ())
+            and (self.nodeids is None or i.nodeid in self.nodeids)
+        ]
         dropped = [i for i in items if i not in kept]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
         items[:] = kept
 
 
-def _run_child(copy: Path, tests: tuple[str, ...], report: Path | None) -> int:
+class _Calls:
+    """Which functions of ``filename`` each test calls (by the line their code starts on)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.current: set[int] | None = None
+        self.calls: dict[str, set[int]] = {}
+
+    def _trace(self, frame: Any, event: str, arg: Any) -> None:
+        if self.current is not None and frame.f_code.co_filename == self.filename:
+            self.current.add(frame.f_code.co_firstlineno)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.current = self.calls.setdefault(nodeid, set())
+        sys.settrace(self._trace)
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        sys.settrace(None)
+        self.current = None
+
+
+def _run_child(
+    copy: Path, tests: tuple[str, ...], nodeids: frozenset[str] | None, warm_up: _WarmUp | None
+) -> int:
     """In a forked child: run the tests against the copy; return pytest's exit code.
 
-    The warm-up run (``report``) writes bytecode for the unmutated copy; a mutant's run writes
-    none, and the mutated module has no bytecode left to stand in for its source.
+    The warm-up run writes bytecode for the unmutated copy and records which test calls which
+    function of the module; a mutant's run writes no bytecode, and the mutated module has none
+    left to stand in for its source.
     """
     os.chdir(copy)
-    sys.dont_write_bytecode = report is None
+    sys.dont_write_bytecode = warm_up is None
     gc.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     import pytest
 
-    code = int(pytest.main(_pytest_args(tests), plugins=[_NoDatabase()]))
-    if report is not None:
+    plugins: list[object] = [_Selection(nodeids)]
+    if warm_up is not None:
+        calls = _Calls(str(copy / warm_up.module))
+        plugins.append(calls)
+    code = int(pytest.main(_pytest_args(tests), plugins=plugins))
+    if warm_up is not None:
         loaded = sorted(n for n in sys.modules if not n.startswith("__"))
         stray = [
             n
@@ -302,12 +341,27 @@ def _run_child(copy: Path, tests: tuple[str, ...], report: Path | None) -> int:
             and getattr(sys.modules[n], "__file__", None)
             and not str(sys.modules[n].__file__).startswith(str(copy))
         ]
-        report.write_text("\n".join([f"stray {n}" for n in stray] + loaded))
+        report = {
+            "modules": loaded,
+            "stray": stray,
+            "calls": {k: sorted(v) for k, v in calls.calls.items()},
+        }
+        warm_up.report.write_text(json.dumps(report))
     return code
 
 
+@dataclass(frozen=True)
+class _WarmUp:
+    module: str
+    report: Path
+
+
 def _fork_tests(
-    copy: Path, tests: tuple[str, ...], timeout: float, report: Path | None = None
+    copy: Path,
+    tests: tuple[str, ...],
+    timeout: float,
+    nodeids: frozenset[str] | None = None,
+    warm_up: _WarmUp | None = None,
 ) -> tuple[int | None, float]:
     """Fork, run the tests in the child, wait at most ``timeout`` seconds; (exit code, seconds)."""
     started = time.monotonic()
@@ -315,7 +369,7 @@ def _fork_tests(
     if pid == 0:  # the child
         code = 70
         try:
-            code = _run_child(copy, tests, report)
+            code = _run_child(copy, tests, nodeids, warm_up)
         finally:
             os._exit(code)
     deadline = started + timeout
@@ -330,24 +384,75 @@ def _fork_tests(
         time.sleep(0.01)
 
 
-def _warm_up(copy: Path, tests: tuple[str, ...]) -> float:
-    """Run the unmutated tests once; import what they imported; return how long they took."""
-    report = copy / ".imports"
-    code, seconds = _fork_tests(copy, tests, timeout=600, report=report)
-    lines = report.read_text().splitlines() if report.exists() else []
-    stray = [line for line in lines if line.startswith("stray ")]
-    if code != 0 or stray:
+def _functions(source: str) -> list[tuple[int, int, int]]:
+    """(first line with decorators, first line of the body, last line) of each function or
+    method not nested in another function: the unit a test is chosen by."""
+    found: list[tuple[int, int, int]] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                found.append((first, child.body[0].lineno, child.end_lineno or child.lineno))
+            else:
+                visit(child)
+
+    visit(ast.parse(source))
+    return found
+
+
+@dataclass
+class Coverage:
+    """Which tests may see a mutant: those that call the function it is in.
+
+    A mutant outside every function body (module or class level, a default, a decorator) runs
+    when the module is imported, so every test may see it.
+    """
+
+    functions: list[tuple[int, int, int]]
+    tests_by_function: dict[int, frozenset[str]]
+
+    @classmethod
+    def of(cls, source: str, calls: dict[str, list[int]]) -> Coverage:
+        functions = _functions(source)
+        by_function: dict[int, set[str]] = {}
+        for nodeid, firsts in calls.items():
+            for line in firsts:
+                for first, _, last in functions:
+                    if first <= line <= last:
+                        by_function.setdefault(first, set()).add(nodeid)
+        return cls(functions, {k: frozenset(v) for k, v in by_function.items()})
+
+    def tests_for(self, line: int) -> frozenset[str] | None:
+        for first, body, last in self.functions:
+            if body <= line <= last:
+                return self.tests_by_function.get(first, frozenset())
+        return None
+
+
+def _warm_up(copy: Path, target: Target) -> tuple[float, Coverage]:
+    """Run the unmutated tests once; import what they imported; learn which test calls what."""
+    report = copy / ".warm-up.json"
+    report.unlink(missing_ok=True)
+    code, seconds = _fork_tests(
+        copy, target.tests, timeout=900, warm_up=_WarmUp(target.module, report)
+    )
+    data: dict[str, Any] = (
+        json.loads(report.read_text()) if report.exists() else {"stray": ["no report"]}
+    )
+    if code != 0 or data["stray"]:
         raise RuntimeError(
-            f"the unmutated tests {list(tests)} must pass from the copy (exit {code}; {stray})"
+            f"the unmutated tests {list(target.tests)} must pass from the copy "
+            f"(exit {code}; imported from elsewhere: {data['stray']})"
         )
-    for name in lines:
+    for name in data["modules"]:
         if not _is_project(name) and name not in sys.modules:
             try:
                 importlib.import_module(name)
             except Exception:  # one that cannot be preloaded is imported by the child
                 continue
     gc.freeze()  # what the forks share stays shared
-    return seconds
+    return seconds, Coverage.of((copy / target.module).read_text(), data["calls"])
 
 
 def _diff(module: str, before: str, after: str) -> str:
@@ -376,12 +481,14 @@ def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Que
             (copy / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, copy / rel)
     _worker_path(copy)
-    timeouts: dict[int, float] = {}
+    warmed: dict[int, tuple[float, Coverage]] = {}
     while (job := jobs.get()) is not None:
-        tests = targets[job.target].tests
+        target = targets[job.target]
         try:
-            if job.target not in timeouts:
-                timeouts[job.target] = 4 * _warm_up(copy, tests) + 10
+            if job.target not in warmed:
+                seconds, coverage = _warm_up(copy, target)
+                warmed[job.target] = (4 * seconds + 10, coverage)
+            timeout, coverage = warmed[job.target]
             operator = get_operator("core/" + job.operator)()
             module = copy / job.module
             for stale in (module.parent / "__pycache__").glob(f"{module.stem}.*.pyc"):
@@ -392,20 +499,27 @@ def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Que
                     continue
                 diff = _diff(job.module, before, after)
                 try:
-                    compile(after, str(module), "exec")
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        compile(after, str(module), "exec")
                 except SyntaxError:
                     out.put(Outcome(job.job_id, job.target, "no-test", NOT_PYTHON, diff))
                     continue
-                code, seconds = _fork_tests(copy, tests, timeouts[job.target])
+                nodeids = coverage.tests_for(job.line)
+                if nodeids is not None and not nodeids:
+                    out.put(Outcome(job.job_id, job.target, "survived", "no test runs it", diff))
+                    continue
+                code, seconds = _fork_tests(copy, target.tests, timeout, nodeids)
         except Exception as exc:  # the run cannot go on truthfully: stop and say why
             out.put(Outcome(job.job_id, job.target, "error", repr(exc), ""))
             return
+        ran = "all tests" if nodeids is None else f"{len(nodeids)} tests"
         if code is None:
             out.put(Outcome(job.job_id, job.target, "killed", "timeout", diff))
         elif code == 0:
-            out.put(Outcome(job.job_id, job.target, "survived", f"{seconds:.1f} s", diff))
+            out.put(Outcome(job.job_id, job.target, "survived", f"{ran}, {seconds:.1f} s", diff))
         elif code == 5:
-            out.put(Outcome(job.job_id, job.target, "error", "pytest ran no test", diff))
+            out.put(Outcome(job.job_id, job.target, "error", f"pytest ran no test ({ran})", diff))
             return
         else:
             out.put(Outcome(job.job_id, job.target, "killed", f"exit {code}", diff))
@@ -428,6 +542,7 @@ def pending_jobs(targets: list[Target]) -> Iterator[Job]:
                     target.module,
                     m.operator_name.removeprefix("core/"),
                     m.occurrence,
+                    m.start_pos[0],
                 )
 
 
