@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import fcntl
 import gc
 import importlib
 import json
@@ -430,8 +431,9 @@ class Coverage:
         return None
 
 
-def _warm_up(copy: Path, target: Target) -> tuple[float, Coverage]:
-    """Run the unmutated tests once; import what they imported; learn which test calls what."""
+def _warm_up(copy: Path, target: Target) -> tuple[float, Coverage, list[str]]:
+    """Run the unmutated tests once: how long they take, which test calls what, and which
+    modules they import."""
     report = copy / ".warm-up.json"
     report.unlink(missing_ok=True)
     code, seconds = _fork_tests(
@@ -445,14 +447,56 @@ def _warm_up(copy: Path, target: Target) -> tuple[float, Coverage]:
             f"the unmutated tests {list(target.tests)} must pass from the copy "
             f"(exit {code}; imported from elsewhere: {data['stray']})"
         )
-    for name in data["modules"]:
-        if not _is_project(name) and name not in sys.modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # one that cannot be preloaded is imported by the child
+    coverage = Coverage.of((copy / target.module).read_text(), data["calls"])
+    return seconds, coverage, data["modules"]
+
+
+def _module_name(copy: Path, path: Path) -> str | None:
+    for root in (*SOURCE_ROOTS, "."):
+        try:
+            rel = path.relative_to(copy / root)
+        except ValueError:
+            continue
+        parts = rel.with_suffix("").parts
+        if root == "." and parts[0] != "tests":
+            continue
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    return None
+
+
+def importers_of(copy: Path, module: str) -> set[str]:
+    """``module`` and every project module that imports it, directly or not (read from the
+    source: any import statement anywhere in a module counts)."""
+    imports: dict[str, set[str]] = {}
+    for root in (*SOURCE_ROOTS, "tests"):
+        for path in (copy / root).rglob("*.py"):
+            name = _module_name(copy, path)
+            if name is None:
                 continue
-    gc.freeze()  # what the forks share stays shared
-    return seconds, Coverage.of((copy / target.module).read_text(), data["calls"])
+            found: set[str] = set()
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module)
+                    found.update(f"{node.module}.{a.name}" for a in node.names)
+            imports[name] = found
+    tainted = {module}
+    while True:
+        more = {n for n, found in imports.items() if n not in tainted and found & tainted}
+        if not more:
+            return tainted
+        tainted |= more
+
+
+def _preload(names: list[str], *, keep_out: set[str]) -> None:
+    for name in names:
+        if name in sys.modules or name in keep_out or name.split(".")[0] == "tests":
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # one that cannot be preloaded is imported by the child
+            continue
 
 
 def _diff(module: str, before: str, after: str) -> str:
@@ -465,11 +509,7 @@ def _diff(module: str, before: str, after: str) -> str:
     )
 
 
-def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Queue[Any]) -> None:
-    from cosmic_ray.mutating import use_mutation
-    from cosmic_ray.plugins import get_operator
-
-    copy = WORK / f"worker-{number}"
+def _copy_tree(copy: Path) -> None:
     shutil.rmtree(copy, ignore_errors=True)
     for rel in COPIED:
         src = ROOT / rel
@@ -480,49 +520,97 @@ def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Que
         else:
             (copy / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, copy / rel)
-    _worker_path(copy)
-    warmed: dict[int, tuple[float, Coverage]] = {}
-    while (job := jobs.get()) is not None:
-        target = targets[job.target]
+
+
+def _run_job(copy: Path, target: Target, job: Job, timeout: float, coverage: Coverage) -> Outcome:
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.plugins import get_operator
+
+    operator = get_operator("core/" + job.operator)()
+    module = copy / job.module
+    for stale in (module.parent / "__pycache__").glob(f"{module.stem}.*.pyc"):
+        stale.unlink()
+    with use_mutation(module, operator, job.occurrence) as (before, after):
+        if after is None:
+            return Outcome(job.job_id, job.target, "no-test", "no mutation possible", "")
+        diff = _diff(job.module, before, after)
         try:
-            if job.target not in warmed:
-                seconds, coverage = _warm_up(copy, target)
-                warmed[job.target] = (4 * seconds + 10, coverage)
-            timeout, coverage = warmed[job.target]
-            operator = get_operator("core/" + job.operator)()
-            module = copy / job.module
-            for stale in (module.parent / "__pycache__").glob(f"{module.stem}.*.pyc"):
-                stale.unlink()
-            with use_mutation(module, operator, job.occurrence) as (before, after):
-                if after is None:
-                    out.put(Outcome(job.job_id, job.target, "no-test", "no mutation possible", ""))
-                    continue
-                diff = _diff(job.module, before, after)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        compile(after, str(module), "exec")
-                except SyntaxError:
-                    out.put(Outcome(job.job_id, job.target, "no-test", NOT_PYTHON, diff))
-                    continue
-                nodeids = coverage.tests_for(job.line)
-                if nodeids is not None and not nodeids:
-                    out.put(Outcome(job.job_id, job.target, "survived", "no test runs it", diff))
-                    continue
-                code, seconds = _fork_tests(copy, target.tests, timeout, nodeids)
-        except Exception as exc:  # the run cannot go on truthfully: stop and say why
-            out.put(Outcome(job.job_id, job.target, "error", repr(exc), ""))
-            return
-        ran = "all tests" if nodeids is None else f"{len(nodeids)} tests"
-        if code is None:
-            out.put(Outcome(job.job_id, job.target, "killed", "timeout", diff))
-        elif code == 0:
-            out.put(Outcome(job.job_id, job.target, "survived", f"{ran}, {seconds:.1f} s", diff))
-        elif code == 5:
-            out.put(Outcome(job.job_id, job.target, "error", f"pytest ran no test ({ran})", diff))
-            return
-        else:
-            out.put(Outcome(job.job_id, job.target, "killed", f"exit {code}", diff))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(after, str(module), "exec")
+        except SyntaxError:
+            return Outcome(job.job_id, job.target, "no-test", NOT_PYTHON, diff)
+        nodeids = coverage.tests_for(job.line)
+        if nodeids is not None and not nodeids:
+            return Outcome(job.job_id, job.target, "survived", "no test runs it", diff)
+        code, seconds = _fork_tests(copy, target.tests, timeout, nodeids)
+    ran = "all tests" if nodeids is None else f"{len(nodeids)} tests"
+    if code is None:
+        return Outcome(job.job_id, job.target, "killed", "timeout", diff)
+    if code == 0:
+        return Outcome(job.job_id, job.target, "survived", f"{ran}, {seconds:.1f} s", diff)
+    if code == 5:
+        return Outcome(job.job_id, job.target, "error", f"pytest ran no test ({ran})", diff)
+    return Outcome(job.job_id, job.target, "killed", f"exit {code}", diff)
+
+
+def _zygote(copy: Path, target: Target, conn: Any) -> None:
+    """One target's server, forked from the worker: it learns the tests, imports every module
+    that does not import the target (directly or not), then forks a child per mutant."""
+    seconds, coverage, modules = _warm_up(copy, target)
+    _preload(modules, keep_out=importers_of(copy, _module_name(copy, copy / target.module) or ""))
+    gc.freeze()  # what the forks share stays shared
+    conn.send(("ready", [m for m in modules if not _is_project(m)]))
+    timeout = 4 * seconds + 10
+    while (job := conn.recv()) is not None:
+        conn.send(("done", _run_job(copy, target, job, timeout, coverage)))
+
+
+def worker(number: int, targets: list[Target], jobs: Queue[Job | None], out: Queue[Any]) -> None:
+    """Copy the tree, then serve jobs target by target, each target through its own zygote."""
+    copy = WORK / f"worker-{number}"
+    _copy_tree(copy)
+    _worker_path(copy)
+    zygote: tuple[int, Any] | None = None
+    current: int | None = None
+
+    def stop_zygote() -> None:
+        if zygote is not None:
+            zygote[1].send(None)
+            os.waitpid(zygote[0], 0)
+
+    try:
+        while (job := jobs.get()) is not None:
+            if job.target != current:
+                stop_zygote()
+                ours, theirs = multiprocessing.Pipe()
+                pid = os.fork()
+                if pid == 0:
+                    code = 0
+                    try:
+                        _zygote(copy, targets[job.target], theirs)
+                    except BaseException as exc:
+                        theirs.send(("error", repr(exc)))
+                        code = 1
+                    finally:
+                        os._exit(code)
+                zygote, current = (pid, ours), job.target
+                kind, payload = ours.recv()
+                if kind == "error":
+                    raise RuntimeError(payload)
+                _preload(payload, keep_out=set())  # the next zygote starts warmer
+            assert zygote is not None
+            zygote[1].send(job)
+            kind, payload = zygote[1].recv()
+            if kind == "error":
+                raise RuntimeError(payload)
+            out.put(payload)
+            if payload.status == "error":
+                return
+        stop_zygote()
+    except Exception as exc:  # the run cannot go on truthfully: stop and say why
+        out.put(Outcome("", -1, "error", repr(exc), ""))
+        return
     out.put(None)
 
 
@@ -694,8 +782,14 @@ def main(argv: list[str] | None = None) -> int:
     targets = [t for t in load_targets() if args.only in t.module]
     if not targets:
         parser.error(f"no target module contains {args.only!r}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = (WORK / ".lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another make mutate is running in this work tree", file=sys.stderr)
+        return 2
     if not args.report:
-        WORK.mkdir(parents=True, exist_ok=True)
         exclusions = load_exclusions()
         for target in targets:
             init_session(target, exclusions)
