@@ -37,8 +37,9 @@ import time
 import tomllib
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
@@ -95,21 +96,25 @@ class Exclusion:
         return line == self.line and operator == self.operator
 
 
+# The kinds of mutant left out by rule (the code below finds them; equivalent.toml says why).
+RULES = ("annotations", "keyword_only_marker", "enum_domain")
+
+
 @dataclass
 class Exclusions:
     entries: list[Exclusion]
-    annotation_reason: str
+    rule_reasons: dict[str, str]
     used: Counter[int] = field(default_factory=Counter)
 
     def reason_for(
-        self, module: str, line: str, operator: str, definition: str | None, in_annotation: bool
+        self, module: str, line: str, operator: str, definition: str | None, rule: str | None
     ) -> str | None:
         for i, entry in enumerate(self.entries):
             if entry.matches(module, line, operator, definition):
                 self.used[i] += 1
                 return entry.reason
-        if in_annotation:
-            return self.annotation_reason
+        if rule is not None:
+            return self.rule_reasons[rule.split(":")[0]] + rule.partition(":")[2]
         return None
 
     def stale(self, modules: set[str]) -> list[Exclusion]:
@@ -131,7 +136,7 @@ def load_exclusions() -> Exclusions:
         Exclusion("definition", e["module"], e["reason"], definition=e["definition"])
         for e in data.get("definition", [])
     ]
-    return Exclusions(entries, data["annotations"]["reason"])
+    return Exclusions(entries, {rule: data[rule]["reason"] for rule in RULES})
 
 
 # --- Which mutants sit in annotations that are never evaluated --------------------------------
@@ -191,6 +196,69 @@ def _inside(pos: tuple[int, int], spans: list[tuple[tuple[int, int], tuple[int, 
     return any(start <= pos < end for start, end in spans)
 
 
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "Eq": lambda a, b: a == b, "NotEq": lambda a, b: a != b, "Lt": lambda a, b: a < b,
+    "LtE": lambda a, b: a <= b, "Gt": lambda a, b: a > b, "GtE": lambda a, b: a >= b,
+    "Is": lambda a, b: a is b, "IsNot": lambda a, b: a is not b,
+    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
+}  # fmt: skip
+
+
+def _keyword_only_marker(lines: list[str], pos: tuple[int, int], operator: str) -> bool:
+    """The bare ``*`` of a signature made ``/``: only calls that pass the earlier parameters by
+    keyword could tell, and every call that survives passes them by position."""
+    line, col = lines[pos[0] - 1], pos[1]
+    return (
+        operator.startswith("ReplaceBinaryOperator_Mul_")
+        and line[col : col + 1] == "*"
+        and line[col + 1 :].lstrip()[:1] in (",", ")")
+        and line[:col].rstrip()[-1:] in ("(", ",", "")
+    )
+
+
+def _enum_domain(
+    tree: ast.Module, namespace: dict[str, Any], pos: tuple[int, int], operator: str
+) -> str | None:
+    """For ``x is E.m`` (or ``is not``) mutated to another comparison: the enum's name when the
+    new comparison gives the same answer as the old one for every member of ``E``."""
+    kind, _, change = operator.partition("_")
+    old, _, new = change.partition("_")
+    if kind != "ReplaceComparisonOperator" or old not in ("Is", "IsNot") or new not in _COMPARE:
+        return None
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
+            continue
+        left, [right] = node.left, node.comparators
+        end = (left.end_lineno or 0, left.end_col_offset or 0)
+        if not (end <= pos <= (right.lineno, right.col_offset)):
+            continue
+        if not (isinstance(right, ast.Attribute) and isinstance(right.value, ast.Name)):
+            return None
+        enum = namespace.get(right.value.id)
+        if not (isinstance(enum, type) and issubclass(enum, Enum)):
+            return None
+        member = getattr(enum, right.attr)
+        try:
+            same = all(_COMPARE[new](v, member) == _COMPARE[old](v, member) for v in enum)
+        except TypeError:
+            return None
+        return enum.__name__ if same else None
+    return None
+
+
+def _rule(
+    source: str, namespace: dict[str, Any], pos: tuple[int, int], operator: str
+) -> str | None:
+    """Which rule of equivalent.toml leaves this mutant out, if any."""
+    if _inside(pos, unevaluated_annotations(source)):
+        return "annotations"
+    if _keyword_only_marker(source.splitlines(), pos, operator):
+        return "keyword_only_marker"
+    if (enum := _enum_domain(ast.parse(source), namespace, pos, operator)) is not None:
+        return f"enum_domain: {enum}"
+    return None
+
+
 # --- Building the sessions --------------------------------------------------------------------
 
 
@@ -206,7 +274,8 @@ def init_session(target: Target, exclusions: Exclusions) -> None:
 
     source = (ROOT / target.module).read_text()
     lines = source.splitlines()
-    spans = unevaluated_annotations(source)
+    name = _module_name(ROOT, ROOT / target.module)
+    namespace = vars(importlib.import_module(name)) if name else {}
     path = session_path(target)
     path.unlink(missing_ok=True)
     with use_db(str(path), WorkDB.Mode.create) as db:
@@ -220,7 +289,7 @@ def init_session(target: Target, exclusions: Exclusions) -> None:
                 line,
                 operator,
                 m.definition_name,
-                _inside(tuple(m.start_pos), spans),
+                _rule(source, namespace, tuple(m.start_pos), operator),
             )
             if reason is not None:
                 db.set_result(
