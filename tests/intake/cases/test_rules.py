@@ -652,6 +652,13 @@ def test_high_priority_needs_the_managers_approval__INT_025() -> None:
     assert referral_problems(approved, make_facts()).items == []
 
 
+def test_high_priority_without_a_recorded_approval_blocks_referral__INT_025() -> None:
+    # However the case came to be high priority, only the manager's approval lets it go.
+    assert pairs(referral_problems(make_case(priority=Priority.high), make_facts())) == {
+        ("INT-025", "priority")
+    }
+
+
 def test_pending_special_handling_request_blocks_referral_until_decided__INT_025() -> None:
     # The service only sets priority=high together with the approval, so a request waiting for
     # the manager is the state the rule must catch.
@@ -801,6 +808,18 @@ def test_parliamentary_case_not_through_local_resolution_is_premature__ASM_038()
         jurisdiction=Jurisdiction.parliamentary,
         channel=Channel.mp_referral,
         complaint_process_stage=ComplaintProcessStage.ongoing,
+        **MP_REFERRAL,
+    )
+
+    assert pairs(referral_problems(case, make_facts())) == {("ASM-038", "readiness")}
+
+
+def test_not_reasonable_to_expect_local_resolution_exempts_health_cases_only__ASM_038() -> None:
+    case = make_case(
+        jurisdiction=Jurisdiction.parliamentary,
+        complaint_process_stage=ComplaintProcessStage.ongoing,
+        not_reasonable_to_expect_local_resolution=True,
+        readiness_rationale="The department has no complaints process left to run",
         **MP_REFERRAL,
     )
 
@@ -1304,6 +1323,35 @@ def test_no_mp_referral_is_a_parliamentary_code__ASM_029() -> None:
 
     assert close(parliamentary, make_facts(), NO_MP_REFERRAL).items == []
     assert pairs(close(health, make_facts(), NO_MP_REFERRAL)) == {("ASM-029", "closure_code")}
+
+
+def test_no_mp_referral_is_refused_once_the_referral_is_complete__ASM_020() -> None:
+    complete = make_case(jurisdiction=Jurisdiction.parliamentary, **MP_REFERRAL)
+    # Complete even while something else keeps the case from being properly made (ASM-010).
+    form_pending = make_case(
+        jurisdiction=Jurisdiction.parliamentary,
+        complaint_form_awaiting_confirmation=True,
+        **MP_REFERRAL,
+    )
+
+    assert pairs(close(complete, make_facts(), NO_MP_REFERRAL)) == {("ASM-020", "closure_code")}
+    assert pairs(close(form_pending, make_facts(), NO_MP_REFERRAL)) == {("ASM-020", "closure_code")}
+
+
+def test_no_mp_referral_is_not_for_the_victims_and_prisoners_act_route__ASM_005() -> None:
+    vpa = make_case(jurisdiction=Jurisdiction.parliamentary, **VPA_ROUTE)
+
+    assert pairs(close(vpa, make_facts(), NO_MP_REFERRAL)) == {("ASM-005", "closure_code")}
+
+
+@pytest.mark.parametrize("decided", [False, None], ids=["not_properly_made", "undecided"])
+def test_generic_not_properly_made_unless_decided_properly_made__ASM_014(
+    decided: bool | None,
+) -> None:
+    assert close(make_case(properly_made=decided), make_facts(), NOT_PROPERLY_MADE).items == []
+    assert pairs(close(make_case(properly_made=True), make_facts(), NOT_PROPERLY_MADE)) == {
+        ("ASM-014", "closure_code")
+    }
 
 
 @pytest.mark.parametrize("code", [PREMATURE_ONGOING, PREMATURE])

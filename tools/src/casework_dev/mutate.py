@@ -8,11 +8,15 @@ copy of the source (``use_mutation``); its session databases are kept in ``.loca
 
 Running the tests is ours, for speed: importing the stack (SQLAlchemy, FastAPI, pydantic, pytest
 and its plugins) costs seconds, and a mutant needs only a second of tests. Each worker copies the
-source tree once, imports the third-party modules a first, unmutated run of the tests used, and
-then forks one child per mutant. The child imports every project module afresh from the mutated
-copy (without writing bytecode) and runs pytest on the target's test files, leaving out any test
-that needs the database (``database_url`` among its fixtures). A failing run, a crash or a
-timeout kills the mutant; a passing run lets it survive.
+source tree once. For each target it forks a zygote, which runs the unmutated tests once (they
+must pass; it notes which test calls which function of the target), imports every module they
+used that does not import the target, directly or not, and then forks one child per mutant. The
+child imports the target and its importers afresh from the mutated copy (no bytecode written) and
+runs, from the target's test files, the tests that call the mutated function (all of them for a
+mutant outside any function), leaving out any test that needs the database (``database_url``
+among its fixtures). A failing run, a crash or a timeout kills the mutant; a passing run lets it
+survive, and so does a mutant in a function no test calls. A mutant that does not compile is
+left out (cosmic-ray would count it killed).
 
 Not in CI (a full run takes tens of minutes on two cores). Quote its score whenever you change
 rules.
