@@ -6,6 +6,7 @@ Each test names the requirement it proves (requirements.md A.1, A.2, B.3, D.1, D
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -1102,6 +1103,77 @@ def test_after_a_failed_call_decision_in_writing_to_complainant_and_reps__INT_01
     )
     assert ("INT-015", "decision_letters") in pairs(complainant_only)
     assert both.items == []
+
+
+def test_a_decision_letter_to_someone_else_as_well_changes_nothing__INT_015() -> None:
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(REPRESENTATIVE, PartyRole.representative_person),
+        party(MP, PartyRole.mp_assisting),
+    ]
+    facts = make_facts(
+        parties=parties,
+        attempts=[attempt(ContactOutcome.voicemail)],
+        communications=[written("decision", COMPLAINANT, REPRESENTATIVE, MP)],
+    )
+
+    problems = close(
+        make_case(), facts, PREMATURE, enough_information_to_decide=True, time_limit_explained=True
+    )
+
+    assert problems.items == []
+
+
+def test_a_complainant_who_also_represents_is_owed_the_written_decision__INT_015() -> None:
+    # A daughter complaining for her mother: the complainant and the representative.
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(COMPLAINANT, PartyRole.representative_person),
+    ]
+    facts = make_facts(
+        parties=parties, attempts=[attempt(ContactOutcome.voicemail)], communications=[]
+    )
+
+    problems = close(
+        make_case(), facts, PREMATURE, enough_information_to_decide=True, time_limit_explained=True
+    )
+
+    assert ("INT-015", "decision_letters") in pairs(problems)
+
+
+def test_an_mp_who_also_represents_is_owed_the_written_decision__INT_026() -> None:
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(MP, PartyRole.mp_assisting),
+        party(MP, PartyRole.representative_person),
+    ]
+
+    problems = close(make_case(), make_facts(parties=parties), PREMATURE, time_limit_explained=True)
+
+    assert pairs(problems) == {("INT-026", "decision_letters")}
+
+
+def test_vacant_mp_seats_are_the_mp_parties_nobody_holds_now__ASM_024() -> None:
+    moved_on, successor = uuid.UUID(int=4), uuid.UUID(int=5)
+    facts = dataclasses.replace(
+        make_facts(), mp_holders={str(MP): None, str(moved_on): str(successor)}
+    )
+
+    assert facts.vacant_mp_seats == [MP]
+
+
+def test_each_unsuccessful_attempt_to_the_complainant_counts_once__INT_005_INT_014() -> None:
+    facts = make_facts(
+        attempts=[
+            attempt(ContactOutcome.no_answer),
+            attempt(ContactOutcome.voicemail),
+            attempt(ContactOutcome.reached),
+            attempt(ContactOutcome.no_answer, direction="inbound"),
+            attempt(ContactOutcome.no_answer, person_id=REPRESENTATIVE),
+        ]
+    )
+
+    assert facts.unsuccessful_attempts_to_complainant == 2
 
 
 def test_telephone_decision_still_needs_written_copies_to_mps_and_reps__INT_026() -> None:
