@@ -674,6 +674,25 @@ def test_within_two_weeks_only_the_acknowledgement_letter_is_needed__INT_008() -
     assert referral_problems(case, make_facts(attempts=[])).items == []
 
 
+# Every outcome of an attempt but 'reached' (XC-COM), as literals.
+FAILED_OUTCOMES = ("no_answer", "voicemail", "wrong_number", "written_no_reply")
+
+
+@pytest.mark.parametrize("outcome", FAILED_OUTCOMES)
+def test_only_reaching_the_complainant_counts_as_contact__INT_008_INT_014(outcome: str) -> None:
+    case = make_case(received_date=TODAY - timedelta(days=20))
+    facts = make_facts(attempts=[attempt(ContactOutcome(outcome))])
+    restarted = make_facts(
+        attempts=[attempt(ContactOutcome(outcome))], intake_clock_start=TODAY - timedelta(days=15)
+    )
+
+    assert pairs(referral_problems(case, facts)) == {("INT-008", "contact")}
+    assert pairs(referral_problems(case, restarted)) == {("INT-008", "contact")}
+    assert pairs(close(case, facts, PREMATURE, time_limit_explained=True)) == {
+        ("INT-014", "enough_information")
+    }
+
+
 @pytest.mark.parametrize("days", [14, 15, 60])
 def test_from_two_weeks_after_receipt_the_complainant_must_have_been_reached__INT_008(
     days: int,
@@ -1377,6 +1396,19 @@ def test_victims_code_check_is_not_needed_for_a_withdrawal__ASM_004() -> None:
     )
 
     assert close(make_case(), facts, WITHDRAWN).items == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "written_later"),
+    [(Channel.letter, False), (Channel.online_form, False), (Channel.telephone, True)],
+    ids=["letter", "online_form", "telephone_then_in_writing"],
+)
+def test_not_in_writing_is_refused_for_a_complaint_made_in_writing__ASM_015(
+    channel: Channel, written_later: bool
+) -> None:
+    case = make_case(channel=channel, written_complaint_received=written_later)
+
+    assert pairs(close(case, make_facts(), NOT_IN_WRITING)) == {("ASM-015", "closure_code")}
 
 
 def test_not_in_writing_is_a_health_code__ASM_018() -> None:
