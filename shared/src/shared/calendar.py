@@ -15,6 +15,7 @@ This module is pure arithmetic over dates: no clock, no database. Take "today" f
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -42,11 +43,6 @@ def _require_date(value: object, name: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"{name} must be a date, not {type(value).__name__}")
     return value
-
-
-def _days_in_month(year: int, month: int) -> int:
-    first_of_next = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return (first_of_next - _ONE_DAY).day
 
 
 class WorkingCalendar:
@@ -148,4 +144,4 @@ class WorkingCalendar:
         start = _require_date(start, "start")
         year, month_index = divmod(start.year * 12 + (start.month - 1) + n, 12)
         month = month_index + 1
-        return date(year, month, min(start.day, _days_in_month(year, month)))
+        return date(year, month, min(start.day, monthrange(year, month)[1]))

@@ -90,14 +90,26 @@ class Exclusion:
     reason: str
     line: str | None = None
     operator: str | None = None
+    mutant: str | None = None
     definition: str | None = None
 
-    def matches(self, module: str, line: str, operator: str, definition: str | None) -> bool:
+    def matches(
+        self,
+        module: str,
+        line: str,
+        operator: str,
+        definition: str | None,
+        mutated: Callable[[], str],
+    ) -> bool:
         if module != self.module:
             return False
         if self.kind == "definition":
             return definition == self.definition
-        return line == self.line and operator == self.operator
+        if line != self.line:
+            return False
+        if self.mutant is not None:
+            return mutated() == self.mutant
+        return operator == self.operator
 
 
 # The kinds of mutant left out by rule (the code below finds them; equivalent.toml says why).
@@ -111,10 +123,16 @@ class Exclusions:
     used: Counter[int] = field(default_factory=Counter)
 
     def reason_for(
-        self, module: str, line: str, operator: str, definition: str | None, rule: str | None
+        self,
+        module: str,
+        line: str,
+        operator: str,
+        definition: str | None,
+        rule: str | None,
+        mutated: Callable[[], str],
     ) -> str | None:
         for i, entry in enumerate(self.entries):
-            if entry.matches(module, line, operator, definition):
+            if entry.matches(module, line, operator, definition, mutated):
                 self.used[i] += 1
                 return entry.reason
         if rule is not None:
@@ -134,7 +152,14 @@ def load_targets() -> list[Target]:
 def load_exclusions() -> Exclusions:
     data = tomllib.loads((CONFIG / "equivalent.toml").read_text())
     entries = [
-        Exclusion("equivalent", e["module"], e["reason"], line=e["line"], operator=e["operator"])
+        Exclusion(
+            "equivalent",
+            e["module"],
+            e["reason"],
+            line=e["line"],
+            operator=e.get("operator"),
+            mutant=e.get("mutant"),
+        )
         for e in data.get("equivalent", [])
     ] + [
         Exclusion("definition", e["module"], e["reason"], definition=e["definition"])
@@ -273,6 +298,8 @@ def session_path(target: Target) -> Path:
 def init_session(target: Target, exclusions: Exclusions) -> None:
     """cosmic-ray init for one module, then mark the excluded mutants skipped, with the reason."""
     from cosmic_ray.commands.init import init
+    from cosmic_ray.mutating import mutate_code
+    from cosmic_ray.plugins import get_operator
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
@@ -288,12 +315,19 @@ def init_session(target: Target, exclusions: Exclusions) -> None:
             [m] = item.mutations
             operator = m.operator_name.removeprefix("core/")
             line = lines[m.start_pos[0] - 1].strip()
+
+            def mutated(m: Any = m) -> str:
+                code = str(mutate_code(source, get_operator(m.operator_name)(), m.occurrence))
+                changed: str = code.splitlines()[m.start_pos[0] - 1]
+                return changed.strip()
+
             reason = exclusions.reason_for(
                 target.module,
                 line,
                 operator,
                 m.definition_name,
                 _rule(source, namespace, tuple(m.start_pos), operator),
+                mutated,
             )
             if reason is not None:
                 db.set_result(
