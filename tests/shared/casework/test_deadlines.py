@@ -360,7 +360,7 @@ async def test_an_extension_is_measured_against_the_date_in_force__XC_TIM(
 ONE = uuid.UUID(int=1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Due:
     """A deadline as passed() sees it, without a database."""
 
