@@ -12,13 +12,16 @@ PYTEST_ARGS ?=
 # cores); 0 runs the whole suite in one process.
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
+# make mutate: MUTATE_ARGS="--only cases/rules.py" for one module; workers share the 2 cores.
+MUTATE_ARGS ?=
+MUTATE_WORKERS ?= 2
 
 ROLE ?=
 SUB ?=
 TEAMS ?=
 TTL ?= 3600
 
-.PHONY: help install run test lint fmt typecheck pytest bench bench-quick bench-events token walkthrough clean
+.PHONY: help install run test lint fmt typecheck pytest mutate bench bench-quick bench-events token walkthrough clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +73,9 @@ else
 endif
 
 test: lint typecheck pytest ## Lint, type-check and run every test against real PostgreSQL
+
+mutate: install ## Mutation score of every pure rule module, with its database-free tests (not CI)
+	@MUTATE_WORKERS=$(MUTATE_WORKERS) $(PY) -m casework_dev.mutate $(MUTATE_ARGS)
 
 bench: install ## Benchmark intake-api vs a raw asyncpg baseline, 1M cases, with events (~10 min)
 	@$(PY) -m casework_dev.bench $(BENCH_ARGS)

@@ -16,6 +16,7 @@ client gave as 9999-12-31, say) raises :class:`DateOutOfRange`, a 422, not an ``
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -59,11 +60,6 @@ def _plus(d: date, delta: timedelta) -> date:
         raise DateOutOfRange(
             "Counting from this date leaves the years 0001 to 9999; check the date"
         ) from None
-
-
-def _days_in_month(year: int, month: int) -> int:
-    first_of_next = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return (first_of_next - _ONE_DAY).day
 
 
 class WorkingCalendar:
@@ -167,4 +163,4 @@ class WorkingCalendar:
         month = month_index + 1
         if not date.min.year <= year <= date.max.year:
             raise DateOutOfRange("Counting from this date leaves the years 0001 to 9999")
-        return date(year, month, min(start.day, _days_in_month(year, month)))
+        return date(year, month, min(start.day, monthrange(year, month)[1]))

@@ -6,6 +6,7 @@ Each test names the requirement it proves (requirements.md A.1, A.2, B.3, D.1, D
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -37,7 +38,9 @@ from intake_api.cases.models import (
 from intake_api.cases.rules import (
     DECLINE_CODES,
     INTAKE_CLOSURE_CODES,
+    NEW_CASE_CODES,
     REMIT_CATEGORIES,
+    RESTARTABLE_CODES,
     Facts,
     Problems,
     checklist_gaps,
@@ -58,13 +61,67 @@ REPRESENTATIVE = uuid.UUID(int=2)
 MP = uuid.UUID(int=3)
 ORG = uuid.UUID(int=10)
 
+# The guidance's closed lists, quoted from requirements.md §D and never taken from the code under
+# test: a test parametrised over the code's own list loses a case whenever the code loses a code.
+
+# D.1, items 1–8: the closure codes used at intake, as written there.
 WITHDRAWN = "withdrawn"
 FURTHER_INFORMATION_REQUIRED = "further information required"
 OUT_OF_JURISDICTION = "organisation out of jurisdiction"
+NOT_PROPERLY_MADE = "not properly made"
 NOT_IN_WRITING = "Not properly made - not in writing"
 NO_MP_REFERRAL = "No MP referral"
 PREMATURE_ONGOING = "Premature: local resolution ongoing"
 PREMATURE = "premature"
+
+# D.3 as printed (13 out-of-remit categories): category → the jurisdictions it applies to.
+P, H = Jurisdiction.parliamentary, Jurisdiction.health
+D3: dict[str, set[Jurisdiction]] = {
+    "Actions abroad other than consular functions": {P},
+    "Administrative action taken on judicial authority": {P},
+    "Alternative legal remedy achieved": {P, H},
+    "Commencement/conduct of civil/criminal proceedings": {P},
+    "Commercial/contractual matters": {P, H},
+    "Criminal investigation or national security": {P},
+    "Exercise of judicial/legislative functions": {P},
+    "Ineligible complainant": {P, H},
+    "Out of remit - other": {P, H},
+    "Pre-1996 clinical matters": {H},
+    "Private healthcare (not NHS funded)": {H},
+    "Public service personnel matters": {P, H},
+    "Three-year rule": {H},
+}
+
+
+# The codes that decline the case: every D.1 intake code but 'withdrawn' and 'further information
+# required' (INT-005: contact first), and every D.3 category (ASM-002).
+D1_DECLINES = (
+    OUT_OF_JURISDICTION,
+    NOT_PROPERLY_MADE,
+    NOT_IN_WRITING,
+    NO_MP_REFERRAL,
+    PREMATURE_ONGOING,
+    PREMATURE,
+)
+DECLINES = (*D1_DECLINES, *D3)
+NOT_DECLINES = (WITHDRAWN, FURTHER_INFORMATION_REQUIRED)
+# INT-028: a decline for want of remit or jurisdiction names where the complainant can go.
+SIGNPOSTED = (OUT_OF_JURISDICTION, *D3)
+NOT_SIGNPOSTED = (NOT_PROPERLY_MADE, NOT_IN_WRITING, NO_MP_REFERRAL, PREMATURE_ONGOING, PREMATURE)
+# Returning complainants (§B.3 T53–T55, G-10 as the README decides it): the case restarts after
+# 'further information required' (INT-019 ¶1.26), 'not properly made' or 'premature' (ASM-034/035
+# ¶2.61–2.64); a new linked case follows 'withdrawn' (T54 ¶2.225); after 'not in writing' and
+# 'No MP referral' either may (T55 ¶2.15, ¶2.58).
+RESTARTS = (
+    FURTHER_INFORMATION_REQUIRED,
+    NOT_PROPERLY_MADE,
+    NOT_IN_WRITING,
+    NO_MP_REFERRAL,
+    PREMATURE_ONGOING,
+    PREMATURE,
+)
+NEW_LINKED_CASES = (WITHDRAWN, NOT_IN_WRITING, NO_MP_REFERRAL)
+
 
 FULL_CHECKLIST = {
     "complaint_form_or_answers": True,
@@ -150,6 +207,18 @@ def make_case(**overrides: Any) -> Case:
     return Case(**values)
 
 
+def as_received(value: str) -> str:
+    """``value`` as JSON and PostgreSQL hand it over: an equal string, never the same object.
+
+    Literals in a test are interned, so a rule that compared strings with ``is`` would pass on
+    them; the rules are fed these instead.
+    """
+    received = "".join(list(value))
+    assert received == value
+    assert received is not value or len(value) < 2
+    return received
+
+
 def party(person_id: uuid.UUID, role: PartyRole) -> CaseParty:
     return CaseParty(id=uuid.uuid4(), case_id=uuid.UUID(int=100), person_id=person_id, role=role)
 
@@ -178,8 +247,8 @@ def attempt(
         id=uuid.uuid4(),
         case_id=uuid.UUID(int=100),
         person_id=person_id,
-        channel=channel,
-        direction=direction,
+        channel=as_received(channel),
+        direction=as_received(direction),
         attempted_at=AT,
         outcome=outcome,
         recorded_by="ic-alice",
@@ -192,9 +261,9 @@ def written(
     return Communication(
         id=uuid.uuid4(),
         case_id=uuid.UUID(int=100),
-        medium=medium,
-        direction=direction,
-        purpose=purpose,
+        medium=as_received(medium),
+        direction=as_received(direction),
+        purpose=as_received(purpose),
         occurred_at=AT,
         recipients=[{"person_id": str(p), "organisation_id": None, "is_copy": False} for p in to],
         headers=[],
@@ -250,7 +319,7 @@ def close(
     return closure_problems(
         case,
         facts,
-        code=code,
+        code=as_received(code),
         decision_channel=decision_channel,
         written_decision_requested=written_decision_requested,
         enough_information_to_decide=enough_information_to_decide,
@@ -584,6 +653,13 @@ def test_high_priority_needs_the_managers_approval__INT_025() -> None:
     assert referral_problems(approved, make_facts()).items == []
 
 
+def test_high_priority_without_a_recorded_approval_blocks_referral__INT_025() -> None:
+    # However the case came to be high priority, only the manager's approval lets it go.
+    assert pairs(referral_problems(make_case(priority=Priority.high), make_facts())) == {
+        ("INT-025", "priority")
+    }
+
+
 def test_pending_special_handling_request_blocks_referral_until_decided__INT_025() -> None:
     # The service only sets priority=high together with the approval, so a request waiting for
     # the manager is the state the rule must catch.
@@ -596,6 +672,25 @@ def test_within_two_weeks_only_the_acknowledgement_letter_is_needed__INT_008() -
     case = make_case(received_date=TODAY - timedelta(days=13))
 
     assert referral_problems(case, make_facts(attempts=[])).items == []
+
+
+# Every outcome of an attempt but 'reached' (XC-COM), as literals.
+FAILED_OUTCOMES = ("no_answer", "voicemail", "wrong_number", "written_no_reply")
+
+
+@pytest.mark.parametrize("outcome", FAILED_OUTCOMES)
+def test_only_reaching_the_complainant_counts_as_contact__INT_008_INT_014(outcome: str) -> None:
+    case = make_case(received_date=TODAY - timedelta(days=20))
+    facts = make_facts(attempts=[attempt(ContactOutcome(outcome))])
+    restarted = make_facts(
+        attempts=[attempt(ContactOutcome(outcome))], intake_clock_start=TODAY - timedelta(days=15)
+    )
+
+    assert pairs(referral_problems(case, facts)) == {("INT-008", "contact")}
+    assert pairs(referral_problems(case, restarted)) == {("INT-008", "contact")}
+    assert pairs(close(case, facts, PREMATURE, time_limit_explained=True)) == {
+        ("INT-014", "enough_information")
+    }
 
 
 @pytest.mark.parametrize("days", [14, 15, 60])
@@ -630,6 +725,38 @@ def test_after_a_restart_only_contact_since_the_restart_counts__INT_008() -> Non
 
     assert pairs(referral_problems(case, stale)) == {("INT-008", "contact")}
     assert referral_problems(case, fresh).items == []
+
+
+def test_reaching_the_complainant_on_the_restart_day_itself_counts__INT_008() -> None:
+    case = make_case(received_date=TODAY - timedelta(days=90))
+    start = TODAY - timedelta(days=20)
+    on_the_day, the_day_before = attempt(), attempt()
+    on_the_day.attempted_at = datetime(start.year, start.month, start.day, 9, 0, tzinfo=UTC)
+    the_day_before.attempted_at = on_the_day.attempted_at - timedelta(days=1)
+
+    reached_that_day = make_facts(attempts=[on_the_day], intake_clock_start=start)
+    reached_before = make_facts(attempts=[the_day_before], intake_clock_start=start)
+
+    assert referral_problems(case, reached_that_day).items == []
+    assert pairs(referral_problems(case, reached_before)) == {("INT-008", "contact")}
+
+
+def test_the_restart_day_is_a_london_date__INT_008() -> None:
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST): on the restart day.
+    restart = date(2026, 7, 1)
+    case = make_case(received_date=date(2026, 3, 2))
+    late_call = attempt()
+    late_call.attempted_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    earlier_call = attempt()
+    earlier_call.attempted_at = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
+
+    late = make_facts(attempts=[late_call], today=date(2026, 7, 20), intake_clock_start=restart)
+    earlier = make_facts(
+        attempts=[earlier_call], today=date(2026, 7, 20), intake_clock_start=restart
+    )
+
+    assert referral_problems(case, late).items == []
+    assert pairs(referral_problems(case, earlier)) == {("INT-008", "contact")}
 
 
 def test_acknowledgement_letter_is_always_needed__INT_008() -> None:
@@ -701,6 +828,18 @@ def test_parliamentary_case_not_through_local_resolution_is_premature__ASM_038()
         jurisdiction=Jurisdiction.parliamentary,
         channel=Channel.mp_referral,
         complaint_process_stage=ComplaintProcessStage.ongoing,
+        **MP_REFERRAL,
+    )
+
+    assert pairs(referral_problems(case, make_facts())) == {("ASM-038", "readiness")}
+
+
+def test_not_reasonable_to_expect_local_resolution_exempts_health_cases_only__ASM_038() -> None:
+    case = make_case(
+        jurisdiction=Jurisdiction.parliamentary,
+        complaint_process_stage=ComplaintProcessStage.ongoing,
+        not_reasonable_to_expect_local_resolution=True,
+        readiness_rationale="The department has no complaints process left to run",
         **MP_REFERRAL,
     )
 
@@ -817,18 +956,95 @@ def test_unknown_closure_code_is_refused_and_nothing_else_is_checked__D1(code: s
     assert pairs(problems) == {("D.1", "closure_code")}
 
 
-@pytest.mark.parametrize("code", sorted(DECLINE_CODES))
+def test_decline_codes_are_the_d1_declines_and_the_d3_categories__INT_005_ASM_002() -> None:
+    assert set(DECLINES) == DECLINE_CODES
+    assert set(DECLINES) | set(NOT_DECLINES) == INTAKE_CLOSURE_CODES
+
+
+def test_returns_restart_or_become_a_new_linked_case_by_closure_code__INT_019_ASM_035_G10() -> None:
+    assert set(RESTARTS) == RESTARTABLE_CODES
+    assert set(NEW_LINKED_CASES) == NEW_CASE_CODES
+
+
+@pytest.mark.parametrize("code", DECLINES)
 def test_declining_needs_a_contact_attempt_first__INT_005(code: str) -> None:
     problems = close(make_case(), make_facts(attempts=[]), code)
 
     assert ("INT-005", "contact") in pairs(problems)
 
 
-@pytest.mark.parametrize("code", [WITHDRAWN, FURTHER_INFORMATION_REQUIRED])
+@pytest.mark.parametrize("code", NOT_DECLINES)
 def test_non_decline_closures_do_not_need_a_contact_attempt__INT_005(code: str) -> None:
     problems = close(make_case(), make_facts(attempts=[]), code)
 
     assert "INT-005" not in ids(problems)
+
+
+@pytest.mark.parametrize("code", DECLINES)
+@pytest.mark.parametrize("failed", [1, 2, 3])
+def test_after_failed_attempts_declining_needs_the_enough_information_decision__INT_005_INT_014(
+    code: str, failed: int
+) -> None:
+    # INT-005 asks for an attempt; one or more that failed hand over to INT-014.
+    attempts = [attempt(ContactOutcome.no_answer) for _ in range(failed)]
+
+    problems = close(make_case(), make_facts(attempts=attempts), code)
+
+    assert ("INT-014", "enough_information") in pairs(problems)
+    assert "INT-005" not in ids(problems)
+
+
+@pytest.mark.parametrize("failed", [2, 3])
+def test_two_or_more_failed_attempts_and_enough_information_may_decline__INT_014(
+    failed: int,
+) -> None:
+    attempts = [attempt(o) for o in (ContactOutcome.no_answer, ContactOutcome.voicemail)]
+    attempts += [attempt(ContactOutcome.wrong_number)] * (failed - 2)
+    facts = make_facts(
+        attempts=attempts,
+        communications=[written("acknowledgement", COMPLAINANT), written("decision", COMPLAINANT)],
+    )
+
+    problems = close(
+        make_case(), facts, PREMATURE, enough_information_to_decide=True, time_limit_explained=True
+    )
+
+    assert problems.items == []
+
+
+@pytest.mark.parametrize("code", DECLINES)
+def test_every_decline_says_how_the_decision_was_given__INT_026(code: str) -> None:
+    problems = close(make_case(), make_facts(), code, decision_channel=None)
+
+    assert ("INT-026", "decision_channel") in pairs(problems)
+
+
+@pytest.mark.parametrize("code", NOT_DECLINES)
+def test_a_closure_that_does_not_decline_needs_no_decision_channel__INT_026(code: str) -> None:
+    problems = close(make_case(), make_facts(), code, decision_channel=None)
+
+    assert "INT-026" not in ids(problems)
+
+
+@pytest.mark.parametrize("code", DECLINES)
+def test_every_decline_checks_the_victims_code_first__ASM_004(code: str) -> None:
+    facts = make_facts(organisations=[organisation(victims_code_only=True)])
+
+    problems = close(make_case(), facts, code)
+
+    assert ("ASM-004", "victims_code") in pairs(problems)
+
+
+@pytest.mark.parametrize("code", SIGNPOSTED)
+def test_out_of_remit_and_out_of_jurisdiction_declines_need_signposting__INT_028(
+    code: str,
+) -> None:
+    assert ("INT-028", "signposting") in pairs(close(make_case(), make_facts(), code))
+
+
+@pytest.mark.parametrize("code", NOT_SIGNPOSTED)
+def test_the_other_declines_do_not_demand_signposting__INT_028(code: str) -> None:
+    assert "INT-028" not in ids(close(make_case(), make_facts(), code))
 
 
 def test_one_failed_call_needs_the_enough_information_decision__INT_014() -> None:
@@ -906,6 +1122,77 @@ def test_after_a_failed_call_decision_in_writing_to_complainant_and_reps__INT_01
     )
     assert ("INT-015", "decision_letters") in pairs(complainant_only)
     assert both.items == []
+
+
+def test_a_decision_letter_to_someone_else_as_well_changes_nothing__INT_015() -> None:
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(REPRESENTATIVE, PartyRole.representative_person),
+        party(MP, PartyRole.mp_assisting),
+    ]
+    facts = make_facts(
+        parties=parties,
+        attempts=[attempt(ContactOutcome.voicemail)],
+        communications=[written("decision", COMPLAINANT, REPRESENTATIVE, MP)],
+    )
+
+    problems = close(
+        make_case(), facts, PREMATURE, enough_information_to_decide=True, time_limit_explained=True
+    )
+
+    assert problems.items == []
+
+
+def test_a_complainant_who_also_represents_is_owed_the_written_decision__INT_015() -> None:
+    # A daughter complaining for her mother: the complainant and the representative.
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(COMPLAINANT, PartyRole.representative_person),
+    ]
+    facts = make_facts(
+        parties=parties, attempts=[attempt(ContactOutcome.voicemail)], communications=[]
+    )
+
+    problems = close(
+        make_case(), facts, PREMATURE, enough_information_to_decide=True, time_limit_explained=True
+    )
+
+    assert ("INT-015", "decision_letters") in pairs(problems)
+
+
+def test_an_mp_who_also_represents_is_owed_the_written_decision__INT_026() -> None:
+    parties = [
+        party(COMPLAINANT, PartyRole.complainant),
+        party(MP, PartyRole.mp_assisting),
+        party(MP, PartyRole.representative_person),
+    ]
+
+    problems = close(make_case(), make_facts(parties=parties), PREMATURE, time_limit_explained=True)
+
+    assert pairs(problems) == {("INT-026", "decision_letters")}
+
+
+def test_vacant_mp_seats_are_the_mp_parties_nobody_holds_now__ASM_024() -> None:
+    moved_on, successor = uuid.UUID(int=4), uuid.UUID(int=5)
+    facts = dataclasses.replace(
+        make_facts(), mp_holders={str(MP): None, str(moved_on): str(successor)}
+    )
+
+    assert facts.vacant_mp_seats == [MP]
+
+
+def test_each_unsuccessful_attempt_to_the_complainant_counts_once__INT_005_INT_014() -> None:
+    facts = make_facts(
+        attempts=[
+            attempt(ContactOutcome.no_answer),
+            attempt(ContactOutcome.voicemail),
+            attempt(ContactOutcome.reached),
+            attempt(ContactOutcome.no_answer, direction="inbound"),
+            attempt(ContactOutcome.no_answer, person_id=REPRESENTATIVE),
+        ]
+    )
+
+    assert facts.unsuccessful_attempts_to_complainant == 2
 
 
 def test_telephone_decision_still_needs_written_copies_to_mps_and_reps__INT_026() -> None:
@@ -1026,25 +1313,6 @@ def test_out_of_jurisdiction_only_when_every_organisation_is_out__ASM_001() -> N
     }
 
 
-# D.3 as printed: category → the jurisdictions it applies to.
-P, H = Jurisdiction.parliamentary, Jurisdiction.health
-D3: dict[str, set[Jurisdiction]] = {
-    "Actions abroad other than consular functions": {P},
-    "Administrative action taken on judicial authority": {P},
-    "Alternative legal remedy achieved": {P, H},
-    "Commencement/conduct of civil/criminal proceedings": {P},
-    "Commercial/contractual matters": {P, H},
-    "Criminal investigation or national security": {P},
-    "Exercise of judicial/legislative functions": {P},
-    "Ineligible complainant": {P, H},
-    "Out of remit - other": {P, H},
-    "Pre-1996 clinical matters": {H},
-    "Private healthcare (not NHS funded)": {H},
-    "Public service personnel matters": {P, H},
-    "Three-year rule": {H},
-}
-
-
 def test_remit_categories_are_the_thirteen_of_d3_with_their_jurisdictions__ASM_002() -> None:
     assert {k: set(v) for k, v in REMIT_CATEGORIES.items()} == D3
 
@@ -1130,6 +1398,19 @@ def test_victims_code_check_is_not_needed_for_a_withdrawal__ASM_004() -> None:
     assert close(make_case(), facts, WITHDRAWN).items == []
 
 
+@pytest.mark.parametrize(
+    ("channel", "written_later"),
+    [(Channel.letter, False), (Channel.online_form, False), (Channel.telephone, True)],
+    ids=["letter", "online_form", "telephone_then_in_writing"],
+)
+def test_not_in_writing_is_refused_for_a_complaint_made_in_writing__ASM_015(
+    channel: Channel, written_later: bool
+) -> None:
+    case = make_case(channel=channel, written_complaint_received=written_later)
+
+    assert pairs(close(case, make_facts(), NOT_IN_WRITING)) == {("ASM-015", "closure_code")}
+
+
 def test_not_in_writing_is_a_health_code__ASM_018() -> None:
     health = make_case(channel=Channel.telephone)
     parliamentary = make_case(jurisdiction=Jurisdiction.parliamentary, channel=Channel.telephone)
@@ -1146,6 +1427,35 @@ def test_no_mp_referral_is_a_parliamentary_code__ASM_029() -> None:
 
     assert close(parliamentary, make_facts(), NO_MP_REFERRAL).items == []
     assert pairs(close(health, make_facts(), NO_MP_REFERRAL)) == {("ASM-029", "closure_code")}
+
+
+def test_no_mp_referral_is_refused_once_the_referral_is_complete__ASM_020() -> None:
+    complete = make_case(jurisdiction=Jurisdiction.parliamentary, **MP_REFERRAL)
+    # Complete even while something else keeps the case from being properly made (ASM-010).
+    form_pending = make_case(
+        jurisdiction=Jurisdiction.parliamentary,
+        complaint_form_awaiting_confirmation=True,
+        **MP_REFERRAL,
+    )
+
+    assert pairs(close(complete, make_facts(), NO_MP_REFERRAL)) == {("ASM-020", "closure_code")}
+    assert pairs(close(form_pending, make_facts(), NO_MP_REFERRAL)) == {("ASM-020", "closure_code")}
+
+
+def test_no_mp_referral_is_not_for_the_victims_and_prisoners_act_route__ASM_005() -> None:
+    vpa = make_case(jurisdiction=Jurisdiction.parliamentary, **VPA_ROUTE)
+
+    assert pairs(close(vpa, make_facts(), NO_MP_REFERRAL)) == {("ASM-005", "closure_code")}
+
+
+@pytest.mark.parametrize("decided", [False, None], ids=["not_properly_made", "undecided"])
+def test_generic_not_properly_made_unless_decided_properly_made__ASM_014(
+    decided: bool | None,
+) -> None:
+    assert close(make_case(properly_made=decided), make_facts(), NOT_PROPERLY_MADE).items == []
+    assert pairs(close(make_case(properly_made=True), make_facts(), NOT_PROPERLY_MADE)) == {
+        ("ASM-014", "closure_code")
+    }
 
 
 @pytest.mark.parametrize("code", [PREMATURE_ONGOING, PREMATURE])

@@ -3,12 +3,14 @@ question set, and the version is stored with the case (INT-023, INT-024)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases.models import TriageCategory
+from intake_api.cases.rules import Problems
 from intake_api.cases.triage import CURRENT_VERSION, QUESTIONNAIRES, Answer, derive
 from shared.errors import PROBLEM_TYPE_BASE
 from tests.helpers import TODAY_ISO
@@ -28,6 +30,13 @@ def pairs(problems: list[dict[str, str]]) -> set[tuple[str, str]]:
     return {(m["requirement"], m["item"]) for m in problems}
 
 
+def triage(version: str, answers: Mapping[str, str]) -> tuple[TriageCategory, Problems]:
+    """``derive`` on the answers as the API hands them over: parsed from JSON, so each string is
+    a new object and never the interned literal (a rule comparing with ``is`` would fail)."""
+    parsed: dict[str, Answer] = json.loads(json.dumps(answers))
+    return derive(version, parsed)
+
+
 # --- The derivation, without a database
 
 
@@ -42,7 +51,7 @@ def pairs(problems: list[dict[str, str]]) -> set[tuple[str, str]]:
 def test_the_one_yes_is_the_category__INT_024(question: str, category: TriageCategory) -> None:
     answers: dict[str, Answer] = {**NO_CATEGORY, question: "yes"}
 
-    derived, problems = derive(CURRENT_VERSION, answers)
+    derived, problems = triage(CURRENT_VERSION, answers)
 
     assert (derived, problems.items) == (category, [])
 
@@ -58,7 +67,7 @@ def test_the_one_yes_is_the_category__INT_024(question: str, category: TriageCat
     ids=["insufficient", "not-enough", "one-insufficient-answer", "yes-without-information"],
 )
 def test_too_little_information_is_general__INT_023(answers: dict[str, Answer]) -> None:
-    derived, problems = derive(CURRENT_VERSION, answers)
+    derived, problems = triage(CURRENT_VERSION, answers)
 
     assert (derived, problems.items) == (TriageCategory.general, [])
 
@@ -77,13 +86,26 @@ def test_too_little_information_is_general__INT_023(answers: dict[str, Answer]) 
 def test_answers_that_give_no_single_category_are_refused__INT_024(
     answers: dict[str, Answer], items: set[tuple[str, str]]
 ) -> None:
-    _, problems = derive(CURRENT_VERSION, answers)
+    _, problems = triage(CURRENT_VERSION, answers)
 
     assert pairs(problems.items) == items
 
 
+def test_no_yes_and_two_yeses_are_told_apart_and_give_no_category__INT_024() -> None:
+    none, none_problems = triage(CURRENT_VERSION, NO_CATEGORY)
+    two, two_problems = triage(
+        CURRENT_VERSION, {**NO_CATEGORY, "general": "yes", "senior_caseworker": "yes"}
+    )
+
+    assert none is two is TriageCategory.general
+    assert [p["detail"] for p in none_problems.items] == [
+        "Answer 'yes' for the one category the case belongs to"
+    ]
+    assert [p["detail"] for p in two_problems.items] == ["Only one category can be 'yes'"]
+
+
 def test_an_unknown_question_set_is_refused__INT_024() -> None:
-    _, problems = derive("ccc-1999.1", {"general": "yes"})
+    _, problems = triage("ccc-1999.1", {"general": "yes"})
 
     assert pairs(problems.items) == {("INT-024", "version")}
 

@@ -523,7 +523,19 @@ async def test_only_intake_caseworkers_write_personal_data(
         assert _type(r) == "forbidden"
 
 
-@pytest.mark.parametrize("role", sorted(RA_WRITERS - {"intake_caseworker"}))
+# INT-032: reasonable adjustments arise at every stage, so every casework role (DESIGN §4, from
+# intake caseworker to Deputy Ombudsman) logs and decides them.
+CASEWORK = (
+    "intake_caseworker", "caseworker", "senior_caseworker", "operations_manager",
+    "assistant_director", "director", "deputy_ombudsman",
+)  # fmt: skip
+
+
+def test_every_casework_role_writes_reasonable_adjustments__INT_032() -> None:
+    assert set(RA_WRITERS) == set(CASEWORK)
+
+
+@pytest.mark.parametrize("role", [r for r in CASEWORK if r != "intake_caseworker"])
 async def test_casework_roles_at_any_stage_log_reasonable_adjustments__INT_032(
     client: httpx.AsyncClient,
     auth_headers: Headers,

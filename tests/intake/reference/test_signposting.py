@@ -138,3 +138,40 @@ def test_dates_at_the_ends_of_the_calendar_do_not_overflow__ASM_028() -> None:
     assert advice.direct_to is D.previous_constituency_mp
     advice = no_mp_signposting(S.former_uk_resident, left_uk_on=date(1, 1, 1), today=far)
     assert advice.direct_to is D.pacac_chair_via_pacac
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (date(2000, 3, 1), -1999, date(1, 3, 1)),
+        (date(9998, 3, 1), 1, date(9999, 3, 1)),
+    ],
+    ids=["to_year_1", "to_year_9999"],
+)
+def test_whole_years_reach_the_first_and_last_years_there_are__ASM_028(
+    day: date, years: int, expected: date
+) -> None:
+    assert add_years(day, years) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "years"), [(date(2000, 3, 1), -2000), (date(9999, 3, 1), 1)], ids=["year_0", "10000"]
+)
+def test_whole_years_past_either_end_overflow__ASM_028(day: date, years: int) -> None:
+    with pytest.raises(OverflowError):
+        add_years(day, years)
+
+
+def test_fifteen_years_ending_in_the_last_year_there_is_still_ends__ASM_028() -> None:
+    # Left on 1 June 9984: the fifteenth anniversary, 1 June 9999, exists, so the day after it is
+    # past the register period.
+    left = date(9984, 6, 1)
+
+    assert (
+        no_mp_signposting(S.former_uk_resident, left_uk_on=left, today=date(9999, 6, 1)).direct_to
+        is D.previous_constituency_mp
+    )
+    assert (
+        no_mp_signposting(S.former_uk_resident, left_uk_on=left, today=date(9999, 6, 2)).direct_to
+        is D.pacac_chair_via_pacac
+    )

@@ -6,6 +6,7 @@ once, and the record says who decided, with which roles, when and why.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -117,7 +118,11 @@ def test_the_requester_cannot_approve_their_own_request__XC_ROL() -> None:
 
 
 def test_the_requester_is_recognised_by_subject_not_by_roles__XC_ROL() -> None:
-    same_person_other_token = Principal(sub="kit-caseworker", roles=frozenset({"director"}))
+    # The subject as another token's JSON gives it: an equal string, not the same object.
+    sub = json.loads(json.dumps(CASEWORKER.sub))
+    assert sub == CASEWORKER.sub
+    assert sub is not CASEWORKER.sub
+    same_person_other_token = Principal(sub=sub, roles=frozenset({"director"}))
     approval = _request(by=CASEWORKER)
 
     with pytest.raises(ApproverIsRequester):

@@ -9,6 +9,7 @@ written out by hand, and against a day-by-day count with ``WorkingCalendar.is_wo
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -354,6 +355,41 @@ async def test_an_extension_is_measured_against_the_date_in_force__XC_TIM(
 # ---------------------------------------------------------------------------------------------
 # passed(), meet() and cancel()
 # ---------------------------------------------------------------------------------------------
+
+
+ONE = uuid.UUID(int=1)
+
+
+@dataclass
+class _Due:
+    """A deadline as passed() sees it, without a database."""
+
+    effective_due_date: date
+    id: uuid.UUID = ONE
+    met_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [(date(2026, 11, 15), False), (date(2026, 11, 16), False), (date(2026, 11, 17), True)],
+    ids=["day_before", "due_day", "day_after"],
+)
+def test_passed_only_from_the_day_after_the_date_in_force__XC_TIM(
+    today: date, expected: bool
+) -> None:
+    assert passed(_Due(date(2026, 11, 16)), today) is expected
+
+
+def test_a_calendar_day_deadline_needs_no_start_instant__XC_TIM() -> None:
+    deadline = new_deadline(
+        Deadline, rule=DeadlineRule("14 days", 14, Unit.calendar_days),
+        starts_on=date(2026, 12, 24), calendar=CAL, case_id=uuid.uuid4(),
+        kind=DeadlineKind.acknowledgement,
+    )  # fmt: skip
+
+    assert deadline.due_date == date(2027, 1, 7)
+    assert deadline.due_at is None
 
 
 async def test_a_deadline_has_not_passed_on_its_day_only_the_day_after__XC_TIM(

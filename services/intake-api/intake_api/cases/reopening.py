@@ -43,12 +43,6 @@ from shared.auth import Principal
 from shared.calendar import WorkingCalendar
 from shared.changes import load_for_update
 
-RESTART_ONLY = frozenset(
-    {rules.FURTHER_INFORMATION_REQUIRED, *rules.PREMATURE_CODES, rules.NOT_PROPERLY_MADE}
-)
-RESTART_OR_NEW_CASE = frozenset({rules.NOT_IN_WRITING, rules.NO_MP_REFERRAL})
-NEW_CASE_ONLY = frozenset({rules.WITHDRAWN})
-
 
 async def _returned_once(session: AsyncSession, case_id: uuid.UUID) -> None:
     if await repository.later_links(session, case_id):
@@ -70,9 +64,9 @@ async def restart_case(
     """ASM-034/035, INT-019: restart with a new decision, keeping the reference and history."""
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     code = case.closure_code
-    if case.status is not CaseStatus.closed or code not in RESTART_ONLY | RESTART_OR_NEW_CASE:
+    if case.status is not CaseStatus.closed or code not in rules.RESTARTABLE_CODES:
         raise RestartNotAllowed(
-            f"Only a case closed as one of {sorted(RESTART_ONLY | RESTART_OR_NEW_CASE)} restarts; "
+            f"Only a case closed as one of {sorted(rules.RESTARTABLE_CODES)} restarts; "
             "a 'withdrawn' case gets a new linked case (¶2.225)"
         )
     if not (
@@ -150,10 +144,7 @@ async def return_as_new_case(
 ) -> Case:
     """T54/T55: a new case linked to the earlier one, which stays closed (¶2.15, ¶2.58, ¶2.225)."""
     earlier = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
-    if (
-        earlier.status is not CaseStatus.closed
-        or earlier.closure_code not in NEW_CASE_ONLY | RESTART_OR_NEW_CASE
-    ):
+    if earlier.status is not CaseStatus.closed or earlier.closure_code not in rules.NEW_CASE_CODES:
         raise RestartNotAllowed(
             "A new linked case is for returns after 'withdrawn', 'Not properly made - not in "
             "writing' or 'No MP referral'; other closures restart"

@@ -76,10 +76,14 @@ DECLINE_CODES = frozenset(
     }
 )
 INTAKE_CLOSURE_CODES = frozenset({WITHDRAWN, FURTHER_INFORMATION_REQUIRED, *DECLINE_CODES})
-# Closures a returning complainant may restart from (INT-019, ASM-034/035).
+# Closures a returning complainant may restart from, keeping the reference (INT-019, ASM-034/035,
+# T53).
 RESTARTABLE_CODES = frozenset(
     {FURTHER_INFORMATION_REQUIRED, *NOT_PROPERLY_MADE_CODES, *PREMATURE_CODES}
 )
+# Closures after which a return is a new case linked to the closed one (T54 ¶2.225; T55 ¶2.15,
+# ¶2.58). After 'not in writing' and 'No MP referral' either may happen (G-10).
+NEW_CASE_CODES = frozenset({WITHDRAWN, NOT_IN_WRITING, NO_MP_REFERRAL})
 
 VPA_COMMENCEMENT = date(2025, 1, 27)  # C-13, ASM-005
 TWO_WEEKS = timedelta(weeks=2)  # C-01, INT-008
