@@ -20,7 +20,14 @@ from typing import Any
 from sqlalchemy import text
 
 from shared.db import create_engine, with_database
-from shared.db_roles import DatabaseRoles, ensure_roles, quote_ident, service_roles, with_user
+from shared.db_roles import (
+    DatabaseRoles,
+    ensure_roles,
+    quote_ident,
+    quote_literal,
+    service_roles,
+    with_user,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 PGDATA = ROOT / ".data" / "pg"
@@ -112,8 +119,7 @@ async def _hand_over(server: str, name: str, owner: str) -> None:
     )
     try:
         async with engine.connect() as conn:
-            literal = "'" + owner.replace("'", "''") + "'"
-            await conn.execute(text(_HAND_OVER.format(owner=literal)))
+            await conn.execute(text(_HAND_OVER.format(owner=quote_literal(owner))))
     finally:
         await engine.dispose()
 
