@@ -34,7 +34,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StrictBool, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -212,3 +219,37 @@ def when(
     if otherwise is not None:
         rule["else"] = otherwise
     return rule
+
+
+# Text the API stores: stripped, bounded, never blank, and storable by PostgreSQL (no NUL, no lone
+# surrogate), so a bad value is a 422 here rather than a 500 at the database.
+def _storable(value: str) -> str:
+    # PostgreSQL text and JSONB cannot hold NUL, and lone surrogates cannot be encoded: refuse
+    # them here as a 422 rather than fail at the database with a 500.
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("the text is not valid Unicode") from exc
+    return value
+
+
+Storable = AfterValidator(_storable)
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
+    Storable,
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NOT_BLANK),
+    Storable,
+]
+Reason = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=5000, pattern=stripped_text(3)
+    ),
+    Storable,
+]

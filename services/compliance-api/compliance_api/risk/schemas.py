@@ -10,14 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -34,38 +32,17 @@ from compliance_api.risk.rules import (
     UpliftScope,
 )
 from shared.pagination import Page
-from shared.schemas import NOT_BLANK, IsoDate, StrictBool, absent, given, stripped_text, when
+from shared.schemas import (
+    IsoDate,
+    LongText,
+    Reason,
+    ShortText,
+    StrictBool,
+    absent,
+    given,
+    when,
+)
 
-
-def _storable(value: str) -> str:
-    # PostgreSQL text cannot hold NUL, and lone surrogates cannot be encoded: a 422, not a 500.
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("the text is not valid Unicode") from exc
-    return value
-
-
-Storable = AfterValidator(_storable)
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
-    Storable,
-]
-LongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NOT_BLANK),
-    Storable,
-]
-Reason = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=5000, pattern=stripped_text(3)
-    ),
-    Storable,
-]
 MAX_RISKS = 25
 
 

@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,42 +18,23 @@ from pydantic_core import PydanticCustomError
 
 from intake_api.people.models import ContactMethod, PartyKind, RestrictionScope, Weekday
 from shared.pagination import Page
-from shared.schemas import EMAIL, NOT_BLANK, IsoDate, absent, given, stripped_text, when
+from shared.schemas import (
+    EMAIL,
+    NOT_BLANK,
+    IsoDate,
+    LongText,
+    Reason,
+    ShortText,
+    Storable,
+    absent,
+    given,
+    when,
+)
 
 # Letters to a prisoner carry these words at the top, and on both sides of the envelope (¶1.60).
 CONFIDENTIAL_ACCESS_MARKING = "confidential access rights apply"
 
 
-def _storable(value: str) -> str:
-    # PostgreSQL text and JSONB cannot hold NUL, and lone surrogates cannot be encoded: refuse
-    # them here as a 422 rather than fail at the database with a 500.
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("the text is not valid Unicode") from exc
-    return value
-
-
-Storable = AfterValidator(_storable)
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
-    Storable,
-]
-LongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NOT_BLANK),
-    Storable,
-]
-Reason = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=5000, pattern=stripped_text(3)
-    ),
-    Storable,
-]
 PhoneNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,30}$")
 ]

@@ -9,10 +9,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from intake_api.people.models import DisabilityType
-from intake_api.people.schemas import LongText, ShortText
 from intake_api.people.state import RaDecision, RaStatus
 from shared.pagination import Page
-from shared.schemas import IsoDate, IsoDateTime, StrictBool, given, when
+from shared.schemas import IsoDate, IsoDateTime, LongText, ShortText, StrictBool, given, when
 
 
 class ReasonableAdjustmentCreate(BaseModel):

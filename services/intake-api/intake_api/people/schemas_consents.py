@@ -8,9 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from intake_api.people.models import ConsentSource, ConsentType
-from intake_api.people.schemas import LongText, Reason, ShortText
 from shared.pagination import Page
-from shared.schemas import IsoDateTime, StrictBool, absent, given, when
+from shared.schemas import IsoDateTime, LongText, Reason, ShortText, StrictBool, absent, given, when
 
 
 class ConsentCreate(BaseModel):

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from intake_api.people.models import ContactMethod, SuccessionReason
-from intake_api.people.schemas import Address, Email, LongText, Phone, Reason, ShortText
+from intake_api.people.schemas import Address, Email, Phone
 from shared.pagination import Page
-from shared.schemas import IsoDate, exactly_one_of, given
+from shared.schemas import IsoDate, LongText, Reason, ShortText, exactly_one_of, given
 
 
 class MpSuccessorCreate(BaseModel):

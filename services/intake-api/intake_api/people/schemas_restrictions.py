@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from intake_api.people.models import RestrictionScope
-from intake_api.people.schemas import Reason
 from shared.pagination import Page
-from shared.schemas import IsoDate, given
+from shared.schemas import IsoDate, Reason, given
 
 
 class ContactRestrictionCreate(BaseModel):

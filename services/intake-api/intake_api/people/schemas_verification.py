@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from pydantic_core import PydanticCustomError
 
 from intake_api.people.models import VerificationOutcome, VerificationQuestion
-from intake_api.people.schemas import Reason, ShortText
 from shared.pagination import Page
-from shared.schemas import StrictBool, absent, exactly_one_of, given, when
+from shared.schemas import Reason, ShortText, StrictBool, absent, exactly_one_of, given, when
 
 
 class QuestionAnswer(BaseModel):
