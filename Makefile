@@ -6,6 +6,10 @@ UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 PY := .venv/bin/python
+# Some shells (this project's CI among them) export PYTHONDONTWRITEBYTECODE=1: then every process
+# (each pytest worker, each service a crash test starts) compiles every module again, about 2 s
+# of CPU each. Bytecode caches live in the git-ignored __pycache__ folders.
+unexport PYTHONDONTWRITEBYTECODE
 SYNC_STAMP := .venv/.synced
 PYTEST_ARGS ?=
 # pytest-xdist workers for the parallel part (this machine, CI's and the developers' have 2

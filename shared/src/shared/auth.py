@@ -241,12 +241,14 @@ def _load_private_key(pem: bytes) -> rsa.RSAPrivateKey:
     return key
 
 
-def load_or_create_dev_keypair(keys_dir: Path) -> DevKeys:
-    """Return the local dev RS256 key pair, generating it on first use.
+# Loading an RSA private key checks it (about 40 ms); a test run mints thousands of tokens and
+# builds an app per test, so a loaded key is kept for as long as the file on disk is the same
+# file (inode, size, modification time): a rotated or regenerated key is read again.
+_LOADED_KEYS: dict[tuple[str, int, int, int], tuple[DevKeys, Key]] = {}
 
-    The private key (PKCS#8 PEM, mode 0600) is the single source of truth; the public key and
-    ``kid`` (RFC 7638 thumbprint) are derived from it. Safe when several processes start at once.
-    """
+
+def _dev_keys(keys_dir: Path) -> tuple[DevKeys, Key]:
+    """The dev key pair and its signing key, loaded once per key file."""
     keys_dir = Path(keys_dir)
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     private_path = keys_dir / DEV_PRIVATE_KEY_FILE
@@ -260,6 +262,10 @@ def load_or_create_dev_keypair(keys_dir: Path) -> DevKeys:
         _write_file_atomically(private_path, pem, 0o600, overwrite=False)
 
     # Always use what is on disk: if another process won the race, that key is the key.
+    stat = private_path.stat()
+    signature = (str(private_path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if (cached := _LOADED_KEYS.get(signature)) is not None:
+        return cached
     private_pem = private_path.read_bytes()
     private_key = _load_private_key(private_pem)
     public_key = private_key.public_key()
@@ -271,11 +277,23 @@ def load_or_create_dev_keypair(keys_dir: Path) -> DevKeys:
     if not public_path.exists() or public_path.read_bytes() != public_pem:
         # Convenience copy for tools; never read back by the verifier.
         _write_file_atomically(public_path, public_pem, 0o644, overwrite=True)
-    return DevKeys(
+    keys = DevKeys(
         private_pem=private_pem.decode("ascii"),
         public_pem=public_pem.decode("ascii"),
         kid=_rsa_thumbprint(public_key),
     )
+    signing_key = jwk.construct(private_pem, DEV_ALGORITHM)
+    _LOADED_KEYS[signature] = (keys, signing_key)
+    return keys, signing_key
+
+
+def load_or_create_dev_keypair(keys_dir: Path) -> DevKeys:
+    """Return the local dev RS256 key pair, generating it on first use.
+
+    The private key (PKCS#8 PEM, mode 0600) is the single source of truth; the public key and
+    ``kid`` (RFC 7638 thumbprint) are derived from it. Safe when several processes start at once.
+    """
+    return _dev_keys(keys_dir)[0]
 
 
 def dev_jwks(keys_dir: Path) -> dict[str, Any]:
@@ -326,7 +344,7 @@ def mint_dev_token(
         if clash:
             raise ValueError(f"extra_claims may not override {sorted(clash)}")
 
-    keys = load_or_create_dev_keypair(keys_dir)
+    keys, signing_key = _dev_keys(keys_dir)
     issued_at = int(now.timestamp())
     role_list = list(dict.fromkeys(str(role) for role in roles))
     claims: dict[str, Any] = {
@@ -342,7 +360,7 @@ def mint_dev_token(
     }
     return jwt.encode(
         claims,
-        keys.private_pem,
+        signing_key,
         algorithm=DEV_ALGORITHM,
         headers={"kid": keys.kid, "typ": "JWT"},
     )

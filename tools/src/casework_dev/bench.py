@@ -1104,7 +1104,10 @@ def measure(
     connections = opts.connections if line.query is None else opts.list_connections
 
     def one(server: Server, load: Load) -> tuple[WrkResult, dict[str, float]]:
-        if opts.warmup and not (opts.quick and line.query is not None):
+        # Every line warms up, list and queue lines of a quick run included: a query's first
+        # seconds after seeding (cold plan cache, pages not yet in shared buffers) made their
+        # tails (p95 112-635 ms over a p50 of 8 ms) a measure of the seed, not of the route.
+        if opts.warmup:
             run_wrk(wrk, server.base_url, load, seconds=opts.warmup,
                     connections=connections, workdir=stack.workdir)  # fmt: skip
         before: dict[str, int] = {}
