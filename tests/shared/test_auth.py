@@ -388,6 +388,32 @@ def test_keypair_is_created_once_with_private_mode_0600(keys_dir: Path) -> None:
     assert not [p for p in keys_dir.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_replaced_key_file_is_read_again_not_served_from_the_cache(keys_dir: Path) -> None:
+    """The loaded key is kept per key file; a regenerated file (a rotation) is a new key."""
+    first = load_or_create_dev_keypair(keys_dir)
+    replacement = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = replacement.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+    (keys_dir / DEV_PRIVATE_KEY_FILE).unlink()
+    (keys_dir / DEV_PRIVATE_KEY_FILE).write_bytes(pem)
+    second = load_or_create_dev_keypair(keys_dir)
+    assert second.kid != first.kid
+    token = mint_dev_token(
+        keys_dir=keys_dir, issuer="iss", audience="aud", sub="someone", roles=["caseworker"]
+    )
+    assert jwt.get_unverified_header(token)["kid"] == second.kid
+    public_pem = replacement.public_key().public_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PublicFormat.SubjectPublicKeyInfo,
+    )
+    assert jwt.decode(token, public_pem.decode(), algorithms=["RS256"], audience="aud")["sub"] == (
+        "someone"
+    )
+
+
 def test_concurrent_creation_converges_on_one_key(keys_dir: Path) -> None:
     barrier = threading.Barrier(6)
 
