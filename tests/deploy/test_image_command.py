@@ -158,3 +158,48 @@ def test_the_migration_and_gate_commands_of_the_manifests_run(
     done = subprocess.run(gate, env=env, cwd=app, capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert b'"msg": "schema current' in done.stderr
+
+
+def production_relay() -> dict[str, Any]:
+    overlay = K8S / "overlays" / "production" / "intake-relay.yaml"
+    for obj in yaml.safe_load_all(overlay.read_text()):
+        if obj and obj["kind"] == "Deployment":
+            container: dict[str, Any] = obj["spec"]["template"]["spec"]["containers"][0]
+            return container
+    raise KeyError("intake-relay")
+
+
+def test_the_relay_command_serves_its_metrics_where_the_manifest_says(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The production relay's command, with its metrics on a configured address (127.0.0.2
+    here, in the manifest 0.0.0.0) so that monitoring can scrape it from outside the pod."""
+    relay = production_relay()
+    assert relay["command"] == ["python", "-m", "intake_api.relay"]
+    settings = {e["name"]: e["value"] for e in relay["env"] if "value" in e}
+    assert settings["INTAKE_RELAY_METRICS_HOST"] == "0.0.0.0"
+    port = free_port()
+    env = image_environment(
+        ENV="development",
+        INTAKE_DATABASE_URL=database_url,
+        INTAKE_DEV_KEYS_DIR=str(tmp_path / "keys"),
+        INTAKE_RELAY_METRICS_PORT=str(port),
+        INTAKE_RELAY_METRICS_HOST="127.0.0.2",
+    )
+    log = tmp_path / "relay.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            relay["command"], env=env, cwd=app_dir(tmp_path), stdout=out, stderr=out
+        )
+    try:
+        metrics = wait_ready(proc, f"http://127.0.0.2:{port}/metrics", log)
+        assert "outbox_relay_leader" in metrics.text
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
