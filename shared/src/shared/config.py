@@ -145,6 +145,9 @@ class BaseServiceSettings(BaseSettings):
     relay_poll_interval_s: float = Field(default=1.0, gt=0, le=60)
     relay_request_timeout_s: float = Field(default=10.0, gt=0, le=120)
     relay_metrics_port: int | None = None
+    # Where the standalone relay serves /metrics: loopback unless a deployment scrapes it from
+    # outside the pod (deploy/k8s sets 0.0.0.0; a NetworkPolicy limits who reaches it).
+    relay_metrics_host: str = "127.0.0.1"
     outbox_warn_age_s: float = Field(default=60.0, gt=0)
     # Readiness warns when no relay holds the leadership and an event has waited this long.
     outbox_leaderless_warn_s: float = Field(default=15.0, gt=0)

@@ -148,7 +148,9 @@ def run_standalone(settings: BaseServiceSettings) -> None:
         raise SystemExit(f"{settings.service_name} has no subscribers configured")
     registry = CollectorRegistry()
     if settings.relay_metrics_port:
-        start_http_server(settings.relay_metrics_port, addr="127.0.0.1", registry=registry)
+        start_http_server(
+            settings.relay_metrics_port, addr=settings.relay_metrics_host, registry=registry
+        )
     relay = build_relay(settings, registry)
 
     async def main() -> None:
