@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from shared.casework.risk_guard import RISK_AUDIENCE, RiskServiceUnavailable
+from shared.casework.risk_guard import RISK_AUDIENCE
 from shared.clients import ServiceClient, token_provider_for
 from shared.config import BaseServiceSettings
 
@@ -45,10 +45,13 @@ async def risk_guard_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def get_risk_client(request: Request) -> ServiceClient:
-    """The app's compliance-api client; 503 if the app has none (never a silent pass)."""
+    """The app's compliance-api client, opened from ``settings.compliance_url`` on first use
+    when the lifespan did not open one (an app served without its lifespan)."""
     client: ServiceClient | None = getattr(request.app.state, "risk_client", None)
     if client is None:
-        raise RiskServiceUnavailable("This service has no compliance-api client configured")
+        settings = request.app.state.settings
+        client = compliance_client(settings, settings.compliance_url)
+        request.app.state.risk_client = client
     return client
 
 
