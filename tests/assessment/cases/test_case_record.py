@@ -68,7 +68,10 @@ async def test_a_referral_opens_the_case_record_keyed_by_intakes_id__XC_RSK_002(
             AuditEntry.entity_id == case_id, AuditEntry.action == "case.opened"
         )
     )
-    assert (audit.actor, audit.reason.split(" event ")[0]) == ("intake-api", "intake.case.referred")
+    assert (audit.actor, (audit.reason or "").split(" event ")[0]) == (
+        "intake-api",
+        "intake.case.referred",
+    )
     # The allocation queue got its entry from the same event: two handlers, one delivery.
     queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
     assert event.reference in {e["reference"] for e in queue.json()["items"]}
