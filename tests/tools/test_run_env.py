@@ -13,7 +13,7 @@ from casework_dev import run
 
 @pytest.fixture
 def moved(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    ports = {s: 18201 + i for i, s in enumerate(run.SERVICES)}
+    ports = {s: 18201 + i for i, s in enumerate(run.PORTS)}
     monkeypatch.setattr(run, "BASE_PORT", 18201)
     monkeypatch.setattr(run, "PORTS", ports)
     for name in ("ASSESSMENT_COMPLIANCE_URL", "COMPLIANCE_SUBSCRIBERS"):
