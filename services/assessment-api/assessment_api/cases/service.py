@@ -90,7 +90,10 @@ async def open_referred_case(
         .on_conflict_do_nothing(index_elements=["id"])
         .returning(Case.id)
     )
-    created = (await session.execute(stmt)).scalar_one_or_none() is not None
+    # Without autoflush: the batch's audit rows stay pending and go in one INSERT at the end
+    # (shared.inbox), while this statement settles a repeated referral at once.
+    with session.no_autoflush:
+        created = (await session.execute(stmt)).scalar_one_or_none() is not None
     after = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in values.items()}
     after["organisation_ids"] = [str(o) for o in payload.organisation_ids]
     after["received_date"] = payload.received_date.isoformat()
