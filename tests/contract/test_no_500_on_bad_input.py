@@ -49,12 +49,14 @@ from intake_api.people.models import Person
 from investigation_api.config import InvestigationSettings
 from investigation_api.main import create_app as create_investigation
 from shared.auth import Role
+from shared.clients import ServiceClient, token_provider_for
 from shared.clock import FixedClock
 from shared.config import BaseServiceSettings
 from shared.db import Database
 from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.compliance.risk.builders import make_assessment, make_uplift
 from tests.events.conftest import referred as referred_event
 from tests.helpers import NOW_ISO
@@ -428,9 +430,39 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
     )
 
 
+def _compliance_says_yes(request: httpx.Request) -> httpx.Response:
+    """compliance-api's answer to the risk guard, for a walker over assessment's input
+    (tests/compliance holds compliance-api's own behaviour; tests/assessment and tests/e2e the
+    guard against the real app): a qualifying assessment for the case and trigger asked."""
+    case_id, trigger = request.url.params["case_id"], request.url.params["trigger"]
+    return httpx.Response(
+        200,
+        json={
+            "case_id": case_id, "trigger": trigger, "qualifying": True,
+            "assessment_id": str(uuid.uuid4()), "recorded_at": NOW_ISO, "window_days": 0,
+            "create_path": f"/v1/risk/cases/{case_id}/assessments",
+        },
+    )  # fmt: skip
+
+
+async def assessment_world(caller: Caller, op: Operation) -> World:
+    """For an act on a case, a case at further consideration held by the caller, whose risk
+    guard finds its assessment."""
+    if not op.path.startswith("/v1/cases/{case_id}"):
+        return World({})
+    case = await make_assessment_case(caller.session, owner=IC)
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.risk_client = ServiceClient(
+        base_url="http://compliance.walker", audience="compliance-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_compliance_says_yes),
+    )  # fmt: skip
+    return World({"case_id": str(case.id)})
+
+
 WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
     "intake": intake_world,
-    "assessment": empty_world,
+    "assessment": assessment_world,
     "investigation": empty_world,
     "compliance": compliance_world,
 }

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import BaseServiceSettings
@@ -10,3 +11,6 @@ class AssessmentSettings(BaseServiceSettings):
 
     service_name: str = "assessment-api"
     jwt_audience: str = "assessment-api"
+    # XC-RSK-001: where the risk guard asks compliance-api for a qualifying assessment (and
+    # where the refusal's link sends the caseworker to record one). `make run` moves the port.
+    compliance_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://[^\s]+$")

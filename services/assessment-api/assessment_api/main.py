@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
+from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.event_handlers import handlers
 from shared.http_api.app import create_service_app
+from shared.http_api.risk_guard import risk_guard_lifespan
 
 VERSION = "0.1.0"
 
@@ -20,9 +22,15 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router,),
+        routers=(allocations_router, cases_router),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
+            {
+                "name": "cases",
+                "description": "Assessment's case record, opened from intake's referral, and the "
+                "decisions that end assessment, each behind the risk guard (XC-RSK-001).",
+            },
         ),
         event_handlers=handlers,
+        lifespan_hooks=(risk_guard_lifespan,),
     )

@@ -1,6 +1,7 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
 from assessment_api.allocations.models import QueueEntry
+from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -11,8 +12,12 @@ metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "Case",
+    "CaseTask",
+    "DeclineDecision",
     "IdempotencyRecord",
     "InboxEvent",
+    "InvestigationProposal",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",

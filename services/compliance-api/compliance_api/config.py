@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, SubscriberSettings
 
 
 class ComplianceSettings(BaseServiceSettings):
@@ -14,3 +14,14 @@ class ComplianceSettings(BaseServiceSettings):
     # CMP-104 / XC-RSK-001: a transition needs an assessment recorded on the same day (0) or
     # up to this many days before.
     risk_assessment_window_days: int = Field(default=0, ge=0, le=365)
+    # CMP-101 / CMP-120: assessment keeps the case's current rating, and a change leaves it a
+    # "consider reallocation or supervision" task. The defaults match `make run`.
+    subscribers: dict[str, SubscriberSettings] = Field(
+        default_factory=lambda: {
+            "assessment-api": SubscriberSettings(
+                url="http://127.0.0.1:8002/internal/events",
+                audience="assessment-api",
+                event_types=["compliance.risk.assessed", "compliance.risk.rating_changed"],
+            )
+        }
+    )

@@ -49,6 +49,7 @@ CONTRACT_FIELDS = {
     "priority",
     "organisation_ids",
     "received_date",
+    "risk_assessment_required",
 }
 REFER_REASON = "Checklist complete; ready for further consideration"
 
@@ -72,6 +73,7 @@ def _plain_case(status: CaseStatus) -> Case:
         triage_category=TriageCategory.senior_caseworker,
         priority=Priority.high,
         organisation_ids=[uuid.UUID(int=7)],
+        risk_assessment_required=False,
         closure_code="further information required",
         created_by="someone",
         version=1,
@@ -160,6 +162,7 @@ def test_referral_event_carries_the_case_facts_and_no_personal_data() -> None:
         "priority": "high",
         "organisation_ids": [str(uuid.UUID(int=7))],
         "received_date": "2026-10-30",
+        "risk_assessment_required": False,
     }
 
 
@@ -314,6 +317,32 @@ async def test_refer_records_an_audit_entry_with_before_after_and_reason__XC_AUD
     )
 
 
+async def test_the_risk_assessment_tick_travels_with_the_referral__XC_RSK_002_CMP_105(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
+) -> None:
+    """¶10.14: the intake caseworker's 'risk assessment required' tick reaches assessment."""
+    ready = await build_ready_case(api, session, received_date=date(2026, 10, 28))
+    ic = auth_headers("intake_caseworker", sub=IC)
+    etag = (await client.get(f"/v1/cases/{ready.id}", headers=ic)).headers["etag"]
+    r = await client.patch(
+        f"/v1/cases/{ready.id}",
+        json={"risk_assessment_required": True, "reason": "Litigious organisation"},
+        headers={**ic, "If-Match": etag},
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        ready.refer,
+        json={"reason": REFER_REASON},
+        headers={**auth_headers("intake_caseworker", sub=IC), "If-Match": r.headers["etag"]},
+    )
+    assert r.status_code == 200, r.text
+    [event] = await _referral_events(session, ready.id)
+    assert event.payload["risk_assessment_required"] is True
+    # An event from before the field existed reads as not ticked (additive within v1).
+    older = {k: v for k, v in event.payload.items() if k != "risk_assessment_required"}
+    assert CaseReferredV1.model_validate(older).risk_assessment_required is False
+
+
 async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN_2(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, api: Api
 ) -> None:
@@ -351,6 +380,7 @@ async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN
         "priority": "standard",
         "organisation_ids": [o["id"] for o in ready.organisations],
         "received_date": "2026-10-28",
+        "risk_assessment_required": False,
     }
     everything = json.dumps(event.payload)
     for personal in (

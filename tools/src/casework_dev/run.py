@@ -131,9 +131,18 @@ def default_subscribers(service: str) -> dict[str, Any]:
     return subscribers
 
 
+def settings_fields(service: str) -> set[str]:
+    module = importlib.import_module(f"{service}_api.config")
+    settings_cls = getattr(module, f"{service.capitalize()}Settings")
+    return set(settings_cls.model_fields)
+
+
 def service_env(service: str, db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     prefix = service.upper()
+    # The risk guard (XC-RSK-001) asks compliance-api on this run's port.
+    if "compliance_url" in settings_fields(service):
+        env.setdefault(f"{prefix}_COMPLIANCE_URL", f"http://127.0.0.1:{PORTS['compliance']}")
     # An unset ENV means production (shared.config): `make run` is development unless told.
     env.setdefault("ENV", "development")
     env[f"{prefix}_DATABASE_URL"] = db_url

@@ -86,6 +86,7 @@ def transition(
             priority=case.priority.value,
             organisation_ids=list(case.organisation_ids),
             received_date=case.received_date,
+            risk_assessment_required=case.risk_assessment_required,
         )
     if to is CaseStatus.closed:
         case.closed_at = at

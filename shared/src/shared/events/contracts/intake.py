@@ -46,6 +46,12 @@ class CaseReferredV1(EventPayload):
     priority: str = Field(description="standard or high")
     organisation_ids: list[uuid.UUID] = Field(default_factory=list)
     received_date: IsoDate
+    # Added within v1 (additive, DESIGN §2): an event without it is read as not ticked.
+    risk_assessment_required: bool = Field(
+        default=False,
+        description="The intake caseworker's 'risk assessment required' tick (CMP-105, "
+        "XC-RSK-002, ¶10.14)",
+    )
 
 
 @contract

@@ -1,0 +1,119 @@
+"""``/v1/cases``: assessment's case record, and the two decisions that end assessment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from assessment_api.cases import decisions, service
+from assessment_api.cases.dependencies import (
+    DECIDE,
+    LIST,
+    READ,
+    CaseActor,
+    CaseIdPath,
+    CaseReader,
+    OwnerQuery,
+    RiskClient,
+)
+from assessment_api.cases.rules import RiskRating
+from assessment_api.cases.schemas import CasePage, CaseRead, DeclineCreate, ProposalCreate, TaskRead
+from assessment_api.cases.state import CaseStatus
+from shared.clock import ClockDep
+from shared.concurrency import IfMatchHeader
+from shared.db import DbSession
+from shared.http_api.responses import resource_response
+from shared.idempotency import IdempotencyDep
+from shared.pagination import CursorQuery, LimitQuery
+from shared.schemas import QueryBool
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+@router.get("", response_model=CasePage, responses=LIST)
+async def list_cases(
+    principal: CaseReader,
+    session: DbSession,
+    status: Annotated[
+        list[CaseStatus] | None, Query(max_length=10, description="Any of these statuses")
+    ] = None,
+    jurisdiction: Annotated[str | None, Query(pattern="^(health|parliamentary)$")] = None,
+    triage_category: Annotated[
+        str | None, Query(pattern="^(general|senior caseworker|complex & significant)$")
+    ] = None,
+    owner: OwnerQuery = None,
+    risk_rating: RiskRating | None = None,
+    risk_assessment_required: Annotated[
+        QueryBool | None, Query(description="Intake's 'risk assessment required' tick")
+    ] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Response:
+    """Cases at assessment, newest received first, filtered; keyset-paginated."""
+    page = await service.list_cases(
+        session, statuses=status or (), jurisdiction=jurisdiction,
+        triage_category=triage_category, owner=owner, risk_rating=risk_rating,
+        risk_assessment_required=risk_assessment_required, limit=limit, cursor=cursor,
+    )  # fmt: skip
+    return resource_response(page)
+
+
+@router.get("/{case_id}", name="get_case", response_model=CaseRead, responses=READ)
+async def get_case(case_id: CaseIdPath, principal: CaseReader, session: DbSession) -> Response:
+    """Read one case at assessment; the ETag header carries its version."""
+    case = await service.get_case(session, case_id)
+    return resource_response(await service.read_case(session, case), version=case.version)
+
+
+@router.get("/{case_id}/tasks", response_model=list[TaskRead], responses=READ)
+async def list_tasks(case_id: CaseIdPath, principal: CaseReader, session: DbSession) -> Response:
+    """Follow-up work rules left on the case (CMP-120: consider reallocation or supervision)."""
+    return resource_response(await service.list_tasks(session, case_id))
+
+
+@router.post("/{case_id}/decline", response_model=CaseRead, responses=DECIDE)
+async def decline(
+    case_id: CaseIdPath,
+    body: DeclineCreate,
+    principal: CaseActor,
+    session: DbSession,
+    risk: RiskClient,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """T32: decide not to investigate, on a single reason (ASM-093). Needs a risk assessment
+    with trigger `decline` at compliance-api, conflicts of interest considered (XC-RSK-001,
+    ASM-137, ASM-177): 409 `risk-assessment-required` with a link to record one, 503 with
+    Retry-After when compliance-api cannot say."""
+    case = await decisions.decline(
+        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        if_match=if_match,
+    )  # fmt: skip
+    read = await service.read_case(session, case)
+    return await idem.save(resource_response(read, version=case.version))
+
+
+@router.post("/{case_id}/proposal", response_model=CaseRead, responses=DECIDE)
+async def propose(
+    case_id: CaseIdPath,
+    body: ProposalCreate,
+    principal: CaseActor,
+    session: DbSession,
+    risk: RiskClient,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """T35: propose to investigate. Needs a risk assessment with trigger `propose` at
+    compliance-api, conflicts of interest considered (XC-RSK-001, ASM-177): 409
+    `risk-assessment-required` with a link to record one, 503 with Retry-After when
+    compliance-api cannot say."""
+    case = await decisions.propose(
+        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        if_match=if_match,
+    )  # fmt: skip
+    read = await service.read_case(session, case)
+    return await idem.save(resource_response(read, version=case.version))

@@ -1,0 +1,46 @@
+"""Contracts assessment-api publishes. Ids and codes only: no free text, no personal data."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import Field
+
+from shared.events.envelope import EventPayload
+from shared.events.registry import contract
+
+
+@contract
+class CaseClosedV1(EventPayload):
+    """assessment.case.closed v1: the case closed at assessment with its closure code
+    (requirements §E.2 DecisionNotToInvestigateIssued when ``decision`` says so). Intake's
+    register reflects it; the risk assessment it was decided on is named (ASM-137, ASM-177)."""
+
+    TYPE: ClassVar[str] = "assessment.case.closed"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    closure_code: str = Field(description="D.1 / D.3 closure code, as the guidance writes it")
+    decision: str = Field(description="decision_not_to_investigate, or withdrawn")
+    decision_id: uuid.UUID | None = Field(description="The decline decision's id, if one")
+    discretion: str | None = Field(default=None, description="specific or general (ASM-093)")
+    other_reason: str | None = Field(default=None, description="D.11 reason, if 'other reason'")
+    risk_assessment_id: uuid.UUID | None = Field(
+        description="The qualifying risk assessment at compliance-api (XC-RSK-001)"
+    )
+
+
+@contract
+class InvestigationProposedV1(EventPayload):
+    """assessment.investigation.proposed v1: a proposal to investigate was issued (requirements
+    §E.2 ProposalToInvestigateIssued; T35), on a qualifying risk assessment (ASM-177)."""
+
+    TYPE: ClassVar[str] = "assessment.investigation.proposed"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    proposal_id: uuid.UUID
+    jurisdiction: str = Field(description="health or parliamentary")
+    organisation_ids: list[uuid.UUID] = Field(default_factory=list)
+    risk_assessment_id: uuid.UUID = Field(description="riskAssessmentId (§E.2)")
