@@ -14,11 +14,11 @@ import asyncio
 import os
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+from casework_dev.layout import ROOT, SERVICES
 from shared.db import create_engine, with_database
 from shared.db_roles import (
     DatabaseRoles,
@@ -29,9 +29,7 @@ from shared.db_roles import (
     with_user,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
 PGDATA = ROOT / ".data" / "pg"
-SERVICES = ("intake", "assessment", "investigation", "compliance")
 
 
 class EmbeddedServer:

@@ -22,9 +22,8 @@ from typing import Any
 import httpx
 from alembic import command
 
+from casework_dev.layout import BASE_PORT, KEYS_DIR, PORTS, ROOT, SERVICES
 from casework_dev.pg import (
-    ROOT,
-    SERVICES,
     EmbeddedServer,
     ServiceDatabase,
     ensure_service_databases,
@@ -32,11 +31,7 @@ from casework_dev.pg import (
 )
 from shared.alembic_env import alembic_config
 
-# CASEWORK_BASE_PORT moves all four ports (the end-to-end tests use it to stay off 8001–8004).
-BASE_PORT = int(os.environ.get("CASEWORK_BASE_PORT", "8001"))
-PORTS = {s: BASE_PORT + i for i, s in enumerate(SERVICES)}
 PIDFILE = ROOT / ".data" / f"run-{BASE_PORT}.pid"
-KEYS_DIR = ROOT / ".local" / "keys"
 READY_TIMEOUT_S = 60.0
 
 
@@ -81,23 +76,39 @@ def release_pidfile() -> None:
         pass
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_base_port(taken_base: int, count: int = len(SERVICES)) -> int | None:
+    """A base port above ``taken_base`` (in steps of 100) whose ``count`` ports are all free."""
+    for base in range(taken_base + 100, min(taken_base + 1100, 65536 - count), 100):
+        if all(_port_free(base + i) for i in range(count)):
+            return base
+    return None
+
+
+def ports_taken_message(taken: list[str], base_port: int) -> str:
+    """What to do when a port is taken: move the four ports, never kill what holds them."""
+    suggestion = free_base_port(base_port) or base_port + 100
+    return (
+        f"Port(s) already in use: {', '.join(taken)}. Another `make run` or another program "
+        f"holds them. Stop it, or start on other ports: CASEWORK_BASE_PORT={suggestion} make run "
+        f"uses {suggestion}–{suggestion + len(SERVICES) - 1} (these are free now)."
+    )
+
+
 def check_ports_free() -> None:
     """Say clearly which port is taken instead of letting uvicorn fail later."""
-    taken = []
-    for service, port in PORTS.items():
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                taken.append(f"{port} ({service}-api)")
+    taken = [f"{port} ({service}-api)" for service, port in PORTS.items() if not _port_free(port)]
     if taken:
-        fail(
-            "Port(s) already in use: "
-            + ", ".join(taken)
-            + ". Another `make run` or program is using them; stop it (e.g. `fuser -k 8001/tcp`) "
-            "and try again."
-        )
+        fail(ports_taken_message(taken, BASE_PORT))
 
 
 def _die_with_parent() -> None:
