@@ -82,7 +82,7 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if configure_logs:
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, service=settings.service_name)
         async with AsyncExitStack() as stack:
             # Tests install their own Database before the app starts; keep it if present.
             if getattr(app.state, "db", None) is None:

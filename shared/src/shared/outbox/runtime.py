@@ -143,7 +143,7 @@ async def _check_role(settings: BaseServiceSettings) -> None:
 
 def run_standalone(settings: BaseServiceSettings) -> None:
     """Entry point of ``python -m <service>_api.relay``: the relay alone, until SIGTERM/SIGINT."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, service=settings.service_name)
     if not settings.subscribers:
         raise SystemExit(f"{settings.service_name} has no subscribers configured")
     registry = CollectorRegistry()
