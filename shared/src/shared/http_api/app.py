@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from prometheus_client import CollectorRegistry
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
@@ -33,7 +34,7 @@ from shared.http_api.problems import (
     ValidationProblem,
     install_problem_handlers,
 )
-from shared.idempotency import IdempotentReplay, purge_periodically
+from shared.idempotency import REPLAY_HEADER, IdempotentReplay, purge_periodically
 from shared.inbox.handlers import EventHandlers
 from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
@@ -44,6 +45,20 @@ from shared.schemas import NO_NUL
 from shared.supervise import BackgroundTasks, Supervisor
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+# CORS: what a browser page on an allowed origin may send, and which response headers its script
+# may read (a created resource's Location and ETag, the correlation id, a replay's marker, when
+# to retry).
+CORS_METHODS = ["GET", "POST", "PATCH", "DELETE"]
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-Request-ID",
+    "X-Override-Reason",
+]
+CORS_EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", REPLAY_HEADER, "Retry-After"]
 
 COMMON_TAGS = [
     {"name": "operations", "description": "Liveness, readiness and Prometheus metrics."},
@@ -148,6 +163,18 @@ def create_service_app(
         max_body_bytes=settings.max_body_bytes,
         metrics=HttpMetrics(registry),
     )
+    if settings.cors_origins:
+        # Outermost, so that every answer a browser reads carries the CORS headers: the 413 and
+        # 500 problems the request-context middleware renders itself too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            allow_credentials=settings.cors_allow_credentials,
+            max_age=settings.cors_max_age_s,
+        )
     app.include_router(health.router)
     internal = [outbox_router]
     if event_handlers is not None:
