@@ -27,6 +27,7 @@ from shared.config import BaseServiceSettings, Environment
 from shared.db import Database, create_engine
 from shared.db_roles import check_service_role
 from shared.http_api import health
+from shared.http_api.docs import install_docs
 from shared.http_api.middleware import HttpMetrics, RequestContextMiddleware
 from shared.http_api.problems import (
     PROBLEM_JSON,
@@ -137,6 +138,9 @@ def create_service_app(
         description=description,
         openapi_tags=[*openapi_tags, *COMMON_TAGS],
         lifespan=lifespan,
+        # Served by install_docs from vendored assets, not FastAPI's CDN-backed pages.
+        docs_url=None,
+        redoc_url=None,
     )
     registry = CollectorRegistry()
     app.state.settings = settings
@@ -175,6 +179,7 @@ def create_service_app(
             allow_credentials=settings.cors_allow_credentials,
             max_age=settings.cors_max_age_s,
         )
+    install_docs(app)
     app.include_router(health.router)
     internal = [outbox_router]
     if event_handlers is not None:
