@@ -128,6 +128,8 @@ class BaseServiceSettings(BaseSettings):
     auth_failure_limit: int = Field(default=20, ge=1)
     auth_failure_window_s: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
+    # /metrics counts the work queues at each scrape, in one transaction cut off after this.
+    metrics_queue_timeout_s: float = Field(default=2.0, gt=0, le=30)
 
     # CORS, for front ends served from another origin: the origins (scheme://host[:port]) whose
     # pages may call this API from a browser, as a JSON list or comma-separated

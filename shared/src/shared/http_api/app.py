@@ -39,6 +39,7 @@ from shared.idempotency import REPLAY_HEADER, IdempotentReplay, purge_periodical
 from shared.inbox.handlers import EventHandlers
 from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
+from shared.metrics import PoolCollector, WorkQueue, WorkQueueMetrics, add_runtime_collectors
 from shared.outbox.router import router as outbox_router
 from shared.outbox.runtime import outbox_check, relay_leader_check, relay_lifespan
 from shared.ratelimit import FailureLimiter, TokenBucketLimiter
@@ -87,12 +88,14 @@ def create_service_app(
     openapi_tags: Sequence[dict[str, Any]] = (),
     lifespan_hooks: Sequence[LifespanHook] = (),
     event_handlers: EventHandlers | None = None,
+    work_queues: Sequence[WorkQueue] = (),
     configure_logs: bool = True,
 ) -> FastAPI:
     """Build a service's FastAPI app. No I/O happens until the lifespan starts.
 
     ``internal_routers`` serve ``/internal/...`` to other services (service token): they are left
-    out of the public OpenAPI and documented in ``internal_openapi``.
+    out of the public OpenAPI and documented in ``internal_openapi``. ``work_queues`` are counted
+    on ``/metrics`` at each scrape (``shared.metrics``).
     """
 
     @asynccontextmanager
@@ -155,6 +158,11 @@ def create_service_app(
         limit=settings.auth_failure_limit, window_s=settings.auth_failure_window_s
     )
     app.state.metrics_registry = registry
+    add_runtime_collectors(registry)
+    registry.register(PoolCollector(lambda: app.state.db))
+    app.state.work_queue_metrics = WorkQueueMetrics(
+        registry, work_queues, timeout_s=settings.metrics_queue_timeout_s
+    )
     app.state.background = BackgroundTasks(Supervisor(registry))
     app.state.readiness_checks = [health.database_check, outbox_check]
     if settings.subscribers:
