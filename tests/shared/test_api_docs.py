@@ -7,6 +7,7 @@ by hand once; it is not part of the suite. See shared/http_api/static/README.md 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
 import re
@@ -121,3 +122,25 @@ def test_the_vendored_assets_are_the_ones_recorded_with_their_licences() -> None
         "redoc/redoc.standalone.js.LICENSE.txt",
     ):
         assert (STATIC_DIR / licence).stat().st_size > 0, licence
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+async def test_each_page_lets_the_browser_load_nothing_from_elsewhere(
+    docs_client: httpx.AsyncClient, page: str
+) -> None:
+    """A Content-Security-Policy of this origin only (ReDoc's sidebar would otherwise fetch its
+    vendor's logo from a CDN); the page's own inline scripts are allowed by their hash."""
+    response = await docs_client.get(page)
+    policy: dict[str, str] = {}
+    for directive in response.headers["content-security-policy"].split("; "):
+        name, _, sources = directive.partition(" ")
+        policy[name] = sources
+    assert policy["default-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"
+    assert policy["connect-src"] == "'self'"
+    assert "unsafe-inline" not in policy["script-src"]
+    sources = " ".join(policy.values()).split()
+    assert not [s for s in sources if "://" in s or s.startswith("http") or "." in s]
+    for script in re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL):
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy["script-src"]
