@@ -139,8 +139,8 @@ async def test_each_page_lets_the_browser_load_nothing_from_elsewhere(
     assert policy["img-src"] == "'self' data:"
     assert policy["connect-src"] == "'self'"
     assert "unsafe-inline" not in policy["script-src"]
-    sources = " ".join(policy.values()).split()
-    assert not [s for s in sources if "://" in s or s.startswith("http") or "." in s]
+    every_source = " ".join(policy.values()).split()
+    assert not [s for s in every_source if "://" in s or s.startswith("http") or "." in s]
     for script in re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL):
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy["script-src"]
