@@ -14,10 +14,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from alembic import command
@@ -35,13 +36,77 @@ PIDFILE = ROOT / ".data" / f"run-{BASE_PORT}.pid"
 READY_TIMEOUT_S = 60.0
 
 
+# Our lines and the services' (copied by ServiceOutput's threads) never interleave mid-line.
+_OUTPUT_LOCK = threading.Lock()
+
+
 def say(msg: str) -> None:
-    print(f"==> {msg}", flush=True)
+    with _OUTPUT_LOCK:
+        print(f"==> {msg}", flush=True)
 
 
 def fail(msg: str) -> None:
-    print(f"ERROR: {msg}", file=sys.stderr, flush=True)
+    with _OUTPUT_LOCK:
+        print(f"ERROR: {msg}", file=sys.stderr, flush=True)
     raise SystemExit(1)
+
+
+class ServiceOutput:
+    """Copies each service's output (its JSON log lines) to ours, a line at a time, and knows
+    when the last one came: the banner waits for the services' start-up lines to end, so that
+    it is the last thing on the screen rather than buried among them."""
+
+    def __init__(self, out: IO[bytes] | None = None) -> None:
+        self._out = out
+        self._last = time.monotonic()
+        self._threads: list[threading.Thread] = []
+
+    def follow(self, stream: IO[bytes]) -> None:
+        thread = threading.Thread(target=self._copy, args=(stream,), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _copy(self, stream: IO[bytes]) -> None:
+        out = self._out or sys.stdout.buffer
+        for line in iter(stream.readline, b""):
+            with _OUTPUT_LOCK:
+                out.write(line)
+                out.flush()
+                self._last = time.monotonic()
+
+    def wait_quiet(self, quiet_s: float = 0.5, limit_s: float = 5.0) -> None:
+        """Return once no service has written for ``quiet_s`` (at most after ``limit_s``)."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            if time.monotonic() - self._last >= quiet_s:
+                return
+            time.sleep(0.05)
+
+    def banner(self, lines: list[str]) -> None:
+        """Print ``lines`` as one block: no service line can come between them."""
+        out = self._out or sys.stdout.buffer
+        with _OUTPUT_LOCK:
+            out.write(("\n".join(lines) + "\n").encode())
+            out.flush()
+
+
+def ready_banner(ports: dict[str, int]) -> list[str]:
+    """What a newcomer needs once everything is up: the docs URLs, a token, a first request."""
+    rule = "=" * 72
+    return [
+        "",
+        rule,
+        "==> All services are ready. API docs:",
+        *(
+            f"    {service + '-api':<18} http://127.0.0.1:{port}/docs"
+            for service, port in ports.items()
+        ),
+        "==> Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)",
+        '==> Then: curl -H "Authorization: Bearer $TOKEN" '
+        f"http://127.0.0.1:{ports['intake']}/v1/cases/<id>",
+        "==> Press Ctrl-C to stop everything.",
+        rule,
+    ]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -155,13 +220,21 @@ def service_env(service: str, db_url: str) -> dict[str, str]:
     return env
 
 
-def start_service(service: str, db_url: str) -> Child:
+def start_service(service: str, db_url: str, output: ServiceOutput) -> Child:
     cmd = [
         sys.executable, "-m", "uvicorn", "--factory", f"{service}_api.main:create_app",
         "--host", "127.0.0.1", "--port", str(PORTS[service]),
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=service_env(service, db_url), preexec_fn=_die_with_parent)
+    proc = subprocess.Popen(
+        cmd,
+        env=service_env(service, db_url),
+        preexec_fn=_die_with_parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert proc.stdout is not None
+    output.follow(proc.stdout)
     return Child(service, proc)
 
 
@@ -239,20 +312,15 @@ def main() -> None:
         databases = ensure_service_databases(server)
         migrate(databases)
         seed(databases)
+        output = ServiceOutput()
         for service in SERVICES:
             db = databases[service]
             say(f"Starting {service}-api on port {PORTS[service]} (as {db.roles.runtime})")
-            children.append(start_service(service, db.runtime_url))
+            children.append(start_service(service, db.runtime_url, output))
         wait_ready(children)
-        print()
-        say("All services are ready. API docs:")
-        for service, port in PORTS.items():
-            print(f"    {service + '-api':<18} http://127.0.0.1:{port}/docs")
-        say("Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)")
-        say(
-            f'Then: curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{PORTS["intake"]}/v1/cases/<id>'
-        )
-        say("Press Ctrl-C to stop everything.")
+        # The services' start-up lines first, then the banner as the last block on the screen.
+        output.wait_quiet()
+        output.banner(ready_banner(PORTS))
         while True:
             for child in children:
                 if child.proc.poll() is not None:
