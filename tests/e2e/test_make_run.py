@@ -7,6 +7,7 @@ installing) against the test server, on ports 18101–18104 so it never meets a 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -161,6 +162,12 @@ def test_make_run_starts_all_four_and_ctrl_c_stops_everything(
         assert r.status_code == 200
         assert r.json()["status"] == "pass"
     assert "make -s token ROLE=intake_caseworker" in text
+    # The banner is one block after the services' start-up lines, each of which names its
+    # service (issue #14).
+    assert "{" not in text[text.index("All services are ready") :], "a log line in the banner"
+    for line in lines:
+        if line.startswith("{"):
+            assert json.loads(line)["service"].endswith("-api"), line
     _refer_a_case_and_see_it_queued()
 
     # A second run while the first is alive says clearly what is wrong.

@@ -285,7 +285,7 @@ async def test_access_log_has_one_record_per_request_with_the_route_template(
 async def test_access_log_records_each_request_with_its_own_status(
     client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="casework.access")
+    caplog.set_level(logging.DEBUG, logger="casework.access")
 
     await client.get("/health/live")
     await client.get("/v1/cases/" + str(uuid.uuid4()))

@@ -10,6 +10,7 @@ from intake_api.organisations.router import router as organisations_router
 from intake_api.people.router import router as people_router
 from intake_api.reference.router import router as reference_router
 from intake_api.workqueues.router import router as workqueues_router
+from intake_api.workqueues.service import WORK_QUEUES
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
@@ -23,6 +24,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         title="intake-api",
         version=VERSION,
         description="Intake: people, organisations and intake cases, from first contact to hand-off (guidance §1, §2 ¶2.1–2.76).",
+        work_queues=WORK_QUEUES,
         routers=(
             cases_router,
             organisations_router,

@@ -13,13 +13,15 @@ production the database password must also be strong: not empty, at least
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_ISSUER = "casework-dev-issuer"
 # A dev token from ``make token`` is valid at every service: its aud lists all four.
@@ -126,6 +128,17 @@ class BaseServiceSettings(BaseSettings):
     auth_failure_limit: int = Field(default=20, ge=1)
     auth_failure_window_s: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
+    # /metrics counts the work queues at each scrape, in one transaction cut off after this.
+    metrics_queue_timeout_s: float = Field(default=2.0, gt=0, le=30)
+
+    # CORS, for front ends served from another origin: the origins (scheme://host[:port]) whose
+    # pages may call this API from a browser, as a JSON list or comma-separated
+    # (`<P>_CORS_ORIGINS=https://casework.example.org`). Empty, the default in every
+    # environment, allows none. "*" is refused in production, and everywhere with credentials.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Bearer tokens are sent by the page itself; credentials (cookies) are not needed.
+    cors_allow_credentials: bool = False
+    cors_max_age_s: int = Field(default=600, ge=0, le=24 * 3600)
 
     # JWT verification (DESIGN §4). Production: jwks_url with RS256/ES256.
     jwt_issuer: str = DEV_ISSUER
@@ -160,6 +173,46 @@ class BaseServiceSettings(BaseSettings):
     service_token_url: str | None = None
     service_client_id: str | None = None
     service_client_secret: SecretStr | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin == "*":
+                continue
+            parts = urlsplit(origin)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or origin != f"{parts.scheme}://{parts.netloc}"
+            ):
+                # A browser sends its Origin as scheme://host[:port]: anything else never matches.
+                raise ValueError(
+                    "cors_origins holds an entry that is not an origin: write each as "
+                    "scheme://host[:port], without a path or a trailing slash"
+                )
+        return origins
+
+    @model_validator(mode="after")
+    def _refuse_open_cors(self) -> BaseServiceSettings:
+        if "*" in self.cors_origins and self.cors_allow_credentials:
+            # Starlette would echo any origin back with credentials allowed.
+            raise ValueError("cors_origins '*' cannot be combined with cors_allow_credentials")
+        if "*" in self.cors_origins and self.env is Environment.production:
+            raise ValueError(
+                "cors_origins '*' is not allowed in production: list the front ends' origins"
+            )
+        return self
 
     @property
     def is_dev_or_test(self) -> bool:

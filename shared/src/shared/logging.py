@@ -50,15 +50,25 @@ def accept_or_new_request_id(incoming: str | None) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id and extras."""
+    """One JSON object per line: time, level, service, logger, message, request_id and extras.
+
+    ``service`` names the process's service on every line (``make run`` and a log collector
+    put the four services' lines in one stream); a record's own ``service`` extra wins.
+    """
+
+    def __init__(self, service: str | None = None) -> None:
+        super().__init__()
+        self.service = service
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
         }
+        if self.service is not None:
+            out["service"] = self.service
+        out["logger"] = record.name
+        out["msg"] = record.getMessage()
         rid = get_request_id()
         if rid:
             out["request_id"] = rid
@@ -76,10 +86,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Route every logger (ours and uvicorn's) through one JSON handler on stderr."""
+# Libraries whose INFO lines are noise in our stream: httpx logs every request the relay, the
+# JWKS cache or a client makes ("HTTP Request: POST ..."), with the full URL.
+QUIET_LIBRARIES = ("httpx", "httpcore")
+
+
+def configure_logging(level: str = "INFO", *, service: str | None = None) -> None:
+    """Route every logger (ours and uvicorn's) through one JSON handler on stderr.
+
+    Every line names ``service``. httpx and httpcore log warnings and errors only.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -87,5 +105,7 @@ def configure_logging(level: str = "INFO") -> None:
         lg = logging.getLogger(name)
         lg.handlers[:] = []
         lg.propagate = True
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     # Our own access log replaces uvicorn's, which would print raw paths and query strings.
     logging.getLogger("uvicorn.access").disabled = True

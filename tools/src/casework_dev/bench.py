@@ -68,7 +68,7 @@ from casework_dev.benchkit import (
     say,
     start_private_postgres,
 )
-from casework_dev.pg import ROOT
+from casework_dev.layout import ROOT
 from casework_dev.procs import free_port, prepare_databases, service_env
 from shared.auth import Role, load_or_create_dev_keypair, mint_dev_token
 from shared.clock import BUSINESS_TIMEZONE

@@ -63,7 +63,7 @@ from casework_dev.benchkit import (
     start_postgres,
     summary_ms,
 )
-from casework_dev.pg import ROOT
+from casework_dev.layout import ROOT
 from casework_dev.procs import free_port, prepare_databases, service_env
 from shared.db import Database, create_engine, with_database
 from shared.events.contracts.intake import CaseReferredV1

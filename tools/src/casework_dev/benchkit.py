@@ -26,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from casework_dev.pg import ROOT
+from casework_dev.layout import ROOT
 from casework_dev.procs import PrivatePostgres, ServiceProcess
 from shared.outbox.runtime import plain_dsn
 

@@ -1,11 +1,14 @@
 """``make token ROLE=<role> [SUB=<sub>] [TEAMS=<team,...>] [TTL=<seconds>]``: a dev bearer token for
-every service."""
+every service.
+
+It imports only what minting needs (``casework_dev.layout`` and ``shared.auth``), never the
+``make run`` module with Alembic and SQLAlchemy: a token is printed in under a second."""
 
 from __future__ import annotations
 
 import argparse
 
-from casework_dev.run import KEYS_DIR
+from casework_dev.layout import KEYS_DIR
 from shared.auth import Role, mint_dev_token
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 

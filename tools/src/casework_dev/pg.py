@@ -11,6 +11,7 @@ Each service database is owned by the service's migration role and used by its r
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from casework_dev.layout import ROOT, SERVICES
 from shared.db import create_engine, with_database
 from shared.db_roles import (
     DatabaseRoles,
@@ -29,24 +31,84 @@ from shared.db_roles import (
     with_user,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
 PGDATA = ROOT / ".data" / "pg"
-SERVICES = ("intake", "assessment", "investigation", "compliance")
+
+
+# pgserver's list of the processes holding a handle on a server (in its data directory): the
+# server is stopped when the last of them lets go.
+HANDLE_LIST = ".handle_pids.json"
+
+
+def _started_at(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), from /proc; None if unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (OSError, StopIteration, ValueError):
+        return None
+    # Field 22 (starttime, in clock ticks since boot) counts from after the command's ")".
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _holds_handle(pid: int, listed_at: float) -> bool:
+    """Whether ``pid`` may be the process that put itself on a list last written at
+    ``listed_at``: it is alive and started before then (not a newer process given a dead one's
+    pid)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    started = _started_at(pid)
+    # /proc's start time is in clock ticks: allow one second of rounding.
+    return started is None or started <= listed_at + 1.0
+
+
+def prune_dead_handles(pgdata: Path) -> list[int]:
+    """Remove the pids of processes that are gone from pgserver's handle list; return them.
+
+    A ``make run`` (or ``make test``) killed with SIGKILL never takes its pid off the list, and
+    pgserver stops the server only when the list holds nothing but the process letting go: a
+    dead pid left there means no later run ever stops the server. Called before taking a handle,
+    under pgserver's own lock.
+    """
+    from pgserver.postgres_server import PostgresServer
+
+    path = pgdata / HANDLE_LIST
+    with PostgresServer._lock:
+        try:
+            listed_at = path.stat().st_mtime
+            pids = [int(p) for p in json.loads(path.read_text())]
+        except (OSError, ValueError, TypeError):
+            return []
+        dead = [pid for pid in pids if not _holds_handle(pid, listed_at)]
+        if dead:
+            path.write_text(json.dumps([pid for pid in pids if pid not in dead]))
+    return dead
 
 
 class EmbeddedServer:
     """Keeps the pgserver handle alive; the server stops when the last user process exits."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path = PGDATA) -> None:
+        self.data_dir = data_dir
         self._handle: Any = None
 
     def start(self) -> str:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import pgserver
 
-        PGDATA.parent.mkdir(parents=True, exist_ok=True)
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        if self.data_dir.exists():
+            prune_dead_handles(self.data_dir)
         get_server = pgserver.get_server  # type: ignore[attr-defined]
-        self._handle = get_server(PGDATA, cleanup_mode="stop")
+        self._handle = get_server(self.data_dir, cleanup_mode="stop")
         return str(self._handle.get_uri())
 
     def stop(self) -> None:

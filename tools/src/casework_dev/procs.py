@@ -23,7 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from casework_dev.pg import ROOT, ensure_role_databases
+from casework_dev.layout import ROOT
+from casework_dev.pg import ensure_role_databases
 from shared.alembic_env import alembic_config
 
 SERVICES = ("intake", "assessment", "investigation", "compliance")

@@ -14,17 +14,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from alembic import command
 
+from casework_dev.layout import BASE_PORT, KEYS_DIR, PORTS, ROOT, SERVICES
 from casework_dev.pg import (
-    ROOT,
-    SERVICES,
     EmbeddedServer,
     ServiceDatabase,
     ensure_service_databases,
@@ -32,21 +32,81 @@ from casework_dev.pg import (
 )
 from shared.alembic_env import alembic_config
 
-# CASEWORK_BASE_PORT moves all four ports (the end-to-end tests use it to stay off 8001–8004).
-BASE_PORT = int(os.environ.get("CASEWORK_BASE_PORT", "8001"))
-PORTS = {s: BASE_PORT + i for i, s in enumerate(SERVICES)}
 PIDFILE = ROOT / ".data" / f"run-{BASE_PORT}.pid"
-KEYS_DIR = ROOT / ".local" / "keys"
 READY_TIMEOUT_S = 60.0
 
 
+# Our lines and the services' (copied by ServiceOutput's threads) never interleave mid-line.
+_OUTPUT_LOCK = threading.Lock()
+
+
 def say(msg: str) -> None:
-    print(f"==> {msg}", flush=True)
+    with _OUTPUT_LOCK:
+        print(f"==> {msg}", flush=True)
 
 
 def fail(msg: str) -> None:
-    print(f"ERROR: {msg}", file=sys.stderr, flush=True)
+    with _OUTPUT_LOCK:
+        print(f"ERROR: {msg}", file=sys.stderr, flush=True)
     raise SystemExit(1)
+
+
+class ServiceOutput:
+    """Copies each service's output (its JSON log lines) to ours, a line at a time, and knows
+    when the last one came: the banner waits for the services' start-up lines to end, so that
+    it is the last thing on the screen rather than buried among them."""
+
+    def __init__(self, out: IO[bytes] | None = None) -> None:
+        self._out = out
+        self._last = time.monotonic()
+        self._threads: list[threading.Thread] = []
+
+    def follow(self, stream: IO[bytes]) -> None:
+        thread = threading.Thread(target=self._copy, args=(stream,), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _copy(self, stream: IO[bytes]) -> None:
+        out = self._out or sys.stdout.buffer
+        for line in iter(stream.readline, b""):
+            with _OUTPUT_LOCK:
+                out.write(line)
+                out.flush()
+                self._last = time.monotonic()
+
+    def wait_quiet(self, quiet_s: float = 0.5, limit_s: float = 5.0) -> None:
+        """Return once no service has written for ``quiet_s`` (at most after ``limit_s``)."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            if time.monotonic() - self._last >= quiet_s:
+                return
+            time.sleep(0.05)
+
+    def banner(self, lines: list[str]) -> None:
+        """Print ``lines`` as one block: no service line can come between them."""
+        out = self._out or sys.stdout.buffer
+        with _OUTPUT_LOCK:
+            out.write(("\n".join(lines) + "\n").encode())
+            out.flush()
+
+
+def ready_banner(ports: dict[str, int]) -> list[str]:
+    """What a newcomer needs once everything is up: the docs URLs, a token, a first request."""
+    rule = "=" * 72
+    return [
+        "",
+        rule,
+        "==> All services are ready. API docs:",
+        *(
+            f"    {service + '-api':<18} http://127.0.0.1:{port}/docs"
+            for service, port in ports.items()
+        ),
+        "==> Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)",
+        '==> Then: curl -H "Authorization: Bearer $TOKEN" '
+        f"http://127.0.0.1:{ports['intake']}/v1/cases/<id>",
+        "==> Press Ctrl-C to stop everything.",
+        rule,
+    ]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -81,23 +141,39 @@ def release_pidfile() -> None:
         pass
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_base_port(taken_base: int, count: int = len(SERVICES)) -> int | None:
+    """A base port above ``taken_base`` (in steps of 100) whose ``count`` ports are all free."""
+    for base in range(taken_base + 100, min(taken_base + 1100, 65536 - count), 100):
+        if all(_port_free(base + i) for i in range(count)):
+            return base
+    return None
+
+
+def ports_taken_message(taken: list[str], base_port: int) -> str:
+    """What to do when a port is taken: move the four ports, never kill what holds them."""
+    suggestion = free_base_port(base_port) or base_port + 100
+    return (
+        f"Port(s) already in use: {', '.join(taken)}. Another `make run` or another program "
+        f"holds them. Stop it, or start on other ports: CASEWORK_BASE_PORT={suggestion} make run "
+        f"uses {suggestion}–{suggestion + len(SERVICES) - 1} (these are free now)."
+    )
+
+
 def check_ports_free() -> None:
     """Say clearly which port is taken instead of letting uvicorn fail later."""
-    taken = []
-    for service, port in PORTS.items():
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                taken.append(f"{port} ({service}-api)")
+    taken = [f"{port} ({service}-api)" for service, port in PORTS.items() if not _port_free(port)]
     if taken:
-        fail(
-            "Port(s) already in use: "
-            + ", ".join(taken)
-            + ". Another `make run` or program is using them; stop it (e.g. `fuser -k 8001/tcp`) "
-            "and try again."
-        )
+        fail(ports_taken_message(taken, BASE_PORT))
 
 
 def _die_with_parent() -> None:
@@ -153,13 +229,21 @@ def service_env(service: str, db_url: str) -> dict[str, str]:
     return env
 
 
-def start_service(service: str, db_url: str) -> Child:
+def start_service(service: str, db_url: str, output: ServiceOutput) -> Child:
     cmd = [
         sys.executable, "-m", "uvicorn", "--factory", f"{service}_api.main:create_app",
         "--host", "127.0.0.1", "--port", str(PORTS[service]),
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=service_env(service, db_url), preexec_fn=_die_with_parent)
+    proc = subprocess.Popen(
+        cmd,
+        env=service_env(service, db_url),
+        preexec_fn=_die_with_parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert proc.stdout is not None
+    output.follow(proc.stdout)
     return Child(service, proc)
 
 
@@ -237,20 +321,15 @@ def main() -> None:
         databases = ensure_service_databases(server)
         migrate(databases)
         seed(databases)
+        output = ServiceOutput()
         for service in SERVICES:
             db = databases[service]
             say(f"Starting {service}-api on port {PORTS[service]} (as {db.roles.runtime})")
-            children.append(start_service(service, db.runtime_url))
+            children.append(start_service(service, db.runtime_url, output))
         wait_ready(children)
-        print()
-        say("All services are ready. API docs:")
-        for service, port in PORTS.items():
-            print(f"    {service + '-api':<18} http://127.0.0.1:{port}/docs")
-        say("Get a token: TOKEN=$(make -s token ROLE=intake_caseworker)")
-        say(
-            f'Then: curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{PORTS["intake"]}/v1/cases/<id>'
-        )
-        say("Press Ctrl-C to stop everything.")
+        # The services' start-up lines first, then the banner as the last block on the screen.
+        output.wait_quiet()
+        output.banner(ready_banner(PORTS))
         while True:
             for child in children:
                 if child.proc.poll() is not None:

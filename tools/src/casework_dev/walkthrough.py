@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from datetime import UTC, datetime
 
 import httpx
@@ -119,20 +120,44 @@ async def run(intake_url: str, token: str, received_date: str) -> None:
             print(f"   {case['reference']}: {case['status']} {case.get('closure_code') or ''}")
 
 
-def main() -> None:
-    from casework_dev.run import KEYS_DIR, PORTS
+def not_running(intake_url: str) -> str:
+    """The one line ``make walkthrough`` prints when intake-api does not answer."""
+    return (
+        f"ERROR: intake-api is not answering at {intake_url}: start the services with "
+        "`make run` in another terminal and wait for 'All services are ready', then try again."
+    )
+
+
+def intake_answers(intake_url: str) -> bool:
+    """Whether intake-api's liveness answers 200 at ``intake_url`` (before any step prints)."""
+    try:
+        return httpx.get(f"{intake_url}/health/live", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    from casework_dev.layout import KEYS_DIR, PORTS
     from shared.auth import mint_dev_token
     from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--intake-url", default=f"http://127.0.0.1:{PORTS['intake']}")
     parser.add_argument("--received-date", default=datetime.now(UTC).date().isoformat())
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     token = mint_dev_token(
         keys_dir=KEYS_DIR, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES,
         sub="walkthrough-caseworker", roles=["intake_caseworker"],
     )  # fmt: skip
-    asyncio.run(run(args.intake_url, token, args.received_date))
+    if not intake_answers(args.intake_url):
+        print(not_running(args.intake_url), file=sys.stderr)
+        raise SystemExit(1)
+    try:
+        asyncio.run(run(args.intake_url, token, args.received_date))
+    except httpx.ConnectError:
+        # It went away during the walk-through: one line, not the client's traceback.
+        print(not_running(args.intake_url), file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -99,6 +99,13 @@ async def _page(session: AsyncSession, stmt: QueueSelect) -> Sequence[QueueRow]:
     return (await session.execute(stmt)).all()
 
 
+async def count(session: AsyncSession, stmt: QueueSelect) -> int:
+    """How many rows the queue query ``stmt`` gives in all (its order and page limit dropped):
+    the same index range its pages read, counted (``/metrics``)."""
+    rows = stmt.order_by(None).limit(None).subquery()
+    return int((await session.execute(select(func.count()).select_from(rows))).scalar_one())
+
+
 def _owned_by(
     stmt: Select[*Ts], owner: str | None, case_owner: QueryableAttribute[str | None]
 ) -> Select[*Ts]:

@@ -16,7 +16,7 @@ the caller's clock, so the boundaries are exact and testable:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +42,8 @@ from intake_api.workqueues.schemas import (
     TwoWeekContactPage,
 )
 from shared.calendar import WorkingCalendar
-from shared.clock import BUSINESS_TIMEZONE
+from shared.clock import BUSINESS_TIMEZONE, Clock
+from shared.metrics import QueueCounts, WorkQueue
 from shared.pagination import Keyset, key_date, key_datetime, key_uuid, paginate
 
 # Each queue's cursor is named after the queue (its path), so one queue's cursor is refused by
@@ -268,3 +269,71 @@ async def contacts_missing_discussion(
         ),
         page=ContactMissingDiscussionPage,
     )
+
+
+# --- the queues' sizes on /metrics (shared.metrics) --------------------------------------------
+# Each queue's own query, counted twice: with no bound on the due point (every open item it
+# tracks) and with today's (the overdue ones, which its overdue list shows).
+
+NO_BOUND_DATE = date.max
+NO_BOUND_INSTANT = datetime.max.replace(tzinfo=UTC)
+
+
+async def _acknowledgement_counts(session: AsyncSession, clock: Clock) -> QueueCounts:
+    def query(today: date) -> repository.QueueSelect:
+        return repository.overdue_acknowledgements_query(
+            today=today, owner=None, after=None, limit=1
+        )
+
+    return QueueCounts(
+        size=await repository.count(session, query(NO_BOUND_DATE)),
+        overdue=await repository.count(session, query(clock.today())),
+    )
+
+
+async def _information_deadline_counts(session: AsyncSession, clock: Clock) -> QueueCounts:
+    def query(today: date) -> repository.QueueSelect:
+        return repository.information_deadlines_passed_query(
+            today=today, owner=None, after=None, limit=1
+        )
+
+    return QueueCounts(
+        size=await repository.count(session, query(NO_BOUND_DATE)),
+        overdue=await repository.count(session, query(clock.today())),
+    )
+
+
+async def _two_week_contact_counts(session: AsyncSession, clock: Clock) -> QueueCounts:
+    def query(due_by: date) -> repository.QueueSelect:
+        return repository.two_week_contact_query(due_by=due_by, owner=None, after=None, limit=1)
+
+    # Overdue from the day after the two-week point: due before today.
+    return QueueCounts(
+        size=await repository.count(session, query(NO_BOUND_DATE)),
+        overdue=await repository.count(session, query(clock.today() - timedelta(days=1))),
+    )
+
+
+async def _callback_counts(session: AsyncSession, clock: Clock) -> QueueCounts:
+    def query(now: datetime) -> repository.QueueSelect:
+        return repository.overdue_callbacks_query(now=now, owner=None, after=None, limit=1)
+
+    return QueueCounts(
+        size=await repository.count(session, query(NO_BOUND_INSTANT)),
+        overdue=await repository.count(session, query(clock.now())),
+    )
+
+
+async def _open_task_counts(session: AsyncSession, clock: Clock) -> QueueCounts:
+    # A task has no due point: its size only.
+    query = repository.open_tasks_query(owner=None, after=None, limit=1)
+    return QueueCounts(size=await repository.count(session, query))
+
+
+WORK_QUEUES = (
+    WorkQueue("overdue-acknowledgements", _acknowledgement_counts),
+    WorkQueue("information-deadlines-passed", _information_deadline_counts),
+    WorkQueue("two-week-contact", _two_week_contact_counts),
+    WorkQueue("overdue-callbacks", _callback_counts),
+    WorkQueue("open-tasks", _open_task_counts),
+)

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from prometheus_client import CollectorRegistry
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
@@ -26,6 +27,7 @@ from shared.config import BaseServiceSettings, Environment
 from shared.db import Database, create_engine
 from shared.db_roles import check_service_role
 from shared.http_api import health
+from shared.http_api.docs import install_docs
 from shared.http_api.middleware import HttpMetrics, RequestContextMiddleware
 from shared.http_api.problems import (
     PROBLEM_JSON,
@@ -33,10 +35,11 @@ from shared.http_api.problems import (
     ValidationProblem,
     install_problem_handlers,
 )
-from shared.idempotency import IdempotentReplay, purge_periodically
+from shared.idempotency import REPLAY_HEADER, IdempotentReplay, purge_periodically
 from shared.inbox.handlers import EventHandlers
 from shared.inbox.router import inbox_router
 from shared.logging import configure_logging
+from shared.metrics import PoolCollector, WorkQueue, WorkQueueMetrics, add_runtime_collectors
 from shared.outbox.router import router as outbox_router
 from shared.outbox.runtime import outbox_check, relay_leader_check, relay_lifespan
 from shared.ratelimit import FailureLimiter, TokenBucketLimiter
@@ -44,6 +47,20 @@ from shared.schemas import NO_NUL
 from shared.supervise import BackgroundTasks, Supervisor
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+# CORS: what a browser page on an allowed origin may send, and which response headers its script
+# may read (a created resource's Location and ETag, the correlation id, a replay's marker, when
+# to retry).
+CORS_METHODS = ["GET", "POST", "PATCH", "DELETE"]
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-Request-ID",
+    "X-Override-Reason",
+]
+CORS_EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", REPLAY_HEADER, "Retry-After"]
 
 COMMON_TAGS = [
     {"name": "operations", "description": "Liveness, readiness and Prometheus metrics."},
@@ -71,18 +88,20 @@ def create_service_app(
     openapi_tags: Sequence[dict[str, Any]] = (),
     lifespan_hooks: Sequence[LifespanHook] = (),
     event_handlers: EventHandlers | None = None,
+    work_queues: Sequence[WorkQueue] = (),
     configure_logs: bool = True,
 ) -> FastAPI:
     """Build a service's FastAPI app. No I/O happens until the lifespan starts.
 
     ``internal_routers`` serve ``/internal/...`` to other services (service token): they are left
-    out of the public OpenAPI and documented in ``internal_openapi``.
+    out of the public OpenAPI and documented in ``internal_openapi``. ``work_queues`` are counted
+    on ``/metrics`` at each scrape (``shared.metrics``).
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if configure_logs:
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, service=settings.service_name)
         async with AsyncExitStack() as stack:
             # Tests install their own Database before the app starts; keep it if present.
             if getattr(app.state, "db", None) is None:
@@ -122,6 +141,9 @@ def create_service_app(
         description=description,
         openapi_tags=[*openapi_tags, *COMMON_TAGS],
         lifespan=lifespan,
+        # Served by install_docs from vendored assets, not FastAPI's CDN-backed pages.
+        docs_url=None,
+        redoc_url=None,
     )
     registry = CollectorRegistry()
     app.state.settings = settings
@@ -136,6 +158,11 @@ def create_service_app(
         limit=settings.auth_failure_limit, window_s=settings.auth_failure_window_s
     )
     app.state.metrics_registry = registry
+    add_runtime_collectors(registry)
+    registry.register(PoolCollector(lambda: app.state.db))
+    app.state.work_queue_metrics = WorkQueueMetrics(
+        registry, work_queues, timeout_s=settings.metrics_queue_timeout_s
+    )
     app.state.background = BackgroundTasks(Supervisor(registry))
     app.state.readiness_checks = [health.database_check, outbox_check]
     if settings.subscribers:
@@ -148,6 +175,19 @@ def create_service_app(
         max_body_bytes=settings.max_body_bytes,
         metrics=HttpMetrics(registry),
     )
+    if settings.cors_origins:
+        # Outermost, so that every answer a browser reads carries the CORS headers: the 413 and
+        # 500 problems the request-context middleware renders itself too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            allow_credentials=settings.cors_allow_credentials,
+            max_age=settings.cors_max_age_s,
+        )
+    install_docs(app)
     app.include_router(health.router)
     internal = [outbox_router]
     if event_handlers is not None:

@@ -124,6 +124,8 @@ async def ready(request: Request) -> Response:
 )
 async def metrics(request: Request) -> Response:
     """Prometheus metrics."""
+    state = request.app.state
+    await state.work_queue_metrics.refresh(state.db, state.clock)
     return Response(
         generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
     )

@@ -19,6 +19,10 @@ from shared.logging import accept_or_new_request_id, reset_request_id, set_reque
 access_log = logging.getLogger("casework.access")
 error_log = logging.getLogger("casework.error")
 
+# Orchestrators call these every few seconds: their access lines are at DEBUG, out of the
+# INFO stream (they are still counted in http_requests_total).
+PROBE_ROUTES = frozenset({"/health/live", "/health/ready"})
+
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -165,7 +169,8 @@ class RequestContextMiddleware:
             status = status_holder["status"]
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
-            access_log.info(
+            access_log.log(
+                logging.DEBUG if route in PROBE_ROUTES else logging.INFO,
                 "request",
                 extra={
                     "method": method,

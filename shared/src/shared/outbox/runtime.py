@@ -19,6 +19,7 @@ from shared.db import create_engine
 from shared.db_roles import check_service_role
 from shared.http_api.health import Status
 from shared.logging import configure_logging
+from shared.metrics import add_runtime_collectors
 from shared.outbox.relay import Relay, RelayConfig, RelayMetrics, Subscriber, sync_subscriptions
 from shared.outbox.service import oldest_pending_age_s, relay_leadership
 from shared.supervise import BackgroundTasks, Supervisor
@@ -143,10 +144,11 @@ async def _check_role(settings: BaseServiceSettings) -> None:
 
 def run_standalone(settings: BaseServiceSettings) -> None:
     """Entry point of ``python -m <service>_api.relay``: the relay alone, until SIGTERM/SIGINT."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, service=settings.service_name)
     if not settings.subscribers:
         raise SystemExit(f"{settings.service_name} has no subscribers configured")
     registry = CollectorRegistry()
+    add_runtime_collectors(registry)
     if settings.relay_metrics_port:
         start_http_server(
             settings.relay_metrics_port, addr=settings.relay_metrics_host, registry=registry
