@@ -9,11 +9,12 @@ import json
 import pytest
 
 from casework_dev import run
+from casework_dev.layout import SERVICES
 
 
 @pytest.fixture
 def moved(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    ports = {s: 18201 + i for i, s in enumerate(run.PORTS)}
+    ports = {s: 18201 + i for i, s in enumerate(SERVICES)}
     monkeypatch.setattr(run, "BASE_PORT", 18201)
     monkeypatch.setattr(run, "PORTS", ports)
     for name in ("ASSESSMENT_COMPLIANCE_URL", "COMPLIANCE_SUBSCRIBERS"):
