@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http_api.route_templates import route_template
 from shared.logging import accept_or_new_request_id, reset_request_id, set_request_id
 
 access_log = logging.getLogger("casework.access")
@@ -43,13 +44,6 @@ class HttpMetrics:
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
-
-
-def _route_template(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    # Unmatched paths are one label value: raw paths could hold ids or personal data.
-    return path if isinstance(path, str) else "<unmatched>"
 
 
 def _problem_bytes(status: int, slug: str, title: str, detail: str, request_id: str) -> bytes:
@@ -164,7 +158,7 @@ class RequestContextMiddleware:
                 )
         finally:
             elapsed = time.perf_counter() - started
-            route = _route_template(scope)
+            route = route_template(scope)
             method = scope.get("method", "")
             status = status_holder["status"]
             self.metrics.requests.labels(method, route, str(status)).inc()
