@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.event_handlers import handlers
+from assessment_api.staff.router import internal_router as staff_internal_router
+from assessment_api.staff.router import router as staff_router
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
@@ -20,9 +22,16 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router,),
+        routers=(allocations_router, staff_router),
+        internal_routers=(staff_internal_router,),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
+            {
+                "name": "staff",
+                "description": "The staff directory: grade, roles, team, specialisms, posts, "
+                "declared conflicts of interest and availability (read by allocation and, over "
+                "HTTP, by the other services).",
+            },
         ),
         event_handlers=handlers,
     )

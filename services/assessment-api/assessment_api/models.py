@@ -1,6 +1,7 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
 from assessment_api.allocations.models import QueueEntry
+from assessment_api.staff.models import StaffConflict, StaffRecord
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -18,5 +19,7 @@ __all__ = [
     "OutboxEvent",
     "OutboxSubscription",
     "QueueEntry",
+    "StaffConflict",
+    "StaffRecord",
     "metadata",
 ]
