@@ -89,7 +89,17 @@ SERVICES = [
     ),
     Expected(
         "assessment",
-        frozenset({*SHARED_TABLES, "allocation_queue_entry", "staff_member", "staff_conflict"}),
+        frozenset(
+            {
+                *SHARED_TABLES,
+                "allocation_queue_entry",
+                "staff_member",
+                "staff_conflict",
+                "allocation_deadline",
+                "allocation_task",
+                "allocation_approval",
+            }
+        ),
     ),
     Expected("investigation", frozenset(SHARED_TABLES)),
     Expected(

@@ -10,3 +10,8 @@ class AssessmentSettings(BaseServiceSettings):
 
     service_name: str = "assessment-api"
     jwt_audience: str = "assessment-api"
+    # compliance-api, asked for a case's current risk rating at allocation (CMP-114).
+    compliance_url: str = "http://127.0.0.1:8004"
+    # The complex teams: the only teams allocated 'complex & significant' cases (ASM-085).
+    # A JSON list in ASSESSMENT_COMPLEX_TEAMS, matched against the staff directory's team.
+    complex_teams: frozenset[str] = frozenset({"complex-1", "complex-2"})

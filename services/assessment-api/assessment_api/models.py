@@ -1,6 +1,11 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
-from assessment_api.allocations.models import QueueEntry
+from assessment_api.allocations.models import (
+    AllocationApproval,
+    AllocationDeadline,
+    AllocationTask,
+    QueueEntry,
+)
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from shared.audit import AuditEntry
 from shared.db import Base
@@ -11,6 +16,9 @@ from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, 
 metadata = Base.metadata
 
 __all__ = [
+    "AllocationApproval",
+    "AllocationDeadline",
+    "AllocationTask",
     "AuditEntry",
     "IdempotencyRecord",
     "InboxEvent",

@@ -46,6 +46,13 @@ class CaseReferredV1(EventPayload):
     priority: str = Field(description="standard or high")
     organisation_ids: list[uuid.UUID] = Field(default_factory=list)
     received_date: IsoDate
+    # Added within v1 (additive, defaulted): what allocation leaves tasks for.
+    risk_assessment_required: bool = Field(
+        default=False, description="The intake caseworker's tick (¶10.14, XC-RSK-002)"
+    )
+    mp_referred: bool = Field(
+        default=False, description="Referred by an MP: allocation leaves an MP contact task (ASM-104)"
+    )
 
 
 @contract
