@@ -107,7 +107,10 @@ def test_high_risk_refusal_names_its_rule__CMP_114() -> None:
     ("conflict", "expected"),
     [
         (DeclaredConflict(case_id=CASE, declared_on=date(2026, 1, 1)), ["declared-conflict"]),
-        (DeclaredConflict(organisation_id=ORG, declared_on=date(2026, 1, 1)), ["declared-conflict"]),
+        (
+            DeclaredConflict(organisation_id=ORG, declared_on=date(2026, 1, 1)),
+            ["declared-conflict"],
+        ),
         (DeclaredConflict(case_id=uuid.uuid4(), declared_on=date(2026, 1, 1)), []),
         (DeclaredConflict(organisation_id=uuid.uuid4(), declared_on=date(2026, 1, 1)), []),
     ],
@@ -146,7 +149,11 @@ def test_every_reason_is_given_at_once() -> None:
     [
         ("caseworker", "general-1", {"general"}),
         ("senior_caseworker", "general-1", {"general", "senior caseworker"}),
-        ("senior_caseworker", "complex-1", {"general", "senior caseworker", "complex & significant"}),
+        (
+            "senior_caseworker",
+            "complex-1",
+            {"general", "senior caseworker", "complex & significant"},
+        ),
         ("caseworker", "complex-1", {"general", "complex & significant"}),
         ("caseworker", None, {"general"}),
         ("operations_manager", "complex-1", set()),
