@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
@@ -12,6 +15,15 @@ from assessment_api.staff.router import router as staff_router
 from shared.http_api.app import create_service_app
 
 VERSION = "0.1.0"
+
+
+@asynccontextmanager
+async def close_clients(app: FastAPI) -> AsyncIterator[None]:
+    """Close compliance-api's client (made on first use by allocation) at shutdown."""
+    yield
+    ratings = getattr(app.state, "risk_ratings", None)
+    if ratings is not None:
+        await ratings.client.aclose()
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
@@ -34,4 +46,5 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             },
         ),
         event_handlers=handlers,
+        lifespan_hooks=(close_clients,),
     )

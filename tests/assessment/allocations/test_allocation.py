@@ -10,99 +10,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
 from shared.audit import AuditEntry
-from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.outbox.models import OutboxEvent
-from shared.risk_rating import CurrentRiskRating, RiskRatings
 from shared.testing.plugin import FixedClock
-from tests.assessment.builders import make_staff
+from tests.assessment.builders import ORG, Compliance, make_entry, make_staff, use_ratings
 
 Headers = Callable[..., dict[str, str]]
-ORG = uuid.UUID("7a1b2c3d-3333-4c8e-9d61-0f4f4d0c9a11")
-
-
-@dataclass
-class Compliance:
-    """The ratings compliance-api would answer, by case; ``asked`` counts the queries."""
-
-    ratings: dict[uuid.UUID, str] = field(default_factory=dict)
-    asked: list[uuid.UUID] = field(default_factory=list)
-
-
-def _standin(compliance: Compliance) -> FastAPI:
-    standin = FastAPI()
-
-    @standin.get("/internal/risk/cases/{case_id}/rating")
-    async def rating(case_id: uuid.UUID) -> JSONResponse:
-        compliance.asked.append(case_id)
-        body = CurrentRiskRating(case_id=case_id, rating=compliance.ratings.get(case_id))
-        return JSONResponse(body.model_dump(mode="json"))
-
-    return standin
-
-
-def _ratings(app: FastAPI, base_url: str, transport: httpx.AsyncBaseTransport | None) -> None:
-    tokens = DevServiceTokenProvider(
-        keys_dir=app.state.settings.dev_keys_dir,
-        issuer=app.state.settings.jwt_issuer,
-        subject="assessment-api",
-    )
-    client = ServiceClient(
-        base_url=base_url, audience="compliance-api", tokens=tokens, transport=transport,
-        attempts=1,
-    )  # fmt: skip
-    app.state.risk_ratings = RiskRatings(client)
 
 
 @pytest.fixture
 def compliance(app: FastAPI) -> Compliance:
-    state = Compliance()
-    _ratings(app, "http://compliance", httpx.ASGITransport(app=_standin(state)))
-    return state
+    return use_ratings(app)
 
 
 @pytest.fixture(autouse=True)
 async def empty_queue(session: AsyncSession) -> None:
     await session.execute(delete(QueueEntry))
     await session.flush()
-
-
-async def make_entry(
-    session: AsyncSession,
-    *,
-    category: str = "general",
-    priority: str = "standard",
-    received: date = date(2026, 10, 1),
-    terminal: bool = False,
-    mp_referred: bool = False,
-    risk_assessment_required: bool = False,
-    organisation_ids: list[uuid.UUID] | None = None,
-) -> QueueEntry:
-    entry = QueueEntry(
-        id=uuid.uuid4(), case_id=uuid.uuid4(), source_event_id=uuid.uuid4(),
-        reference=f"C-{uuid.uuid4().hex[:6]}", case_type="complaint", jurisdiction="health",
-        route="awaiting_allocation", triage_category=category, priority=priority,
-        priority_rank=0 if priority == "high" else 1,
-        organisation_ids=organisation_ids if organisation_ids is not None else [ORG],
-        received_date=received, referred_at=datetime(2026, 10, 2, tzinfo=UTC), status="queued",
-        terminal_illness=terminal, terminal_rank=0 if terminal else 1,
-        risk_assessment_required=risk_assessment_required, mp_referred=mp_referred,
-        allocated_to=None, allocated_team=None, allocated_at=None,
-    )  # fmt: skip
-    session.add(entry)
-    await session.flush()
-    return entry
 
 
 async def allocate(
@@ -269,7 +202,7 @@ async def test_medium_or_no_rating_goes_to_any_fitting_caseworker__CMP_114(
 async def test_compliance_unreachable_is_503_and_nothing_changes__CMP_114(
     app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
 ) -> None:
-    _ratings(app, "http://127.0.0.1:9", None)  # nothing listens on the discard port
+    use_ratings(app, down=True)  # nothing listens on the discard port
     await make_staff(session, "cw-1")
     entry = await make_entry(session)
     r = await allocate(client, auth_headers("caseworker", sub="cw-1"), entry, "cw-1")
