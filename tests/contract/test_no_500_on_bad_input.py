@@ -55,6 +55,7 @@ from shared.db import Database
 from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.compliance.risk.builders import make_assessment, make_uplift
 from tests.events.conftest import referred as referred_event
 from tests.helpers import NOW_ISO
@@ -97,7 +98,9 @@ SPECS = {
 # every intake route (managers decide priority requests, say).
 PUBLIC_ROLES = {
     "intake": (Role.intake_caseworker, Role.operations_manager),
-    "assessment": (Role.caseworker,),
+    # A manager allocates to others and decides category changes; a staff admin keeps the
+    # directory.
+    "assessment": (Role.caseworker, Role.operations_manager, Role.staff_admin),
     "investigation": (Role.caseworker,),
     # A manager and an assistant director too: overrides are decided, uplifts imposed, by them.
     "compliance": (Role.caseworker, Role.operations_manager, Role.assistant_director),
@@ -428,9 +431,29 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
     )
 
 
+async def assessment_world(caller: Caller, op: Operation) -> World:
+    """The staff the schemas' examples name, the caller in the directory, a queued case and one
+    allocated to the caller; compliance-api's ratings from a stand-in (no case is rated)."""
+    session = caller.session
+    await make_staff(session, IC, grade="senior_caseworker", team="complex-1")
+    await make_staff(session, "scw-example-1", grade="senior_caseworker", team="complex-1")
+    await make_staff(session, "om-example-1", grade="operations_manager", team=None)
+    await make_staff(
+        session, "ad-complex-example", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_teams"],
+    )  # fmt: skip
+    await make_staff(
+        session, "ad-systemic-example", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_and_senior_teams"],
+    )  # fmt: skip
+    queued = await make_entry(session)
+    mine = await make_entry(session, allocated_to=IC)
+    return World({"staff_id": IC, "entry_id": str(queued.id), "mine": str(mine.id)})
+
+
 WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
     "intake": intake_world,
-    "assessment": empty_world,
+    "assessment": assessment_world,
     "investigation": empty_world,
     "compliance": compliance_world,
 }
@@ -740,6 +763,39 @@ async def _a_referral(caller: Caller, world: World) -> None:
     }  # fmt: skip
 
 
+ENTRY = "assessment POST /v1/allocation-queue/{entry_id}"
+
+
+@prepare(f"{ENTRY}/category-changes", f"{ENTRY}/systemic-issues")
+async def _my_allocated_case(caller: Caller, world: World) -> None:
+    world.ids["entry_id"] = world.ids["mine"]
+
+
+@prepare(f"{ENTRY}/category-changes/{{approval_id}}/decision")
+async def _a_change_asked_by_another(caller: Caller, world: World) -> None:
+    """A category change the allocated caseworker asked for: the caller (a manager) decides."""
+    asker = caller.make_token(Role.caseworker, sub="cw-asker")
+    entry = await make_entry(caller.session, allocated_to="cw-asker")
+    response = await caller.client.post(
+        f"/v1/allocation-queue/{entry.id}/category-changes",
+        json={"category": "senior caseworker", "reason": "Several organisations"},
+        headers={"Authorization": f"Bearer {asker}"},
+    )
+    assert response.status_code == 201, response.text
+    world.ids |= {"entry_id": str(entry.id), "approval_id": response.json()["id"]}
+
+
+@prepare("assessment-internal GET /internal/staff/{staff_id}")
+async def _someone_in_the_directory(caller: Caller, world: World) -> None:
+    world.ids["staff_id"] = (await make_staff(caller.session)).staff_id
+
+
+@prepare("assessment-internal PUT /internal/staff/{staff_id}")
+async def _an_identity_provider_record(caller: Caller, world: World) -> None:
+    world.body = {"display_name": "Pat Example", "grade": "caseworker", "roles": ["caseworker"],
+                  "team": "general-1", "active": True}  # fmt: skip
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 
@@ -849,6 +905,7 @@ def _encode(body: Any) -> bytes:
 async def test_no_5xx_on_bad_input(
     request: pytest.FixtureRequest,
     service_spec: ServiceSpec,
+    app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
     session: AsyncSession,
@@ -866,6 +923,8 @@ async def test_no_5xx_on_bad_input(
         world = await compliance_world(caller, op)
     else:
         world = await (_internal_world if op.internal else WORLDS[op.service])(caller, op)
+    if op.service == "assessment":
+        use_ratings(app)
     document = DOCUMENTS[op.service, op.internal]
     if op.body is not None and world.body is None:
         world.body = _with_ids(document.example(op.body), world.ids)
