@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
 from shared.audit import AuditEntry
+from shared.clock import FixedClock
 from shared.outbox.models import OutboxEvent
-from shared.testing.plugin import FixedClock
 from tests.assessment.builders import ORG, Compliance, make_entry, make_staff, use_ratings
 
 Headers = Callable[..., dict[str, str]]
@@ -274,9 +274,9 @@ async def test_next_case_terminal_illness_then_priority_then_oldest__XC_RSK_006(
         order.append(r.json()["entry"]["id"])
         if len(order) == 1:
             assert "terminal illness" in r.json()["explanation"]
-        assert (
-            await allocate(client, me, await session.get(QueueEntry, uuid.UUID(order[-1])), "scw-1")
-        ).status_code == 200  # type: ignore[arg-type]
+        entry = await session.get(QueueEntry, uuid.UUID(order[-1]))
+        assert entry is not None
+        assert (await allocate(client, me, entry, "scw-1")).status_code == 200
     assert order == [str(terminal.id), str(high.id), str(oldest.id)]
     r = await client.get("/v1/allocation-queue/next", headers=me)
     assert (r.status_code, r.json()["type"].rsplit("/", 1)[-1]) == (404, "no-case-for-you")

@@ -226,6 +226,8 @@ async def test_deactivation_is_audited_with_its_reason(
     r = await client.post("/v1/staff/cw-d/deactivation", json=body, headers=admin)
     assert (r.status_code, r.json()["active"]) == (200, False)
     [row] = await _audit(session, "staff.deactivated")
+    assert row.before is not None
+    assert row.after is not None
     assert (row.reason, row.before["active"], row.after["active"]) == (body["reason"], True, False)
     r = await client.post("/v1/staff/cw-d/reactivation", json=body, headers=admin)
     assert (r.status_code, r.json()["active"]) == (200, True)

@@ -51,7 +51,8 @@ class CaseReferredV1(EventPayload):
         default=False, description="The intake caseworker's tick (¶10.14, XC-RSK-002)"
     )
     mp_referred: bool = Field(
-        default=False, description="Referred by an MP: allocation leaves an MP contact task (ASM-104)"
+        default=False,
+        description="Referred by an MP: allocation leaves a contact-MP task (ASM-104)",
     )
 
 
