@@ -4,6 +4,7 @@ Categories are the guidance's literals (§D.4, INT-023), fed as JSON gives them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from datetime import date
@@ -172,7 +173,7 @@ def test_terminal_illness_sorts_first__XC_RSK_006() -> None:
 
 def test_the_explanation_names_why__XC_RSK_006() -> None:
     text = rules.why_next(
-        terminal_illness=True, priority="high", received_date=date(2026, 10, 1),
+        terminal_illness=True, priority=cat("high"), received_date=date(2026, 10, 1),
         category="general", skipped_high_risk=2,
     )  # fmt: skip
     assert "terminal illness" in text
@@ -186,3 +187,20 @@ def test_the_explanation_names_why__XC_RSK_006() -> None:
     assert "terminal" not in plain
     assert "special handling" not in plain
     assert "high risk" not in plain
+
+
+def test_standard_priority_is_not_called_special_handling() -> None:
+    text = rules.why_next(
+        terminal_illness=False, priority=cat("standard"), received_date=date(2026, 10, 1),
+        category="general", skipped_high_risk=0,
+    )  # fmt: skip
+    assert "special handling" not in text
+
+
+def test_a_refusal_cannot_be_altered() -> None:
+    [r] = rules.refusals(
+        staff(available=False), case_id=CASE, organisation_ids=[], category="general",
+        rating=None, complex_teams=COMPLEX_TEAMS,
+    )  # fmt: skip
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.code = "other"  # type: ignore[misc]

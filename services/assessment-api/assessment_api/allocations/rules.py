@@ -28,6 +28,8 @@ GENERAL = "general"
 SENIOR = "senior caseworker"
 COMPLEX = "complex & significant"
 CATEGORIES = (GENERAL, SENIOR, COMPLEX)
+# INT-025 (¶1.39): the priority special handling gives.
+PRIORITISED = frozenset({"high"})
 
 # ¶2.183: cases are assigned to caseworkers; "caseworker" covers senior caseworkers (Intro ¶6).
 CASEWORKER_GRADES = frozenset({Grade.caseworker, Grade.senior_caseworker})
@@ -47,7 +49,7 @@ def categories_for(member: StaffMember, *, complex_teams: Iterable[str]) -> froz
     if member.grade not in CASEWORKER_GRADES:
         return frozenset()
     allowed = {GENERAL}
-    if member.grade == Grade.senior_caseworker:
+    if member.grade is Grade.senior_caseworker:
         allowed.add(SENIOR)
     if member.team is not None and member.team in frozenset(complex_teams):
         allowed.add(COMPLEX)
@@ -91,7 +93,7 @@ def refusals(
                 f"A '{category}' case does not fit a {member.grade} in team {member.team!r}",
             )
         )
-    if rating == "high" and member.grade != Grade.senior_caseworker:
+    if rating == "high" and member.grade is not Grade.senior_caseworker:
         out.append(
             Refusal(
                 "high-risk-needs-senior-caseworker",
@@ -127,7 +129,7 @@ def why_next(
     parts = []
     if terminal_illness:
         parts.append("terminal illness: prioritised for allocation (XC-RSK-006, ¶10.48)")
-    if priority == "high":
+    if priority in PRIORITISED:
         parts.append("special handling: prioritised (INT-025, ¶1.39)")
     parts.append(f"oldest received ({received_date.isoformat()}) in its place in the queue")
     parts.append(
