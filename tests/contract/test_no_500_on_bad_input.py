@@ -56,6 +56,7 @@ from shared.db import Database
 from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.compliance.risk.builders import make_assessment, make_uplift
 from tests.events.conftest import referred as referred_event
@@ -99,7 +100,9 @@ SPECS = {
 # every intake route (managers decide priority requests, say).
 PUBLIC_ROLES = {
     "intake": (Role.intake_caseworker, Role.operations_manager),
-    "assessment": (Role.caseworker,),
+    # A manager allocates to others and decides category changes; a staff admin keeps the
+    # directory.
+    "assessment": (Role.caseworker, Role.operations_manager, Role.staff_admin),
     "investigation": (Role.caseworker,),
     # A manager and an assistant director too: overrides are decided, uplifts imposed, by them.
     "compliance": (Role.caseworker, Role.operations_manager, Role.assistant_director),
@@ -446,18 +449,35 @@ def _compliance_says_yes(request: httpx.Request) -> httpx.Response:
 
 
 async def assessment_world(caller: Caller, op: Operation) -> World:
-    """For an act on a case, a case at further consideration held by the caller, whose risk
-    guard finds its assessment."""
-    if not op.path.startswith("/v1/cases/{case_id}"):
-        return World({})
-    case = await make_assessment_case(caller.session, owner=IC)
-    app = getattr(caller.client._transport, "app")  # noqa: B009
-    app.state.risk_client = ServiceClient(
-        base_url="http://compliance.walker", audience="compliance-api",
-        tokens=token_provider_for(app.state.settings),
-        transport=httpx.MockTransport(_compliance_says_yes),
+    """The staff the schemas' examples name, the caller in the directory, a queued case and one
+    allocated to the caller; compliance-api's ratings from a stand-in (no case is rated). For an
+    act on a case, a case at further consideration held by the caller, whose risk guard finds its
+    assessment."""
+    session = caller.session
+    await make_staff(session, IC, grade="senior_caseworker", team="complex-1")
+    await make_staff(session, "scw-example-1", grade="senior_caseworker", team="complex-1")
+    await make_staff(session, "om-example-1", grade="operations_manager", team=None)
+    await make_staff(
+        session, "ad-complex-example", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_teams"],
     )  # fmt: skip
-    return World({"case_id": str(case.id)})
+    await make_staff(
+        session, "ad-systemic-example", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_and_senior_teams"],
+    )  # fmt: skip
+    queued = await make_entry(session)
+    mine = await make_entry(session, allocated_to=IC)
+    ids = {"staff_id": IC, "entry_id": str(queued.id), "mine": str(mine.id)}
+    if op.path.startswith("/v1/cases/{case_id}"):
+        case = await make_assessment_case(session, owner=IC)
+        app = getattr(caller.client._transport, "app")  # noqa: B009
+        app.state.risk_client = ServiceClient(
+            base_url="http://compliance.walker", audience="compliance-api",
+            tokens=token_provider_for(app.state.settings),
+            transport=httpx.MockTransport(_compliance_says_yes),
+        )  # fmt: skip
+        ids["case_id"] = str(case.id)
+    return World(ids)
 
 
 WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
@@ -772,6 +792,39 @@ async def _a_referral(caller: Caller, world: World) -> None:
     }  # fmt: skip
 
 
+ENTRY = "assessment POST /v1/allocation-queue/{entry_id}"
+
+
+@prepare(f"{ENTRY}/category-changes", f"{ENTRY}/systemic-issues")
+async def _my_allocated_case(caller: Caller, world: World) -> None:
+    world.ids["entry_id"] = world.ids["mine"]
+
+
+@prepare(f"{ENTRY}/category-changes/{{approval_id}}/decision")
+async def _a_change_asked_by_another(caller: Caller, world: World) -> None:
+    """A category change the allocated caseworker asked for: the caller (a manager) decides."""
+    asker = caller.make_token(Role.caseworker, sub="cw-asker")
+    entry = await make_entry(caller.session, allocated_to="cw-asker")
+    response = await caller.client.post(
+        f"/v1/allocation-queue/{entry.id}/category-changes",
+        json={"category": "senior caseworker", "reason": "Several organisations"},
+        headers={"Authorization": f"Bearer {asker}"},
+    )
+    assert response.status_code == 201, response.text
+    world.ids |= {"entry_id": str(entry.id), "approval_id": response.json()["id"]}
+
+
+@prepare("assessment-internal GET /internal/staff/{staff_id}")
+async def _someone_in_the_directory(caller: Caller, world: World) -> None:
+    world.ids["staff_id"] = (await make_staff(caller.session)).staff_id
+
+
+@prepare("assessment-internal PUT /internal/staff/{staff_id}")
+async def _an_identity_provider_record(caller: Caller, world: World) -> None:
+    world.body = {"display_name": "Pat Example", "grade": "caseworker", "roles": ["caseworker"],
+                  "team": "general-1", "active": True}  # fmt: skip
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 
@@ -881,6 +934,7 @@ def _encode(body: Any) -> bytes:
 async def test_no_5xx_on_bad_input(
     request: pytest.FixtureRequest,
     service_spec: ServiceSpec,
+    app: FastAPI,
     client: httpx.AsyncClient,
     connection: AsyncConnection,
     session: AsyncSession,
@@ -898,6 +952,8 @@ async def test_no_5xx_on_bad_input(
         world = await compliance_world(caller, op)
     else:
         world = await (_internal_world if op.internal else WORLDS[op.service])(caller, op)
+    if op.service == "assessment":
+        use_ratings(app)
     document = DOCUMENTS[op.service, op.internal]
     if op.body is not None and world.body is None:
         world.body = _with_ids(document.example(op.body), world.ids)

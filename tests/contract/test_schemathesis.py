@@ -51,6 +51,7 @@ from shared.config import BaseServiceSettings
 from shared.db import Database, create_engine
 from shared.http_api.app import internal_openapi
 from shared.testing.plugin import DEFAULT_NOW, ServiceSpec, TokenFactory
+from tests.assessment.builders import use_ratings
 
 ROOT = Path(__file__).resolve().parents[2]
 load_all_checks()
@@ -148,8 +149,11 @@ TARGETS = {
         _spec("intake", IntakeSettings, create_intake),
         (Role.intake_caseworker, Role.operations_manager),
     ),
+    # caseworker takes cases; operations_manager allocates to others and decides category
+    # changes; staff_admin keeps the staff directory.
     "assessment": Target(
-        _spec("assessment", AssessmentSettings, create_assessment), (Role.caseworker,)
+        _spec("assessment", AssessmentSettings, create_assessment),
+        (Role.caseworker, Role.operations_manager, Role.staff_admin),
     ),
     "investigation": Target(
         _spec("investigation", InvestigationSettings, create_investigation), (Role.caseworker,)
@@ -377,6 +381,8 @@ def api(
             internal_token=make_token(Role.service),
         )
     app = service.app
+    if service_spec.name == "assessment":
+        use_ratings(app)  # compliance-api's ratings: a stand-in answering the shared contract
     with portal.wrap_async_context_manager(_rolled_back(service.engine)) as connection:
         app.state.db = Database(
             service.engine,

@@ -87,7 +87,20 @@ SERVICES = [
         ),
         frozenset({"case_reference_seq"}),
     ),
-    Expected("assessment", frozenset({*SHARED_TABLES, "allocation_queue_entry"})),
+    Expected(
+        "assessment",
+        frozenset(
+            {
+                *SHARED_TABLES,
+                "allocation_queue_entry",
+                "staff_member",
+                "staff_conflict",
+                "allocation_deadline",
+                "allocation_task",
+                "allocation_approval",
+            }
+        ),
+    ),
     Expected("investigation", frozenset(SHARED_TABLES)),
     Expected(
         "compliance",

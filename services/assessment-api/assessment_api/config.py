@@ -14,3 +14,6 @@ class AssessmentSettings(BaseServiceSettings):
     # XC-RSK-001: where the risk guard asks compliance-api for a qualifying assessment (and
     # where the refusal's link sends the caseworker to record one). `make run` moves the port.
     compliance_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://[^\s]+$")
+    # The complex teams: the only teams allocated 'complex & significant' cases (ASM-085).
+    # A JSON list in ASSESSMENT_COMPLEX_TEAMS, matched against the staff directory's team.
+    complex_teams: frozenset[str] = frozenset({"complex-1", "complex-2"})

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.event_handlers import handlers
+from assessment_api.staff.router import internal_router as staff_internal_router
+from assessment_api.staff.router import router as staff_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
 
 VERSION = "0.1.0"
+
+
+@asynccontextmanager
+async def close_clients(app: FastAPI) -> AsyncIterator[None]:
+    """Close compliance-api's client (made on first use by allocation) at shutdown."""
+    yield
+    ratings = getattr(app.state, "risk_ratings", None)
+    if ratings is not None:
+        await ratings.client.aclose()
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
@@ -22,7 +36,8 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router),
+        routers=(allocations_router, cases_router, staff_router),
+        internal_routers=(staff_internal_router,),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
             {
@@ -30,7 +45,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "Assessment's case record, opened from intake's referral, and the "
                 "decisions that end assessment, each behind the risk guard (XC-RSK-001).",
             },
+            {
+                "name": "staff",
+                "description": "The staff directory: grade, roles, team, specialisms, posts, "
+                "declared conflicts of interest and availability (read by allocation and, over "
+                "HTTP, by the other services).",
+            },
         ),
         event_handlers=handlers,
-        lifespan_hooks=(risk_guard_lifespan,),
+        lifespan_hooks=(risk_guard_lifespan, close_clients),
     )

@@ -1,7 +1,13 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
-from assessment_api.allocations.models import QueueEntry
+from assessment_api.allocations.models import (
+    AllocationApproval,
+    AllocationDeadline,
+    AllocationTask,
+    QueueEntry,
+)
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.staff.models import StaffConflict, StaffRecord
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -11,6 +17,9 @@ from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, 
 metadata = Base.metadata
 
 __all__ = [
+    "AllocationApproval",
+    "AllocationDeadline",
+    "AllocationTask",
     "AuditEntry",
     "Case",
     "CaseTask",
@@ -23,5 +32,7 @@ __all__ = [
     "OutboxEvent",
     "OutboxSubscription",
     "QueueEntry",
+    "StaffConflict",
+    "StaffRecord",
     "metadata",
 ]

@@ -114,6 +114,9 @@ class Role(StrEnum):
     auditor = "auditor"
     integration = "integration"
     service = "service"
+    # Keeps the staff directory (assessment-api ``/v1/staff``): grades, teams, posts drive who
+    # may be allocated what (CMP-114), so casework managers do not edit them for themselves.
+    staff_admin = "staff_admin"
 
 
 # Role groups that several services' permissions are built from.

@@ -35,6 +35,17 @@ class Grade(StrEnum):
     ombudsman = "ombudsman"
 
 
+class Post(StrEnum):
+    """Posts the guidance names that a grade does not say (``StaffMember.posts``)."""
+
+    # CMP-128 (¶10.67): not given a case where legal advice is key, as deputy Ombudsman.
+    director_legal_and_professional_services = "director_legal_and_professional_services"
+    # ASM-089 (¶2.194): agrees a complex referral.
+    assistant_director_complex_teams = "assistant_director_complex_teams"
+    # ASM-087 (¶2.191): receives possible systemic issues.
+    assistant_director_complex_and_senior_teams = "assistant_director_complex_and_senior_teams"
+
+
 class DeclaredConflict(BaseModel):
     """A conflict of interest a member of staff declared: on one organisation or one case."""
 

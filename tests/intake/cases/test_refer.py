@@ -49,7 +49,8 @@ CONTRACT_FIELDS = {
     "priority",
     "organisation_ids",
     "received_date",
-    "risk_assessment_required",
+    "risk_assessment_required",  # XC-RSK-002: allocation leaves a risk task when ticked
+    "mp_referred",  # ASM-104: allocation leaves a contact-MP task
 }
 REFER_REASON = "Checklist complete; ready for further consideration"
 
@@ -149,6 +150,15 @@ def test_only_an_intake_case_can_be_referred__T13_T14() -> None:
     assert sources == {CaseStatus.intake}
 
 
+def test_referral_event_carries_the_ticks_allocation_acts_on__XC_RSK_002_ASM_104() -> None:
+    case = _plain_case(CaseStatus.intake)
+    case.risk_assessment_required = True
+    case.mp_person_id = uuid.uuid4()
+    event = transition(case, CaseStatus.referred, at=AT)
+    assert isinstance(event, CaseReferredV1)
+    assert (event.risk_assessment_required, event.mp_referred) == (True, True)
+
+
 def test_referral_event_carries_the_case_facts_and_no_personal_data() -> None:
     event = transition(_plain_case(CaseStatus.intake), CaseStatus.referred, at=AT)
 
@@ -163,6 +173,7 @@ def test_referral_event_carries_the_case_facts_and_no_personal_data() -> None:
         "organisation_ids": [str(uuid.UUID(int=7))],
         "received_date": "2026-10-30",
         "risk_assessment_required": False,
+        "mp_referred": False,
     }
 
 
@@ -381,6 +392,7 @@ async def test_refer_emits_intake_case_referred_v1_without_personal_data__DESIGN
         "organisation_ids": [o["id"] for o in ready.organisations],
         "received_date": "2026-10-28",
         "risk_assessment_required": False,
+        "mp_referred": False,
     }
     everything = json.dumps(event.payload)
     for personal in (

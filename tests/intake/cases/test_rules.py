@@ -1663,6 +1663,8 @@ def test_referral_returns_the_referred_event_with_the_case_facts() -> None:
         "priority": "high",
         "organisation_ids": [str(ORG)],
         "received_date": "2026-10-30",
+        "risk_assessment_required": False,
+        "mp_referred": False,
     }
     assert case.referred_at == AT
     assert case.status_changed_at == AT

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, not_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment_api.allocations.models import QueueEntry
+from assessment_api.allocations.models import (
+    AllocationApproval,
+    AllocationDeadline,
+    AllocationTask,
+    QueueEntry,
+)
+
+QueueKey = tuple[int, int, date, uuid.UUID]
+ORDER = (
+    QueueEntry.terminal_rank,
+    QueueEntry.priority_rank,
+    QueueEntry.received_date,
+    QueueEntry.id,
+)
 
 
 def add(session: AsyncSession, entry: QueueEntry) -> None:
@@ -19,24 +32,79 @@ async def list_queued(
     session: AsyncSession,
     *,
     limit: int,
-    after: tuple[int, date, uuid.UUID] | None,
+    after: QueueKey | None,
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Sequence[QueueEntry]:
-    """Up to ``limit`` queued entries after the sort key ``after``, in allocation order: high
-    priority first, then oldest received."""
-    stmt = (
-        select(QueueEntry)
-        .where(QueueEntry.status == "queued")
-        .order_by(QueueEntry.priority_rank, QueueEntry.received_date, QueueEntry.id)
-        .limit(limit)
-    )
+    """Up to ``limit`` queued entries after the sort key ``after``, in allocation order:
+    terminal illness first, then high priority, then oldest received."""
+    stmt = select(QueueEntry).where(QueueEntry.status == "queued").order_by(*ORDER).limit(limit)
     if jurisdiction:
         stmt = stmt.where(QueueEntry.jurisdiction == jurisdiction)
     if triage_category:
         stmt = stmt.where(QueueEntry.triage_category == triage_category)
     if after is not None:
-        stmt = stmt.where(
-            tuple_(QueueEntry.priority_rank, QueueEntry.received_date, QueueEntry.id) > after
-        )
+        stmt = stmt.where(tuple_(*ORDER) > after)
     return (await session.scalars(stmt)).all()
+
+
+async def next_candidates(
+    session: AsyncSession,
+    *,
+    categories: Collection[str],
+    conflicted_cases: Collection[uuid.UUID],
+    conflicted_organisations: Collection[uuid.UUID],
+    after: QueueKey | None,
+    limit: int,
+) -> Sequence[QueueEntry]:
+    """Queued entries in allocation order whose category is one of ``categories`` and that name
+    neither a conflicted case nor a conflicted organisation (one range of the order index)."""
+    stmt = (
+        select(QueueEntry)
+        .where(QueueEntry.status == "queued", QueueEntry.triage_category.in_(list(categories)))
+        .order_by(*ORDER)
+        .limit(limit)
+    )
+    if conflicted_cases:
+        stmt = stmt.where(QueueEntry.case_id.not_in(list(conflicted_cases)))
+    if conflicted_organisations:
+        stmt = stmt.where(not_(QueueEntry.organisation_ids.overlap(list(conflicted_organisations))))
+    if after is not None:
+        stmt = stmt.where(and_(tuple_(*ORDER) > after))
+    return (await session.scalars(stmt)).all()
+
+
+async def deadlines_of(session: AsyncSession, entry_id: uuid.UUID) -> Sequence[AllocationDeadline]:
+    stmt = (
+        select(AllocationDeadline)
+        .where(AllocationDeadline.entry_id == entry_id)
+        .order_by(AllocationDeadline.created_at, AllocationDeadline.id)
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def tasks_of(session: AsyncSession, entry_id: uuid.UUID) -> Sequence[AllocationTask]:
+    stmt = (
+        select(AllocationTask)
+        .where(AllocationTask.entry_id == entry_id)
+        .order_by(AllocationTask.created_at, AllocationTask.id)
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def undecided_approvals(
+    session: AsyncSession, entry_id: uuid.UUID
+) -> Sequence[AllocationApproval]:
+    stmt = select(AllocationApproval).where(
+        AllocationApproval.entry_id == entry_id, AllocationApproval.decision.is_(None)
+    )
+    return (await session.scalars(stmt.with_for_update())).all()
+
+
+async def approval(
+    session: AsyncSession, entry_id: uuid.UUID, approval_id: uuid.UUID
+) -> AllocationApproval | None:
+    stmt = select(AllocationApproval).where(
+        AllocationApproval.id == approval_id, AllocationApproval.entry_id == entry_id
+    )
+    return (await session.scalars(stmt.with_for_update())).one_or_none()

@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment_api.allocations import repository
+from assessment_api.allocations import repository, rules
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.allocations.schemas import QueueEntryRead
 from shared.events.contracts.intake import CaseReferredV1, PartyDetailsCorrectedV1
@@ -13,7 +13,7 @@ from shared.inbox.handlers import audit_effect
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
-QUEUE = Keyset("allocation-queue", (key_int, key_date, key_uuid))
+QUEUE = Keyset("allocation-queue", (key_int, key_int, key_date, key_uuid))
 
 
 async def queue_referred_case(
@@ -38,6 +38,14 @@ async def queue_referred_case(
         received_date=payload.received_date,
         referred_at=envelope.occurred_at,
         status="queued",
+        terminal_illness=False,
+        terminal_rank=rules.terminal_rank(False),
+        # XC-RSK-002 / ASM-104: read defensively, so an older v1 payload means "not ticked".
+        risk_assessment_required=getattr(payload, "risk_assessment_required", False),
+        mp_referred=getattr(payload, "mp_referred", False),
+        allocated_to=None,
+        allocated_team=None,
+        allocated_at=None,
     )
     repository.add(session, entry)
     # From the entry as built: no flush, the inbox inserts a batch's entries (and audit rows)
@@ -61,7 +69,8 @@ async def read_queue(
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Page[QueueEntryRead]:
-    """The central queue in allocation order: high priority first, then oldest received."""
+    """The central queue in allocation order: terminal illness first (XC-RSK-006), then high
+    priority, then oldest received."""
     return await paginate(
         lambda after, n: repository.list_queued(
             session,
@@ -73,7 +82,12 @@ async def read_queue(
         keyset=QUEUE,
         cursor=cursor,
         limit=limit,
-        key=lambda entry: (entry.priority_rank, entry.received_date, entry.id),
+        key=lambda entry: (
+            entry.terminal_rank,
+            entry.priority_rank,
+            entry.received_date,
+            entry.id,
+        ),
         item=QueueEntryRead.model_validate,
         page=Page[QueueEntryRead],
     )

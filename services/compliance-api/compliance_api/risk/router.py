@@ -47,6 +47,7 @@ from shared.http_api.problems import problem_responses
 from shared.http_api.responses import resource_response
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
+from shared.risk_rating import CurrentRiskRating
 from shared.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/risk", tags=["risk"])
@@ -239,3 +240,17 @@ async def qualifying_assessment(
         session, case_id=case_id, trigger=trigger, today=clock.today(), window_days=window_days
     )
     return resource_response(answer)
+
+
+@internal_router.get(
+    "/cases/{case_id}/rating",
+    response_model=CurrentRiskRating,
+    responses=problem_responses(401, 403, 422, 429),
+)
+async def case_rating_for_service(
+    case_id: CaseIdPath, principal: ServiceCaller, session: DbSession
+) -> Response:
+    """CMP-114: the case's current rating for another service's allocation; ``rating`` is null
+    while the case has no assessment (a 404 here would be indistinguishable from a wrong URL).
+    Service token only."""
+    return resource_response(await service.current_rating_or_none(session, case_id=case_id))

@@ -33,11 +33,13 @@ from shared.clock import BUSINESS_TIMEZONE
 from shared.events.contracts.compliance import RiskAssessedV1, RiskRatingChangedV1
 from shared.outbox.emit import emit
 from shared.pagination import Keyset, key_int, paginate
+from shared.risk_rating import CurrentRiskRating, RiskLevel
 
 __all__ = [
     "ASSESSMENT",
     "RiskAssessment",
     "current_rating",
+    "current_rating_or_none",
     "get_assessment",
     "list_assessments",
     "qualifying_assessment",
@@ -242,6 +244,21 @@ async def current_rating(session: AsyncSession, *, case_id: uuid.UUID) -> CaseRi
         recorded_at=latest.recorded_at,
         overridden=latest.override_rating is not None,
         uplift_floor=latest.uplift_floor,
+    )
+
+
+async def current_rating_or_none(session: AsyncSession, *, case_id: uuid.UUID) -> CurrentRiskRating:
+    """The rating other services read (CMP-114 allocation): as ``current_rating``, but a case
+    never assessed is an answer (``rating`` None), not a 404 the caller could mistake for a
+    missing route."""
+    latest = await repository.latest(session, case_id)
+    if latest is None:
+        return CurrentRiskRating(case_id=case_id, rating=None)
+    return CurrentRiskRating(
+        case_id=case_id,
+        rating=RiskLevel(latest.rating),
+        assessment_id=latest.id,
+        recorded_at=latest.recorded_at,
     )
 
 

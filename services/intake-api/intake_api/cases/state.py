@@ -86,7 +86,8 @@ def transition(
             priority=case.priority.value,
             organisation_ids=list(case.organisation_ids),
             received_date=case.received_date,
-            risk_assessment_required=case.risk_assessment_required,
+            risk_assessment_required=bool(case.risk_assessment_required),
+            mp_referred=case.mp_person_id is not None or case.mp_referred_date is not None,
         )
     if to is CaseStatus.closed:
         case.closed_at = at

@@ -52,6 +52,10 @@ class CaseReferredV1(EventPayload):
         description="The intake caseworker's 'risk assessment required' tick (CMP-105, "
         "XC-RSK-002, ¶10.14)",
     )
+    mp_referred: bool = Field(
+        default=False,
+        description="Referred by an MP: allocation leaves a contact-MP task (ASM-104)",
+    )
 
 
 @contract

@@ -1,0 +1,205 @@
+"""Categorisation after allocation: a category change needs the manager's approval (ASM-086,
+ASM-088); 'complex & significant' needs a complex referral discussed with a manager and agreed
+by the AD for complex teams (ASM-089); a possible systemic issue goes to the AD (ASM-087)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment_api.allocations.models import (
+    AllocationDeadline,
+    DeadlineKind,
+    EntryStatus,
+    QueueEntry,
+)
+from shared.audit import AuditEntry
+from tests.assessment.builders import make_staff
+
+Headers = Callable[..., dict[str, str]]
+CW = "cw-cat-1"
+
+
+@pytest.fixture(autouse=True)
+async def empty_queue(session: AsyncSession) -> None:
+    await session.execute(delete(QueueEntry))
+    await session.flush()
+
+
+async def allocated_entry(session: AsyncSession, category: str = "general") -> QueueEntry:
+    """A case allocated to CW, with its contact clock, built in the database."""
+    entry = QueueEntry(
+        id=uuid.uuid4(), case_id=uuid.uuid4(), source_event_id=uuid.uuid4(), reference="C-CAT",
+        case_type="complaint", jurisdiction="health", route="awaiting_allocation",
+        triage_category=category, priority="standard", priority_rank=1, organisation_ids=[],
+        received_date=date(2026, 10, 1), referred_at=datetime(2026, 10, 2, tzinfo=UTC),
+        status=EntryStatus.allocated, terminal_illness=False, terminal_rank=1,
+        risk_assessment_required=False, mp_referred=False, allocated_to=CW,
+        allocated_team="general-1", allocated_at=datetime(2026, 10, 5, tzinfo=UTC),
+    )  # fmt: skip
+    session.add(entry)
+    await session.flush()
+    session.add(
+        AllocationDeadline(
+            id=uuid.uuid4(),
+            entry_id=entry.id,
+            case_id=entry.case_id,
+            kind=DeadlineKind.post_allocation_contact,
+            rule="ASM-099",
+            starts_on=date(2026, 10, 5),
+            due_date=date(2026, 10, 19),
+        )
+    )
+    await session.flush()
+    return entry
+
+
+def url(entry: QueueEntry, tail: str = "category-changes") -> str:
+    return f"/v1/allocation-queue/{entry.id}/{tail}"
+
+
+def slug(r: httpx.Response) -> str:
+    return str(r.json()["type"]).rsplit("/", 1)[-1]
+
+
+async def test_category_change_needs_a_managers_approval__ASM_086(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(session, CW)
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    body = {"category": "senior caseworker", "reason": "Several organisations involved"}
+    asked = await client.post(url(entry), json=body, headers=me)
+    assert asked.status_code == 201, asked.text
+    approval = asked.json()
+    assert (approval["kind"], approval["decision"]) == ("category_change", None)
+    await session.refresh(entry)
+    assert entry.triage_category == "general"  # nothing changes before the manager decides
+    decide = f"{url(entry)}/{approval['id']}/decision"
+    ok = {"approve": True, "reason": "Agreed"}
+    # not the caseworker, not another caseworker: the manager (XC-ROL-003 row 2.189)
+    assert (await client.post(decide, json=ok, headers=me)).status_code == 403
+    r = await client.post(decide, json=ok, headers=auth_headers("operations_manager", sub="om-1"))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["entry"]["triage_category"], got["entry"]["status"]) == (
+        "senior caseworker",
+        "queued",
+    )
+    assert got["entry"]["allocated_to"] is None
+    assert got["deadlines"][0]["cancelled_at"] is not None  # the next allocation starts its own
+    again = await client.post(decide, json=ok, headers=auth_headers("operations_manager"))
+    assert (again.status_code, slug(again)) == (409, "approval-already-decided")
+
+
+async def test_a_refused_change_leaves_the_case_with_its_caseworker__ASM_088(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(session, CW)
+    entry = await allocated_entry(session)
+    body = {"category": "senior caseworker", "reason": "New information about the harm"}
+    asked = await client.post(url(entry), json=body, headers=auth_headers("caseworker", sub=CW))
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    no = {"approve": False, "reason": "Close to completion: keep it"}
+    r = await client.post(decide, json=no, headers=auth_headers("operations_manager"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["entry"]["status"], r.json()["entry"]["allocated_to"]) == ("allocated", CW)
+
+
+async def test_only_the_allocated_caseworker_asks_and_only_for_a_new_category__ASM_086(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    entry = await allocated_entry(session)
+    body = {"category": "senior caseworker", "reason": "Several organisations involved"}
+    other = await client.post(url(entry), json=body, headers=auth_headers("caseworker", sub="x"))
+    assert (other.status_code, slug(other)) == (403, "not-allocated-caseworker")
+    same = {"category": "general", "reason": "No change really"}
+    r = await client.post(url(entry), json=same, headers=auth_headers("caseworker", sub=CW))
+    assert (r.status_code, slug(r)) == (422, "same-category")
+
+
+async def test_complex_needs_an_agreed_complex_referral__ASM_089(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(session, "om-1", grade="operations_manager", team=None)
+    await make_staff(
+        session, "ad-cx", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_teams"],
+    )  # fmt: skip
+    await make_staff(session, "ad-other", grade="assistant_director", team=None)
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    bare = {"category": "complex & significant", "reason": "Systemic and several bodies"}
+    assert (await client.post(url(entry), json=bare, headers=me)).status_code == 422
+    wrong_ad = {**bare, "discussed_with": "om-1", "sent_to": "ad-other"}
+    r = await client.post(url(entry), json=wrong_ad, headers=me)
+    assert (r.status_code, slug(r)) == (422, "wrong-post-holder")
+    not_manager = {**bare, "discussed_with": CW, "sent_to": "ad-cx"}
+    await make_staff(session, CW)
+    r = await client.post(url(entry), json=not_manager, headers=me)
+    assert (r.status_code, slug(r)) == (422, "wrong-post-holder")
+    referral = {**bare, "discussed_with": "om-1", "sent_to": "ad-cx"}
+    asked = await client.post(url(entry), json=referral, headers=me)
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["kind"] == "complex_referral"
+    assert asked.json()["evidence"]["discussed_with"] == "om-1"
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    ok = {"approve": True, "reason": "Agreed: complex"}
+    # A manager below AD cannot agree it; nor an AD it was not sent to.
+    r = await client.post(decide, json=ok, headers=auth_headers("operations_manager", sub="om-1"))
+    assert r.status_code == 403
+    r = await client.post(decide, json=ok, headers=auth_headers("assistant_director", sub="ad-x"))
+    assert (r.status_code, slug(r)) == (403, "not-the-referrals-ad")
+    r = await client.post(decide, json=ok, headers=auth_headers("assistant_director", sub="ad-cx"))
+    assert r.status_code == 200, r.text
+    assert r.json()["entry"]["triage_category"] == "complex & significant"
+
+
+async def test_a_new_request_supersedes_an_undecided_one__ASM_086(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    body = {"category": "senior caseworker", "reason": "First thoughts on it"}
+    first = (await client.post(url(entry), json=body, headers=me)).json()
+    await client.post(url(entry), json={**body, "reason": "Second thoughts"}, headers=me)
+    decide = f"{url(entry)}/{first['id']}/decision"
+    r = await client.post(
+        decide,
+        json={"approve": True, "reason": "Agreed"},
+        headers=auth_headers("operations_manager"),
+    )
+    assert (r.status_code, slug(r)) == (409, "approval-already-decided")
+
+
+async def test_a_systemic_issue_goes_to_the_ad__ASM_087(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(
+        session, "ad-sys", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_and_senior_teams"],
+    )  # fmt: skip
+    await make_staff(session, "ad-no", grade="assistant_director", team=None)
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    body = {"sent_to": "ad-sys", "description": "Third case this year on one discharge process"}
+    r = await client.post(url(entry, "systemic-issues"), json=body, headers=me)
+    assert r.status_code == 201, r.text
+    assert (r.json()["kind"], r.json()["assignee"]) == ("review_systemic_issue", "ad-sys")
+    wrong = await client.post(
+        url(entry, "systemic-issues"), json={**body, "sent_to": "ad-no"}, headers=me
+    )
+    assert (wrong.status_code, slug(wrong)) == (422, "wrong-post-holder")
+    audit = await session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "allocation_task.created", AuditEntry.case_id == entry.case_id
+        )
+    )
+    assert audit is not None
+    assert audit.actor == CW
