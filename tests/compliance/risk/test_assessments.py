@@ -82,6 +82,7 @@ async def test_ratings_are_computed_before_and_after_mitigation__CMP_109(
                 impact_after="moderate",
                 likelihood_after="likely",
                 mitigation=PLAN,
+                mitigation_effect="Sharing it with the advocate present lowers the impact",
             ),
             risk("minor", "likely"),
         ]
@@ -329,7 +330,9 @@ async def test_no_risk_is_low_with_a_rationale__CMP_108(
 async def test_each_trigger_of_the_closed_list__XC_RSK_001(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, trigger: str
 ) -> None:
-    response = await _post(client, case_id, assessment([], trigger=trigger), cw)
+    # XC-RSK-003: an ad hoc or new-risk review names its reason.
+    extra = {"review_reason": "new_risk"} if trigger in ("new_risk_identified", "ad_hoc") else {}
+    response = await _post(client, case_id, assessment([], trigger=trigger, **extra), cw)
     assert response.status_code == 201, response.text
     assert response.json()["trigger"] == trigger
 
@@ -402,7 +405,11 @@ async def test_each_assessment_is_a_new_version_and_a_change_is_announced__CMP_1
 ) -> None:
     await make_assessment(session, case_id=case_id, rating="low")
     same = (await _post(client, case_id, assessment([]), cw)).json()
-    high = assessment([risk("critical", "likely", mitigation=PLAN)], trigger="new_risk_identified")
+    high = assessment(
+        [risk("critical", "likely", mitigation=PLAN)],
+        trigger="new_risk_identified",
+        review_reason="new_risk",
+    )
     changed = (await _post(client, case_id, high, cw)).json()
     assert (same["number"], changed["number"]) == (2, 3)
     events = (

@@ -239,3 +239,9 @@ async def qualifying_assessment(
         session, case_id=case_id, trigger=trigger, today=clock.today(), window_days=window_days
     )
     return resource_response(answer)
+
+
+# The high-risk path, tasks, breach reports and work queues (router/escalations.py).
+from compliance_api.risk.router import escalations as _escalations  # noqa: E402
+
+router.include_router(_escalations.router)
