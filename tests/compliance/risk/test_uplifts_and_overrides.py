@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
-from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from tests.compliance.risk.builders import CW, MGR, ORG, make_assessment, make_uplift
+from tests.compliance.risk.builders import MGR, ORG, make_assessment, make_uplift, refused
 from tests.helpers import TODAY
 
 Headers = Callable[..., dict[str, str]]
@@ -26,25 +25,6 @@ NO_RISK = {
     "risks": [],
     "low_rationale": "No indication at this stage that a risk is present",
 }
-
-
-@pytest.fixture
-def cw(auth_headers: Headers) -> dict[str, str]:
-    return auth_headers("caseworker", sub=CW)
-
-
-@pytest.fixture
-def manager(auth_headers: Headers) -> dict[str, str]:
-    return auth_headers("operations_manager", sub=MGR)
-
-
-def _refused(response: httpx.Response, status: int, kind: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    if kind:
-        assert body["type"].endswith(f"/{kind}")
-    return body
 
 
 async def _assess(
@@ -142,7 +122,7 @@ async def test_an_assistant_director_imposes_an_uplift__CMP_102(
     assert listed.json()["items"] == []
     listed = await client.get("/v1/risk/uplifts", params={"active_on": "2027-01-31"}, headers=cw)
     assert [u["id"] for u in listed.json()["items"]] == [made["id"]]
-    _refused(await client.post("/v1/risk/uplifts", json=body, headers=cw), 403)
+    refused(await client.post("/v1/risk/uplifts", json=body, headers=cw), 403)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +155,7 @@ async def test_a_bad_uplift_is_a_422__CMP_102(
     response = await client.post(
         "/v1/risk/uplifts", json=body, headers=auth_headers("assistant_director")
     )
-    _refused(response, 422)
+    refused(response, 422)
 
 
 # --- Overrides (CMP-111, CMP-112) -------------------------------------------------------------
@@ -280,7 +260,7 @@ async def test_a_refused_override_leaves_the_rating__CMP_112(
     got = (await _decide(client, a.id, request["id"], manager, approve=False)).json()
     assert (got["rating"], got["override_rating"]) == ("high", None)
     again = await _decide(client, a.id, request["id"], manager)
-    _refused(again, 409, "approval-already-decided")
+    refused(again, 409, "approval-already-decided")
 
 
 async def test_the_requester_cannot_approve_their_own_override__CMP_112(
@@ -288,7 +268,7 @@ async def test_the_requester_cannot_approve_their_own_override__CMP_112(
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
     request = (await _request(client, a.id, "low", manager)).json()
-    _refused(await _decide(client, a.id, request["id"], manager), 403, "approver-is-requester")
+    refused(await _decide(client, a.id, request["id"], manager), 403, "approver-is-requester")
 
 
 @pytest.mark.parametrize("role", ["caseworker", "senior_caseworker", "auditor"])
@@ -302,21 +282,21 @@ async def test_only_a_manager_decides_an_override__CMP_112(
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
     request = (await _request(client, a.id, "low", cw)).json()
-    _refused(await _decide(client, a.id, request["id"], auth_headers(role)), 403)
+    refused(await _decide(client, a.id, request["id"], auth_headers(role)), 403)
 
 
 async def test_an_override_must_change_the_rating__CMP_112(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="medium")
-    _refused(await _request(client, a.id, "medium", cw), 409, "override-changes-nothing")
+    refused(await _request(client, a.id, "medium", cw), 409, "override-changes-nothing")
 
 
 async def test_an_override_cannot_go_below_an_active_uplift__CMP_102_CMP_112(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high", uplift_floor="medium")
-    problem = _refused(await _request(client, a.id, "low", cw), 409, "override-below-uplift")
+    problem = refused(await _request(client, a.id, "low", cw), 409, "override-below-uplift")
     assert problem["minimum_rating"] == "medium"
     assert (await _request(client, a.id, "medium", cw)).status_code == 201
 
@@ -331,8 +311,8 @@ async def test_only_the_latest_assessment_is_overridden__CMP_112(
     first = await make_assessment(session, case_id=case_id, number=1, rating="high")
     request = (await _request(client, first.id, "low", cw)).json()
     await make_assessment(session, case_id=case_id, number=2, rating="high")
-    _refused(await _request(client, first.id, "low", cw), 409, "risk-assessment-superseded")
-    _refused(await _decide(client, first.id, request["id"], manager), 409)
+    refused(await _request(client, first.id, "low", cw), 409, "risk-assessment-superseded")
+    refused(await _decide(client, first.id, request["id"], manager), 409)
 
 
 async def test_a_new_request_supersedes_the_undecided_one__CMP_112(
@@ -345,11 +325,11 @@ async def test_a_new_request_supersedes_the_undecided_one__CMP_112(
     a = await make_assessment(session, case_id=case_id, rating="high")
     old = (await _request(client, a.id, "low", cw)).json()
     new = (await _request(client, a.id, "medium", cw)).json()
-    _refused(await _decide(client, a.id, old["id"], manager), 409, "approval-already-decided")
+    refused(await _decide(client, a.id, old["id"], manager), 409, "approval-already-decided")
     assert (await _decide(client, a.id, new["id"], manager)).json()["rating"] == "medium"
 
 
-async def test_a_stale_if_match_is_refused(
+async def test_a_stale_if_match_isrefused(
     client: httpx.AsyncClient,
     cw: dict[str, str],
     manager: dict[str, str],
@@ -358,7 +338,7 @@ async def test_a_stale_if_match_is_refused(
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
     request = (await _request(client, a.id, "low", cw)).json()
-    _refused(await _decide(client, a.id, request["id"], manager, if_match='"7"'), 412)
+    refused(await _decide(client, a.id, request["id"], manager, if_match='"7"'), 412)
 
 
 async def test_unknown_assessments_and_requests_are_404s(
@@ -368,14 +348,14 @@ async def test_unknown_assessments_and_requests_are_404s(
     case_id: uuid.UUID,
     session: AsyncSession,
 ) -> None:
-    _refused(await _request(client, uuid.uuid4(), "low", cw), 404, "risk-assessment-not-found")
+    refused(await _request(client, uuid.uuid4(), "low", cw), 404, "risk-assessment-not-found")
     a = await make_assessment(session, case_id=case_id, rating="high")
-    _refused(
+    refused(
         await _decide(client, a.id, str(uuid.uuid4()), manager),
         404,
         "risk-override-request-not-found",
     )
-    _refused(
+    refused(
         await client.get(f"/v1/risk/assessments/{uuid.uuid4()}/override-requests", headers=cw),
         404,
     )
@@ -402,4 +382,4 @@ async def test_a_bad_override_request_is_a_422__CMP_112(
     response = await client.post(
         f"/v1/risk/assessments/{a.id}/override-requests", json=body, headers=cw
     )
-    _refused(response, 422)
+    refused(response, 422)

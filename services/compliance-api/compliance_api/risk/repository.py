@@ -291,4 +291,4 @@ async def updates_due(
     )
     if after is not None:
         stmt = stmt.where(tuple_(UpdateDeadline.effective_due_date, UpdateDeadline.id) > after)
-    return [(d, e) for d, e in (await session.execute(stmt)).tuples().all()]
+    return [(d, e) for d, e in (await session.execute(stmt)).all()]
