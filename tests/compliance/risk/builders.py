@@ -31,6 +31,57 @@ DEPUTY = "deputy-1"  # a Deputy Ombudsman
 ORG = uuid.UUID("0b6f3c1e-5d1c-4c8e-9d61-0f4f4d0c9a11")
 
 
+def assessment_body(
+    risks: list[dict[str, Any]], *, trigger: str = "decline", **extra: Any
+) -> dict[str, Any]:
+    """An assessment's JSON: no risk gives the low rationale (CMP-108), two or more a cumulative
+    assessment (CMP-117); ``extra`` adds or replaces fields."""
+    body: dict[str, Any] = {
+        "trigger": trigger,
+        "conflicts_of_interest_considered": True,
+        "risks": risks,
+    }
+    if not risks:
+        body["low_rationale"] = "No indication at this stage that a risk is present"
+    if len(risks) >= 2:
+        body["cumulative"] = {
+            "common_root": True,
+            "raised": False,
+            "reason": "All stem from the one decision",
+        }
+    body.update(extra)
+    return body
+
+
+async def ask_override(
+    client: httpx.AsyncClient, assessment_id: object, rating: str, headers: dict[str, str]
+) -> httpx.Response:
+    """CMP-112: ask a manager to set the rating to ``rating``."""
+    return await client.post(
+        f"/v1/risk/assessments/{assessment_id}/override-requests",
+        json={"rating": rating, "explanation": "Reviewed across all categories with the manager"},
+        headers=headers,
+    )
+
+
+async def decide_override(
+    client: httpx.AsyncClient,
+    assessment_id: object,
+    request_id: str,
+    headers: dict[str, str],
+    *,
+    approve: bool = True,
+    if_match: str | None = None,
+) -> httpx.Response:
+    """CMP-112: the manager's decision on an override request."""
+    extra = {"If-Match": if_match} if if_match else {}
+    return await client.post(
+        f"/v1/risk/assessments/{assessment_id}/override-requests/{request_id}/decision",
+        json={"approve": approve, "reason": "Agreed at supervision"},
+        headers={**headers, **extra},
+    )
+
+
 def refused(response: httpx.Response, status: int = 422, kind: str | None = None) -> dict[str, Any]:
     """A problem+json refusal with ``status`` (and the problem ``type`` ending ``kind``)."""
     assert response.status_code == status, response.text

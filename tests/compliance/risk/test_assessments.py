@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEntry
 from shared.outbox.models import OutboxEvent
-from tests.compliance.risk.builders import CW, make_assessment, refused
+from tests.compliance.risk.builders import CW, assessment_body, make_assessment, refused
 
 Headers = Callable[..., dict[str, str]]
 
@@ -34,22 +34,7 @@ def risk(impact: Any = "minor", likelihood: Any = "likely", **extra: Any) -> dic
 PLAN = {"outcome": "reduce", "plan": "Share the decision with the advocate present"}
 
 
-def assessment(risks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "trigger": "decline",
-        "conflicts_of_interest_considered": True,
-        "risks": risks,
-    }
-    if not risks:
-        body["low_rationale"] = "No indication at this stage that a risk is present"
-    if len(risks) >= 2:
-        body["cumulative"] = {
-            "common_root": True,
-            "raised": False,
-            "reason": "All stem from the one decision",
-        }
-    body.update(extra)
-    return body
+assessment = assessment_body
 
 
 async def _post(

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.compliance.risk.builders import CW, refused
+from tests.compliance.risk.builders import CW, assessment_body, refused
 
 PLAN = {"outcome": "reduce", "plan": "Tell the complainant before the decision is shared"}
 
@@ -26,16 +26,7 @@ def risk(category: str = "people", **extra: Any) -> dict[str, Any]:
     }
 
 
-def body(risks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "trigger": "decline",
-        "conflicts_of_interest_considered": True,
-        "risks": risks,
-        **extra,
-    }
-    if not risks:
-        out.setdefault("low_rationale", "No indication that a risk is present")
-    return out
+body = assessment_body
 
 
 async def _post(

@@ -26,6 +26,9 @@ from tests.compliance.risk.builders import (
     DEPUTY,
     MGR,
     ORG,
+    ask_override,
+    assessment_body,
+    decide_override,
     make_assessment,
     make_escalation,
     refused,
@@ -50,15 +53,16 @@ def high_risk(**extra: Any) -> dict[str, Any]:
 
 
 def assessment(risks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "trigger": "propose",
-        "conflicts_of_interest_considered": True,
-        "risks": risks,
+    return assessment_body(risks, **{"trigger": "propose", **extra})
+
+
+def oversight_request(**extra: Any) -> dict[str, Any]:
+    return {
+        "template_document_id": str(uuid.uuid4()),
+        "submitted_to": AD,
+        "meeting_on": TODAY_ISO,
         **extra,
     }
-    if not risks:
-        body["low_rationale"] = "No indication that a risk is present"
-    return body
 
 
 async def _assess(
@@ -284,11 +288,7 @@ async def test_still_high_after_mitigation_the_caseworker_asks_for_oversight__CM
     directory: StaffDirectory,
 ) -> None:
     e = await make_escalation(session, case_id=case_id, state="plan_reviewed")
-    body = {
-        "template_document_id": str(uuid.uuid4()),
-        "submitted_to": AD,
-        "meeting_on": (TODAY + timedelta(days=7)).isoformat(),
-    }
+    body = oversight_request(meeting_on=(TODAY + timedelta(days=7)).isoformat())
     got = await client.post(_url(e, "oversight-request"), json=body, headers=cw)
     assert got.status_code == 200, got.text
     assert (got.json()["state"], got.json()["responsible_ad"]) == ("oversight_requested", AD)
@@ -306,7 +306,7 @@ async def test_oversight_is_asked_for_only_while_still_high__CMP_127(
     # An override lowered the rating after mitigation: a newer assessment is medium.
     latest = await make_assessment(session, case_id=case_id, number=2, rating="medium")
     assert latest.number == 2
-    body = {"template_document_id": str(uuid.uuid4()), "submitted_to": AD, "meeting_on": TODAY_ISO}
+    body = oversight_request()
     refused(
         await client.post(_url(e, "oversight-request"), json=body, headers=cw),
         409,
@@ -554,17 +554,8 @@ async def test_under_oversight_a_managers_override_is_locked_too__CMP_115(
 ) -> None:
     await make_escalation(session, case_id=case_id, state="oversight_assigned")
     latest = (await client.get(f"/v1/risk/cases/{case_id}/rating", headers=cw)).json()
-    asked = await client.post(
-        f"/v1/risk/assessments/{latest['assessment_id']}/override-requests",
-        json={"rating": "medium", "explanation": "Reviewed with the manager"},
-        headers=cw,
-    )
-    decided = await client.post(
-        f"/v1/risk/assessments/{latest['assessment_id']}/override-requests/"
-        f"{asked.json()['id']}/decision",
-        json={"approve": True},
-        headers=manager,
-    )
+    asked = await ask_override(client, latest["assessment_id"], "medium", cw)
+    decided = await decide_override(client, latest["assessment_id"], asked.json()["id"], manager)
     refused(decided, 409, "rating-locked")
     rating = (await client.get(f"/v1/risk/cases/{case_id}/rating", headers=cw)).json()
     assert (rating["rating"], rating["overridden"]) == ("high", False)
@@ -832,7 +823,7 @@ async def test_a_person_only_case_cannot_be_put_to_oversight__XC_RSK_005(
     await make_assessment(
         session, case_id=case_id, number=2, rating="high", path="people_mitigations"
     )
-    body = {"template_document_id": str(uuid.uuid4()), "submitted_to": AD, "meeting_on": TODAY_ISO}
+    body = oversight_request()
     refused(
         await client.post(_url(e, "oversight-request"), json=body, headers=cw),
         409,
