@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import FrozenInstanceError
 from datetime import date
 
 import pytest
@@ -18,10 +19,14 @@ from compliance_api.risk.errors import (
     StaffNotEligible,
 )
 from compliance_api.risk.rules import (
+    MATRIX,
     Category,
     EntryFacts,
     EntryFlag,
+    EntryRatings,
     HighRiskPath,
+    Impact,
+    Likelihood,
     OversightRole,
     Rating,
     RiskTo,
@@ -31,6 +36,7 @@ from compliance_api.risk.rules import (
     check_rating_lock,
     flag_fits,
     high_risk_path,
+    holds,
     needs_review_reason,
     next_meeting,
     prioritise_allocation,
@@ -77,6 +83,7 @@ def fact(category: str, post: str, risk_to: str | None = None) -> EntryFacts:
         ("high", [("people", "high", "complainant"), ("legal", "high")], None, "escalation"),
         ("high", [("people", "high")], None, "escalation"),  # People, but not to a person
         ("high", [("financial", "high", "complainant")], None, "escalation"),
+        ("high", [("reputation_political", "high", "complainant")], None, "escalation"),
         # High by the risks together, an override or an uplift: escalates.
         ("high", [("people", "medium", "complainant")], None, "escalation"),
         ("high", [], None, "escalation"),
@@ -117,6 +124,9 @@ def test_the_lock_allows_the_same_rating_or_the_one_agreed__CMP_115() -> None:
     }
     with pytest.raises(RatingLocked):
         check_rating_lock(current=high, new=low, holder_agreed=None)
+    for current, new in [(medium, high), (low, high), (low, medium)]:  # raising is locked too
+        with pytest.raises(RatingLocked):
+            check_rating_lock(current=current, new=new, holder_agreed=None)
 
 
 # --- CMP-127, CMP-128 ----------------------------------------------------------------------------
@@ -186,6 +196,26 @@ def test_the_dlps_does_not_take_a_case_where_legal_advice_is_key__CMP_128() -> N
         assign(dlps, legal=True)
     assign(dlps, legal=False)
     assign(member("deputy_ombudsman"), legal=True)
+
+
+def test_a_post_or_grade_is_held_whatever_string_object_names_it__CMP_127() -> None:
+    assert holds(member("deputy_ombudsman"), _j("deputy_ombudsman")) is True
+    assert holds(member("director", posts=[_j("deputy_ombudsman")]), _j("deputy_ombudsman"))
+    assert holds(member("director"), _j("deputy_ombudsman")) is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        MATRIX[(Impact.minor, Likelihood.likely)],
+        EntryRatings(Rating.low, Rating.low, Rating.low, downgraded=False),
+        EntryFacts(category=Category.people, post=Rating.low, risk_to=None),
+    ],
+)
+def test_rule_values_cannot_be_changed_once_made(value: object) -> None:
+    field = next(iter(vars(value)))
+    with pytest.raises(FrozenInstanceError):
+        setattr(value, field, None)
 
 
 def test_an_eligible_member_holds_one_of_the_grades() -> None:
