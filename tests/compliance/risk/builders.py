@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Header
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from compliance_api.risk.models import (
@@ -21,7 +23,9 @@ from compliance_api.risk.models import (
 )
 from compliance_api.risk.rules import HighRiskPath, OversightRole, Rating, Trigger, UpliftScope
 from compliance_api.risk.state import EscalationState
+from shared.clients import ServiceClient, token_provider_for
 from shared.http_api.problems import PROBLEM_JSON
+from shared.staff import STAFF_AUDIENCE, DeclaredConflict, Grade, StaffDirectory, StaffMember
 from tests.helpers import NOW, TODAY
 
 CW = "cw-risk-1"  # the caseworker who records assessments
@@ -29,6 +33,73 @@ MGR = "om-risk-1"  # a manager
 AD = "ad-casework-1"  # the AD – Casework for Senior Caseworkers
 DEPUTY = "deputy-1"  # a Deputy Ombudsman
 ORG = uuid.UUID("0b6f3c1e-5d1c-4c8e-9d61-0f4f4d0c9a11")
+OMBUDSMAN = "ombudsman-1"
+DLPS = "dlps-1"  # the Director of Legal and Professional Services, acting as deputy
+CONFLICTED = "deputy-conflicted"  # a deputy who declared a conflict on ORG
+LEFT = "deputy-left"  # a deputy no longer active
+
+
+def _member(staff_id: str, grade: Grade, **extra: object) -> StaffMember:
+    return StaffMember.model_validate(
+        {"staff_id": staff_id, "display_name": f"Test {staff_id}", "grade": grade, **extra}
+    )
+
+
+# The staff directory's records the risk tests read (fake people only).
+STAFF: dict[str, StaffMember] = {
+    m.staff_id: m
+    for m in [
+        _member(CW, Grade.caseworker),
+        _member(MGR, Grade.operations_manager),
+        _member(AD, Grade.assistant_director),
+        _member(DEPUTY, Grade.deputy_ombudsman),
+        _member(OMBUDSMAN, Grade.ombudsman),
+        _member(
+            DLPS,
+            Grade.director,
+            posts=["deputy_ombudsman", "director_legal_and_professional_services"],
+        ),
+        _member(
+            CONFLICTED,
+            Grade.deputy_ombudsman,
+            conflicts=[DeclaredConflict(organisation_id=ORG, declared_on=date(2026, 1, 5))],
+        ),
+        _member(LEFT, Grade.deputy_ombudsman, active=False),
+    ]
+}
+
+
+def staff_app(staff: dict[str, StaffMember], seen: list[str]) -> FastAPI:
+    """A small real directory: ``/internal/staff/{staff_id}`` answers ``StaffMember`` JSON, as
+    assessment-api serves it; ``seen`` collects each call's authorization scheme."""
+    app = FastAPI()
+
+    @app.get("/internal/staff/{staff_id}")
+    async def get_staff(staff_id: str, authorization: str = Header()) -> Response:
+        seen.append(authorization.split(" ", 1)[0])
+        member = staff.get(staff_id)
+        if member is None:
+            return JSONResponse({"type": "staff-not-found", "status": 404}, status_code=404)
+        return Response(member.model_dump_json(), media_type="application/json")
+
+    return app
+
+
+def install_staff_directory(
+    app: FastAPI, staff: dict[str, StaffMember] | None = None, seen: list[str] | None = None
+) -> StaffDirectory:
+    """Point compliance-api's staff directory at an in-process directory app over HTTP."""
+    found = StaffDirectory(
+        ServiceClient(
+            base_url="http://staff-directory",
+            audience=STAFF_AUDIENCE,
+            tokens=token_provider_for(app.state.settings),
+            transport=httpx.ASGITransport(app=staff_app(STAFF if staff is None else staff,
+                                                        [] if seen is None else seen)),
+        )
+    )  # fmt: skip
+    app.state.staff_directory = found
+    return found
 
 
 def assessment_body(
@@ -161,6 +232,7 @@ async def make_escalation(
     case_id: uuid.UUID,
     state: str = "awaiting_manager",
     holder: str = DEPUTY,
+    ad: str = AD,
     meeting_on: date = TODAY,
     next_meeting_on: date | None = None,
     organisation_ids: list[uuid.UUID] | None = None,
@@ -200,7 +272,7 @@ async def make_escalation(
         ]
     )  # fmt: skip
     if reached >= order.index(EscalationState.plan_with_ad):
-        e.plan, e.plan_sent_to, e.ad_review_requested_at = "Legal review of letters", AD, NOW
+        e.plan, e.plan_sent_to, e.ad_review_requested_at = "Legal review of letters", ad, NOW
         e.plan_review_id = uuid.uuid4()
         reviewed = reached >= order.index(EscalationState.plan_reviewed)
         session.add(
@@ -208,15 +280,15 @@ async def make_escalation(
                 id=e.plan_review_id, case_id=case_id, kind="mitigation_plan_review",
                 subject_id=e_id, level="assistant_director", rule="CMP-113", requested_by=CW,
                 requested_at=NOW, decision="approved" if reviewed else None,
-                decided_by=AD if reviewed else None, decided_at=NOW if reviewed else None,
+                decided_by=ad if reviewed else None, decided_at=NOW if reviewed else None,
             )
         )  # fmt: skip
     if reached >= order.index(EscalationState.oversight_requested):
-        e.request_submitted_to, e.request_meeting_on = AD, meeting_on
+        e.request_submitted_to, e.request_meeting_on = ad, meeting_on
         e.template_document_id, e.requested_by, e.requested_at = uuid.uuid4(), CW, NOW
     if s is EscalationState.oversight_assigned:
         e.holder, e.holder_role, e.legal_advice_key = holder, OversightRole.deputy_ombudsman, False
-        e.assigned_meeting_on, e.assigned_by, e.assigned_at = meeting_on, AD, NOW
+        e.assigned_meeting_on, e.assigned_by, e.assigned_at = meeting_on, ad, NOW
         following = next_meeting_on or meeting_on + timedelta(days=35)
         session.add(
             UpdateDeadline(

@@ -8,67 +8,22 @@ the real ``StaffDirectory`` client with a service token.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import httpx
 import pytest
-from fastapi import FastAPI, Header
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
 
 from shared.clients import ServiceClient, token_provider_for
-from shared.staff import STAFF_AUDIENCE, DeclaredConflict, Grade, StaffDirectory, StaffMember
-from tests.compliance.risk.builders import AD, CW, DEPUTY, MGR, ORG
+from shared.staff import STAFF_AUDIENCE, StaffDirectory, StaffMember
+from tests.compliance.risk.builders import AD, CW, DEPUTY, MGR, STAFF, install_staff_directory
 
 Headers = Callable[..., dict[str, str]]
-
-OMBUDSMAN = "ombudsman-1"
-DLPS = "dlps-1"  # the Director of Legal and Professional Services, acting as deputy
-CONFLICTED = "deputy-conflicted"  # a deputy who declared a conflict on ORG
-LEFT = "deputy-left"  # a deputy no longer active
-
-
-def _member(staff_id: str, grade: Grade, **extra: object) -> StaffMember:
-    return StaffMember.model_validate(
-        {"staff_id": staff_id, "display_name": f"Test {staff_id}", "grade": grade, **extra}
-    )
 
 
 @pytest.fixture
 def staff() -> dict[str, StaffMember]:
     """The directory's records, fake people only."""
-    members = [
-        _member(CW, Grade.caseworker),
-        _member(MGR, Grade.operations_manager),
-        _member(AD, Grade.assistant_director),
-        _member(DEPUTY, Grade.deputy_ombudsman),
-        _member(OMBUDSMAN, Grade.ombudsman),
-        _member(
-            DLPS,
-            Grade.director,
-            posts=["deputy_ombudsman", "director_legal_and_professional_services"],
-        ),
-        _member(
-            CONFLICTED,
-            Grade.deputy_ombudsman,
-            conflicts=[DeclaredConflict(organisation_id=ORG, declared_on=date(2026, 1, 5))],
-        ),
-        _member(LEFT, Grade.deputy_ombudsman, active=False),
-    ]
-    return {m.staff_id: m for m in members}
-
-
-def staff_app(staff: dict[str, StaffMember], seen: list[str]) -> FastAPI:
-    app = FastAPI()
-
-    @app.get("/internal/staff/{staff_id}")
-    async def get_staff(staff_id: str, authorization: str = Header()) -> Response:
-        seen.append(authorization.split(" ", 1)[0])
-        member = staff.get(staff_id)
-        if member is None:
-            return JSONResponse({"type": "staff-not-found", "status": 404}, status_code=404)
-        return Response(member.model_dump_json(), media_type="application/json")
-
-    return app
+    return dict(STAFF)
 
 
 @pytest.fixture
@@ -82,16 +37,7 @@ def directory(
     app: FastAPI, staff: dict[str, StaffMember], directory_calls: list[str]
 ) -> StaffDirectory:
     """compliance-api's staff directory, pointed at the in-process directory app."""
-    found = StaffDirectory(
-        ServiceClient(
-            base_url="http://staff-directory",
-            audience=STAFF_AUDIENCE,
-            tokens=token_provider_for(app.state.settings),
-            transport=httpx.ASGITransport(app=staff_app(staff, directory_calls)),
-        )
-    )
-    app.state.staff_directory = found
-    return found
+    return install_staff_directory(app, staff, directory_calls)
 
 
 class _Down(httpx.AsyncBaseTransport):

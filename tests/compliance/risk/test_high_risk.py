@@ -22,9 +22,13 @@ from shared.outbox.models import OutboxEvent
 from shared.staff import StaffDirectory
 from tests.compliance.risk.builders import (
     AD,
+    CONFLICTED,
     CW,
     DEPUTY,
+    DLPS,
+    LEFT,
     MGR,
+    OMBUDSMAN,
     ORG,
     ask_override,
     assessment_body,
@@ -33,7 +37,6 @@ from tests.compliance.risk.builders import (
     make_escalation,
     refused,
 )
-from tests.compliance.risk.conftest import CONFLICTED, DLPS, LEFT, OMBUDSMAN
 from tests.helpers import TODAY, TODAY_ISO
 
 Headers = Callable[..., dict[str, str]]

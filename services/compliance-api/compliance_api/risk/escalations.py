@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -300,7 +301,8 @@ def _require(e: RiskEscalation, state: EscalationState, step: str) -> None:
 async def _directory_member(directory: StaffDirectory, staff_id: str) -> StaffMember:
     """The directory's record of ``staff_id``; 503 when it is down (never a guess)."""
     try:
-        return await directory.get(staff_id)
+        # Quoted: an id is the identity provider's subject, and only one path segment.
+        return await directory.get(quote(staff_id, safe=""))
     except StaffNotFound as exc:
         raise StaffNotEligible(
             f"The staff directory holds nobody with id {staff_id!r}",
