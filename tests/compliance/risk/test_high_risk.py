@@ -298,23 +298,29 @@ async def test_still_high_after_mitigation_the_caseworker_asks_for_oversight__CM
     assert got.json()["requested_by"] == CW
 
 
-async def test_oversight_is_asked_for_only_while_still_high__CMP_127(
+@pytest.mark.parametrize(
+    ("rating", "path", "kind"),
+    [
+        # An override lowered the rating after mitigation: the newer assessment is medium.
+        ("medium", "none", "not-still-high"),
+        # XC-RSK-005: high only because of a risk to a person.
+        ("high", "people_mitigations", "people-mitigations-apply"),
+    ],
+)
+async def test_oversight_is_asked_for_only_while_still_high__CMP_127_XC_RSK_005(
     client: httpx.AsyncClient,
     cw: dict[str, str],
     case_id: uuid.UUID,
     session: AsyncSession,
     directory: StaffDirectory,
+    rating: str,
+    path: str,
+    kind: str,
 ) -> None:
     e = await make_escalation(session, case_id=case_id, state="plan_reviewed")
-    # An override lowered the rating after mitigation: a newer assessment is medium.
-    latest = await make_assessment(session, case_id=case_id, number=2, rating="medium")
-    assert latest.number == 2
-    body = oversight_request()
-    refused(
-        await client.post(_url(e, "oversight-request"), json=body, headers=cw),
-        409,
-        "not-still-high",
-    )
+    await make_assessment(session, case_id=case_id, number=2, rating=rating, path=path)
+    got = await client.post(_url(e, "oversight-request"), json=oversight_request(), headers=cw)
+    refused(got, 409, kind)
 
 
 async def test_the_ad_assigns_oversight_and_the_event_is_emitted__CMP_127(
@@ -813,25 +819,6 @@ async def test_any_other_high_risk_escalates__XC_RSK_005(
     got = (await _assess(client, case_id, assessment(risks, **extra), cw)).json()
     assert got["high_risk_path"] == "escalation"
     assert (await _escalation(client, case_id, cw))["state"] == "awaiting_manager"
-
-
-async def test_a_person_only_case_cannot_be_put_to_oversight__XC_RSK_005(
-    client: httpx.AsyncClient,
-    cw: dict[str, str],
-    case_id: uuid.UUID,
-    session: AsyncSession,
-    directory: StaffDirectory,
-) -> None:
-    e = await make_escalation(session, case_id=case_id, state="plan_reviewed")
-    await make_assessment(
-        session, case_id=case_id, number=2, rating="high", path="people_mitigations"
-    )
-    body = oversight_request()
-    refused(
-        await client.post(_url(e, "oversight-request"), json=body, headers=cw),
-        409,
-        "people-mitigations-apply",
-    )
 
 
 async def test_an_unknown_escalation_is_a_404(
