@@ -58,7 +58,13 @@ from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
 from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.assessment.cases.builders import make_case as make_assessment_case
-from tests.compliance.risk.builders import make_assessment, make_uplift
+from tests.compliance.risk.builders import (
+    DEPUTY,
+    install_staff_directory,
+    make_assessment,
+    make_escalation,
+    make_uplift,
+)
 from tests.events.conftest import referred as referred_event
 from tests.helpers import NOW_ISO
 from tests.intake.builders import (
@@ -500,6 +506,125 @@ def prepare(*op_ids: str) -> Callable[[Prepare], Prepare]:
         return fn
 
     return register
+
+
+# --- compliance: the high-risk path (each escalation built at the step the operation acts on) ----
+
+ESC = "compliance POST /v1/risk/escalations/{escalation_id}"
+
+
+async def _escalation_at(caller: Caller, world: World, state: str, **extra: Any) -> None:
+    """A new case whose escalation is at ``state``; the caller (IC) is the AD it went to."""
+    case_id = uuid.uuid4()
+    e = await make_escalation(caller.session, case_id=case_id, state=state, ad=IC, **extra)
+    world.ids.update(case_id=str(case_id), escalation_id=str(e.id))
+
+
+def _as_holder(caller: Caller, world: World) -> None:
+    token = caller.make_token(Role.deputy_ombudsman, sub=DEPUTY)
+    world.headers["Authorization"] = f"Bearer {token}"
+
+
+@prepare(
+    "compliance GET /v1/risk/cases/{case_id}/escalation",
+    "compliance GET /v1/risk/escalations/{escalation_id}",
+    f"{ESC}/manager-decision",
+)
+async def _awaiting_manager(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "awaiting_manager")
+
+
+@prepare(f"{ESC}/mitigation-plan")
+async def _manager_agreed(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "manager_agreed")
+
+
+@prepare(f"{ESC}/plan-review")
+async def _plan_with_ad(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "plan_with_ad")
+
+
+@prepare(f"{ESC}/oversight-request")
+async def _plan_reviewed(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "plan_reviewed")
+
+
+@prepare(f"{ESC}/oversight-assignment")
+async def _oversight_requested(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "oversight_requested")
+
+
+@prepare(
+    f"{ESC}/rating-change-requests",
+    f"{ESC}/records",
+    f"{ESC}/updates",
+    f"{ESC}/updates-ended",
+)
+async def _under_oversight(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "oversight_assigned")
+
+
+@prepare(f"{ESC}/rating-change-requests/{{request_id}}/decision")
+async def _rating_change_asked(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "oversight_assigned")
+    asked = await caller.call(
+        "POST",
+        f"/v1/risk/escalations/{world.ids['escalation_id']}/rating-change-requests",
+        {"rating": "medium", "explanation": "The claim was withdrawn"},
+        expect=201,
+    )
+    world.ids["request_id"] = asked["id"]
+    _as_holder(caller, world)
+
+
+@prepare(f"{ESC}/records/{{record_id}}/approval")
+async def _record_made(caller: Caller, world: World) -> None:
+    await _escalation_at(caller, world, "oversight_assigned")
+    record = await caller.call(
+        "POST",
+        f"/v1/risk/escalations/{world.ids['escalation_id']}/records",
+        {"kind": "meeting", "held_on": "2026-11-02", "accompanied_by": "om-risk-1",
+         "notes": "Planning meeting"},
+        expect=201,
+    )  # fmt: skip
+    world.ids["record_id"] = record["id"]
+    _as_holder(caller, world)
+
+
+async def _recorded(caller: Caller, world: World, risk: JsonDict) -> JsonDict:
+    body = {"trigger": "decline", "conflicts_of_interest_considered": True, "risks": [risk],
+            "earlier_cases_reviewed": True}  # fmt: skip
+    return await caller.call(
+        "POST", f"/v1/risk/cases/{world.ids['case_id']}/assessments", body, expect=201
+    )
+
+
+BREACH_RISK = {
+    "category": "financial", "description": "Letter sent to the wrong address",
+    "impact": "minor", "likelihood": "unlikely", "information_breach": True,
+    "action_if_occurs": "Retrieve the letter",
+}  # fmt: skip
+
+
+@prepare("compliance POST /v1/risk/cases/{case_id}/breach-reports")
+async def _breach_recorded(caller: Caller, world: World) -> None:
+    got = await _recorded(caller, world, BREACH_RISK)
+    world.body = {**world.body, "entry_id": got["risks"][0]["id"]}
+
+
+@prepare("compliance POST /v1/risk/tasks/{task_id}/completion")
+async def _task_left(caller: Caller, world: World) -> None:
+    await _recorded(
+        caller,
+        world,
+        {"category": "our_service", "description": "Complaint about us unresolved",
+         "impact": "minor", "likelihood": "unlikely", "unresolved_by_management": True,
+         "action_if_occurs": "Refer it"},
+    )  # fmt: skip
+    tasks = await caller.client.get(
+        f"/v1/risk/cases/{world.ids['case_id']}/tasks", headers=caller.headers
+    )
+    world.ids["task_id"] = tasks.json()[0]["id"]
 
 
 CASE = "intake POST /v1/cases/{case_id}"
@@ -948,6 +1073,8 @@ async def test_no_5xx_on_bad_input(
     else:
         token = make_token(*PUBLIC_ROLES[op.service], sub=IC)
     caller = Caller(client, {"Authorization": f"Bearer {token}"}, session, make_token)
+    if op.service == "compliance":  # the staff directory it reads (CMP-113/127/129)
+        install_staff_directory(app)
     if op.internal and op.service == "compliance" and op.path.startswith("/internal/risk"):
         world = await compliance_world(caller, op)
     else:

@@ -233,7 +233,18 @@ UNSTATABLE_PROBLEMS = frozenset(
 )
 # Limits on the whole request, which JSON Schema (about values, not bytes) cannot state.
 UNSTATABLE_LIMITS = frozenset({"payload-too-large"})
-UNSTATABLE_VALIDATION_ERRORS = frozenset({"date_range_reversed", "duplicate_question"})
+UNSTATABLE_VALIDATION_ERRORS = frozenset(
+    {
+        "date_range_reversed",
+        "duplicate_question",
+        # A risk's cross-field rules (CMP-119, CMP-116, the flags' categories) that JSON Schema
+        # could state, but not together with the entry's others in a form schemathesis's
+        # generator can canonicalise (it refuses the whole operation): the validator states them.
+        "mitigation_effect_required",
+        "immediate_action_required",
+        "flag_outside_category",
+    }
+)
 
 
 def _unstatable_rule(response: schemathesis.Response) -> bool:

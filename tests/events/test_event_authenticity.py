@@ -272,7 +272,8 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "compliance-api": [
             "compliance.case.closed", "compliance.item.complied", "compliance.item.escalated",
-            "compliance.risk.assessed", "compliance.risk.rated", "compliance.risk.rating_changed",
+            "compliance.risk.assessed", "compliance.risk.oversight_assigned",
+            "compliance.risk.rated", "compliance.risk.rating_changed",
         ],
     }  # fmt: skip
 

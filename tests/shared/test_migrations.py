@@ -105,7 +105,19 @@ SERVICES = [
     Expected(
         "compliance",
         frozenset(
-            {*SHARED_TABLES, "risk_assessment", "risk_entry", "risk_uplift", "risk_approval"}
+            {
+                *SHARED_TABLES,
+                "risk_assessment",
+                "risk_entry",
+                "risk_uplift",
+                "risk_approval",
+                "risk_escalation",
+                "risk_task",
+                "risk_update_deadline",
+                "risk_oversight_update",
+                "risk_oversight_record",
+                "risk_breach_report",
+            }
         ),
     ),
 ]

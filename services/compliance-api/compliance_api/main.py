@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from compliance_api.config import ComplianceSettings
 from compliance_api.risk.router import internal_router as risk_internal_router
 from compliance_api.risk.router import router as risk_router
+from shared.clients import ServiceClient, token_provider_for
 from shared.http_api.app import create_service_app
+from shared.staff import STAFF_AUDIENCE, StaffDirectory
 
 VERSION = "0.1.0"
 
@@ -15,7 +20,7 @@ VERSION = "0.1.0"
 def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
     """Build the compliance-api app (no I/O until the lifespan starts)."""
     settings = settings or ComplianceSettings()  # read from the environment
-    return create_service_app(
+    app = create_service_app(
         settings=settings,
         title="compliance-api",
         version=VERSION,
@@ -26,7 +31,28 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
             {
                 "name": "risk",
                 "description": "Casework risk (guidance §10): assessments with ratings computed "
-                "from the matrix, the case's current rating, manager overrides and uplifts.",
+                "from the matrix, the case's current rating, manager overrides and uplifts; "
+                "the high-risk path (manager, AD, oversight, monthly updates), risk tasks, "
+                "breach reports and the risk work queues.",
             },
         ),
+        lifespan_hooks=(_close_staff_directory,),
     )
+    # Built now (no I/O until the first call); tests replace it with one on an in-process app.
+    app.state.staff_directory = StaffDirectory(
+        ServiceClient(
+            base_url=settings.staff_directory_url,
+            audience=STAFF_AUDIENCE,
+            tokens=token_provider_for(settings),
+        )
+    )
+    return app
+
+
+@asynccontextmanager
+async def _close_staff_directory(app: FastAPI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        directory: StaffDirectory = app.state.staff_directory
+        await directory.client.aclose()

@@ -1,6 +1,17 @@
 """Every table of compliance-api, imported so Alembic sees one complete metadata."""
 
-from compliance_api.risk.models import RiskApproval, RiskAssessment, RiskEntry, RiskUplift
+from compliance_api.risk.models import (
+    BreachReport,
+    OversightRecord,
+    OversightUpdate,
+    RiskApproval,
+    RiskAssessment,
+    RiskEntry,
+    RiskEscalation,
+    RiskTask,
+    RiskUplift,
+    UpdateDeadline,
+)
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -11,15 +22,21 @@ metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "BreachReport",
     "IdempotencyRecord",
     "InboxEvent",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "OversightRecord",
+    "OversightUpdate",
     "RiskApproval",
     "RiskAssessment",
     "RiskEntry",
+    "RiskEscalation",
+    "RiskTask",
     "RiskUplift",
+    "UpdateDeadline",
     "metadata",
 ]

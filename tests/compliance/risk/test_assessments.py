@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEntry
-from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from tests.compliance.risk.builders import CW, make_assessment
+from tests.compliance.risk.builders import CW, assessment_body, make_assessment, refused
 
 Headers = Callable[..., dict[str, str]]
 
@@ -35,40 +34,13 @@ def risk(impact: Any = "minor", likelihood: Any = "likely", **extra: Any) -> dic
 PLAN = {"outcome": "reduce", "plan": "Share the decision with the advocate present"}
 
 
-def assessment(risks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "trigger": "decline",
-        "conflicts_of_interest_considered": True,
-        "risks": risks,
-    }
-    if not risks:
-        body["low_rationale"] = "No indication at this stage that a risk is present"
-    if len(risks) >= 2:
-        body["cumulative"] = {
-            "common_root": True,
-            "raised": False,
-            "reason": "All stem from the one decision",
-        }
-    body.update(extra)
-    return body
-
-
-@pytest.fixture
-def cw(auth_headers: Headers) -> dict[str, str]:
-    return auth_headers("caseworker", sub=CW)
+assessment = assessment_body
 
 
 async def _post(
     client: httpx.AsyncClient, case_id: uuid.UUID, body: dict[str, Any], headers: dict[str, str]
 ) -> httpx.Response:
     return await client.post(f"/v1/risk/cases/{case_id}/assessments", json=body, headers=headers)
-
-
-def _refused(response: httpx.Response, status: int = 422) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def test_ratings_are_computed_before_and_after_mitigation__CMP_109(
@@ -82,6 +54,7 @@ async def test_ratings_are_computed_before_and_after_mitigation__CMP_109(
                 impact_after="moderate",
                 likelihood_after="likely",
                 mitigation=PLAN,
+                mitigation_effect="Sharing it with the advocate present lowers the impact",
             ),
             risk("minor", "likely"),
         ]
@@ -114,7 +87,7 @@ async def test_a_rating_cannot_be_typed__CMP_105(
     body = assessment([risk(**({field: "low"} if where == "risk" else {}))])
     if where == "assessment":
         body[field] = "low"
-    _refused(await _post(client, case_id, body, cw))
+    refused(await _post(client, case_id, body, cw))
 
 
 @pytest.mark.parametrize(
@@ -131,7 +104,7 @@ async def test_a_rating_cannot_be_typed__CMP_105(
 async def test_impact_and_likelihood_come_together__CMP_105(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, entry: dict[str, Any]
 ) -> None:
-    _refused(await _post(client, case_id, assessment([entry]), cw))
+    refused(await _post(client, case_id, assessment([entry]), cw))
 
 
 @pytest.mark.parametrize(
@@ -148,7 +121,7 @@ async def test_impact_and_likelihood_come_together__CMP_105(
 async def test_medium_or_high_needs_a_mitigation_plan__CMP_118(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, impact: str, likelihood: str
 ) -> None:
-    problem = _refused(await _post(client, case_id, assessment([risk(impact, likelihood)]), cw))
+    problem = refused(await _post(client, case_id, assessment([risk(impact, likelihood)]), cw))
     assert "CMP-118" in str(problem)
     with_plan = await _post(
         client, case_id, assessment([risk(impact, likelihood, mitigation=PLAN)]), cw
@@ -175,7 +148,7 @@ async def test_each_mitigation_outcome_is_recorded__CMP_118(
 async def test_a_plan_needs_an_outcome_and_a_plan__CMP_118(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, mitigation: dict[str, Any]
 ) -> None:
-    _refused(
+    refused(
         await _post(
             client, case_id, assessment([risk("moderate", "likely", mitigation=mitigation)]), cw
         )
@@ -221,7 +194,7 @@ async def test_no_downgrade_without_factors__CMP_110(
     if downgrade is None:  # no downgrade asked for: the matrix's medium stands
         assert response.json()["rating"] == "medium"
     else:
-        _refused(response)
+        refused(response)
 
 
 @pytest.mark.parametrize(
@@ -245,7 +218,7 @@ async def test_only_a_medium_or_low_cell_is_downgraded__CMP_110(
     extra: dict[str, Any] = {"mitigation": PLAN, "downgrade": {"factors": "Advocate in place"}}
     if after:
         extra.update(impact_after=after[0], likelihood_after=after[1])
-    problem = _refused(
+    problem = refused(
         await _post(client, case_id, assessment([risk(impact, likelihood, **extra)]), cw)
     )
     assert "CMP-110" in str(problem)
@@ -271,12 +244,12 @@ async def test_two_risks_need_the_cumulative_assessment__CMP_117(
 ) -> None:
     body = assessment([risk(), risk()])
     del body["cumulative"]
-    problem = _refused(await _post(client, case_id, body, cw))
+    problem = refused(await _post(client, case_id, body, cw))
     assert "CMP-117" in str(problem)
     one = assessment(
         [risk()], cumulative={"common_root": True, "raised": False, "reason": "One issue"}
     )
-    _refused(await _post(client, case_id, one, cw))
+    refused(await _post(client, case_id, one, cw))
 
 
 async def test_risks_together_may_raise_the_rating__CMP_117(
@@ -305,9 +278,9 @@ async def test_no_risk_is_low_with_a_rationale__CMP_108(
 ) -> None:
     body = assessment([])
     del body["low_rationale"]
-    problem = _refused(await _post(client, case_id, body, cw))
+    problem = refused(await _post(client, case_id, body, cw))
     assert "CMP-108" in str(problem)
-    _refused(await _post(client, case_id, {**body, "low_rationale": "  "}, cw))
+    refused(await _post(client, case_id, {**body, "low_rationale": "  "}, cw))
     got = (await _post(client, case_id, assessment([]), cw)).json()
     assert (got["rating"], got["pre_rating"]) == ("low", "low")
     assert got["low_rationale"] == "No indication at this stage that a risk is present"
@@ -329,7 +302,9 @@ async def test_no_risk_is_low_with_a_rationale__CMP_108(
 async def test_each_trigger_of_the_closed_list__XC_RSK_001(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, trigger: str
 ) -> None:
-    response = await _post(client, case_id, assessment([], trigger=trigger), cw)
+    # XC-RSK-003: an ad hoc or new-risk review names its reason.
+    extra = {"review_reason": "new_risk"} if trigger in ("new_risk_identified", "ad_hoc") else {}
+    response = await _post(client, case_id, assessment([], trigger=trigger, **extra), cw)
     assert response.status_code == 201, response.text
     assert response.json()["trigger"] == trigger
 
@@ -366,7 +341,7 @@ async def test_bad_input_is_a_422_problem_never_a_500__XC_RSK_001(
     change: dict[str, Any],
     session: AsyncSession,
 ) -> None:
-    _refused(await _post(client, case_id, {**assessment([]), **change}, cw))
+    refused(await _post(client, case_id, {**assessment([]), **change}, cw))
     assert (await session.scalars(select(OutboxEvent))).first() is None
 
 
@@ -375,26 +350,26 @@ async def test_missing_conflicts_of_interest_is_refused__XC_RSK_001(
 ) -> None:
     body = assessment([])
     del body["conflicts_of_interest_considered"]
-    _refused(await _post(client, case_id, body, cw))
+    refused(await _post(client, case_id, body, cw))
 
 
 async def test_a_bad_case_id_or_body_is_a_422(
     client: httpx.AsyncClient, cw: dict[str, str]
 ) -> None:
-    _refused(await client.post("/v1/risk/cases/nope/assessments", json=assessment([]), headers=cw))
+    refused(await client.post("/v1/risk/cases/nope/assessments", json=assessment([]), headers=cw))
     raw = await client.post(
         f"/v1/risk/cases/{uuid.uuid4()}/assessments",
         content=b"{not json",
         headers={**cw, "content-type": "application/json"},
     )
-    _refused(raw)
+    refused(raw)
 
 
 @pytest.mark.parametrize("role", ["intake_caseworker", "auditor", "legal", "integration"])
 async def test_only_caseworkers_and_managers_record(
     client: httpx.AsyncClient, auth_headers: Headers, case_id: uuid.UUID, role: str
 ) -> None:
-    _refused(await _post(client, case_id, assessment([]), auth_headers(role)), 403)
+    refused(await _post(client, case_id, assessment([]), auth_headers(role)), 403)
 
 
 async def test_each_assessment_is_a_new_version_and_a_change_is_announced__CMP_120(
@@ -402,7 +377,11 @@ async def test_each_assessment_is_a_new_version_and_a_change_is_announced__CMP_1
 ) -> None:
     await make_assessment(session, case_id=case_id, rating="low")
     same = (await _post(client, case_id, assessment([]), cw)).json()
-    high = assessment([risk("critical", "likely", mitigation=PLAN)], trigger="new_risk_identified")
+    high = assessment(
+        [risk("critical", "likely", mitigation=PLAN)],
+        trigger="new_risk_identified",
+        review_reason="new_risk",
+    )
     changed = (await _post(client, case_id, high, cw)).json()
     assert (same["number"], changed["number"]) == (2, 3)
     events = (
@@ -457,7 +436,7 @@ async def test_a_replayed_create_records_once(
 async def test_the_current_rating_is_the_latest_assessments__CMP_101(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
-    missing = _refused(await client.get(f"/v1/risk/cases/{case_id}/rating", headers=cw), 404)
+    missing = refused(await client.get(f"/v1/risk/cases/{case_id}/rating", headers=cw), 404)
     assert missing["type"].endswith("/no-risk-assessment")
     assert missing["create_path"] == f"/v1/risk/cases/{case_id}/assessments"
     await make_assessment(session, case_id=case_id, number=1, rating="high")
@@ -482,8 +461,8 @@ async def test_a_cases_assessments_page_newest_first(
     ).json()
     assert [a["number"] for a in second["items"]] == [1]
     assert second["next_cursor"] is None
-    _refused(await client.get(url, params={"cursor": "garbage"}, headers=reader), 400)
-    _refused(await client.get(url, params={"limit": 0}, headers=reader))
+    refused(await client.get(url, params={"cursor": "garbage"}, headers=reader), 400)
+    refused(await client.get(url, params={"limit": 0}, headers=reader))
 
 
 async def test_one_assessment_with_its_risks(
@@ -493,5 +472,5 @@ async def test_one_assessment_with_its_risks(
     got = await client.get(f"/v1/risk/assessments/{made['id']}", headers=cw)
     assert got.json() == made
     assert got.headers["etag"] == '"1"'
-    missing = _refused(await client.get(f"/v1/risk/assessments/{uuid.uuid4()}", headers=cw), 404)
+    missing = refused(await client.get(f"/v1/risk/assessments/{uuid.uuid4()}", headers=cw), 404)
     assert missing["type"].endswith("/risk-assessment-not-found")

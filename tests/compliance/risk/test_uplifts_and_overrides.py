@@ -14,9 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
-from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from tests.compliance.risk.builders import CW, MGR, ORG, make_assessment, make_uplift
+from tests.compliance.risk.builders import (
+    MGR,
+    ORG,
+    ask_override,
+    decide_override,
+    make_assessment,
+    make_uplift,
+    refused,
+)
 from tests.helpers import TODAY
 
 Headers = Callable[..., dict[str, str]]
@@ -26,25 +33,6 @@ NO_RISK = {
     "risks": [],
     "low_rationale": "No indication at this stage that a risk is present",
 }
-
-
-@pytest.fixture
-def cw(auth_headers: Headers) -> dict[str, str]:
-    return auth_headers("caseworker", sub=CW)
-
-
-@pytest.fixture
-def manager(auth_headers: Headers) -> dict[str, str]:
-    return auth_headers("operations_manager", sub=MGR)
-
-
-def _refused(response: httpx.Response, status: int, kind: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    if kind:
-        assert body["type"].endswith(f"/{kind}")
-    return body
 
 
 async def _assess(
@@ -142,7 +130,7 @@ async def test_an_assistant_director_imposes_an_uplift__CMP_102(
     assert listed.json()["items"] == []
     listed = await client.get("/v1/risk/uplifts", params={"active_on": "2027-01-31"}, headers=cw)
     assert [u["id"] for u in listed.json()["items"]] == [made["id"]]
-    _refused(await client.post("/v1/risk/uplifts", json=body, headers=cw), 403)
+    refused(await client.post("/v1/risk/uplifts", json=body, headers=cw), 403)
 
 
 @pytest.mark.parametrize(
@@ -175,37 +163,10 @@ async def test_a_bad_uplift_is_a_422__CMP_102(
     response = await client.post(
         "/v1/risk/uplifts", json=body, headers=auth_headers("assistant_director")
     )
-    _refused(response, 422)
+    refused(response, 422)
 
 
 # --- Overrides (CMP-111, CMP-112) -------------------------------------------------------------
-
-
-async def _request(
-    client: httpx.AsyncClient, assessment_id: uuid.UUID, rating: str, headers: dict[str, str]
-) -> httpx.Response:
-    return await client.post(
-        f"/v1/risk/assessments/{assessment_id}/override-requests",
-        json={"rating": rating, "explanation": "Reviewed across all categories with the manager"},
-        headers=headers,
-    )
-
-
-async def _decide(
-    client: httpx.AsyncClient,
-    assessment_id: uuid.UUID,
-    request_id: str,
-    headers: dict[str, str],
-    *,
-    approve: bool = True,
-    if_match: str | None = None,
-) -> httpx.Response:
-    extra = {"If-Match": if_match} if if_match else {}
-    return await client.post(
-        f"/v1/risk/assessments/{assessment_id}/override-requests/{request_id}/decision",
-        json={"approve": approve, "reason": "Agreed at supervision"},
-        headers={**headers, **extra},
-    )
 
 
 async def test_a_lower_overall_rating_needs_a_managers_override__CMP_111_CMP_112(
@@ -216,7 +177,7 @@ async def test_a_lower_overall_rating_needs_a_managers_override__CMP_111_CMP_112
     session: AsyncSession,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    asked = await _request(client, a.id, "medium", cw)
+    asked = await ask_override(client, a.id, "medium", cw)
     assert asked.status_code == 201, asked.text
     request = asked.json()
     assert (request["direction"], request["rating"], request["decision"]) == (
@@ -224,7 +185,7 @@ async def test_a_lower_overall_rating_needs_a_managers_override__CMP_111_CMP_112
         "medium",
         None,
     )
-    decided = await _decide(client, a.id, request["id"], manager, if_match='"1"')
+    decided = await decide_override(client, a.id, request["id"], manager, if_match='"1"')
     assert decided.status_code == 200, decided.text
     got = decided.json()
     assert (got["generated_rating"], got["override_rating"], got["rating"]) == (
@@ -262,9 +223,9 @@ async def test_a_manager_may_raise_the_rating__CMP_112(
     session: AsyncSession,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="low")
-    request = (await _request(client, a.id, "high", cw)).json()
+    request = (await ask_override(client, a.id, "high", cw)).json()
     assert request["direction"] == "raise"
-    got = (await _decide(client, a.id, request["id"], manager)).json()
+    got = (await decide_override(client, a.id, request["id"], manager)).json()
     assert (got["rating"], got["override_direction"]) == ("high", "raise")
 
 
@@ -276,19 +237,21 @@ async def test_a_refused_override_leaves_the_rating__CMP_112(
     session: AsyncSession,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    request = (await _request(client, a.id, "low", cw)).json()
-    got = (await _decide(client, a.id, request["id"], manager, approve=False)).json()
+    request = (await ask_override(client, a.id, "low", cw)).json()
+    got = (await decide_override(client, a.id, request["id"], manager, approve=False)).json()
     assert (got["rating"], got["override_rating"]) == ("high", None)
-    again = await _decide(client, a.id, request["id"], manager)
-    _refused(again, 409, "approval-already-decided")
+    again = await decide_override(client, a.id, request["id"], manager)
+    refused(again, 409, "approval-already-decided")
 
 
 async def test_the_requester_cannot_approve_their_own_override__CMP_112(
     client: httpx.AsyncClient, manager: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    request = (await _request(client, a.id, "low", manager)).json()
-    _refused(await _decide(client, a.id, request["id"], manager), 403, "approver-is-requester")
+    request = (await ask_override(client, a.id, "low", manager)).json()
+    refused(
+        await decide_override(client, a.id, request["id"], manager), 403, "approver-is-requester"
+    )
 
 
 @pytest.mark.parametrize("role", ["caseworker", "senior_caseworker", "auditor"])
@@ -301,24 +264,24 @@ async def test_only_a_manager_decides_an_override__CMP_112(
     role: str,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    request = (await _request(client, a.id, "low", cw)).json()
-    _refused(await _decide(client, a.id, request["id"], auth_headers(role)), 403)
+    request = (await ask_override(client, a.id, "low", cw)).json()
+    refused(await decide_override(client, a.id, request["id"], auth_headers(role)), 403)
 
 
 async def test_an_override_must_change_the_rating__CMP_112(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="medium")
-    _refused(await _request(client, a.id, "medium", cw), 409, "override-changes-nothing")
+    refused(await ask_override(client, a.id, "medium", cw), 409, "override-changes-nothing")
 
 
 async def test_an_override_cannot_go_below_an_active_uplift__CMP_102_CMP_112(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, session: AsyncSession
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high", uplift_floor="medium")
-    problem = _refused(await _request(client, a.id, "low", cw), 409, "override-below-uplift")
+    problem = refused(await ask_override(client, a.id, "low", cw), 409, "override-below-uplift")
     assert problem["minimum_rating"] == "medium"
-    assert (await _request(client, a.id, "medium", cw)).status_code == 201
+    assert (await ask_override(client, a.id, "medium", cw)).status_code == 201
 
 
 async def test_only_the_latest_assessment_is_overridden__CMP_112(
@@ -329,10 +292,10 @@ async def test_only_the_latest_assessment_is_overridden__CMP_112(
     session: AsyncSession,
 ) -> None:
     first = await make_assessment(session, case_id=case_id, number=1, rating="high")
-    request = (await _request(client, first.id, "low", cw)).json()
+    request = (await ask_override(client, first.id, "low", cw)).json()
     await make_assessment(session, case_id=case_id, number=2, rating="high")
-    _refused(await _request(client, first.id, "low", cw), 409, "risk-assessment-superseded")
-    _refused(await _decide(client, first.id, request["id"], manager), 409)
+    refused(await ask_override(client, first.id, "low", cw), 409, "risk-assessment-superseded")
+    refused(await decide_override(client, first.id, request["id"], manager), 409)
 
 
 async def test_a_new_request_supersedes_the_undecided_one__CMP_112(
@@ -343,13 +306,15 @@ async def test_a_new_request_supersedes_the_undecided_one__CMP_112(
     session: AsyncSession,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    old = (await _request(client, a.id, "low", cw)).json()
-    new = (await _request(client, a.id, "medium", cw)).json()
-    _refused(await _decide(client, a.id, old["id"], manager), 409, "approval-already-decided")
-    assert (await _decide(client, a.id, new["id"], manager)).json()["rating"] == "medium"
+    old = (await ask_override(client, a.id, "low", cw)).json()
+    new = (await ask_override(client, a.id, "medium", cw)).json()
+    refused(
+        await decide_override(client, a.id, old["id"], manager), 409, "approval-already-decided"
+    )
+    assert (await decide_override(client, a.id, new["id"], manager)).json()["rating"] == "medium"
 
 
-async def test_a_stale_if_match_is_refused(
+async def test_a_stale_if_match_isrefused(
     client: httpx.AsyncClient,
     cw: dict[str, str],
     manager: dict[str, str],
@@ -357,8 +322,8 @@ async def test_a_stale_if_match_is_refused(
     session: AsyncSession,
 ) -> None:
     a = await make_assessment(session, case_id=case_id, rating="high")
-    request = (await _request(client, a.id, "low", cw)).json()
-    _refused(await _decide(client, a.id, request["id"], manager, if_match='"7"'), 412)
+    request = (await ask_override(client, a.id, "low", cw)).json()
+    refused(await decide_override(client, a.id, request["id"], manager, if_match='"7"'), 412)
 
 
 async def test_unknown_assessments_and_requests_are_404s(
@@ -368,14 +333,14 @@ async def test_unknown_assessments_and_requests_are_404s(
     case_id: uuid.UUID,
     session: AsyncSession,
 ) -> None:
-    _refused(await _request(client, uuid.uuid4(), "low", cw), 404, "risk-assessment-not-found")
+    refused(await ask_override(client, uuid.uuid4(), "low", cw), 404, "risk-assessment-not-found")
     a = await make_assessment(session, case_id=case_id, rating="high")
-    _refused(
-        await _decide(client, a.id, str(uuid.uuid4()), manager),
+    refused(
+        await decide_override(client, a.id, str(uuid.uuid4()), manager),
         404,
         "risk-override-request-not-found",
     )
-    _refused(
+    refused(
         await client.get(f"/v1/risk/assessments/{uuid.uuid4()}/override-requests", headers=cw),
         404,
     )
@@ -402,4 +367,4 @@ async def test_a_bad_override_request_is_a_422__CMP_112(
     response = await client.post(
         f"/v1/risk/assessments/{a.id}/override-requests", json=body, headers=cw
     )
-    _refused(response, 422)
+    refused(response, 422)

@@ -223,6 +223,9 @@ def service_env(service: str, db_url: str) -> dict[str, str]:
     env.setdefault("ENV", "development")
     env[f"{prefix}_DATABASE_URL"] = db_url
     env[f"{prefix}_DEV_KEYS_DIR"] = str(KEYS_DIR)
+    if service == "compliance":
+        # The staff directory (CMP-127/128) is assessment-api's, on this run's port.
+        env.setdefault("COMPLIANCE_STAFF_DIRECTORY_URL", f"http://127.0.0.1:{PORTS['assessment']}")
     subscribers = default_subscribers(service)
     if subscribers and BASE_PORT != 8001:
         env.setdefault(f"{prefix}_SUBSCRIBERS", json.dumps(subscribers))

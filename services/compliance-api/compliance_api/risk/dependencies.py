@@ -8,10 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from compliance_api.risk import overrides
+from compliance_api.risk import escalations, overrides
 from shared.auth import CASE_DATA_READERS, MANAGERS, Principal, Role
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
+from shared.staff import StaffDirectory
 
 # Who records a risk assessment: the caseworkers who own cases after intake, and their managers
 # (¶10.4: the case owner manages the case's risk; CMP-016 whoever oversees the stage).
@@ -27,9 +28,22 @@ RiskReader = Annotated[Principal, Depends(RequireRole(CASE_DATA_READERS))]
 OverrideDecider = Annotated[Principal, Depends(RequireRole(overrides.RATING_OVERRIDE.roles))]
 UpliftSetter = Annotated[Principal, Depends(RequireRole(UPLIFT_SETTERS))]
 ServiceCaller = Annotated[Principal, Depends(RequireRole(Role.service))]
+# CMP-113: the manager who discusses a high-risk case decides under the delegation.
+ManagerDecider = Annotated[Principal, Depends(RequireRole(escalations.HIGH_RISK_AGREEMENT.roles))]
+# CMP-113: the Assistant Director the plan was sent to (checked by name in the service).
+PlanReviewer = Annotated[Principal, Depends(RequireRole(escalations.PLAN_REVIEW.roles))]
+# CMP-127: the AD – Casework for Senior Caseworkers assigns oversight (by name in the service).
+OversightAssigner = Annotated[Principal, Depends(RequireRole(frozenset({Role.assistant_director})))]
+# CMP-115, CMP-130: the oversight holder (by name in the service).
+OversightHolder = Annotated[Principal, Depends(RequireRole(escalations.HOLDERS))]
+# CMP-131: the caseworker and their managers record updates; the holder may end them.
+UpdateEnder = Annotated[Principal, Depends(RequireRole(ASSESSORS | escalations.HOLDERS))]
 
 CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID")]
 AssessmentIdPath = Annotated[uuid.UUID, Path(description="The risk assessment's UUID")]
+EscalationIdPath = Annotated[uuid.UUID, Path(description="The high-risk escalation's UUID")]
+ItemIdPath = Annotated[uuid.UUID, Path(description="The request's or record's UUID")]
+TaskIdPath = Annotated[uuid.UUID, Path(description="The risk task's UUID")]
 
 
 async def get_window_days(request: Request) -> int:
@@ -39,6 +53,15 @@ async def get_window_days(request: Request) -> int:
 
 
 WindowDays = Annotated[int, Depends(get_window_days)]
+
+
+def get_staff_directory(request: Request) -> StaffDirectory:
+    """The staff directory client built with the app (``COMPLIANCE_STAFF_DIRECTORY_URL``)."""
+    directory: StaffDirectory = request.app.state.staff_directory
+    return directory
+
+
+Directory = Annotated[StaffDirectory, Depends(get_staff_directory)]
 
 
 def assessment_location(request: Request, assessment_id: uuid.UUID) -> str:
@@ -53,3 +76,7 @@ READ = problem_responses(401, 403, 404, 422, 429)
 LIST = problem_responses(400, 401, 403, 422, 429)
 CREATE = problem_responses(401, 403, 409, 413, 422, 429)
 ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 429)
+# Acts that read the staff directory: 503 when it cannot be reached (never a guess).
+ACT_WITH_DIRECTORY = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
+CREATE_ON = problem_responses(401, 403, 404, 409, 413, 422, 429)
+CREATE_WITH_DIRECTORY = problem_responses(401, 403, 404, 409, 413, 422, 429, 503)

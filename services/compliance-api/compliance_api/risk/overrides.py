@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from compliance_api.risk import repository, rules, service
+from compliance_api.risk import escalations, repository, rules, service
 from compliance_api.risk.errors import (
     AssessmentNotFound,
     AssessmentSuperseded,
@@ -163,6 +163,11 @@ async def decide_override(
             current=assessment.rating, target=target, floor=assessment.uplift_floor
         )
         previous = assessment.rating
+        # CMP-115: under oversight the holder agrees the new rating first.
+        await escalations.check_lock(
+            session, assessment.case_id, current=previous, new=target, actor=actor, at=at
+        )
+        path = await service.path_for(session, assessment, target)
         async with service.ASSESSMENT.change(
             session,
             assessment,
@@ -175,7 +180,9 @@ async def decide_override(
             assessment.override_explanation = approval.request_reason
             assessment.override_approval_id = approval.id
             assessment.rating = target
+            assessment.high_risk_path = path
         await service.rating_changed(
             session, assessment, previous=previous, cause="override", actor=actor, at=at
         )
+        await escalations.after_rating(session, assessment, actor=actor, at=at)
     return await service.read(session, assessment)

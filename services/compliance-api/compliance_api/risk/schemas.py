@@ -21,15 +21,25 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from compliance_api.risk.rules import (
+    FLAG_CATEGORY,
     MATRIX,
+    REVIEW_TRIGGERS,
     Category,
+    EntryFlag,
+    HighRiskPath,
     Impact,
+    Informed,
     Likelihood,
     MitigationOutcome,
     OverrideDirection,
+    Prompt,
     Rating,
+    ReviewReason,
+    RiskTo,
     Trigger,
     UpliftScope,
+    flag_fits,
+    needs_review_reason,
 )
 from shared.pagination import Page
 from shared.schemas import (
@@ -64,6 +74,41 @@ def _matches(data: RiskEntryCreate, rating: Rating, *, after: bool) -> bool:
     impact = data.impact_after if after and data.impact_after else data.impact
     likelihood = data.likelihood_after if after and data.likelihood_after else data.likelihood
     return MATRIX[(impact, likelihood)].rating is rating
+
+
+def _review_triggers() -> Any:
+    return sorted(t.value for t in REVIEW_TRIGGERS)
+
+
+def _true(field: str) -> Any:
+    """JSON Schema ``if``: ``field`` is given as true."""
+    return {"required": [field], "properties": {field: {"const": True}}}
+
+
+def _flag_in_category(flag: EntryFlag) -> Any:
+    """JSON Schema: ``flag`` may be true only on a risk of its own category (¶10.47–10.61)."""
+    return {
+        "if": _true(flag.value),
+        "then": {"properties": {"category": {"const": FLAG_CATEGORY[flag].value}}},
+    }
+
+
+class DisclosureDecision(StrEnum):
+    disclose = "disclose"
+    not_disclose = "not_disclose"
+
+
+class Disclosure(BaseModel):
+    """CMP-122 / XC-DP-012 (¶10.50): for a threat of harm, whether to disclose to a suitable
+    person (e.g. an advocate), possibly before the decision is shared, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: DisclosureDecision
+    reason: Reason
+    before_decision_shared: StrictBool = Field(
+        default=False, description="Tell the suitable person before the decision is shared"
+    )
 
 
 class Mitigation(BaseModel):
@@ -108,6 +153,8 @@ class RiskEntryCreate(BaseModel):
                         "plan": "Legal Team reviews the draft decision before it is sent",
                     },
                     "action_if_occurs": "Refer the pre-action letter to the Legal Team at once",
+                    "who_to_contact": "Legal Team duty lawyer",
+                    "mitigation_effect": "Legal review lowers the impact from critical to moderate",
                 }
             ],
             "allOf": [
@@ -143,6 +190,14 @@ class RiskEntryCreate(BaseModel):
                         },
                     ]
                 },
+                # ¶10.50: a threat of harm, and only one, records the disclosure considered.
+                {"if": _true("threat_of_harm"), "then": given("disclosure")},
+                {"if": {"not": _true("threat_of_harm")}, "then": absent("disclosure")},
+                _flag_in_category(EntryFlag.threat_of_harm),
+                # CMP-119 (a changed rating explained), ¶10.36 (an immediate risk's action) and
+                # the other flags' categories are checked by the validator below with their own
+                # error types: stated here too, the conditions together exceed what the contract
+                # tests' generator (schemathesis) can bring to canonical form.
             ],
         },
     )
@@ -169,6 +224,40 @@ class RiskEntryCreate(BaseModel):
     action_if_occurs: LongText = Field(
         description="What to do if the risk happens despite mitigation (CMP-121)"
     )
+    who_to_contact: LongText | None = Field(
+        default=None, description="CMP-121 (¶10.46): who to contact if it happens"
+    )
+    mitigation_effect: LongText | None = Field(
+        default=None,
+        description="CMP-119 (¶10.41): whether the mitigation lowered the rating; required when "
+        "the rating after mitigation differs from the rating before",
+    )
+    risk_to: RiskTo | None = Field(
+        default=None,
+        description="XC-RSK-005: the person the risk falls on; omit for a risk to our casework",
+    )
+    immediate: StrictBool = Field(
+        default=False, description="¶10.36: an immediate risk, e.g. to someone's welfare"
+    )
+    immediate_action: LongText | None = Field(
+        default=None, description="¶10.36: the action decided (required when immediate)"
+    )
+    terminal_illness: StrictBool = Field(
+        default=False, description="People (¶10.47–10.48): the complainant is terminally ill"
+    )
+    threat_of_harm: StrictBool = Field(
+        default=False, description="People (¶10.49): a threat to harm self or others"
+    )
+    disclosure: Disclosure | None = Field(
+        default=None, description="¶10.50: required with a threat of harm"
+    )
+    information_breach: StrictBool = Field(
+        default=False, description="Financial (¶10.53): information was lost or misused"
+    )
+    unresolved_by_management: StrictBool = Field(
+        default=False,
+        description="Our Service (¶10.59): a complaint about us management could not resolve",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> RiskEntryCreate:
@@ -180,6 +269,25 @@ class RiskEntryCreate(BaseModel):
             raise ValueError(
                 "CMP-110: only a 'Medium or Low' cell after mitigation may be graded Low"
             )
+        if self.threat_of_harm != (self.disclosure is not None):
+            raise ValueError("CMP-122: a threat of harm, and only one, records the disclosure")
+        before = MATRIX[(self.impact, self.likelihood)].rating
+        if self.mitigation_effect is None and not _matches(self, before, after=True):
+            raise PydanticCustomError(
+                "mitigation_effect_required",
+                "CMP-119: explain how the mitigation changed the rating",
+            )
+        if self.immediate and self.immediate_action is None:
+            raise PydanticCustomError(
+                "immediate_action_required", "CMP-116: an immediate risk records the action decided"
+            )
+        for flag in EntryFlag:
+            if getattr(self, flag.value) and not flag_fits(flag, self.category):
+                raise PydanticCustomError(
+                    "flag_outside_category",
+                    "{flag} belongs to a {category} risk",
+                    {"flag": flag.value, "category": FLAG_CATEGORY[flag].value},
+                )
         return self
 
 
@@ -236,6 +344,37 @@ class RiskAssessmentCreate(BaseModel):
                         "raised": False,
                         "reason": "Separate issues, each with its own plan, none serious",
                     },
+                    "earlier_cases_reviewed": True,
+                    "earlier_service_complaint": True,
+                    "mp_involved": True,
+                    "others_informed": ["press_office"],
+                },
+                {
+                    "trigger": "ad_hoc",
+                    "review_reason": "jurisdiction_challenge",
+                    "conflicts_of_interest_considered": True,
+                    "risks": [
+                        {
+                            "category": "people",
+                            "description": "The complainant has said they may harm themselves",
+                            "impact": "critical",
+                            "likelihood": "likely",
+                            "risk_to": "complainant",
+                            "threat_of_harm": True,
+                            "disclosure": {
+                                "decision": "disclose",
+                                "reason": "Their advocate can support them when we decide",
+                                "before_decision_shared": True,
+                            },
+                            "immediate": True,
+                            "immediate_action": "Manager called the advocate the same day",
+                            "mitigation": {
+                                "outcome": "reduce",
+                                "plan": "The advocate is present when the decision is shared",
+                            },
+                            "action_if_occurs": "Follow the disclosure policy",
+                        }
+                    ],
                 },
             ],
             "allOf": [
@@ -249,6 +388,33 @@ class RiskAssessmentCreate(BaseModel):
                 {
                     "if": {"required": ["risks"], "properties": {"risks": {"maxItems": 0}}},
                     "then": given("low_rationale"),
+                },
+                # XC-RSK-003: an ad hoc or new-risk review says what triggered it; a formal
+                # point's assessment does not.
+                {
+                    "if": {
+                        "required": ["trigger"],
+                        "properties": {"trigger": {"enum": _review_triggers()}},
+                    },
+                    "then": given("review_reason"),
+                    "else": absent("review_reason"),
+                },
+                # CMP-125 (¶10.58): an Our Service risk is rated after reviewing earlier cases.
+                {
+                    "if": {
+                        "required": ["risks"],
+                        "properties": {
+                            "risks": {
+                                "contains": {
+                                    "required": ["category"],
+                                    "properties": {
+                                        "category": {"const": Category.our_service.value}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "then": _true("earlier_cases_reviewed"),
                 },
             ],
         },
@@ -273,9 +439,43 @@ class RiskAssessmentCreate(BaseModel):
         default=None,
         description="¶10.23: information that is not a risk now but helps see one develop",
     )
+    review_reason: ReviewReason | None = Field(
+        default=None,
+        description="XC-RSK-003: what triggered an ad_hoc or new_risk_identified review",
+    )
+    mp_involved: StrictBool = Field(
+        default=False, description="CMP-124 (¶10.55): an MP is involved in the complaint"
+    )
+    earlier_cases_reviewed: StrictBool | None = Field(
+        default=None,
+        description="CMP-125 (¶10.58): the complainant's earlier cases and complaints about our "
+        "service were reviewed (required true with an Our Service risk)",
+    )
+    earlier_service_complaint: StrictBool = Field(
+        default=False,
+        description="CMP-125 (¶10.57): the complainant complained about our service before",
+    )
+    others_informed: list[Informed] = Field(
+        default_factory=list,
+        max_length=len(Informed),
+        description="CMP-116 (¶10.35): who else was made aware or involved in the mitigation",
+        json_schema_extra={"uniqueItems": True},
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> RiskAssessmentCreate:
+        if needs_review_reason(self.trigger) != (self.review_reason is not None):
+            raise ValueError(
+                "XC-RSK-003: an ad_hoc or new_risk_identified review, and only one, names its "
+                "review_reason"
+            )
+        if (
+            any(r.category is Category.our_service for r in self.risks)
+            and self.earlier_cases_reviewed is not True
+        ):
+            raise ValueError("CMP-125: review the complainant's earlier cases first")
+        if len(set(self.others_informed)) != len(self.others_informed):
+            raise ValueError("others_informed lists a team twice")
         if len(self.risks) >= 2 and self.cumulative is None:
             raise ValueError("CMP-117: two or more risks need the cumulative assessment")
         if len(self.risks) < 2 and self.cumulative is not None:
@@ -307,6 +507,18 @@ class RiskEntryRead(BaseModel):
     mitigation_outcome: MitigationOutcome | None
     mitigation_plan: str | None
     action_if_occurs: str
+    who_to_contact: str | None
+    mitigation_effect: str | None
+    risk_to: RiskTo | None
+    immediate: bool
+    immediate_action: str | None
+    terminal_illness: bool
+    threat_of_harm: bool
+    disclosure_decision: str | None
+    disclosure_reason: str | None
+    disclosure_before_decision: bool | None
+    information_breach: bool
+    unresolved_by_management: bool
 
 
 class RiskAssessmentSummary(BaseModel):
@@ -333,6 +545,16 @@ class RiskAssessmentSummary(BaseModel):
     rating: Rating = Field(description="The case's overall rating from this assessment")
     low_rationale: str | None
     monitoring_notes: str | None
+    review_reason: ReviewReason | None
+    mp_involved: bool
+    earlier_cases_reviewed: bool | None
+    earlier_service_complaint: bool
+    others_informed: list[Informed]
+    prompts: list[Prompt] = Field(description="What to consider (CMP-116, CMP-124, CMP-125)")
+    high_risk_path: HighRiskPath = Field(
+        description="escalation (CMP-113), people_mitigations (XC-RSK-005) or none"
+    )
+    prioritise_allocation: bool = Field(description="CMP-122: a terminally ill complainant")
     recorded_by: str
     recorded_at: datetime
     version: int
@@ -357,6 +579,16 @@ class CaseRiskRating(BaseModel):
     recorded_at: datetime
     overridden: bool
     uplift_floor: Rating | None
+    high_risk_path: HighRiskPath = Field(
+        description="escalation (CMP-113), people_mitigations (XC-RSK-005) or none"
+    )
+    prioritise_allocation: bool = Field(
+        description="CMP-122 / XC-RSK-006 (¶10.48): a terminally ill complainant: consider "
+        "prioritising the case for allocation"
+    )
+    under_oversight: bool = Field(
+        description="CMP-115: the Ombudsman or a deputy holds oversight; the rating is locked"
+    )
 
 
 class OverrideRequestCreate(BaseModel):

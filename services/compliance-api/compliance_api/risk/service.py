@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from compliance_api.risk import repository, rules
+from compliance_api.risk import escalations, followups, repository, rules
 from compliance_api.risk.errors import AssessmentNotFound, NoRiskAssessment
 from compliance_api.risk.models import RiskAssessment, RiskEntry
 from compliance_api.risk.rules import Rating, Trigger
@@ -42,6 +42,7 @@ __all__ = [
     "current_rating_or_none",
     "get_assessment",
     "list_assessments",
+    "path_for",
     "qualifying_assessment",
     "rating_changed",
     "record_assessment",
@@ -104,6 +105,14 @@ async def record_assessment(
         ),
         floor,
     )
+    if previous is not None:  # CMP-115: under oversight the holder agrees a new rating
+        await escalations.check_lock(
+            session, case_id, current=previous.rating, new=generated, actor=actor, at=at
+        )
+    facts = [
+        rules.EntryFacts(category=r.category, post=ratings.post, risk_to=r.risk_to)
+        for r, ratings in zip(data.risks, rated, strict=True)
+    ]
     assessment = RiskAssessment(
         id=uuid.uuid4(),
         case_id=case_id,
@@ -122,6 +131,21 @@ async def record_assessment(
         rating=generated,
         low_rationale=data.low_rationale,
         monitoring_notes=data.monitoring_notes,
+        review_reason=data.review_reason,
+        mp_involved=data.mp_involved,
+        earlier_cases_reviewed=data.earlier_cases_reviewed,
+        earlier_service_complaint=data.earlier_service_complaint,
+        others_informed=[i.value for i in data.others_informed],
+        prompts=[
+            p.value
+            for p in rules.prompts(
+                categories=(r.category for r in data.risks),
+                mp_involved=data.mp_involved,
+                earlier_service_complaint=data.earlier_service_complaint,
+            )
+        ],
+        high_risk_path=rules.high_risk_path(generated, facts, floor=floor),
+        prioritise_allocation=rules.prioritise_allocation(r.terminal_illness for r in data.risks),
         recorded_by=actor.sub,
         recorded_at=at,
     )
@@ -147,6 +171,20 @@ async def record_assessment(
             mitigation_outcome=r.mitigation.outcome if r.mitigation else None,
             mitigation_plan=r.mitigation.plan if r.mitigation else None,
             action_if_occurs=r.action_if_occurs,
+            who_to_contact=r.who_to_contact,
+            mitigation_effect=r.mitigation_effect,
+            risk_to=r.risk_to,
+            immediate=r.immediate,
+            immediate_action=r.immediate_action,
+            terminal_illness=r.terminal_illness,
+            threat_of_harm=r.threat_of_harm,
+            disclosure_decision=r.disclosure.decision.value if r.disclosure else None,
+            disclosure_reason=r.disclosure.reason if r.disclosure else None,
+            disclosure_before_decision=(
+                r.disclosure.before_decision_shared if r.disclosure else None
+            ),
+            information_breach=r.information_breach,
+            unresolved_by_management=r.unresolved_by_management,
         )
         for position, (r, ratings) in enumerate(zip(data.risks, rated, strict=True), start=1)
     ]
@@ -178,7 +216,20 @@ async def record_assessment(
         await rating_changed(
             session, assessment, previous=previous.rating, cause="assessment", actor=actor, at=at
         )
+    await followups.entry_tasks(session, assessment, entries, actor=actor)
+    await escalations.after_rating(session, assessment, actor=actor, at=at)
     return full
+
+
+async def path_for(
+    session: AsyncSession, assessment: RiskAssessment, rating: Rating
+) -> rules.HighRiskPath:
+    """XC-RSK-005: the path ``rating`` takes with this assessment's risks."""
+    facts = [
+        rules.EntryFacts(category=e.category, post=e.post_rating, risk_to=e.risk_to)
+        for e in await repository.entries(session, assessment.id)
+    ]
+    return rules.high_risk_path(rating, facts, floor=assessment.uplift_floor)
 
 
 async def rating_changed(
@@ -244,6 +295,9 @@ async def current_rating(session: AsyncSession, *, case_id: uuid.UUID) -> CaseRi
         recorded_at=latest.recorded_at,
         overridden=latest.override_rating is not None,
         uplift_floor=latest.uplift_floor,
+        high_risk_path=latest.high_risk_path,
+        prioritise_allocation=latest.prioritise_allocation,
+        under_oversight=await escalations.under_oversight(session, case_id),
     )
 
 

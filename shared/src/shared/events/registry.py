@@ -3,8 +3,8 @@
 ``PRODUCERS`` is the one place that says which service may publish an event type (DESIGN §2 v1
 catalogue, plus ``intake.case.created``, which intake emits on every new case,
 ``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
-after the hand-off) and the risk engine's ``compliance.risk.assessed`` and
-``compliance.risk.rating_changed``). ``emit`` stamps
+after the hand-off) and the risk engine's ``compliance.risk.assessed``,
+``compliance.risk.rating_changed`` and ``compliance.risk.oversight_assigned``). ``emit`` stamps
 an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
 A contract can only be registered for a catalogued type.
@@ -54,6 +54,7 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "compliance.risk.rated",
                 "compliance.risk.assessed",
                 "compliance.risk.rating_changed",
+                "compliance.risk.oversight_assigned",
             }
         ),
     }

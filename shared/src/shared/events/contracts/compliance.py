@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from pydantic import Field
@@ -38,3 +39,22 @@ class RiskRatingChangedV1(EventPayload):
     previous_rating: str = Field(description="low, medium or high")
     rating: str = Field(description="low, medium or high")
     cause: str = Field(description="assessment or override")
+
+
+@contract
+class RiskOversightAssignedV1(EventPayload):
+    """compliance.risk.oversight_assigned v1: the assurance meeting assigned the high-risk case to
+    the Ombudsman or a deputy for oversight (CMP-127/128); from now on its rating changes only with
+    the holder's agreement (CMP-115), and monthly updates are due (CMP-131)."""
+
+    TYPE: ClassVar[str] = "compliance.risk.oversight_assigned"
+    VERSION: ClassVar[int] = 1
+
+    escalation_id: uuid.UUID
+    assessment_id: uuid.UUID
+    holder: str = Field(description="The oversight holder's staff id (token subject)")
+    holder_role: str = Field(description="ombudsman or deputy_ombudsman")
+    responsible_ad: str = Field(description="The AD – Casework for Senior Caseworkers' staff id")
+    legal_advice_key: bool
+    meeting_on: date = Field(description="The assurance meeting that assigned it")
+    next_update_due: date = Field(description="The first monthly update's due date")

@@ -254,3 +254,9 @@ async def case_rating_for_service(
     while the case has no assessment (a 404 here would be indistinguishable from a wrong URL).
     Service token only."""
     return resource_response(await service.current_rating_or_none(session, case_id=case_id))
+
+
+# The high-risk path, tasks, breach reports and work queues (router/escalations.py).
+from compliance_api.risk.router import escalations as _escalations  # noqa: E402
+
+router.include_router(_escalations.router)
