@@ -282,3 +282,74 @@ async def test_an_unresolved_complaint_about_us_goes_to_review_and_feedback__CMP
         404,
         "risk-task-not-found",
     )
+
+
+# --- CMP-103, CMP-106, CMP-107 -------------------------------------------------------------------
+
+
+async def test_a_mitigated_risk_that_happens_is_reviewed_with_that_reason__CMP_103(
+    client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID
+) -> None:
+    """¶10.11: if a mitigated risk happens, the rating is reviewed; the review says why."""
+    first = await _post(client, case_id, body([risk()]), cw)
+    assert first.status_code == 201, first.text
+    review = body(
+        [risk(impact="critical", likelihood="highly_likely")],
+        trigger="ad_hoc",
+        review_reason="mitigated_risk_occurred",
+    )
+    got = await _post(client, case_id, review, cw)
+    assert got.status_code == 201, got.text
+    assert (got.json()["number"], got.json()["review_reason"]) == (2, "mitigated_risk_occurred")
+    assert got.json()["rating"] == "high"
+
+
+@pytest.mark.parametrize(
+    "missing", ["description", "impact", "likelihood", "action_if_occurs", "category"]
+)
+async def test_every_risk_answers_the_questions_of_the_assessment__CMP_106(
+    client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, missing: str
+) -> None:
+    """¶10.15: what the risk is, its likelihood and impact, and the action if it happens are
+    required; the rating expected after mitigation is computed from the entry, never typed."""
+    entry = risk()
+    del entry[missing]
+    problem = refused(await _post(client, case_id, body([entry]), cw))
+    assert any(missing in e["loc"] for e in problem["errors"]), problem
+
+
+async def test_the_expected_rating_after_mitigation_is_computed_not_typed__CMP_106(
+    client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID
+) -> None:
+    typed = body([risk(post_rating="low")])
+    refused(await _post(client, case_id, typed, cw))
+    lowered = risk(
+        impact_after="minor",
+        likelihood_after="likely",
+        mitigation_effect="The advocate's presence lowers the impact",
+    )
+    got = await _post(client, case_id, body([lowered]), cw)
+    assert got.status_code == 201, got.text
+    [entry] = got.json()["risks"]
+    assert (entry["pre_rating"], entry["post_rating"]) == ("medium", "low")
+
+
+@pytest.mark.parametrize("category", ["clinical", "People", "", None])
+async def test_a_risk_is_in_one_of_the_five_categories__CMP_107(
+    client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, category: object
+) -> None:
+    refused(await _post(client, case_id, body([risk(category=category)]), cw))
+
+
+async def test_the_overall_rating_considers_every_category__CMP_107(
+    client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID
+) -> None:
+    """¶10.17: all five categories count towards the overall rating, whichever holds the
+    highest risk."""
+    for category in ("financial", "reputation_political", "our_service", "legal", "people"):
+        high = risk(category, impact="critical", likelihood="highly_likely")
+        extra = {"earlier_cases_reviewed": True} if category == "our_service" else {}
+        risks = [risk("people"), high] if category != "people" else [high]
+        got = await _post(client, uuid.uuid4(), body(risks, **extra), cw)
+        assert got.status_code == 201, (category, got.text)
+        assert got.json()["rating"] == "high", category
