@@ -338,7 +338,7 @@ async def test_the_expected_rating_after_mitigation_is_computed_not_typed__CMP_1
 async def test_a_risk_is_in_one_of_the_five_categories__CMP_107(
     client: httpx.AsyncClient, cw: dict[str, str], case_id: uuid.UUID, category: object
 ) -> None:
-    refused(await _post(client, case_id, body([risk(category=category)]), cw))
+    refused(await _post(client, case_id, body([{**risk(), "category": category}]), cw))
 
 
 async def test_the_overall_rating_considers_every_category__CMP_107(
@@ -348,7 +348,7 @@ async def test_the_overall_rating_considers_every_category__CMP_107(
     highest risk."""
     for category in ("financial", "reputation_political", "our_service", "legal", "people"):
         high = risk(category, impact="critical", likelihood="highly_likely")
-        extra = {"earlier_cases_reviewed": True} if category == "our_service" else {}
+        extra: dict[str, Any] = {"earlier_cases_reviewed": category == "our_service"}
         risks = [risk("people"), high] if category != "people" else [high]
         got = await _post(client, uuid.uuid4(), body(risks, **extra), cw)
         assert got.status_code == 201, (category, got.text)
