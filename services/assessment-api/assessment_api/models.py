@@ -2,6 +2,12 @@
 
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.dr.models import (
+    DrCommunication,
+    DrConference,
+    DrProcess,
+    MediatedComponent,
+)
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -15,9 +21,13 @@ __all__ = [
     "Case",
     "CaseTask",
     "DeclineDecision",
+    "DrCommunication",
+    "DrConference",
+    "DrProcess",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
+    "MediatedComponent",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",
