@@ -98,21 +98,23 @@ class MediatedComponentIn(BaseModel):
     mediation_outcome: LongText = Field(description="What the parties agreed on it")
 
 
-_REACHED = {
-    "properties": {
-        "agreed_by_complainant": {"const": True},
-        "agreed_by_organisation": {"const": True},
-        "agreed_outcomes": {"minItems": 1},
-    },
-    "required": ["agreed_by_complainant", "agreed_by_organisation", "agreed_outcomes"],
+_REACHED_PROPERTIES: dict[str, Any] = {
+    "agreed_by_complainant": {"const": True},
+    "agreed_by_organisation": {"const": True},
+    "agreed_outcomes": {"minItems": 1},
+}
+_REACHED_REQUIRED = ["agreed_by_complainant", "agreed_by_organisation", "agreed_outcomes"]
+_REACHED: dict[str, Any] = {
+    "properties": _REACHED_PROPERTIES,
+    "required": _REACHED_REQUIRED,
 }
 _CONFERENCE_RULES: dict[str, Any] = {
     "allOf": [
         when("outcome", "agreed", {**_REACHED, "properties": {
-            **_REACHED["properties"], "mediated_components": {"maxItems": 0}}}),
+            **_REACHED_PROPERTIES, "mediated_components": {"maxItems": 0}}}),
         when("outcome", "partly_agreed", {**_REACHED, "properties": {
-            **_REACHED["properties"], "mediated_components": {"minItems": 1}},
-            "required": [*_REACHED["required"], "mediated_components"]}),
+            **_REACHED_PROPERTIES, "mediated_components": {"minItems": 1}},
+            "required": [*_REACHED_REQUIRED, "mediated_components"]}),
         when("outcome", "not_agreed", {"properties": {
             "agreed_outcomes": {"maxItems": 0}, "mediated_components": {"maxItems": 0}}}),
     ]
