@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.dr.router import router as dr_router
 from assessment_api.event_handlers import handlers
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
@@ -36,7 +37,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router, staff_router),
+        routers=(allocations_router, cases_router, dr_router, staff_router),
         internal_routers=(staff_internal_router,),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
@@ -50,6 +51,11 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "The staff directory: grade, roles, team, specialisms, posts, "
                 "declared conflicts of interest and availability (read by allocation and, over "
                 "HTTP, by the other services).",
+            },
+            {
+                "name": "dispute resolution",
+                "description": "Mediation (¶2.115–2.131): consent from both parties, the "
+                "resolution conference, and its agreement (no compliance, no review).",
             },
         ),
         event_handlers=handlers,

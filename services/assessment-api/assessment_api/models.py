@@ -7,6 +7,12 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.dr.models import (
+    DrCommunication,
+    DrConference,
+    DrProcess,
+    MediatedComponent,
+)
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from shared.audit import AuditEntry
 from shared.db import Base
@@ -24,9 +30,13 @@ __all__ = [
     "Case",
     "CaseTask",
     "DeclineDecision",
+    "DrCommunication",
+    "DrConference",
+    "DrProcess",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
+    "MediatedComponent",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",

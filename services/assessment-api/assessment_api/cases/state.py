@@ -50,9 +50,14 @@ ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.early_consideration: frozenset(
         {S.awaiting_allocation, S.further_consideration, S.dr_consent_pending, S.closed}
     ),
-    # T27 both consents; T28 back to where it was.
+    # T27 both consents; T28 back to where it was (a T15 case: to the allocation queue).
     S.dr_consent_pending: frozenset(
-        {S.dispute_resolution, S.early_consideration, S.further_consideration}
+        {
+            S.dispute_resolution,
+            S.early_consideration,
+            S.further_consideration,
+            S.awaiting_allocation,
+        }
     ),
     # T29 agreement; T30 partial or none.
     S.dispute_resolution: frozenset({S.further_consideration, S.closed}),
