@@ -57,6 +57,7 @@ from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
 from tests.assessment.builders import make_entry, make_staff, use_ratings
+from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.compliance.risk.builders import (
     DEPUTY,
@@ -483,6 +484,7 @@ async def assessment_world(caller: Caller, op: Operation) -> World:
             transport=httpx.MockTransport(_compliance_says_yes),
         )  # fmt: skip
         ids["case_id"] = str(case.id)
+        ids["organisation_id"] = str(ASSESSMENT_ORG)  # the organisation the case is about
     return World(ids)
 
 
@@ -896,6 +898,42 @@ async def _internal_world(caller: Caller, op: Operation) -> World:
     )
     body = {"reason": "Replay after the subscriber was mended", "subscriber": subscriber}
     return World({"event_id": str(event.id)}, body=body)
+
+
+# --- Dispute resolution (ASM-061…065): a process proposed, and as far on as the act needs ---
+
+ADR = "assessment POST /v1/cases/{case_id}/dr"
+
+
+async def _dr(
+    caller: Caller, world: World, *, consents: tuple[str, ...] = (), transfer: bool = False
+) -> None:
+    url = f"/v1/cases/{world.ids['case_id']}/dr"
+    proposal = {
+        "complainant_person_id": UNKNOWN_ID, "organisation_id": world.ids["organisation_id"],
+        "dr_caseworker": IC, "complainant_willing": True, "organisation_willing": True,
+    }  # fmt: skip
+    await caller.call("POST", url, proposal, expect=201)
+    for party in consents:
+        await caller.call("POST", f"{url}/consents", {"party": party})
+    if transfer:
+        await caller.call("POST", f"{url}/transfer")
+
+
+@prepare("assessment GET /v1/cases/{case_id}/dr", f"{ADR}/consents", f"{ADR}/withdrawal")
+async def _dr_proposed(caller: Caller, world: World) -> None:
+    await _dr(caller, world)
+
+
+@prepare(f"{ADR}/transfer")
+async def _dr_consented(caller: Caller, world: World) -> None:
+    await _dr(caller, world, consents=("complainant", "organisation"))
+
+
+@prepare(f"{ADR}/conference")
+async def _dr_under_way(caller: Caller, world: World) -> None:
+    await _dr(caller, world, consents=("complainant", "organisation"), transfer=True)
+    world.body = {**world.body, "held_at": NOW_ISO}  # the example's date is after the test clock
 
 
 @prepare("assessment-internal POST /internal/events")

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from assessment_api.cases.state import CaseStatus
 from assessment_api.dr.models import DrLetterKind
@@ -18,7 +18,7 @@ from assessment_api.dr.rules import (
     WithdrawalReason,
 )
 from shared.casework.communications import DocumentRef, Recipient
-from shared.schemas import LongText, Reason, ShortText, when
+from shared.schemas import IsoDateTime, LongText, Reason, ShortText, when
 
 EXAMPLE_PERSON = "3f1c2b7e-8a4d-4f0e-9c61-2d7b5e9a0c11"
 EXAMPLE_ORG = "0b6f3c1e-5d1c-4c8e-9d61-0f4f4d0c9a11"
@@ -161,7 +161,7 @@ class ConferenceCreate(BaseModel):
     )
 
     mode: ConferenceMode
-    held_at: AwareDatetime
+    held_at: IsoDateTime
     outcome: ConferenceOutcome
     agreed_outcomes: list[LongText] = Field(default_factory=list, max_length=50)
     agreed_by_complainant: StrictBool
