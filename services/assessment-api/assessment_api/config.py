@@ -14,3 +14,6 @@ class AssessmentSettings(BaseServiceSettings):
     # XC-RSK-001: where the risk guard asks compliance-api for a qualifying assessment (and
     # where the refusal's link sends the caseworker to record one). `make run` moves the port.
     compliance_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://[^\s]+$")
+    # ASM-048, ASM-050: where triage asks intake-api for the case's parties and their
+    # reasonable adjustments (DESIGN §1: people live at intake). `make run` moves the port.
+    intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")

@@ -8,6 +8,8 @@ from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.event_handlers import handlers
+from assessment_api.triage.dependencies import intake_lifespan
+from assessment_api.triage.router import router as triage_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
 
@@ -22,7 +24,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router),
+        routers=(allocations_router, cases_router, triage_router),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
             {
@@ -30,7 +32,12 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "Assessment's case record, opened from intake's referral, and the "
                 "decisions that end assessment, each behind the risk guard (XC-RSK-001).",
             },
+            {
+                "name": "triage",
+                "description": "ECT triage with the Public Value Model (ASM-044…051): the "
+                "Executive Team's threshold sets, a case's PVM assessment, and T17–T19.",
+            },
         ),
         event_handlers=handlers,
-        lifespan_hooks=(risk_guard_lifespan,),
+        lifespan_hooks=(risk_guard_lifespan, intake_lifespan),
     )

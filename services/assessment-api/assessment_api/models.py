@@ -2,6 +2,7 @@
 
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -22,6 +23,10 @@ __all__ = [
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "PvmAssessment",
     "QueueEntry",
+    "ThresholdSet",
+    "TriageApproval",
+    "TriageClosure",
     "metadata",
 ]
