@@ -116,7 +116,7 @@ def test_the_score_is_the_level_plus_the_four_criteria__ASM_044_ASM_045(
 def test_out_of_range_scores_are_refused__ASM_044(
     level: int, scores: tuple[int, int, int, int]
 ) -> None:
-    with pytest.raises(ValueError, match="0 to 3|1 to 6"):
+    with pytest.raises(ValueError, match=r"0 to 3|1 to 6"):
         rules.pvm_score(level, _criteria(*scores))
 
 
