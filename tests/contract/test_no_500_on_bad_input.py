@@ -22,15 +22,18 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from assessment_api.cases.models import Case as AssessmentCase
+from assessment_api.cases.state import CaseStatus as AssessmentCaseStatus
 from assessment_api.config import AssessmentSettings
 from assessment_api.main import create_app as create_assessment
 from compliance_api.config import ComplianceSettings
@@ -59,6 +62,7 @@ from shared.testing.plugin import ServiceSpec, TokenFactory
 from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
+from tests.assessment.triage.builders import make_threshold_set
 from tests.compliance.risk.builders import (
     DEPUTY,
     install_staff_directory,
@@ -986,6 +990,109 @@ async def _someone_in_the_directory(caller: Caller, world: World) -> None:
 async def _an_identity_provider_record(caller: Caller, world: World) -> None:
     world.body = {"display_name": "Pat Example", "grade": "caseworker", "roles": ["caseworker"],
                   "team": "general-1", "active": True}  # fmt: skip
+
+
+ATRIAGE = "assessment POST /v1/cases/{case_id}/triage"
+TRIAGE_SETS = "/v1/triage/threshold-sets"
+
+
+def _as(caller: Caller, world: World, *roles: Role, sub: str) -> None:
+    """The request goes with another principal's token (threshold sets are managers' and the
+    Executive Team's)."""
+    world.headers["Authorization"] = f"Bearer {caller.make_token(*roles, sub=sub)}"
+
+
+@prepare(f"assessment POST {TRIAGE_SETS}")
+async def _a_manager_proposes(caller: Caller, world: World) -> None:
+    _as(caller, world, Role.operations_manager, sub="om-walker")
+
+
+@prepare(f"assessment GET {TRIAGE_SETS}/{{set_id}}")
+async def _a_threshold_set(caller: Caller, world: World) -> None:
+    threshold = await make_threshold_set(
+        caller.session, effective_from=date(2026, 1, 5), decline_below=9
+    )
+    world.ids["set_id"] = str(threshold.id)
+
+
+@prepare(f"assessment POST {TRIAGE_SETS}/{{set_id}}/decision")
+async def _a_proposed_set_for_the_executive_team(caller: Caller, world: World) -> None:
+    manager = {"Authorization": f"Bearer {caller.make_token(Role.operations_manager, sub='om')}"}
+    body = {"effective_from": "2027-01-04", "decline_below": 9, "rationale": "Demand is high."}
+    r = await caller.client.post(TRIAGE_SETS, json=body, headers=manager)
+    assert r.status_code == 201, r.text
+    world.ids["set_id"] = r.json()["id"]
+    _as(caller, world, Role.ombudsman, sub="omb-walker")
+
+
+def _intake_says_no_parties(request: httpx.Request) -> httpx.Response:
+    """intake-api's answer to triage (tests/assessment/triage prove the rules): a complainant
+    without reasonable adjustments, and no MP."""
+    if request.url.path.endswith("/parties"):
+        person = str(uuid.UUID(int=7))
+        return httpx.Response(
+            200, json=[{"id": person, "person_id": person, "role": "complainant"}]
+        )
+    return httpx.Response(200, json={"items": [], "next_cursor": None})
+
+
+async def _at_triage(caller: Caller, world: World, pvm: JsonDict | None) -> None:
+    """The world's case at ECT triage, a threshold set in force, and its PVM assessment."""
+    case_id = uuid.UUID(world.ids["case_id"])
+    await caller.session.execute(
+        update(AssessmentCase)
+        .where(AssessmentCase.id == case_id)
+        .values(status=AssessmentCaseStatus.ect_triage)
+    )
+    await make_threshold_set(caller.session, effective_from=date(2026, 1, 5), decline_below=9)
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.walker", audience="intake-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_intake_says_no_parties),
+    )  # fmt: skip
+    if pvm is not None:
+        await caller.call("POST", f"/v1/cases/{case_id}/triage/assessments", pvm, expect=201)
+
+
+def _pvm(level: int, minimal: list[str]) -> JsonDict:
+    answers = [
+        "access_and_engagement", "underrepresented_or_protected", "parliamentary_monitoring",
+        "continuing_significant_impact", "wider_public_interest", "larger_scale_or_safety",
+        "volume_and_recurrence",
+    ]  # fmt: skip
+    return {
+        "claimed_injustices": [{"description": "Distress at a delay", "level": level}],
+        "criteria": {
+            "access_and_equality": 1, "continuing_impact": 1, "public_interest": 1,
+            "systemic_risk": 1,
+        },
+        "answers": dict.fromkeys(answers, "Considered."),
+        "information_sources": "Complaint form and a precedent check.",
+        "minimal_intervention_considered": True,
+        "minimal_intervention_conditions": minimal,
+        "minimal_intervention_note": "Considered.",
+    }  # fmt: skip
+
+
+@prepare(f"{ATRIAGE}/assessments")
+async def _a_case_at_triage(caller: Caller, world: World) -> None:
+    await _at_triage(caller, world, None)
+
+
+@prepare(f"{ATRIAGE}/decline")
+async def _a_case_the_pvm_declines(caller: Caller, world: World) -> None:
+    await _at_triage(caller, world, _pvm(1, []))
+
+
+@prepare(f"{ATRIAGE}/resolution")
+async def _a_case_minimal_intervention_could_resolve(caller: Caller, world: World) -> None:
+    await _at_triage(caller, world, _pvm(1, ["organisation_acknowledged_failing"]))
+
+
+@prepare(f"{ATRIAGE}/pass-on")
+async def _a_case_the_pvm_supports(caller: Caller, world: World) -> None:
+    await _at_triage(caller, world, _pvm(6, []))
 
 
 # --- The test ----------------------------------------------------------------------------------

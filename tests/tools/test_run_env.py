@@ -17,7 +17,7 @@ def moved(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     ports = {s: 18201 + i for i, s in enumerate(SERVICES)}
     monkeypatch.setattr(run, "BASE_PORT", 18201)
     monkeypatch.setattr(run, "PORTS", ports)
-    for name in ("ASSESSMENT_COMPLIANCE_URL", "COMPLIANCE_SUBSCRIBERS"):
+    for name in ("ASSESSMENT_COMPLIANCE_URL", "ASSESSMENT_INTAKE_URL", "COMPLIANCE_SUBSCRIBERS"):
         monkeypatch.delenv(name, raising=False)
     return ports
 
@@ -26,6 +26,11 @@ def test_assessment_asks_compliance_on_the_runs_port__XC_RSK_001(moved: dict[str
     env = run.service_env("assessment", "postgresql://x@127.0.0.1/a")
     assert env["ASSESSMENT_COMPLIANCE_URL"] == f"http://127.0.0.1:{moved['compliance']}"
     assert "INTAKE_COMPLIANCE_URL" not in run.service_env("intake", "postgresql://x@127.0.0.1/i")
+
+
+def test_assessment_asks_intake_on_the_runs_port__ASM_048(moved: dict[str, int]) -> None:
+    env = run.service_env("assessment", "postgresql://x@127.0.0.1/a")
+    assert env["ASSESSMENT_INTAKE_URL"] == f"http://127.0.0.1:{moved['intake']}"
 
 
 def test_compliance_delivers_risk_events_to_assessment_on_the_runs_port__CMP_120(

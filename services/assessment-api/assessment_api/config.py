@@ -17,3 +17,6 @@ class AssessmentSettings(BaseServiceSettings):
     # The complex teams: the only teams allocated 'complex & significant' cases (ASM-085).
     # A JSON list in ASSESSMENT_COMPLEX_TEAMS, matched against the staff directory's team.
     complex_teams: frozenset[str] = frozenset({"complex-1", "complex-2"})
+    # ASM-048, ASM-050: where triage asks intake-api for the case's parties and their
+    # reasonable adjustments (DESIGN §1: people live at intake). `make run` moves the port.
+    intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")

@@ -14,6 +14,8 @@ from assessment_api.dr.router import router as dr_router
 from assessment_api.event_handlers import handlers
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
+from assessment_api.triage.dependencies import intake_lifespan
+from assessment_api.triage.router import router as triage_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
 
@@ -37,7 +39,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router, dr_router, staff_router),
+        routers=(allocations_router, cases_router, dr_router, staff_router, triage_router),
         internal_routers=(staff_internal_router,),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
@@ -57,7 +59,12 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "Mediation (¶2.115–2.131): consent from both parties, the "
                 "resolution conference, and its agreement (no compliance, no review).",
             },
+            {
+                "name": "triage",
+                "description": "ECT triage with the Public Value Model (ASM-044…051): the "
+                "Executive Team's threshold sets, a case's PVM assessment, and T17–T19.",
+            },
         ),
         event_handlers=handlers,
-        lifespan_hooks=(risk_guard_lifespan, close_clients),
+        lifespan_hooks=(risk_guard_lifespan, close_clients, intake_lifespan),
     )

@@ -14,6 +14,7 @@ from assessment_api.dr.models import (
     MediatedComponent,
 )
 from assessment_api.staff.models import StaffConflict, StaffRecord
+from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -41,8 +42,12 @@ __all__ = [
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "PvmAssessment",
     "QueueEntry",
     "StaffConflict",
     "StaffRecord",
+    "ThresholdSet",
+    "TriageApproval",
+    "TriageClosure",
     "metadata",
 ]

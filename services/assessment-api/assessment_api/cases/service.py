@@ -21,9 +21,9 @@ from assessment_api.cases.schemas import (
     ProposalRead,
     TaskRead,
 )
-from assessment_api.cases.state import CaseStatus, opening_status
+from assessment_api.cases.state import CaseStatus, check_allowed, opening_status, transition
 from shared.casework.ownership import Holding
-from shared.changes import Audited
+from shared.changes import Audited, load_for_update
 from shared.events.contracts.compliance import RiskAssessedV1, RiskRatingChangedV1
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
@@ -34,14 +34,17 @@ __all__ = [
     "CASE",
     "Case",
     "CaseStatus",
+    "check_allowed",
     "get_case",
     "holding",
     "list_cases",
     "list_tasks",
+    "lock_case",
     "note_rating_changed",
     "note_risk_assessed",
     "open_referred_case",
     "read_case",
+    "transition",
 ]
 
 CASE: Audited[Case] = Audited(
@@ -118,6 +121,13 @@ async def get_case(session: AsyncSession, case_id: uuid.UUID) -> Case:
     if case is None:
         raise CaseNotFound(f"No case with id {case_id} at assessment")
     return case
+
+
+async def lock_case(
+    session: AsyncSession, case_id: uuid.UUID, *, if_match: str | None = None
+) -> Case:
+    """The case with a row lock held until commit, after its ``If-Match`` check."""
+    return await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
 
 
 async def read_case(session: AsyncSession, case: Case) -> CaseRead:
