@@ -92,7 +92,15 @@ SERVICES = [
     Expected(
         "compliance",
         frozenset(
-            {*SHARED_TABLES, "risk_assessment", "risk_entry", "risk_uplift", "risk_approval"}
+            {
+                *SHARED_TABLES,
+                "risk_assessment",
+                "risk_entry",
+                "risk_uplift",
+                "risk_approval",
+                "legal_referral",
+                "risk_prompt",
+            }
         ),
     ),
 ]

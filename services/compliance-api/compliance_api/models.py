@@ -1,5 +1,6 @@
 """Every table of compliance-api, imported so Alembic sees one complete metadata."""
 
+from compliance_api.legal.models import LegalReferral, RiskPrompt
 from compliance_api.risk.models import RiskApproval, RiskAssessment, RiskEntry, RiskUplift
 from shared.audit import AuditEntry
 from shared.db import Base
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEntry",
     "IdempotencyRecord",
     "InboxEvent",
+    "LegalReferral",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",
@@ -20,6 +22,7 @@ __all__ = [
     "RiskApproval",
     "RiskAssessment",
     "RiskEntry",
+    "RiskPrompt",
     "RiskUplift",
     "metadata",
 ]
