@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from compliance_api.legal.models import NEEDS_ATTENTION_SQL, LegalReferral, RiskPrompt
 
-_NEEDS_ATTENTION = text(NEEDS_ATTENTION_SQL)
+# Parenthesised: the statement ANDs more conditions to it (the index's predicate as written).
+_NEEDS_ATTENTION = text(f"({NEEDS_ATTENTION_SQL})")
 
 
 def add(session: AsyncSession, *rows: LegalReferral | RiskPrompt) -> None:
