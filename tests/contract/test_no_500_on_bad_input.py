@@ -55,6 +55,7 @@ from shared.db import Database
 from shared.http_api.app import internal_openapi
 from shared.outbox.emit import emit
 from shared.testing.plugin import ServiceSpec, TokenFactory
+from tests.compliance.legal.builders import make_referral
 from tests.compliance.risk.builders import make_assessment, make_uplift
 from tests.events.conftest import referred as referred_event
 from tests.helpers import NOW_ISO
@@ -360,6 +361,7 @@ EXAMPLE_IDS = {
     "organisation_id": "organisation_id",
     "organisation_ids": "organisation_id",
     "communication_id": "communication_id",
+    "assessment_id": "assessment_id",
 }
 
 
@@ -404,8 +406,10 @@ async def empty_world(caller: Caller, op: Operation) -> World:
 
 
 async def compliance_world(caller: Caller, op: Operation) -> World:
-    """A case's risk assessment with an override asked for by another caseworker, and an uplift."""
+    """A case's risk assessment with an override asked for by another caseworker, an uplift, and
+    an open Legal Team referral with its Legal risk prompt (raised before the assessment)."""
     case_id = uuid.uuid4()
+    referral, prompt = await make_referral(caller.session, case_id=case_id)
     assessment = await make_assessment(caller.session, case_id=case_id, rating="medium")
     uplift = await make_uplift(caller.session)
     asker = caller.make_token(Role.caseworker, sub="cw-asker")
@@ -421,6 +425,8 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
             "assessment_id": str(assessment.id),
             "uplift_id": str(uplift.id),
             "request_id": request.json()["id"],
+            "referral_id": str(referral.id),
+            "prompt_id": str(prompt.id),
         },
         query=[("case_id", str(case_id)), ("trigger", "decline")]
         if op.path == "/internal/risk/qualifying"
@@ -734,6 +740,28 @@ async def _a_referral(caller: Caller, world: World) -> None:
                     "jurisdiction": "health", "route": "awaiting_allocation",
                     "triage_category": "general", "priority": "standard",
                     "organisation_ids": [str(uuid.uuid4())], "received_date": "2026-11-02",
+                },
+            }
+        ]
+    }  # fmt: skip
+
+
+@prepare("compliance-internal POST /internal/events")
+async def _legal_terms_found(caller: Caller, world: World) -> None:
+    world.body = {
+        "events": [
+            {
+                "id": str(uuid.uuid4()), "type": "intake.correspondence.legal_terms_found",
+                "version": 1, "occurred_at": NOW_ISO, "source": "intake-api",
+                "case_id": str(uuid.uuid4()), "sequence": 1, "correlation_id": None, "actor": IC,
+                "payload": {
+                    "reference": "CAS-0000001", "communication_id": str(uuid.uuid4()),
+                    "communication_type": "communication", "medium": "letter",
+                    "direction": "inbound", "received_at": NOW_ISO,
+                    "terms": ["judicial_review"],
+                    "matches": [{"field": "summary", "term": "judicial_review", "start": 0,
+                                 "end": 15, "broad": False}],
+                    "scanner": "D.26/1",
                 },
             }
         ]

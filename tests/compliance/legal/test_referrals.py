@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from compliance_api.legal.models import LegalReferral, RiskPrompt
 from shared.audit import AuditEntry
+from shared.clock import FixedClock
 from shared.http_api.problems import PROBLEM_JSON
-from shared.testing.plugin import FixedClock
 from tests.compliance.risk.builders import make_assessment
 from tests.helpers import NOW
 
@@ -239,6 +239,8 @@ async def test_a_referral_within_24_hours_is_in_time__CMP_025(
         select(AuditEntry).where(AuditEntry.action == "legal_referral.referred")
     )
     assert audit is not None
+    assert audit.before is not None
+    assert audit.after is not None
     assert (audit.actor, audit.before["outcome"], audit.after["outcome"]) == (
         CW,
         None,

@@ -68,7 +68,7 @@ class ReferralMade(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "referred_at": "2026-11-02T15:30:00+00:00",
+                    "referred_at": "2026-11-02T09:30:00+00:00",
                     "note": "Emailed to the Legal Team with the case summary",
                 }
             ]
