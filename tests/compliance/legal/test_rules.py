@@ -42,6 +42,7 @@ def test_late_is_measured_in_any_timezone__XC_RSK_004() -> None:
 
 def test_an_open_referral_is_overdue_once_its_due_time_has_passed__XC_RSK_004() -> None:
     due = referral_due(RECEIVED)
+    assert is_overdue(due, None, due - timedelta(hours=1)) is False
     assert is_overdue(due, None, due) is False
     assert is_overdue(due, None, due + timedelta(seconds=1)) is True
     assert is_overdue(due, due + timedelta(hours=1), due + timedelta(days=1)) is False
