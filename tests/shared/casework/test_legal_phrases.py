@@ -7,6 +7,7 @@ The terms are stated here as the requirements print them, never taken from the m
 from __future__ import annotations
 
 import re
+from dataclasses import FrozenInstanceError
 
 import pytest
 from hypothesis import given
@@ -176,6 +177,13 @@ def test_broad_terms_are_marked_for_the_reader__XC_RSK_004() -> None:
         "small claim": False,
     }
     assert {text: find(text)[0].broad for text in broad} == broad
+
+
+def test_a_match_is_a_fixed_value__XC_RSK_004() -> None:
+    (m,) = find("judicial review")
+    with pytest.raises(FrozenInstanceError):
+        m.start = 3  # type: ignore[misc]
+    assert not hasattr(m, "__dict__")  # slots: one small object per match
 
 
 def test_terms_are_distinct_in_order_of_first_occurrence__XC_RSK_004() -> None:

@@ -165,17 +165,20 @@ def find(text: str) -> tuple[LegalTermMatch, ...]:
     if not text:
         return ()
     reading, index = _reading(text)
-    found: list[tuple[int, int, LegalTerm]] = []
-    for term, pattern in _COMPILED:
-        for m in pattern.finditer(reading):
-            if m.end() > m.start():
-                found.append((index[m.start()], index[m.end() - 1] + 1, term))
-    found.sort(key=lambda f: (f[0], f[0] - f[1]))  # by start, the longest first
-    kept: list[tuple[int, int, LegalTerm]] = []
-    for start, end, term in found:
-        if any(k_start <= start and end <= k_end for k_start, k_end, _ in kept):
-            continue
-        kept.append((start, end, term))
+    # Every pattern matches at least one character.
+    found = sorted(
+        (index[m.start()], index[m.end() - 1] + 1, term)
+        for term, pattern in _COMPILED
+        for m in pattern.finditer(reading)
+    )
+    kept = [
+        (start, end, term)
+        for start, end, term in found
+        if not any(
+            (o_start, o_end) != (start, end) and o_start <= start and end <= o_end
+            for o_start, o_end, _ in found
+        )
+    ]
     return tuple(LegalTermMatch(term, start, end, text[start:end]) for start, end, term in kept)
 
 
