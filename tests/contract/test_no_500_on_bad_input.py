@@ -63,6 +63,7 @@ from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.assessment.triage.builders import make_threshold_set
+from tests.compliance.legal.builders import make_referral
 from tests.compliance.risk.builders import (
     DEPUTY,
     install_staff_directory,
@@ -376,6 +377,7 @@ EXAMPLE_IDS = {
     "organisation_id": "organisation_id",
     "organisation_ids": "organisation_id",
     "communication_id": "communication_id",
+    "assessment_id": "assessment_id",
 }
 
 
@@ -420,8 +422,10 @@ async def empty_world(caller: Caller, op: Operation) -> World:
 
 
 async def compliance_world(caller: Caller, op: Operation) -> World:
-    """A case's risk assessment with an override asked for by another caseworker, and an uplift."""
+    """A case's risk assessment with an override asked for by another caseworker, an uplift, and
+    an open Legal Team referral with its Legal risk prompt (raised before the assessment)."""
     case_id = uuid.uuid4()
+    referral, prompt = await make_referral(caller.session, case_id=case_id)
     assessment = await make_assessment(caller.session, case_id=case_id, rating="medium")
     uplift = await make_uplift(caller.session)
     asker = caller.make_token(Role.caseworker, sub="cw-asker")
@@ -437,6 +441,8 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
             "assessment_id": str(assessment.id),
             "uplift_id": str(uplift.id),
             "request_id": request.json()["id"],
+            "referral_id": str(referral.id),
+            "prompt_id": str(prompt.id),
         },
         query=[("case_id", str(case_id)), ("trigger", "decline")]
         if op.path == "/internal/risk/qualifying"
@@ -1093,6 +1099,28 @@ async def _a_case_minimal_intervention_could_resolve(caller: Caller, world: Worl
 @prepare(f"{ATRIAGE}/pass-on")
 async def _a_case_the_pvm_supports(caller: Caller, world: World) -> None:
     await _at_triage(caller, world, _pvm(6, []))
+
+
+@prepare("compliance-internal POST /internal/events")
+async def _legal_terms_found(caller: Caller, world: World) -> None:
+    world.body = {
+        "events": [
+            {
+                "id": str(uuid.uuid4()), "type": "intake.correspondence.legal_terms_found",
+                "version": 1, "occurred_at": NOW_ISO, "source": "intake-api",
+                "case_id": str(uuid.uuid4()), "sequence": 1, "correlation_id": None, "actor": IC,
+                "payload": {
+                    "reference": "CAS-0000001", "communication_id": str(uuid.uuid4()),
+                    "communication_type": "communication", "medium": "letter",
+                    "direction": "inbound", "received_at": NOW_ISO,
+                    "terms": ["judicial_review"],
+                    "matches": [{"field": "summary", "term": "judicial_review", "start": 0,
+                                 "end": 15, "broad": False}],
+                    "scanner": "D.26/1",
+                },
+            }
+        ]
+    }  # fmt: skip
 
 
 # --- The test ----------------------------------------------------------------------------------

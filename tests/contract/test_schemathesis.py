@@ -229,6 +229,7 @@ UNSTATABLE_PROBLEMS = frozenset(
         "invalid-date-range",
         "search-criterion-required",
         "restriction-lift-invalid",
+        "referral-time-out-of-range",
     }
 )
 # Limits on the whole request, which JSON Schema (about values, not bytes) cannot state.

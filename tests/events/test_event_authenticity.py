@@ -255,12 +255,14 @@ def test_outside_development_only_configured_subjects_name_a_producer() -> None:
 
 def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> None:
     # DESIGN §2's v1 catalogue, quoted; intake also announces each new case (intake.case.created)
-    # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected); the risk
-    # engine announces each assessment and each change of rating (CMP-120).
+    # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected) and
+    # correspondence with legal-action wording (XC-RSK-004); the risk engine announces each
+    # assessment and each change of rating (CMP-120).
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
-            "intake.case.restarted", "intake.party.details_corrected",
+            "intake.case.restarted", "intake.correspondence.legal_terms_found",
+            "intake.party.details_corrected",
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",

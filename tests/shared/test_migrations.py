@@ -117,6 +117,8 @@ SERVICES = [
                 "risk_oversight_update",
                 "risk_oversight_record",
                 "risk_breach_report",
+                "legal_referral",
+                "risk_prompt",
             }
         ),
     ),

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from compliance_api.config import ComplianceSettings
+from compliance_api.event_handlers import handlers
+from compliance_api.legal.router import router as legal_router
 from compliance_api.risk.router import internal_router as risk_internal_router
 from compliance_api.risk.router import router as risk_router
 from shared.clients import ServiceClient, token_provider_for
@@ -25,7 +27,7 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
         title="compliance-api",
         version=VERSION,
         description="Compliance and case assurance: compliance items, escalation, risk assessments and statements (guidance §9 ¶9.46–9.100, §10).",
-        routers=(risk_router,),
+        routers=(risk_router, legal_router),
         internal_routers=(risk_internal_router,),
         openapi_tags=(
             {
@@ -35,8 +37,15 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
                 "the high-risk path (manager, AD, oversight, monthly updates), risk tasks, "
                 "breach reports and the risk work queues.",
             },
+            {
+                "name": "legal",
+                "description": "Legal-action correspondence (XC-RSK-004, ¶9.44–9.45): Legal "
+                "Team referrals due within 24 hours of receipt, the late-referrals work queue, "
+                "and Legal risk prompts. Opened by intake's legal_terms_found event.",
+            },
         ),
         lifespan_hooks=(_close_staff_directory,),
+        event_handlers=handlers,
     )
     # Built now (no I/O until the first call); tests replace it with one on an in-process app.
     app.state.staff_directory = StaffDirectory(

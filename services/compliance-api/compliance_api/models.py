@@ -1,5 +1,6 @@
 """Every table of compliance-api, imported so Alembic sees one complete metadata."""
 
+from compliance_api.legal.models import LegalReferral, RiskPrompt
 from compliance_api.risk.models import (
     BreachReport,
     OversightRecord,
@@ -25,6 +26,7 @@ __all__ = [
     "BreachReport",
     "IdempotencyRecord",
     "InboxEvent",
+    "LegalReferral",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",
@@ -35,6 +37,7 @@ __all__ = [
     "RiskAssessment",
     "RiskEntry",
     "RiskEscalation",
+    "RiskPrompt",
     "RiskTask",
     "RiskUplift",
     "UpdateDeadline",

@@ -18,6 +18,12 @@ class IntakeSettings(BaseServiceSettings):
                 url="http://127.0.0.1:8002/internal/events",
                 audience="assessment-api",
                 event_types=["intake.case.referred", "intake.party.details_corrected"],
-            )
+            ),
+            # XC-RSK-004: correspondence with legal-action wording, for the Legal Team referral.
+            "compliance-api": SubscriberSettings(
+                url="http://127.0.0.1:8004/internal/events",
+                audience="compliance-api",
+                event_types=["intake.correspondence.legal_terms_found"],
+            ),
         }
     )

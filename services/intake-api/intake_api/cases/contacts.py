@@ -2,7 +2,9 @@
 
 The previous-contact check before intake, the log of attempts to reach a party, and every
 letter, email and call. A communication starts or meets the case's clocks (``clocks``), and an
-outbound one may do a task a rule left (``tasks``).
+outbound one may do a task a rule left (``tasks``). What a party tells us (an inbound
+communication, a call, a contact note) is scanned by the casework kit for legal-action wording;
+terms found are announced to compliance-api in the same transaction (XC-RSK-004, ``legal``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_api.cases import clocks, disclosure, recipients, repository, tasks
+from intake_api.cases import clocks, disclosure, legal, recipients, repository, tasks
 from intake_api.cases.errors import CaseNotFound, CasePersonUnknown, ChannelOverrideRequired
 from intake_api.cases.models import Case, Communication, ContactAttempt, PreviousContactCheck
 from intake_api.cases.schemas_contacts import (
@@ -26,7 +28,11 @@ from intake_api.people import service as people
 from shared.audit import record_audit
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
-from shared.casework.communications import WRITTEN_MEDIA
+from shared.casework.communications import (
+    WRITTEN_MEDIA,
+    scan_communication,
+    scan_contact_attempt,
+)
 from shared.changes import load_for_update
 
 CONFIDENTIAL_ACCESS = "confidential access rights apply"  # INT-048
@@ -98,6 +104,7 @@ async def record_contact_attempt(
     attempt = ContactAttempt(
         id=uuid.uuid4(), case_id=case.id, recorded_by=actor.sub, **data.model_dump()
     )
+    found = scan_contact_attempt(attempt)  # XC-RSK-004
     session.add(attempt)
     await session.flush()
     await record_audit(
@@ -105,6 +112,8 @@ async def record_contact_attempt(
         case_id=case.id, action="case.contact_attempted", after=data.model_dump(mode="json"),
         reason=None,
     )  # fmt: skip
+    if found:
+        await legal.announce_contact_attempt(session, case, attempt, actor=actor)
     return attempt
 
 
@@ -164,6 +173,7 @@ async def record_communication(
         acknowledges_id=data.acknowledges_id,
         recorded_by=actor.sub,
     )
+    found = scan_communication(comm)  # XC-RSK-004
     session.add(comm)
     await session.flush()
     if data.direction == "inbound":
@@ -177,6 +187,8 @@ async def record_communication(
         session, actor=actor, entity_type="communication", entity_id=comm.id, case_id=case.id,
         action="case.communication_recorded", after=data.model_dump(mode="json"), reason=None,
     )  # fmt: skip
+    if found:
+        await legal.announce_communication(session, case, comm, actor=actor)
     if data.direction == "outbound":
         await tasks.done_by(session, comm, actor=actor)  # after the comm, in the trail
     return comm

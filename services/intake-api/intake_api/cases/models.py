@@ -34,6 +34,7 @@ from shared.casework.communications import (
     CommunicationColumns,
     ContactAttemptColumns,
     ContactOutcome,
+    legal_scan_checks,
 )
 from shared.casework.deadlines import DeadlineColumns, ExtensionColumns
 from shared.casework.tasks import TaskColumns
@@ -454,6 +455,7 @@ class ContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
     case_owner: Mapped[str | None] = mapped_column(Text, server_default=FetchedValue())
 
     __table_args__ = (
+        legal_scan_checks("contact_attempt"),  # XC-RSK-004 (migration 0018)
         Index("ix_contact_attempt_case_id", "case_id", "attempted_at"),
         # INT-011's report: reached contacts missing either discussion, newest first.
         Index(
@@ -480,6 +482,7 @@ class Communication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
 
     __table_args__ = (
+        legal_scan_checks("communication"),  # XC-RSK-004 (migration 0018)
         Index("ix_communication_case_id", "case_id", "occurred_at"),
         Index(
             "ix_communication_unacknowledged",

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from intake_api.cases.models import SupportKind
 from intake_api.cases.schemas import Input, Reason, example
-from shared.casework.communications import ContactOutcome
+from shared.casework.communications import ContactOutcome, LegalScanRead
 from shared.schemas import IsoDateTime, StrictBool, given, when
 
 
@@ -85,6 +85,9 @@ class ContactAttemptRead(ContactAttemptCreate):
 
     id: uuid.UUID
     recorded_by: str
+    legal_scan: LegalScanRead | None = Field(
+        description="The notes' scan for legal-action wording (XC-RSK-004); null without notes"
+    )
 
 
 class Recipient(Input):
@@ -208,6 +211,11 @@ class CommunicationRead(BaseModel):
     risk_disclosure: dict[str, Any] | None
     acknowledges_id: uuid.UUID | None
     recorded_by: str
+    legal_scan: LegalScanRead | None = Field(
+        description="The scan for legal-action wording (XC-RSK-004) of an inbound communication "
+        "or a call: terms found start a Legal Team referral due within 24 hours (C-23); null on "
+        "our own letters and emails"
+    )
 
 
 class SupportCreate(Input):

@@ -3,6 +3,18 @@ email or call, in or out, with its recipients by person or organisation id and i
 
 Personal data stays in intake: a recipient is an id, and a service that needs an address asks
 intake's audited contact card for it.
+
+Legal-action wording (XC-RSK-004, CMP-025): what a party tells us is scanned for the §D.26
+terms (``legal_phrases``) when it is recorded, and the scan is stored with it (``legal_scan``):
+every inbound communication and every call (whose note records what the party said), and every
+contact attempt with notes. Our own outbound letters and emails are not scanned (a decision
+letter explains the right to seek judicial review). No service can store such a row unscanned:
+
+- the database refuses it (a CHECK each table adds from :func:`legal_scan_checks`);
+- the ORM refuses, before the INSERT, a row whose stored scan is not the scanner's reading of
+  its text (:class:`UnscannedCorrespondence`, a programming error), so the scan is filled only
+  by :func:`scan_communication` / :func:`scan_contact_attempt`, whose result tells the recording
+  service to emit its ``…legal_terms_found`` event in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,9 +25,11 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
-from sqlalchemy import Boolean, Text, text
+from sqlalchemy import Boolean, CheckConstraint, Text, event, inspect, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.casework import legal_phrases
 
 Medium = Literal["letter", "email", "telephone"]
 Direction = Literal["inbound", "outbound"]
@@ -45,6 +59,8 @@ class ContactAttemptColumns:
     channel_override_reason: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(Text)
+    # XC-RSK-004: the scan of ``notes`` for legal-action wording (see the module's docstring).
+    legal_scan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class CommunicationColumns:
@@ -68,6 +84,8 @@ class CommunicationColumns:
     paragraphs: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     acknowledges_id: Mapped[uuid.UUID | None]
     recorded_by: Mapped[str] = mapped_column(Text)
+    # XC-RSK-004: the scan of the summary and document titles for legal-action wording.
+    legal_scan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class Recipient(BaseModel):
@@ -100,3 +118,144 @@ def failed_attempts(attempts: list[Any], *, person_id: uuid.UUID | None = None) 
         for a in attempts
         if a.outcome in FAILED_OUTCOMES and (person_id is None or a.person_id == person_id)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Legal-action wording (XC-RSK-004)
+# ---------------------------------------------------------------------------------------------
+
+# When a row must carry a scan, as SQL over its own columns (the tables' CHECKs) and in Python.
+COMMUNICATION_SCANNED = "direction = 'inbound' OR medium = 'telephone'"
+CONTACT_ATTEMPT_SCANNED = "notes IS NOT NULL"
+
+
+def legal_scan_checks(table: Literal["communication", "contact_attempt"]) -> CheckConstraint:
+    """The CHECK a communication or contact-attempt table adds to its ``__table_args__``: a row
+    that must be scanned has its scan, and a stored scan has its list of terms."""
+    when = COMMUNICATION_SCANNED if table == "communication" else CONTACT_ATTEMPT_SCANNED
+    return CheckConstraint(
+        f"(NOT ({when}) OR legal_scan IS NOT NULL)"
+        " AND (legal_scan IS NULL OR jsonb_typeof(legal_scan -> 'terms') = 'array')",
+        name="legal_scan_present",
+    )
+
+
+def communication_needs_scan(direction: str, medium: str) -> bool:
+    """What a party tells us: an inbound letter, email or call, and any call (its note)."""
+    return direction == "inbound" or medium == "telephone"
+
+
+def legal_scan(fields: dict[str, str | None]) -> dict[str, Any]:
+    """The stored scan of ``fields`` (name → text): the scanner, the distinct terms in order of
+    first occurrence, and each match's field, term, position and whether the term is broad."""
+    matches: list[dict[str, Any]] = []
+    for field, value in fields.items():
+        for m in legal_phrases.find(value or ""):
+            matches.append(
+                {"field": field, "term": m.term.value, "start": m.start, "end": m.end,
+                 "broad": m.broad}
+            )  # fmt: skip
+    return {
+        "scanner": legal_phrases.SCANNER,
+        "terms": list(dict.fromkeys(m["term"] for m in matches)),
+        "matches": matches,
+    }
+
+
+def communication_texts(
+    summary: str | None, documents: list[dict[str, Any]] | None
+) -> dict[str, str | None]:
+    """What of a communication is scanned: its summary and the titles of what it enclosed."""
+    fields: dict[str, str | None] = {"summary": summary}
+    for i, doc in enumerate(documents or []):
+        fields[f"documents[{i}].title"] = doc.get("title")
+    return fields
+
+
+def _expected_communication_scan(row: Any) -> dict[str, Any] | None:
+    if not communication_needs_scan(row.direction, row.medium):
+        return None
+    return legal_scan(communication_texts(row.summary, row.documents))
+
+
+def _expected_contact_attempt_scan(row: Any) -> dict[str, Any] | None:
+    return None if row.notes is None else legal_scan({"notes": row.notes})
+
+
+def scan_communication(row: CommunicationColumns) -> list[str]:
+    """Scan ``row`` (before it is added) if it must be, store the scan, and return the terms
+    found: when there are any, the recording service emits its legal-terms event."""
+    row.legal_scan = _expected_communication_scan(row)
+    return list(row.legal_scan["terms"]) if row.legal_scan else []
+
+
+def scan_contact_attempt(row: ContactAttemptColumns) -> list[str]:
+    """Scan ``row``'s notes (before it is added), store the scan, and return the terms found."""
+    row.legal_scan = _expected_contact_attempt_scan(row)
+    return list(row.legal_scan["terms"]) if row.legal_scan else []
+
+
+class LegalTermFound(BaseModel):
+    """One match of a stored scan: the field, the D.26 term, its span in the field."""
+
+    field: str = Field(examples=["summary"])
+    term: str = Field(examples=["judicial_review"])
+    start: int
+    end: int
+    broad: bool = Field(description="A term ordinary complaints use too: check the context")
+
+
+class LegalScanRead(BaseModel):
+    """A stored scan for legal-action wording (XC-RSK-004): empty ``terms`` when none found."""
+
+    scanner: str = Field(examples=[legal_phrases.SCANNER])
+    terms: list[str]
+    matches: list[LegalTermFound]
+
+
+class UnscannedCorrespondence(RuntimeError):
+    """A communication or contact attempt reached the database without the kit's scan of its
+    current text: a programming error (the recording code did not call the kit)."""
+
+
+def _check_scanned(target: Any, expected: dict[str, Any] | None, *, inserting: bool) -> None:
+    if not inserting:
+        state = inspect(target)
+        watched = ("summary", "documents", "direction", "medium", "notes", "legal_scan")
+        if not any(
+            name in state.attrs and state.attrs[name].history.has_changes() for name in watched
+        ):
+            return  # the scanned text did not change: an older scanner's scan stays valid
+    stored = target.legal_scan
+    if expected is None and stored is None:
+        return
+    if (
+        expected is None
+        or stored is None
+        or stored.get("terms") != expected["terms"]
+        or stored.get("matches") != expected["matches"]
+    ):
+        raise UnscannedCorrespondence(
+            f"{type(target).__name__} {target.id} was not scanned for legal-action wording by "
+            "shared.casework.communications (XC-RSK-004)"
+        )
+
+
+@event.listens_for(CommunicationColumns, "before_insert", propagate=True)
+def _communication_inserted(mapper: Any, connection: Any, target: Any) -> None:
+    _check_scanned(target, _expected_communication_scan(target), inserting=True)
+
+
+@event.listens_for(CommunicationColumns, "before_update", propagate=True)
+def _communication_updated(mapper: Any, connection: Any, target: Any) -> None:
+    _check_scanned(target, _expected_communication_scan(target), inserting=False)
+
+
+@event.listens_for(ContactAttemptColumns, "before_insert", propagate=True)
+def _contact_attempt_inserted(mapper: Any, connection: Any, target: Any) -> None:
+    _check_scanned(target, _expected_contact_attempt_scan(target), inserting=True)
+
+
+@event.listens_for(ContactAttemptColumns, "before_update", propagate=True)
+def _contact_attempt_updated(mapper: Any, connection: Any, target: Any) -> None:
+    _check_scanned(target, _expected_contact_attempt_scan(target), inserting=False)

@@ -3,9 +3,11 @@
 ``PRODUCERS`` is the one place that says which service may publish an event type (DESIGN §2 v1
 catalogue, plus ``intake.case.created``, which intake emits on every new case,
 ``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
-after the hand-off) and the risk engine's ``compliance.risk.assessed``,
-``compliance.risk.rating_changed`` and ``compliance.risk.oversight_assigned``). ``emit`` stamps
-an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
+after the hand-off), ``intake.correspondence.legal_terms_found`` (XC-RSK-004: correspondence
+with legal-action wording, for compliance-api's Legal Team referral) and the risk engine's
+``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
+``compliance.risk.oversight_assigned``). ``emit`` stamps an event's ``source`` from it, and
+every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
 A contract can only be registered for a catalogued type.
 """
@@ -29,6 +31,7 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "intake.case.closed",
                 "intake.case.restarted",
                 "intake.party.details_corrected",
+                "intake.correspondence.legal_terms_found",
             }
         ),
         "assessment-api": frozenset(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
-from shared.schemas import IsoDate
+from shared.schemas import IsoDate, IsoDateTime
 
 
 @contract
@@ -94,3 +94,38 @@ class PartyDetailsCorrectedV1(EventPayload):
     person_id: uuid.UUID
     roles: list[str] = Field(description="The person's roles on this case")
     fields: list[str] = Field(description="The names of the corrected fields")
+
+
+class LegalTermAt(BaseModel):
+    """Where a term was found: the scanned field, and the span in it (no text is carried)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(description="summary, notes or documents[i].title")
+    term: str = Field(description="A D.26 term key, e.g. judicial_review, claim")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    broad: bool = Field(description="A term ordinary complaints use too (claim, damages, …)")
+
+
+@contract
+class LegalTermsFoundV1(EventPayload):
+    """intake.correspondence.legal_terms_found v1: an inbound communication, a call or a contact
+    note recorded at intake has legal-action wording (XC-RSK-004, CMP-025; §D.26). The Legal
+    Team referral is due within 24 hours of ``received_at`` (C-23).
+
+    Term keys and positions only: no letter text, no personal data.
+    """
+
+    TYPE: ClassVar[str] = "intake.correspondence.legal_terms_found"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    communication_id: uuid.UUID = Field(description="The communication or contact attempt")
+    communication_type: str = Field(description="communication or contact_attempt")
+    medium: str = Field(description="letter, email, telephone, … (a contact attempt's channel)")
+    direction: str = Field(description="inbound or outbound")
+    received_at: IsoDateTime = Field(description="When it was received: the C-23 clock's start")
+    terms: list[str] = Field(min_length=1, description="The distinct D.26 terms found")
+    matches: list[LegalTermAt] = Field(min_length=1)
+    scanner: str = Field(description="The scanner's version, e.g. D.26/1")

@@ -1,0 +1,1 @@
+"""Legal-action correspondence: the Legal Team referral and the Legal risk prompt (XC-RSK-004)."""
