@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
@@ -22,13 +23,18 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router),
+        routers=(allocations_router, cases_router, early_router),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
             {
                 "name": "cases",
                 "description": "Assessment's case record, opened from intake's referral, and the "
                 "decisions that end assessment, each behind the risk guard (XC-RSK-001).",
+            },
+            {
+                "name": "early consideration",
+                "description": "Early consideration: contact before deciding, 'withdrawn', "
+                "decisions, resolution and passing on (¶2.97–2.141, T20–T23).",
             },
         ),
         event_handlers=handlers,

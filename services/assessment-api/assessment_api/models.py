@@ -2,6 +2,13 @@
 
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.early.models import (
+    EcCommunication,
+    EcContactAttempt,
+    EcDeadline,
+    EcDecision,
+    EcInformationRequest,
+)
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -15,6 +22,11 @@ __all__ = [
     "Case",
     "CaseTask",
     "DeclineDecision",
+    "EcCommunication",
+    "EcContactAttempt",
+    "EcDeadline",
+    "EcDecision",
+    "EcInformationRequest",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
