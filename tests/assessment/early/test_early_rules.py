@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
 from assessment_api.early.rules import (
     Component,
     Evidence,
+    Letter,
     Mp,
     Parties,
     ResolutionProblem,
@@ -197,7 +199,7 @@ PARTIES = Parties(
 )
 
 
-def _who(letters: list) -> dict[uuid.UUID, tuple[str, bool]]:  # type: ignore[type-arg]
+def _who(letters: list[Letter]) -> dict[uuid.UUID, tuple[str, bool]]:
     return {x.person_id: (x.role.value, x.is_copy) for x in letters}
 
 
@@ -299,19 +301,20 @@ def test_resolution_code_follows_readiness__ASM_070(
 
 
 def test_resolution_needs_our_action_and_the_complainants_agreement__ASM_066() -> None:
-    base = {
+    base: dict[str, Any] = {
         "our_action": "We asked the trust to pay.", "organisation_already_acting": False,
         "complainant_agreed": True, "components": [Component(False, True)],
         "closure_code": "general discretion - resolution",
         "complaints_process_complete": True, "properly_made": True,
     }  # fmt: skip
-    assert resolution_problems(**base) == []  # type: ignore[arg-type]
-    for change, problem in [
+    assert resolution_problems(**base) == []
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"our_action": "   "}, "no_action_of_ours"),
         ({"our_action": None}, "no_action_of_ours"),
         ({"organisation_already_acting": True}, "organisation_action_does_not_count"),
         ({"complainant_agreed": False}, "complainant_not_agreed"),
         ({"components": [Component(False, False)]}, "not_resolved_overall"),
-    ]:
-        got = resolution_problems(**(base | change))  # type: ignore[arg-type]
+    ]
+    for change, problem in cases:
+        got = resolution_problems(**(base | change))
         assert [p.value for p in got] == [problem], change

@@ -16,6 +16,8 @@ from shared.casework.communications import ContactOutcome
 from shared.schemas import IsoDate, IsoDateTime, LongText, Reason, ShortText, absent, given
 
 PHONE = "telephone"
+_DECLINE_CODES: list[Any] = sorted(DECLINE_CODES)
+_RESOLUTION_CODES: list[Any] = sorted(RESOLUTION_CODES)
 Channel = Literal["telephone", "letter", "email"]
 Written = Literal["letter", "email"]
 
@@ -231,7 +233,7 @@ class Suitability(BaseModel):
         return self
 
 
-_EXAMPLE_PARTIES = {
+_EXAMPLE_PARTIES: dict[str, Any] = {
     "complainant_person_id": COMPLAINANT,
     "mps": [{"person_id": MP, "referring": True}],
     "representative_person_ids": [REP],
@@ -273,7 +275,7 @@ class EcDeclineCreate(BaseModel):
         },
     )
 
-    closure_code: str = Field(json_schema_extra={"enum": sorted(DECLINE_CODES)})
+    closure_code: str = Field(json_schema_extra={"enum": _DECLINE_CODES})
     discretion: Discretion | None = None
     other_reason: OtherReason | None = None
     summary: Reason = Field(description="ASM-057: our understanding of the complaint")
@@ -335,7 +337,7 @@ class ResolutionCreate(BaseModel):
         },
     )
 
-    closure_code: str = Field(json_schema_extra={"enum": sorted(RESOLUTION_CODES)})
+    closure_code: str = Field(json_schema_extra={"enum": _RESOLUTION_CODES})
     our_action: Reason = Field(description="ASM-066: the specific action WE took")
     organisation_already_acting: StrictBool = Field(
         description="ASM-066: the organisation was already taking it, or took it only because "
