@@ -481,3 +481,31 @@ async def test_pass_on_needs_exactly_one_reason__ASM_056_ASM_067(
     )  # fmt: skip
     assert r.status_code == 200, r.text
     assert r.json()["decision"]["pass_on"]["indicators"] == ["records_needed"]
+
+
+async def test_a_decision_summarises_our_understanding__ASM_057(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await _ec_case(session)
+    for summary in (None, "  "):
+        body = {k: v for k, v in (DECLINE | {"summary": summary}).items() if v is not None}
+        r = await _post(client, auth_headers, case.id, "decline", body)
+        _problem(r, 422, "validation-error")
+    await _unchanged(session, case.id)
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        {"channel": "telephone", "outcome": "written_no_reply"},
+        {"channel": "letter", "direction": "inbound", "outcome": "no_answer"},
+    ],
+)
+async def test_contact_attempts_are_consistent__ASM_053(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, attempt: Any
+) -> None:
+    case = await _ec_case(session)
+    body = {"person_id": COMPLAINANT, "attempted_at": "2026-11-02T09:00:00Z", **attempt}
+    r = await _post(client, auth_headers, case.id, "contact-attempts", body)
+    _problem(r, 422, "validation-error")
+    assert (await _state(client, auth_headers, case.id))["contact_attempts"] == []
