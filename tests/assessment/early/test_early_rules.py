@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -87,6 +88,9 @@ def test_any_two_of_several_calls_within_a_week_count__ASM_053() -> None:
     assert calls_in_one_week(calls)
     assert not calls_in_one_week([date(2026, 10, 1), date(2026, 11, 2), date(2026, 11, 20)])
     assert not calls_in_one_week([])
+    # Only the last two of three, or only the first two of three, are within a week.
+    assert calls_in_one_week([date(2026, 10, 1), date(2026, 11, 20), date(2026, 11, 24)])
+    assert calls_in_one_week([date(2026, 11, 2), date(2026, 11, 4), date(2026, 12, 20)])
 
 
 def test_written_contact_unanswered_for_a_week_unlocks_from_the_day_after__ASM_053() -> None:
@@ -318,3 +322,27 @@ def test_resolution_needs_our_action_and_the_complainants_agreement__ASM_066() -
     for change, problem in cases:
         got = resolution_problems(**(base | change))
         assert [p.value for p in got] == [problem], change
+
+
+def test_the_rules_value_objects_are_immutable() -> None:
+    mp = Mp(MP1, referring=True)
+    values: list[object] = [
+        mp,
+        Parties(complainant=C, aggrieved=None, mps=(mp,), representatives=()),
+        Component(significant=True, resolved=True),
+        resolution_letters(PARTIES, jurisdiction="health")[0],
+    ]
+    for value in values:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.person_id = C  # type: ignore[attr-defined]
+
+
+def test_mp_letters_follow_the_jurisdiction_as_stored__ASM_173() -> None:
+    # Values as JSON and PostgreSQL give them: new string objects, not interned literals.
+    health = "".join(["hea", "lth"])
+    parliamentary = "".join(["parlia", "mentary"])
+    bases = [x.basis for x in resolution_letters(PARTIES, jurisdiction=health)[1:3]]
+    assert all("¶3.110" in b for b in bases)
+    bases = [x.basis for x in resolution_letters(PARTIES, jurisdiction=parliamentary)[1:3]]
+    assert "¶3.109" in bases[0]  # the referring MP
+    assert "¶2.104" in bases[1]  # another MP, still told as a representative

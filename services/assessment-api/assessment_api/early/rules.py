@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from itertools import pairwise
 
 from shared.casework.deadlines import DeadlineLike, DeadlineRule, Unit, is_open, passed
 
@@ -49,9 +48,11 @@ class Unlock(StrEnum):
 
 
 def calls_in_one_week(failed_call_dates: Sequence[date]) -> bool:
-    """ASM-053: at least two failed calls whose dates are less than a week (7 days) apart."""
+    """ASM-053: two failed calls (``FAILED_CALLS_TO_UNLOCK``) whose dates are less than a week
+    (7 days) apart."""
     days = sorted(failed_call_dates)
-    return any((later - earlier).days < ONE_WEEK_DAYS for earlier, later in pairwise(days))
+    n = FAILED_CALLS_TO_UNLOCK
+    return any((days[i + n - 1] - days[i]).days < ONE_WEEK_DAYS for i in range(len(days) - n + 1))
 
 
 def decision_unlock(
@@ -64,7 +65,7 @@ def decision_unlock(
     """ASM-053: why a decision may be made today, or None while contact must still be tried."""
     if contact_made:
         return Unlock.contact_made
-    if len(failed_call_dates) >= FAILED_CALLS_TO_UNLOCK and calls_in_one_week(failed_call_dates):
+    if calls_in_one_week(failed_call_dates):
         return Unlock.two_failed_calls_in_a_week
     if any(is_open(d) and passed(d, today) for d in written_reply_deadlines):
         return Unlock.written_contact_unanswered
@@ -152,10 +153,16 @@ REPRESENTATIVE = "a representative is still informed in writing (¶2.104, ¶3.11
 AGGRIEVED_COPY = "copy to the aggrieved, considered case by case (¶3.111)"
 
 
+# Why each MP is written to, by jurisdiction: (a referring MP, any other MP).
+_MP_BASIS = {
+    "parliamentary": (REFERRING_MP, MP_INFORMED),
+    "health": (MP_INVOLVED, MP_INVOLVED),
+}
+
+
 def _mp_basis(mp: Mp, jurisdiction: str) -> str:
-    if jurisdiction == "health":
-        return MP_INVOLVED
-    return REFERRING_MP if mp.referring else MP_INFORMED
+    referring, other = _MP_BASIS[jurisdiction]
+    return referring if mp.referring else other
 
 
 def _others(parties: Parties, jurisdiction: str, copy_to_aggrieved: bool) -> list[Letter]:
@@ -236,7 +243,7 @@ def overall_resolved(components: Sequence[Component]) -> bool:
     if resolved * 2 > len(components):
         return True
     significant = [c for c in components if c.significant]
-    return len(significant) == 1 and significant[0].resolved
+    return [c.resolved for c in significant] == [True]
 
 
 def resolution_code(*, complaints_process_complete: bool, properly_made: bool) -> str:
