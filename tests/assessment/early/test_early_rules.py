@@ -346,3 +346,12 @@ def test_mp_letters_follow_the_jurisdiction_as_stored__ASM_173() -> None:
     bases = [x.basis for x in resolution_letters(PARTIES, jurisdiction=parliamentary)[1:3]]
     assert "¶3.109" in bases[0]  # the referring MP
     assert "¶2.104" in bases[1]  # another MP, still told as a representative
+
+
+def test_every_mp_is_copied_whatever_the_jurisdiction_says__ASM_173() -> None:
+    letters = resolution_letters(PARTIES, jurisdiction="unknown")
+    assert _who(letters) == {
+        C: ("complainant", False), MP1: ("mp", True), MP2: ("mp", True),
+        R: ("representative", True),
+    }  # fmt: skip
+    assert all("¶3.110" in x.basis for x in letters[1:3])

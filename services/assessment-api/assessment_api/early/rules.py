@@ -161,7 +161,8 @@ _MP_BASIS = {
 
 
 def _mp_basis(mp: Mp, jurisdiction: str) -> str:
-    referring, other = _MP_BASIS[jurisdiction]
+    # Every MP gets a copy whatever the basis; a jurisdiction intake did not name is health's.
+    referring, other = _MP_BASIS.get(jurisdiction, _MP_BASIS["health"])
     return referring if mp.referring else other
 
 
