@@ -1123,6 +1123,48 @@ async def _legal_terms_found(caller: Caller, world: World) -> None:
     }  # fmt: skip
 
 
+EARLY = "assessment POST /v1/cases/{case_id}/early"
+
+
+async def _at_early_consideration(caller: Caller, world: World) -> None:
+    """assessment's case moved to early consideration (T19 is ECT triage's)."""
+    await caller.session.execute(
+        text("UPDATE assessment_case SET status = 'early_consideration' WHERE id = :id"),
+        {"id": world.ids["case_id"]},
+    )
+
+
+@prepare(
+    f"{EARLY}/contact-attempts",
+    f"{EARLY}/information-requests",
+    f"{EARLY}/resolution",
+    f"{EARLY}/pass-on",
+)
+async def _early(caller: Caller, world: World) -> None:
+    await _at_early_consideration(caller, world)
+
+
+@prepare(f"{EARLY}/decline")
+async def _early_contact_made(caller: Caller, world: World) -> None:
+    """ASM-053: a decision after contact was made."""
+    await _at_early_consideration(caller, world)
+    call = {
+        "person_id": str(uuid.uuid4()), "channel": "telephone", "attempted_at": NOW_ISO,
+        "outcome": "reached",
+    }  # fmt: skip
+    url = f"/v1/cases/{world.ids['case_id']}/early/contact-attempts"
+    await caller.call("POST", url, call, expect=201)
+
+
+@prepare(f"{EARLY}/withdraw")
+async def _early_information_asked(caller: Caller, world: World) -> None:
+    """ASM-054: 'withdrawn' at once after asking for information without a deadline."""
+    await _at_early_consideration(caller, world)
+    ask = {"information_needed": "The final response.", "told_by": "letter", "told_at": NOW_ISO}
+    url = f"/v1/cases/{world.ids['case_id']}/early/information-requests"
+    await caller.call("POST", url, ask, expect=201)
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 

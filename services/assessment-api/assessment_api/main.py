@@ -11,6 +11,7 @@ from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.dr.router import router as dr_router
+from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
@@ -39,7 +40,14 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router, dr_router, staff_router, triage_router),
+        routers=(
+            allocations_router,
+            cases_router,
+            dr_router,
+            early_router,
+            staff_router,
+            triage_router,
+        ),
         internal_routers=(staff_internal_router,),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
@@ -63,6 +71,11 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "name": "triage",
                 "description": "ECT triage with the Public Value Model (ASM-044…051): the "
                 "Executive Team's threshold sets, a case's PVM assessment, and T17–T19.",
+            },
+            {
+                "name": "early consideration",
+                "description": "Early consideration: contact before deciding, 'withdrawn', "
+                "decisions, resolution and passing on (¶2.97–2.141, T20–T23).",
             },
         ),
         event_handlers=handlers,

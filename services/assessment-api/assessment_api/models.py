@@ -13,6 +13,13 @@ from assessment_api.dr.models import (
     DrProcess,
     MediatedComponent,
 )
+from assessment_api.early.models import (
+    EcCommunication,
+    EcContactAttempt,
+    EcDeadline,
+    EcDecision,
+    EcInformationRequest,
+)
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
@@ -34,6 +41,11 @@ __all__ = [
     "DrCommunication",
     "DrConference",
     "DrProcess",
+    "EcCommunication",
+    "EcContactAttempt",
+    "EcDeadline",
+    "EcDecision",
+    "EcInformationRequest",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
