@@ -256,7 +256,8 @@ def test_outside_development_only_configured_subjects_name_a_producer() -> None:
 def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> None:
     # DESIGN §2's v1 catalogue, quoted; intake also announces each new case (intake.case.created)
     # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected) and
-    # correspondence with legal-action wording (XC-RSK-004); the risk engine announces each
+    # correspondence with legal-action wording (XC-RSK-004), as assessment does for what it
+    # records; the risk engine announces each
     # assessment and each change of rating (CMP-120).
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
@@ -266,6 +267,7 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",
+            "assessment.correspondence.legal_terms_found",
             "assessment.investigation.proposed",
         ],
         "investigation-api": [

@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, SubscriberSettings
 
 
 class AssessmentSettings(BaseServiceSettings):
@@ -20,3 +20,14 @@ class AssessmentSettings(BaseServiceSettings):
     # ASM-048, ASM-050: where triage asks intake-api for the case's parties and their
     # reasonable adjustments (DESIGN §1: people live at intake). `make run` moves the port.
     intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")
+    # XC-RSK-004: legal-action wording in what a party told assessment goes to compliance-api,
+    # which opens the Legal Team referral (due within 24 hours). The default matches `make run`.
+    subscribers: dict[str, SubscriberSettings] = Field(
+        default_factory=lambda: {
+            "compliance-api": SubscriberSettings(
+                url="http://127.0.0.1:8004/internal/events",
+                audience="compliance-api",
+                event_types=["assessment.correspondence.legal_terms_found"],
+            )
+        }
+    )

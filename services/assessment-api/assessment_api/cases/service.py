@@ -11,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases import repository
 from assessment_api.cases.errors import CaseNotFound
+from assessment_api.cases.legal import (
+    scan_and_announce_communication,
+    scan_and_announce_contact_attempt,
+)
 from assessment_api.cases.models import Case, CaseTask, TaskKind
 from assessment_api.cases.rules import RiskRating
 from assessment_api.cases.schemas import (
@@ -44,6 +48,8 @@ __all__ = [
     "note_risk_assessed",
     "open_referred_case",
     "read_case",
+    "scan_and_announce_communication",
+    "scan_and_announce_contact_attempt",
     "transition",
 ]
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from assessment_api.cases.models import enum_col
 from assessment_api.cases.state import CaseStatus
 from assessment_api.dr.rules import ConferenceMode, ConferenceOutcome, DrParty, WithdrawalReason
-from shared.casework.communications import CommunicationColumns
+from shared.casework.communications import CommunicationColumns, legal_scan_checks
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -115,4 +115,7 @@ class DrCommunication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
     kind: Mapped[DrLetterKind] = mapped_column(enum_col(DrLetterKind, "dr_letter_kind"))
     party: Mapped[DrParty] = mapped_column(enum_col(DrParty, "dr_party"))
 
-    __table_args__ = (Index("ix_dr_communication_case_id", "case_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_dr_communication_case_id", "case_id", "occurred_at"),
+        legal_scan_checks("communication"),  # XC-RSK-004
+    )

@@ -15,7 +15,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.errors import CaseNotFound
-from assessment_api.cases.service import CASE, Case, CaseStatus, get_case
+from assessment_api.cases.service import (
+    CASE,
+    Case,
+    CaseStatus,
+    get_case,
+    scan_and_announce_communication,
+)
 from assessment_api.cases.state import CaseTransitionNotAllowed, check_allowed, transition
 from assessment_api.dr import repository
 from assessment_api.dr.errors import (
@@ -163,6 +169,11 @@ async def _letter(
         documents=[d.model_dump(mode="json") for d in documents or []],
         paragraphs=AGREEMENT_PARAGRAPHS if kind is DrLetterKind.resolution_agreement else [],
         recorded_by=actor.sub,
+    )
+    # XC-RSK-004: the kit scans what a party sends (a returned form) and, on legal-action
+    # wording, compliance-api is told in this transaction.
+    await scan_and_announce_communication(
+        session, await get_case(session, process.case_id), letter, actor=actor
     )
     repository.add(session, letter)
     await COMMUNICATION.created(session, letter, actor=actor, action=f"dr.{kind.value}")

@@ -13,7 +13,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assessment_api.cases.models import enum_col
-from shared.casework.communications import CommunicationColumns, ContactAttemptColumns
+from shared.casework.communications import (
+    CommunicationColumns,
+    ContactAttemptColumns,
+    legal_scan_checks,
+)
 from shared.casework.deadlines import DeadlineColumns
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
@@ -40,7 +44,10 @@ class EcContactAttempt(ContactAttemptColumns, UUIDPrimaryKey, Timestamps, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(CASE_FK, ondelete="CASCADE"))
     outcome: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_ec_contact_attempt_case_id", "case_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_ec_contact_attempt_case_id", "case_id", "attempted_at"),
+        legal_scan_checks("contact_attempt"),  # XC-RSK-004
+    )
 
 
 class EcDeadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
@@ -119,4 +126,7 @@ class EcCommunication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(CASE_FK, ondelete="CASCADE"))
     decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ec_decision.id"))
 
-    __table_args__ = (Index("ix_ec_communication_case_id", "case_id"),)
+    __table_args__ = (
+        Index("ix_ec_communication_case_id", "case_id"),
+        legal_scan_checks("communication"),  # XC-RSK-004
+    )

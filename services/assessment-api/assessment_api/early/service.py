@@ -21,7 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
 from assessment_api.cases.rules import decline_problems
-from assessment_api.cases.service import CASE, get_case
+from assessment_api.cases.service import (
+    CASE,
+    get_case,
+    scan_and_announce_communication,
+    scan_and_announce_contact_attempt,
+)
 from assessment_api.cases.state import CaseStatus, transition
 from assessment_api.early import repository
 from assessment_api.early.errors import (
@@ -155,6 +160,10 @@ async def record_contact_attempt(
         adjustments_discussed=data.adjustments_discussed, notes=data.notes,
         recorded_by=actor.sub,
     )  # fmt: skip
+    # XC-RSK-004: a call note or a reply is what a party told us: the kit scans it first.
+    await scan_and_announce_contact_attempt(
+        session, await get_case(session, case_id), attempt, actor=actor
+    )
     repository.add(session, attempt)
     await ATTEMPT.created(session, attempt, actor=actor, action="ec.contact_attempt_recorded")
     if data.outcome is ContactOutcome.reached:
@@ -499,6 +508,7 @@ async def _send(
         summary=decision.closure_code, headers=[], documents=[], paragraphs=[],
         recorded_by=actor.sub,
     )  # fmt: skip
+    await scan_and_announce_communication(session, case, communication, actor=actor)
     repository.add(session, communication)
     await LETTER.created(session, communication, actor=actor, action="ec.communication_recorded")
 

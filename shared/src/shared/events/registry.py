@@ -3,8 +3,9 @@
 ``PRODUCERS`` is the one place that says which service may publish an event type (DESIGN §2 v1
 catalogue, plus ``intake.case.created``, which intake emits on every new case,
 ``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
-after the hand-off), ``intake.correspondence.legal_terms_found`` (XC-RSK-004: correspondence
-with legal-action wording, for compliance-api's Legal Team referral) and the risk engine's
+after the hand-off), ``intake.correspondence.legal_terms_found`` and
+``assessment.correspondence.legal_terms_found`` (XC-RSK-004: correspondence with legal-action
+wording, for compliance-api's Legal Team referral) and the risk engine's
 ``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
 ``compliance.risk.oversight_assigned``). ``emit`` stamps an event's ``source`` from it, and
 every inbox refuses an event whose ``source`` is not the
@@ -37,6 +38,7 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
         "assessment-api": frozenset(
             {
                 "assessment.case.allocated",
+                "assessment.correspondence.legal_terms_found",
                 "assessment.investigation.proposed",
                 "assessment.case.closed",
             }

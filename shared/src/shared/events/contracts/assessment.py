@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from shared.events.contracts.intake import LegalTermsFoundV1
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
 from shared.schemas import IsoDate
@@ -63,3 +64,13 @@ class CaseAllocatedV1(EventPayload):
     triage_category: str
     allocated_at: datetime
     contact_due_date: IsoDate = Field(description="ASM-099: contact the complainant by this day")
+
+
+@contract
+class AssessmentLegalTermsFoundV1(LegalTermsFoundV1):
+    """assessment.correspondence.legal_terms_found v1: a returned form, a reply or a call note
+    recorded at assessment has legal-action wording (XC-RSK-004, CMP-025; §D.26). The same
+    payload as intake's event: compliance-api opens the Legal Team referral either way."""
+
+    TYPE: ClassVar[str] = "assessment.correspondence.legal_terms_found"
+    VERSION: ClassVar[int] = 1

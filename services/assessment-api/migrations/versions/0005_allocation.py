@@ -1,8 +1,8 @@
 """Allocation: the queue's allocation columns and order (XC-RSK-006), its clocks, tasks and
 approvals (ASM-085…089, ASM-099, ASM-104, XC-RSK-002).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

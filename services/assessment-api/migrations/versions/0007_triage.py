@@ -1,7 +1,7 @@
 """ECT triage with the Public Value Model: threshold sets and their Executive Team approvals,
 PVM assessments, and triage closures (ASM-044…051).
 
-Revision ID: 0020
+Revision ID: 0007
 Revises: 0003
 Create Date: 2026-12-10
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision: str = "0020"
-down_revision: str | None = "0040"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@
 migration 0010): a new deadline starts with its ``due_date``. Early consideration's clocks have
 no extensions (a new information deadline is a new request).
 
-Revision ID: 0030
+Revision ID: 0008
 Revises: 0003
 Create Date: 2026-12-07
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision: str = "0030"
-down_revision: str | None = "0020"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """The staff directory: members of staff and their declared conflicts of interest.
 
-Revision ID: 0010
+Revision ID: 0004
 Revises: 0002
 Create Date: 2026-12-01
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision: str = "0010"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

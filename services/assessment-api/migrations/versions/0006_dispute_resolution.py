@@ -1,7 +1,7 @@
 """Dispute Resolution (DR): the process with its consent forms, the resolution conference, the
 components mediated in part, and DR's letters (¶2.115–2.131, ASM-061…065).
 
-Revision ID: 0040
+Revision ID: 0006
 Revises: 0003
 Create Date: 2026-12-02
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision: str = "0040"
-down_revision: str | None = "0011"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
