@@ -256,7 +256,8 @@ def test_outside_development_only_configured_subjects_name_a_producer() -> None:
 def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> None:
     # DESIGN §2's v1 catalogue, quoted; intake also announces each new case (intake.case.created)
     # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected); the risk
-    # engine announces each assessment and each change of rating (CMP-120).
+    # engine announces each assessment and each change of rating (CMP-120); assessment announces
+    # each change of a case's status or holder, for intake's register (DESIGN §1).
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -264,7 +265,7 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",
-            "assessment.investigation.proposed",
+            "assessment.case.status_changed", "assessment.investigation.proposed",
         ],
         "investigation-api": [
             "investigation.case.closed", "investigation.final_report.issued",

@@ -4,7 +4,9 @@
 catalogue, plus ``intake.case.created``, which intake emits on every new case,
 ``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
 after the hand-off) and the risk engine's ``compliance.risk.assessed`` and
-``compliance.risk.rating_changed``). ``emit`` stamps
+``compliance.risk.rating_changed``, and ``assessment.case.status_changed``, which assessment
+emits on every change of a case's status or holder so that intake's register follows it).
+``emit`` stamps
 an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
 A contract can only be registered for a catalogued type.
@@ -36,6 +38,7 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "assessment.case.allocated",
                 "assessment.investigation.proposed",
                 "assessment.case.closed",
+                "assessment.case.status_changed",
             }
         ),
         "investigation-api": frozenset(
