@@ -14,6 +14,9 @@ class AssessmentSettings(BaseServiceSettings):
     # XC-RSK-001: where the risk guard asks compliance-api for a qualifying assessment (and
     # where the refusal's link sends the caseworker to record one). `make run` moves the port.
     compliance_url: str = Field(default="http://127.0.0.1:8004", pattern=r"^https?://[^\s]+$")
+    # Where assessment reads a case's parties (ids and roles, no personal data) to say who a
+    # closing decision goes to (ASM-173). `make run` moves the port.
+    intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")
     # Intake's case register projects where each case stands at assessment (DESIGN §1). The
     # defaults match `make run`.
     subscribers: dict[str, SubscriberSettings] = Field(

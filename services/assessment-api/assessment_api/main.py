@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
+from assessment_api.closing.dependencies import intake_client_lifespan
+from assessment_api.closing.router import router as closing_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.event_handlers import handlers
 from shared.http_api.app import create_service_app
@@ -22,7 +24,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="assessment-api",
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
-        routers=(allocations_router, cases_router),
+        routers=(allocations_router, cases_router, closing_router),
         openapi_tags=(
             {"name": "allocation", "description": "The central allocation queue and assignment."},
             {
@@ -32,5 +34,5 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             },
         ),
         event_handlers=handlers,
-        lifespan_hooks=(risk_guard_lifespan,),
+        lifespan_hooks=(risk_guard_lifespan, intake_client_lifespan),
     )

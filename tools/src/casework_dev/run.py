@@ -219,6 +219,9 @@ def service_env(service: str, db_url: str) -> dict[str, str]:
     # The risk guard (XC-RSK-001) asks compliance-api on this run's port.
     if "compliance_url" in settings_fields(service):
         env.setdefault(f"{prefix}_COMPLIANCE_URL", f"http://127.0.0.1:{PORTS['compliance']}")
+    # assessment reads a case's parties from intake (ASM-173 recipients) on this run's port.
+    if "intake_url" in settings_fields(service):
+        env.setdefault(f"{prefix}_INTAKE_URL", f"http://127.0.0.1:{PORTS['intake']}")
     # Intake's register links a case passed on to assessment-api on this run's port.
     if "assessment_url" in settings_fields(service):
         env.setdefault(f"{prefix}_ASSESSMENT_URL", f"http://127.0.0.1:{PORTS['assessment']}")
