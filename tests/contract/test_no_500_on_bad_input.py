@@ -729,6 +729,27 @@ async def _a_call(caller: Caller, world: World) -> None:
     world.query = [("call_ref", "CALL-0001")]
 
 
+def _intake_lists_a_complainant(request: httpx.Request) -> httpx.Response:
+    """intake-api's parties of a case, for a walker over assessment's input (tests/assessment
+    holds the real intake app behind it)."""
+    return httpx.Response(
+        200,
+        json=[{"id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "role": "complainant",
+               "authority_to_receive_info": False, "description": None}],
+    )  # fmt: skip
+
+
+@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
+async def _a_closing_decision(caller: Caller, world: World) -> None:
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.walker", audience="intake-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_intake_lists_a_complainant),
+    )  # fmt: skip
+    world.query = [("kind", "decision_not_to_investigate")]
+
+
 async def _internal_world(caller: Caller, op: Operation) -> World:
     """An event parked for a subscriber, to replay."""
     session = caller.session
