@@ -774,6 +774,23 @@ async def _internal_world(caller: Caller, op: Operation) -> World:
     return World({"event_id": str(event.id)}, body=body)
 
 
+@prepare("intake-internal POST /internal/events")
+async def _a_status_change(caller: Caller, world: World) -> None:
+    world.body = {
+        "events": [
+            {
+                "id": str(uuid.uuid4()), "type": "assessment.case.status_changed", "version": 1,
+                "occurred_at": NOW_ISO, "source": "assessment-api", "case_id": str(uuid.uuid4()),
+                "sequence": 1, "correlation_id": None, "actor": IC,
+                "payload": {
+                    "reference": "CAS-0000001", "status": "awaiting_allocation",
+                    "previous_status": None, "owner": None, "team": None, "closure_code": None,
+                },
+            }
+        ]
+    }  # fmt: skip
+
+
 @prepare("assessment-internal POST /internal/events")
 async def _a_referral(caller: Caller, world: World) -> None:
     world.body = {
@@ -910,7 +927,9 @@ async def test_no_5xx_on_bad_input(
     op: Operation = request.node.callspec.params["service_spec"]
     if op.internal:
         # Events come from their producer (the inbox binds source to sender): intake's here.
-        sender = "intake-api" if op.path == "/internal/events" else f"{op.service}-api"
+        # (assessment's to intake's inbox: intake's register projects them).
+        producer = "assessment-api" if op.service == "intake" else "intake-api"
+        sender = producer if op.path == "/internal/events" else f"{op.service}-api"
         token = make_token(Role.service, sub=sender)
     else:
         token = make_token(*PUBLIC_ROLES[op.service], sub=IC)
