@@ -61,7 +61,8 @@ async def test_a_returned_form_with_legal_wording_is_announced__XC_RSK_004_CMP_0
         "letter", "inbound", "communication",
     )  # fmt: skip
     stored = await session.get(DrCommunication, payload.communication_id)
-    assert stored is not None and stored.legal_scan is not None
+    assert stored is not None
+    assert stored.legal_scan is not None
     assert stored.legal_scan["terms"] == ["letter_before_claim"]
     assert "Claim" not in str(event.payload)  # term keys and positions, never the text
 
@@ -126,7 +127,7 @@ async def test_an_unscanned_note_cannot_be_stored__XC_RSK_004(session: AsyncSess
             outcome="reached",
             notes="A pre-action protocol letter follows.",
             recorded_by=CW,
-        )  # fmt: skip
+        )
     )
     with pytest.raises(UnscannedCorrespondence):
         await session.flush()

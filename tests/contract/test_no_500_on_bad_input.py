@@ -886,6 +886,27 @@ async def _a_call(caller: Caller, world: World) -> None:
     world.query = [("call_ref", "CALL-0001")]
 
 
+def _intake_lists_a_complainant(request: httpx.Request) -> httpx.Response:
+    """intake-api's parties of a case, for a walker over assessment's input (tests/assessment
+    holds the real intake app behind it)."""
+    return httpx.Response(
+        200,
+        json=[{"id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "role": "complainant",
+               "authority_to_receive_info": False, "description": None}],
+    )  # fmt: skip
+
+
+@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
+async def _a_closing_decision(caller: Caller, world: World) -> None:
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.walker", audience="intake-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_intake_lists_a_complainant),
+    )  # fmt: skip
+    world.query = [("kind", "decision_not_to_investigate")]
+
+
 async def _internal_world(caller: Caller, op: Operation) -> World:
     """An event parked for a subscriber, to replay."""
     session = caller.session
@@ -944,6 +965,23 @@ async def _dr_consented(caller: Caller, world: World) -> None:
 async def _dr_under_way(caller: Caller, world: World) -> None:
     await _dr(caller, world, consents=("complainant", "organisation"), transfer=True)
     world.body = {**world.body, "held_at": NOW_ISO}  # the example's date is after the test clock
+
+
+@prepare("intake-internal POST /internal/events")
+async def _a_status_change(caller: Caller, world: World) -> None:
+    world.body = {
+        "events": [
+            {
+                "id": str(uuid.uuid4()), "type": "assessment.case.status_changed", "version": 1,
+                "occurred_at": NOW_ISO, "source": "assessment-api", "case_id": str(uuid.uuid4()),
+                "sequence": 1, "correlation_id": None, "actor": IC,
+                "payload": {
+                    "reference": "CAS-0000001", "status": "awaiting_allocation",
+                    "previous_status": None, "owner": None, "team": None, "closure_code": None,
+                },
+            }
+        ]
+    }  # fmt: skip
 
 
 @prepare("assessment-internal POST /internal/events")
@@ -1283,7 +1321,9 @@ async def test_no_5xx_on_bad_input(
     op: Operation = request.node.callspec.params["service_spec"]
     if op.internal:
         # Events come from their producer (the inbox binds source to sender): intake's here.
-        sender = "intake-api" if op.path == "/internal/events" else f"{op.service}-api"
+        # (assessment's to intake's inbox: intake's register projects them).
+        producer = "assessment-api" if op.service == "intake" else "intake-api"
+        sender = producer if op.path == "/internal/events" else f"{op.service}-api"
         token = make_token(Role.service, sub=sender)
     else:
         token = make_token(*PUBLIC_ROLES[op.service], sub=IC)

@@ -80,10 +80,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FourServices]:
                 "event_types": ["intake.case.referred"],
             }
         }
+        # Intake's register projects where assessment has the case (DESIGN §1).
+        register = {
+            "intake-api": {
+                "url": f"http://127.0.0.1:{ports['intake']}/internal/events",
+                "audience": "intake-api",
+                "event_types": [
+                    "assessment.case.status_changed", "assessment.case.closed",
+                    "assessment.investigation.proposed",
+                ],
+            }
+        }  # fmt: skip
         for s in SERVICES:
-            env = service_env(
-                s, urls[s], keys_dir=keys_dir, subscribers=subscribers if s == "intake" else None
-            )
+            subs = {"intake": subscribers, "assessment": register}.get(s)
+            env = service_env(s, urls[s], keys_dir=keys_dir, subscribers=subs)
             procs[s] = ServiceProcess(s, env, port=ports[s], log_path=root / f"{s}.log")
         for p in procs.values():
             p.start()
@@ -160,6 +170,15 @@ async def test_a_referred_case_reaches_the_allocation_queue_over_http__ASM_085(
         case["referred_at"]
     )
 
+    # Intake's register shows where the case is now: at assessment, awaiting allocation, with
+    # the link to ask assessment (its status_changed event, delivered back to intake).
+    async with httpx.AsyncClient(timeout=10) as http:
+        now_at = await _wait_for_register(
+            http, stack.url("intake"), stack.token("intake_caseworker"), case["id"], within=10
+        )
+    assert (now_at["service"], now_at["status"]) == ("assessment-api", "awaiting_allocation")
+    assert now_at["href"].endswith(f"/v1/cases/{case['id']}")
+
     # The X-Request-ID of the refer request travels with the event as its correlation id.
     engine = create_engine(stack.db_urls["intake"], application_name="e2e-check", pool_size=1)
     try:
@@ -203,4 +222,20 @@ async def _wait_for_queue_entry(
                 return found
         if loop.time() > deadline:
             raise AssertionError(f"{reference} did not reach the allocation queue in {within}s")
+        await asyncio.sleep(0.1)
+
+
+async def _wait_for_register(
+    http: httpx.AsyncClient, base: str, headers: dict[str, str], case_id: str, *, within: float
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        r = await http.get(f"{base}/v1/cases/{case_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        now_at: dict[str, Any] = r.json()["now_at"]
+        if now_at["service"] == "assessment-api":
+            return now_at
+        if loop.time() > deadline:
+            raise AssertionError(f"intake's register did not show {case_id} at assessment")
         await asyncio.sleep(0.1)

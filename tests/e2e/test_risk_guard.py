@@ -73,6 +73,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         envs = {
             "assessment": service_env(
                 "assessment", urls["assessment"], keys_dir=keys_dir,
+                subscribers={},  # no intake here: its register is tested in test_four_services
                 extra={"ASSESSMENT_COMPLIANCE_URL": f"http://127.0.0.1:{ports['compliance']}"},
             ),
             "compliance": service_env(

@@ -257,8 +257,8 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
     # DESIGN §2's v1 catalogue, quoted; intake also announces each new case (intake.case.created)
     # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected) and
     # correspondence with legal-action wording (XC-RSK-004), as assessment does for what it
-    # records; the risk engine announces each
-    # assessment and each change of rating (CMP-120).
+    # records; the risk engine announces each assessment and each change of rating (CMP-120);
+    # assessment announces each change of a case's status or holder, for intake's register.
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -267,6 +267,7 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",
+            "assessment.case.status_changed",
             "assessment.correspondence.legal_terms_found",
             "assessment.investigation.proposed",
         ],

@@ -17,17 +17,28 @@ class AssessmentSettings(BaseServiceSettings):
     # The complex teams: the only teams allocated 'complex & significant' cases (ASM-085).
     # A JSON list in ASSESSMENT_COMPLEX_TEAMS, matched against the staff directory's team.
     complex_teams: frozenset[str] = frozenset({"complex-1", "complex-2"})
-    # ASM-048, ASM-050: where triage asks intake-api for the case's parties and their
-    # reasonable adjustments (DESIGN §1: people live at intake). `make run` moves the port.
+    # ASM-048, ASM-050, ASM-173: where triage and the closing decisions ask intake-api for the
+    # case's parties (ids and roles) and their reasonable adjustments (DESIGN §1: people live
+    # at intake). `make run` moves the port.
     intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")
-    # XC-RSK-004: legal-action wording in what a party told assessment goes to compliance-api,
-    # which opens the Legal Team referral (due within 24 hours). The default matches `make run`.
+    # Intake's case register projects where each case stands at assessment (DESIGN §1), and
+    # legal-action wording in what a party told assessment goes to compliance-api, which opens
+    # the Legal Team referral (XC-RSK-004). The defaults match `make run`.
     subscribers: dict[str, SubscriberSettings] = Field(
         default_factory=lambda: {
             "compliance-api": SubscriberSettings(
                 url="http://127.0.0.1:8004/internal/events",
                 audience="compliance-api",
                 event_types=["assessment.correspondence.legal_terms_found"],
-            )
+            ),
+            "intake-api": SubscriberSettings(
+                url="http://127.0.0.1:8001/internal/events",
+                audience="intake-api",
+                event_types=[
+                    "assessment.case.status_changed",
+                    "assessment.case.closed",
+                    "assessment.investigation.proposed",
+                ],
+            ),
         }
     )

@@ -9,13 +9,14 @@ from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
+from assessment_api.closing.router import router as closing_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
 from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
-from assessment_api.triage.dependencies import intake_lifespan
 from assessment_api.triage.router import router as triage_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
@@ -43,6 +44,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         routers=(
             allocations_router,
             cases_router,
+            closing_router,
             dr_router,
             early_router,
             staff_router,

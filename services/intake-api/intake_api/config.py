@@ -12,6 +12,9 @@ class IntakeSettings(BaseServiceSettings):
     service_name: str = "intake-api"
     jwt_audience: str = "intake-api"
     case_reference_prefix: str = Field(default="CAS", pattern=r"^[A-Z]{1,8}$")
+    # Where a front end asks assessment-api for a case intake passed on (GET /v1/cases/{id}
+    # links to it). `make run` moves the port.
+    assessment_url: str = Field(default="http://127.0.0.1:8002", pattern=r"^https?://[^\s]+$")
     subscribers: dict[str, SubscriberSettings] = Field(
         default_factory=lambda: {
             "assessment-api": SubscriberSettings(

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from intake_api.cases.router import router as cases_router
 from intake_api.config import IntakeSettings
+from intake_api.event_handlers import handlers
 from intake_api.organisations.router import router as organisations_router
 from intake_api.people.router import router as people_router
 from intake_api.reference.router import router as reference_router
@@ -25,6 +26,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         version=VERSION,
         description="Intake: people, organisations and intake cases, from first contact to hand-off (guidance §1, §2 ¶2.1–2.76).",
         work_queues=WORK_QUEUES,
+        event_handlers=handlers,
         routers=(
             cases_router,
             organisations_router,

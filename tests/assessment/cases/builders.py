@@ -57,10 +57,11 @@ async def make_case(
     status: CaseStatus = CaseStatus.further_consideration,
     owner: str | None = CW,
     team: str | None = None,
+    case_id: uuid.UUID | None = None,
     **payload: Any,
 ) -> Case:
     """A referred case (through the handler), then held by ``owner`` in ``status``."""
-    case_id = uuid.uuid4()
+    case_id = case_id or uuid.uuid4()
     event = referral(**payload)
     await service.open_referred_case(session, envelope=envelope(case_id, event), payload=event)
     await session.flush()

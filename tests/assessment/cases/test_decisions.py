@@ -84,8 +84,15 @@ async def decide(
 
 
 async def _events(session: AsyncSession, case_id: uuid.UUID) -> list[OutboxEvent]:
+    """The case's decision events; the register's ``assessment.case.status_changed`` (sent on
+    opening and on every transition) is tested in tests/assessment/cases/test_status_events.py."""
     rows = await session.scalars(
-        select(OutboxEvent).where(OutboxEvent.case_id == case_id).order_by(OutboxEvent.sequence)
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.case_id == case_id,
+            OutboxEvent.type != "assessment.case.status_changed",
+        )
+        .order_by(OutboxEvent.sequence)
     )
     return list(rows)
 

@@ -219,9 +219,12 @@ def service_env(service: str, db_url: str) -> dict[str, str]:
     # The risk guard (XC-RSK-001) asks compliance-api on this run's port.
     if "compliance_url" in settings_fields(service):
         env.setdefault(f"{prefix}_COMPLIANCE_URL", f"http://127.0.0.1:{PORTS['compliance']}")
-    # Triage (ASM-048, ASM-050) asks intake-api about the case's parties on this run's port.
+    # assessment reads a case's parties from intake (triage ASM-048/050, closing ASM-173).
     if "intake_url" in settings_fields(service):
         env.setdefault(f"{prefix}_INTAKE_URL", f"http://127.0.0.1:{PORTS['intake']}")
+    # Intake's register links a case passed on to assessment-api on this run's port.
+    if "assessment_url" in settings_fields(service):
+        env.setdefault(f"{prefix}_ASSESSMENT_URL", f"http://127.0.0.1:{PORTS['assessment']}")
     # An unset ENV means production (shared.config): `make run` is development unless told.
     env.setdefault("ENV", "development")
     env[f"{prefix}_DATABASE_URL"] = db_url

@@ -26,6 +26,7 @@ from assessment_api.cases.schemas import (
     TaskRead,
 )
 from assessment_api.cases.state import CaseStatus, check_allowed, opening_status, transition
+from assessment_api.cases.status_events import CaseAudited, announce_opened
 from shared.casework.ownership import Holding
 from shared.changes import Audited, load_for_update
 from shared.events.contracts.compliance import RiskAssessedV1, RiskRatingChangedV1
@@ -53,7 +54,8 @@ __all__ = [
     "transition",
 ]
 
-CASE: Audited[Case] = Audited(
+# Audited, and announced to intake's register on a change of status or holder (status_events).
+CASE: Audited[Case] = CaseAudited(
     entity_type="case",
     snapshot=lambda case: CaseSummary.model_validate(case).model_dump(mode="json"),
     case_id=lambda case: case.id,
@@ -103,6 +105,12 @@ async def open_referred_case(
     # (shared.inbox), while this statement settles a repeated referral at once.
     with session.no_autoflush:
         created = (await session.execute(stmt)).scalar_one_or_none() is not None
+        if created:
+            # Intake's register learns where the case starts here (status_events).
+            await announce_opened(
+                session, case_id=envelope.case_id, reference=payload.reference,
+                status=status.value, actor=envelope.actor, at=envelope.occurred_at,
+            )  # fmt: skip
     after = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in values.items()}
     after["organisation_ids"] = [str(o) for o in payload.organisation_ids]
     after["received_date"] = payload.received_date.isoformat()

@@ -4,19 +4,14 @@ responses they document."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, Path
 
 from assessment_api.cases import service as cases
 from assessment_api.cases.errors import CaseNotFound
-from assessment_api.config import AssessmentSettings
-from assessment_api.triage.intake import INTAKE_AUDIENCE
 from assessment_api.triage.service import THRESHOLD_PROPOSERS
 from shared.auth import CASE_DATA_READERS, Principal, Role
-from shared.clients import ServiceClient, token_provider_for
 from shared.http_api.deps import RequireRole
 from shared.http_api.ownership import CaseActorCheck
 from shared.http_api.problems import problem_responses
@@ -41,39 +36,6 @@ ThresholdDecider = Annotated[Principal, Depends(RequireRole(THRESHOLD_PROPOSERS)
 CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID (intake's case id)")]
 SetIdPath = Annotated[uuid.UUID, Path(description="The threshold set's id")]
 
-
-def intake_client(settings: AssessmentSettings) -> ServiceClient:
-    """A client for intake-api with assessment's service tokens."""
-    return ServiceClient(
-        base_url=settings.intake_url, audience=INTAKE_AUDIENCE, tokens=token_provider_for(settings)
-    )
-
-
-@asynccontextmanager
-async def intake_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the intake-api client from ``settings.intake_url`` (unless a test set one)."""
-    if getattr(app.state, "intake_client", None) is not None:
-        yield
-        return
-    client = intake_client(app.state.settings)
-    app.state.intake_client = client
-    try:
-        yield
-    finally:
-        app.state.intake_client = None
-        await client.aclose()
-
-
-async def get_intake_client(request: Request) -> ServiceClient:
-    """The app's intake-api client, opened on first use when no lifespan opened one."""
-    client: ServiceClient | None = getattr(request.app.state, "intake_client", None)
-    if client is None:
-        client = intake_client(request.app.state.settings)
-        request.app.state.intake_client = client
-    return client
-
-
-IntakeClient = Annotated[ServiceClient, Depends(get_intake_client)]
 
 READ = problem_responses(401, 403, 404, 422, 429)
 LIST = problem_responses(401, 403, 429)

@@ -8,10 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from assessment_api.peers import INTAKE_AUDIENCE
 from shared.clients import ServiceClient
 from shared.errors import UpstreamUnavailable
-
-INTAKE_AUDIENCE = "intake-api"
 
 # ASM-048: the people whose requested adjustments the caseworker considers (¶2.86: the
 # complainant, and whoever explains the complaint for them).

@@ -71,3 +71,12 @@ OwnerQuery = Annotated[
 READ = problem_responses(401, 403, 404, 422, 429)
 LIST = problem_responses(400, 401, 403, 422, 429)
 ACT = problem_responses(401, 403, 404, 409, 412, 413, 422, 429)
+
+
+async def get_assessment_url(request: Request) -> str:
+    """Where a case passed on is read at assessment-api (``INTAKE_ASSESSMENT_URL``)."""
+    url: str = request.app.state.settings.assessment_url
+    return url
+
+
+AssessmentUrl = Annotated[str, Depends(get_assessment_url)]

@@ -28,9 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_api.cases import clocks, repository
 from intake_api.cases.errors import CaseNotFound, PreviousContactCheckNotFound, ReceivedDateInFuture
-from intake_api.cases.models import Case, Deadline
+from intake_api.cases.models import Case, CaseStage, Deadline
 from intake_api.cases.schemas import CaseCreate, CaseRead
+from intake_api.cases.schemas_register import CaseRegisterRead, CaseStageRead, CaseWhereabouts
 from intake_api.cases.service import CASE
+from intake_api.cases.stage_rules import ASSESSMENT, INTAKE, Place, now_at
 from intake_api.cases.state import INITIAL_STATUS, CaseStatus
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
@@ -38,19 +40,57 @@ from shared.casework.ownership import team_of
 from shared.events.contracts.intake import CaseCreatedV1
 from shared.outbox.emit import emit
 
+_STAGE = typing.cast(Table, CaseStage.__table__)
+_STAGE_COLUMNS = ("service", "status", "owner", "team", "closure_code", "changed_at")
+# The case and the register's projection of its later stage (one primary-key probe each).
 CASE_BY_ID_SQL = str(
-    select(*Case.__table__.c)
+    select(*Case.__table__.c, *(_STAGE.c[c].label(f"stage_{c}") for c in _STAGE_COLUMNS))
+    .select_from(typing.cast(Table, Case.__table__).outerjoin(_STAGE, _STAGE.c.case_id == Case.id))
     .where(Case.id == bindparam("case_id"))
     .compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
 )
 
 
-async def read_case(driver: asyncpg.Connection, *, case_id: uuid.UUID) -> CaseRead:
-    """The case for reading only, from its row over the asyncpg connection ``driver``."""
+async def read_case(
+    driver: asyncpg.Connection, *, case_id: uuid.UUID, assessment_url: str
+) -> CaseRegisterRead:
+    """The case for reading only, from its row over the asyncpg connection ``driver``, with
+    where it is now (the register, issue #12) and the link to the service to ask."""
     row = await driver.fetchrow(CASE_BY_ID_SQL, case_id)
     if row is None:
         raise CaseNotFound(f"No case with id {case_id}")
-    return CaseRead.model_validate(dict(row))
+    values = dict(row)
+    stage_values = {c: values.pop(f"stage_{c}") for c in _STAGE_COLUMNS}
+    case = CaseRead.model_validate(values)
+    stage = CaseStageRead(**stage_values) if stage_values["service"] is not None else None
+    return register_view(case, stage, assessment_url=assessment_url)
+
+
+def register_view(
+    case: CaseRead, stage: CaseStageRead | None, *, assessment_url: str
+) -> CaseRegisterRead:
+    """``case`` with its later stage and where it is now (``stage_rules.now_at``)."""
+    intake = Place(
+        service=INTAKE, status=case.status.value, owner=case.owner, team=case.team,
+        closure_code=case.closure_code, updated_at=case.status_changed_at or case.created_at,
+    )  # fmt: skip
+    later = None
+    if stage is not None:
+        later = Place(
+            service=stage.service, status=stage.status, owner=stage.owner, team=stage.team,
+            closure_code=stage.closure_code, updated_at=stage.changed_at,
+        )  # fmt: skip
+    here = now_at(intake, later)
+    base = assessment_url.rstrip("/") if here.service == ASSESSMENT else ""
+    return CaseRegisterRead(
+        **case.model_dump(),
+        later_stage=stage,
+        now_at=CaseWhereabouts(
+            service=here.service, status=here.status, owner=here.owner, team=here.team,
+            closure_code=here.closure_code, updated_at=here.updated_at,
+            href=f"{base}/v1/cases/{case.id}",
+        ),
+    )  # fmt: skip
 
 
 # The reference comes from the sequence in the INSERT itself: ``<prefix>-<7 digits>``, unique and

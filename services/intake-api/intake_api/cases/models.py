@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Enum,
@@ -639,3 +640,29 @@ class CaseSupport(UUIDPrimaryKey, Timestamps, Base):
     signed_form_recorded_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_case_support_case_id", "case_id", "provided_at"),)
+
+
+class CaseStage(Timestamps, Base):
+    """Where the case stands in the service that holds it after intake: the register's
+    projection of that service's events (DESIGN §1; issue #12 "One status for the front end").
+
+    Written only by intake's handlers of those events (``cases/register.py``), never by a route
+    and never into the case's own columns, which stay intake's for intake's own stage. The
+    producing service, its event's ``sequence`` and ``occurred_at`` are kept, so a duplicate or
+    an older event changes nothing.
+    """
+
+    __tablename__ = "case_stage"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(Text)
+    team: Mapped[str | None] = mapped_column(Text)
+    closure_code: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime]
+    source_sequence: Mapped[int] = mapped_column(BigInteger)
+    event_id: Mapped[uuid.UUID]
+    event_type: Mapped[str] = mapped_column(Text)

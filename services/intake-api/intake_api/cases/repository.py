@@ -23,6 +23,7 @@ from intake_api.cases.models import (
     CaseLink,
     CaseOrganisation,
     CaseParty,
+    CaseStage,
     CaseSupport,
     CaseTask,
     CaseType,
@@ -43,6 +44,19 @@ from shared.casework.ownership import Holding
 
 async def get(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
     return await session.get(Case, case_id)
+
+
+def add(session: AsyncSession, row: object) -> None:
+    session.add(row)
+
+
+async def exists(session: AsyncSession, case_id: uuid.UUID) -> bool:
+    return (await session.scalar(select(Case.id).where(Case.id == case_id))) is not None
+
+
+async def stage_for_update(session: AsyncSession, case_id: uuid.UUID) -> CaseStage | None:
+    """The register's projection of the case's later stage, locked until commit."""
+    return await session.get(CaseStage, case_id, with_for_update=True, populate_existing=True)
 
 
 async def parties(session: AsyncSession, case_id: uuid.UUID) -> Sequence[CaseParty]:

@@ -7,9 +7,14 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.schemas import JSON_INTEGER, NO_NUL, PG_BIGINT_MAX, PG_INTEGER_MAX, IsoDateTime
+from shared.schemas import JSON_INTEGER, NO_NUL, PG_INTEGER_MAX, IsoDateTime
 
 ENVELOPE_VERSION = 1
+# The highest sequence an envelope states: 2**53 - 1, the largest integer every JSON parser reads
+# exactly (a double). Near PostgreSQL's bigint limit a number written as a float (9.22e18) passes
+# a schema's maximum yet is larger than the limit, which a validator would refuse as schema-valid
+# data; no case's stream comes near either bound.
+MAX_SEQUENCE = 2**53 - 1
 
 
 class EventPayload(BaseModel):
@@ -45,7 +50,7 @@ class EventEnvelope(BaseModel):
     occurred_at: IsoDateTime
     source: str = Field(pattern=NO_NUL)
     case_id: uuid.UUID
-    sequence: Annotated[int, Field(ge=1, le=PG_BIGINT_MAX), JSON_INTEGER] = Field(
+    sequence: Annotated[int, Field(ge=1, le=MAX_SEQUENCE), JSON_INTEGER] = Field(
         description="Position of this event in its case's stream"
     )
     correlation_id: str | None = Field(default=None, pattern=NO_NUL)

@@ -14,6 +14,7 @@ from intake_api.cases.dependencies import (
     ACT,
     LIST,
     READ,
+    AssessmentUrl,
     Calendar,
     CaseActor,
     CaseIdPath,
@@ -35,6 +36,7 @@ from intake_api.cases.schemas import (
     PartyAdd,
     PartyRead,
 )
+from intake_api.cases.schemas_register import CaseRegisterRead
 from intake_api.cases.state import CaseStatus
 from shared.casework.timeline import TimelineEntry
 from shared.clock import ClockDep
@@ -106,12 +108,17 @@ async def list_cases(
     return resource_response(page)
 
 
-@router.get("/{case_id}", name="get_case", response_model=CaseRead, responses=READ)
+@router.get("/{case_id}", name="get_case", response_model=CaseRegisterRead, responses=READ)
 async def get_case(
-    case_id: CaseIdPath, principal: CaseReader, driver: DriverConnection
+    case_id: CaseIdPath,
+    principal: CaseReader,
+    driver: DriverConnection,
+    assessment_url: AssessmentUrl,
 ) -> Response:
-    """Read one case; the ETag header carries its version."""
-    case = await hot_paths.read_case(driver, case_id=case_id)
+    """Read one case; the ETag header carries its version. `now_at` says where the case is now
+    and which service to ask for the detail (intake, or assessment once it has reported on a
+    case passed on); `later_stage` is that stage as its service last reported it."""
+    case = await hot_paths.read_case(driver, case_id=case_id, assessment_url=assessment_url)
     return resource_response(case, version=case.version)
 
 

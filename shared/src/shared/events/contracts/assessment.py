@@ -74,3 +74,21 @@ class AssessmentLegalTermsFoundV1(LegalTermsFoundV1):
 
     TYPE: ClassVar[str] = "assessment.correspondence.legal_terms_found"
     VERSION: ClassVar[int] = 1
+
+
+@contract
+class CaseStatusChangedV1(EventPayload):
+    """assessment.case.status_changed v1: where a case stands at assessment now, sent when
+    assessment opens its record (T13–T16) and on every later change of its status, holder or
+    closure code (§B.1 statuses 5–12 and closed). Intake's case register projects it (DESIGN §1:
+    the register a front end opens first); the envelope's ``sequence`` orders a case's events."""
+
+    TYPE: ClassVar[str] = "assessment.case.status_changed"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    status: str = Field(description="The case's status at assessment (§B.1)")
+    previous_status: str | None = Field(description="None when assessment opened the record")
+    owner: str | None = Field(description="The caseworker who holds the case (token subject)")
+    team: str | None = Field(default=None, description="The holder's team")
+    closure_code: str | None = Field(default=None, description="D.1 / D.3 code once closed")
