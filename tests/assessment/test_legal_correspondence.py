@@ -85,6 +85,7 @@ async def test_a_form_without_legal_wording_is_scanned_and_not_announced__XC_RSK
             )
         )
     ).one()
+    assert inbound.legal_scan is not None
     assert inbound.legal_scan == {
         "scanner": inbound.legal_scan["scanner"],
         "terms": [],

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from assessment_api.closing import service
-from assessment_api.closing.dependencies import RECIPIENTS, CaseIdPath, CaseReader, IntakeClient
+from assessment_api.closing.dependencies import RECIPIENTS, CaseIdPath, CaseReader
 from assessment_api.closing.rules import ClosureKind
 from assessment_api.closing.schemas import ClosureRecipientsRead
+from assessment_api.dependencies import IntakeClient
 from shared.db import DbSession
 from shared.http_api.responses import resource_response
 from shared.schemas import QueryBool

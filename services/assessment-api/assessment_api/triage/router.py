@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from assessment_api.dependencies import IntakeClient
 from assessment_api.triage import decisions, service
 from assessment_api.triage.dependencies import (
     ASSESS,
@@ -16,7 +17,6 @@ from assessment_api.triage.dependencies import (
     PROPOSE,
     READ,
     CaseIdPath,
-    IntakeClient,
     SetIdPath,
     ThresholdDecider,
     ThresholdProposer,
