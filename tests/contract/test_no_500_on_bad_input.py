@@ -36,6 +36,7 @@ from assessment_api.cases.models import Case as AssessmentCase
 from assessment_api.cases.state import CaseStatus as AssessmentCaseStatus
 from assessment_api.config import AssessmentSettings
 from assessment_api.main import create_app as create_assessment
+from assessment_api.staff.models import StaffRecord
 from compliance_api.config import ComplianceSettings
 from compliance_api.main import create_app as create_compliance
 from intake_api.cases.models import (
@@ -1383,6 +1384,7 @@ PATCHED_TABLES: dict[str, type[Any]] = {
     "CaseUpdate": Case,
     "PersonUpdate": Person,
     "OrganisationUpdate": Organisation,
+    "StaffUpdate": StaffRecord,
 }
 
 

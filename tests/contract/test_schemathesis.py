@@ -230,6 +230,7 @@ UNSTATABLE_PROBLEMS = frozenset(
         "search-criterion-required",
         "restriction-lift-invalid",
         "referral-time-out-of-range",
+        "threshold-set-date-invalid",  # ASM-046: in force from its approval, after the last set
     }
 )
 # Limits on the whole request, which JSON Schema (about values, not bytes) cannot state.

@@ -83,7 +83,13 @@ async def _status(session: AsyncSession, case_id: uuid.UUID) -> Case:
 
 
 async def _events(session: AsyncSession, case_id: uuid.UUID) -> list[OutboxEvent]:
-    rows = await session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case_id))
+    # The decision's own events: assessment.case.status_changed follows every change for
+    # intake's register (tests/assessment/cases/test_status_events.py).
+    rows = await session.scalars(
+        select(OutboxEvent).where(
+            OutboxEvent.case_id == case_id, OutboxEvent.type != "assessment.case.status_changed"
+        )
+    )
     return list(rows)
 
 

@@ -114,7 +114,8 @@ async def _unchanged(session: AsyncSession, case_id: uuid.UUID) -> None:
     assert case is not None
     assert case.status is CaseStatus.early_consideration
     decided = select(EcDecision.id).where(EcDecision.case_id == case_id)
-    emitted = select(OutboxEvent.id).where(OutboxEvent.case_id == case_id)
+    # Nothing after the opening's status event (sequence 1, when the referral opened the case).
+    emitted = select(OutboxEvent.id).where(OutboxEvent.case_id == case_id, OutboxEvent.sequence > 1)
     assert await session.scalar(decided) is None
     assert await session.scalar(emitted) is None
 
@@ -155,7 +156,14 @@ async def test_one_failed_call_does_not_unlock_two_in_a_week_do__ASM_053(
     assert decision["unlocked_by"] == "two_failed_calls_in_a_week"
     assert decision["summary"] == DECLINE["summary"]  # ASM-057
     assert decision["no_standard_rationale"] == DECLINE["no_standard_rationale"]  # ASM-060
-    [event] = list(await session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case.id)))
+    [event] = list(
+        await session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.case_id == case.id,
+                OutboxEvent.type != "assessment.case.status_changed",
+            )
+        )
+    )
     assert event.type == "assessment.case.closed"
     assert event.payload["closure_code"] == "other reason to decline"
     assert event.payload["decision"] == "decision_not_to_investigate"
@@ -441,7 +449,14 @@ async def test_resolution_closes_and_writes_to_the_legal_recipients__ASM_069_ASM
     assert letters[MP][0] is True  # ¶3.109: a copy to the referring MP
     assert "referring MP" in letters[MP][1]
     assert letters[REP][0] is True
-    [event] = list(await session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case.id)))
+    [event] = list(
+        await session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.case_id == case.id,
+                OutboxEvent.type != "assessment.case.status_changed",
+            )
+        )
+    )
     assert event.payload["closure_code"] == code
     assert event.payload["decision"] == "decision_not_to_investigate"
     assert event.payload["risk_assessment_id"] == assessment["id"]

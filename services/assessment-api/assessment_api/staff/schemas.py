@@ -29,9 +29,11 @@ StaffId = Annotated[str, StringConstraints(pattern=STAFF_ID_PATTERN, max_length=
 # The roles a person's token may carry; ``service`` is a machine's, never a person's.
 PersonRole = Annotated[Role, Field(description="An app role of the person's (not `service`)")]
 
-Specialisms = Annotated[list[ShortText], Field(max_length=50)]
-Roles = Annotated[list[PersonRole], Field(max_length=20)]
-Posts = Annotated[list[Post], Field(max_length=10)]
+# The schema says what the validator refuses: a value listed twice (`_distinct`).
+_UNIQUE: dict[str, Any] = {"uniqueItems": True}
+Specialisms = Annotated[list[ShortText], Field(max_length=50, json_schema_extra=_UNIQUE)]
+Roles = Annotated[list[PersonRole], Field(max_length=20, json_schema_extra=_UNIQUE)]
+Posts = Annotated[list[Post], Field(max_length=10, json_schema_extra=_UNIQUE)]
 
 _EXAMPLE: dict[str, Any] = {
     "display_name": "Sam Example",

@@ -25,10 +25,10 @@ from assessment_api.triage.rules import (
     Question,
 )
 from shared.casework.communications import DocumentRef
-from shared.schemas import LongText, Reason
+from shared.schemas import JSON_INTEGER, IsoDate, JsonInt, LongText, Reason
 
-CriterionScore = Annotated[int, Field(ge=CRITERION_MIN, le=CRITERION_MAX, strict=True)]
-InjusticeLevel = Annotated[int, Field(ge=INJUSTICE_MIN, le=INJUSTICE_MAX, strict=True)]
+CriterionScore = Annotated[int, Field(ge=CRITERION_MIN, le=CRITERION_MAX), JSON_INTEGER]
+InjusticeLevel = Annotated[int, Field(ge=INJUSTICE_MIN, le=INJUSTICE_MAX), JSON_INTEGER]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -53,12 +53,12 @@ class ThresholdSetCreate(BaseModel):
         },
     )
 
-    effective_from: date = Field(
+    effective_from: IsoDate = Field(
         description="The first assessment date it applies to: no earlier than its approval, "
         "after every approved set"
     )
-    decline_below: int = Field(
-        ge=SCORE_MIN + 1, le=SCORE_MAX, strict=True,
+    decline_below: JsonInt = Field(
+        ge=SCORE_MIN + 1, le=SCORE_MAX,
         description=f"A PVM score below this ({SCORE_MIN}–{SCORE_MAX}) is not taken further",
     )  # fmt: skip
     rationale: Reason = Field(description="The capacity and demand levels it reflects")

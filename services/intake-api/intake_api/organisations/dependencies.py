@@ -13,7 +13,12 @@ from shared.http_api.deps import RequireRole
 
 # The register is reference data with no personal data in it, so every role reads it. That
 # includes `integration`: a CRM (Dynamics 365 "accounts") needs the bodies cases point at.
-ORGANISATION_READERS = CASE_DATA_READERS | {Role.clinical_adviser, Role.integration}
+# `staff_admin` too: staff declare conflicts of interest by organisation (CMP-128).
+ORGANISATION_READERS = CASE_DATA_READERS | {
+    Role.clinical_adviser,
+    Role.integration,
+    Role.staff_admin,
+}
 REGISTER_WRITERS = frozenset({Role.intake_caseworker, Role.operations_manager})
 # B.2 `pvOptOut`: "CW records the written agreement"; CW covers senior caseworkers (Intro ¶6).
 PV_OPT_OUT_RECORDERS = REGISTER_WRITERS | {Role.caseworker, Role.senior_caseworker}
