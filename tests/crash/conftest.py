@@ -230,22 +230,25 @@ class Verdict:
     cases: int
 
 
+# intake.case.referred has two handlers at assessment: the allocation queue and the case record.
+REFERRED_HANDLERS = ("allocations.queue_referred_case", "cases.open_referred_case")
+
+
 async def verify(consumer: AsyncEngine, committed: list[tuple[uuid.UUID, uuid.UUID]]) -> Verdict:
-    """Exactly one inbox row and one effect per committed event; sequences in order per case."""
+    """Exactly one inbox row per handler and one effect per committed event; sequences in order
+    per case for each handler."""
     ids = [e for e, _ in committed]
     cases = sorted({c for _, c in committed})
     async with consumer.connect() as conn:
-        inbox: dict[uuid.UUID, int] = dict(
-            (
-                await conn.execute(
-                    text(
-                        "SELECT event_id, count(*) FROM inbox_event "
-                        "WHERE event_id = ANY(:ids) GROUP BY event_id"
-                    ),
-                    {"ids": ids},
-                )
-            ).all()
-        )
+        rows = (
+            await conn.execute(
+                text(
+                    "SELECT event_id, handler, count(*) FROM inbox_event "
+                    "WHERE event_id = ANY(:ids) GROUP BY event_id, handler"
+                ),
+                {"ids": ids},
+            )
+        ).all()
         effects: dict[uuid.UUID, int] = dict(
             (
                 await conn.execute(
@@ -260,21 +263,24 @@ async def verify(consumer: AsyncEngine, committed: list[tuple[uuid.UUID, uuid.UU
         order = (
             await conn.execute(
                 text(
-                    "SELECT case_id, sequence FROM inbox_event WHERE case_id = ANY(:cases) "
-                    "ORDER BY position"
+                    "SELECT handler, case_id, sequence FROM inbox_event "
+                    "WHERE case_id = ANY(:cases) ORDER BY position"
                 ),
                 {"cases": cases},
             )
         ).all()
+    inbox: dict[uuid.UUID, dict[str, int]] = {}
+    for event_id, handler, n in rows:
+        inbox.setdefault(event_id, {})[handler] = n
     last: dict[Any, int] = {}
     inversions = 0
-    for case_id, sequence in order:
-        if sequence <= last.get(case_id, 0):
+    for handler, case_id, sequence in order:
+        if sequence <= last.get((handler, case_id), 0):
             inversions += 1
-        last[case_id] = sequence
+        last[handler, case_id] = sequence
     return Verdict(
-        lost=len([e for e in ids if e not in inbox]),
-        duplicate_inbox=len([n for n in inbox.values() if n != 1]),
+        lost=len([e for e in ids if set(inbox.get(e, {})) != set(REFERRED_HANDLERS)]),
+        duplicate_inbox=len([e for e, by in inbox.items() if any(n != 1 for n in by.values())]),
         effects_not_one=len([e for e in ids if effects.get(e, 0) != 1]),
         inversions=inversions,
         cases=len(cases),

@@ -239,7 +239,8 @@ async def _inbox(dsn: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
         rows = await conn.fetch(
             "SELECT i.event_id, count(*) AS n FROM inbox_event i "
             "JOIN allocation_queue_entry q ON q.source_event_id = i.event_id "
-            "WHERE i.event_id = ANY($1::uuid[]) GROUP BY i.event_id",
+            "WHERE i.event_id = ANY($1::uuid[]) AND i.handler = 'allocations.queue_referred_case' "
+            "GROUP BY i.event_id",
             ids,
         )
     finally:
