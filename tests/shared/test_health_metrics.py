@@ -125,13 +125,15 @@ async def test_ready_fails_within_the_timeout_when_the_database_hangs(
     response = await client.get("/health/ready")
     elapsed = time.perf_counter() - started
 
-    assert 0.4 <= elapsed < 2.0  # the 500 ms ready_timeout_s, not asyncpg's own 60 s
+    # The 500 ms ready_timeout_s, not asyncpg's own 60 s: the upper bound leaves room for a
+    # loaded machine (2.7 s was seen with the suite and other work on both cores).
+    assert 0.4 <= elapsed < 10.0
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
     [check] = body["checks"][DB_CHECK]
     assert check["output"] == "TimeoutError"
-    assert 400 <= check["observedValue"] < 2000
+    assert 400 <= check["observedValue"] < 10_000
 
 
 @pytest.mark.parametrize(
