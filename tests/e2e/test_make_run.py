@@ -7,6 +7,7 @@ installing) against the test server, on ports 18101–18104 so it never meets a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.testing.plugin import server_url
+from shared.testing.plugin import drop_database, server_url
 
 pytestmark = pytest.mark.slow
 
@@ -130,6 +131,10 @@ def _refer_a_case_and_see_it_queued() -> None:
 
 @pytest.fixture
 def runner() -> Iterator[subprocess.Popen[str]]:
+    # A fresh start: an earlier run's databases may hold another schema history (make run keeps
+    # its data between runs; this test is about starting and stopping, not about upgrades).
+    for service in ("intake", "assessment", "investigation", "compliance"):
+        asyncio.run(drop_database(f"e2e_run_{service}"))
     proc = _start()
     try:
         yield proc
