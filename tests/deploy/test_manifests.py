@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from intake_api.config import IntakeSettings
+from shared.http_api.docs import ASSETS_PATH
 from tests.deploy.manifests import (
     CUSTOM_KINDS,
     DEPLOY,
@@ -323,6 +324,7 @@ def test_the_ingress_routes_only_the_public_api_and_its_docs(overlay: str) -> No
             ("/v1", "Prefix"),
             ("/docs", "Prefix"),
             ("/redoc", "Prefix"),
+            (ASSETS_PATH, "Prefix"),  # the docs pages' own assets, served by the app
             ("/openapi.json", "Exact"),
         }
         backends = {p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
