@@ -11,7 +11,12 @@ import json
 import re
 from urllib.parse import urlsplit
 
+import pytest
+
+from assessment_api.config import AssessmentSettings
+from compliance_api.config import ComplianceSettings
 from intake_api.config import IntakeSettings
+from shared.config import BaseServiceSettings
 from tests.deploy.manifests import DEPLOY, ROOT, SERVICES, compose, dockerfile, service_cmd
 
 
@@ -95,19 +100,34 @@ def test_compose_runs_postgres_16_and_a_migration_before_each_service() -> None:
         assert api["ports"] == [f"127.0.0.1:{8001 + SERVICES.index(service)}:8000"]
 
 
-def test_compose_wires_intakes_subscribers_to_the_compose_names() -> None:
-    default = IntakeSettings.model_fields["subscribers"].default_factory
+@pytest.mark.parametrize(
+    ("service", "settings_cls"),
+    [
+        ("intake", IntakeSettings),
+        ("assessment", AssessmentSettings),
+        ("compliance", ComplianceSettings),
+    ],
+)
+def test_compose_wires_the_subscribers_to_the_compose_names(
+    service: str, settings_cls: type[BaseServiceSettings]
+) -> None:
+    default = settings_cls.model_fields["subscribers"].default_factory
     assert default is not None
     expected = {name: sub.model_dump() for name, sub in default().items()}  # type: ignore[call-arg]
-    env = compose()["services"]["intake-api"]["environment"]
-    deployed = json.loads(env["INTAKE_SUBSCRIBERS"])
-    assert set(deployed) == set(expected)
     services = compose()["services"]
+    env = services[f"{service}-api"]["environment"]
+    deployed = json.loads(env[f"{service.upper()}_SUBSCRIBERS"])
+    assert set(deployed) == set(expected)
     for name, sub in deployed.items():
         assert sub["url"] == f"http://{name}:8000/internal/events"
         assert name in services
         assert sub["event_types"] == expected[name]["event_types"]
         assert sub["audience"] == expected[name]["audience"]
+    for field in settings_cls.model_fields:  # every peer the service asks, by its Compose name
+        if field.endswith("_url") and field not in (
+            "database_url", "migration_database_url", "jwt_jwks_url", "service_token_url",
+        ):  # fmt: skip
+            assert f"{service.upper()}_{field.upper()}" in env, (service, field)
 
 
 def test_compose_postgres_runs_the_deployed_role_and_database_files() -> None:

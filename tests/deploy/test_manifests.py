@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from assessment_api.config import AssessmentSettings
+from compliance_api.config import ComplianceSettings
 from intake_api.config import IntakeSettings
+from shared.config import BaseServiceSettings
 from shared.http_api.docs import ASSETS_PATH
 from tests.deploy.manifests import (
     CUSTOM_KINDS,
@@ -335,13 +338,19 @@ def test_the_ingress_routes_only_the_public_api_and_its_docs(overlay: str) -> No
 
 
 def subscriber_edges(objects: list[Manifest]) -> set[tuple[str, str]]:
-    """(producer, subscriber) for every subscriber URL in the services' configuration."""
+    """(caller, callee) for every subscriber URL and every peer URL (``<P>_*_URL`` naming
+    another service's Service) in the services' configuration."""
     edges = set()
+    names = {f"{s}-api" for s in SERVICES}
     for service in SERVICES:
         data = config_map_data(objects, f"casework-{service}-api")
         raw = data.get(f"{service.upper()}_SUBSCRIBERS")
         for sub in json.loads(raw).values() if raw else ():
             edges.add((f"{service}-api", str(urlsplit(sub["url"]).hostname)))
+        for key, value in data.items():
+            host = urlsplit(value).hostname if key.endswith("_URL") else None
+            if host in names:
+                edges.add((f"{service}-api", str(host)))
     return edges
 
 
@@ -369,7 +378,13 @@ def test_network_policies_let_in_the_ingress_monitoring_and_relay_peers_only(ove
     deny = policies["default-deny-ingress"]["spec"]
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress"]}
     edges = subscriber_edges(objects)
-    assert ("intake-api", "assessment-api") in edges
+    assert {
+        ("intake-api", "assessment-api"),
+        ("intake-api", "compliance-api"),
+        ("assessment-api", "intake-api"),
+        ("assessment-api", "compliance-api"),
+        ("compliance-api", "assessment-api"),
+    } == edges
     for service in SERVICES:
         name = f"{service}-api"
         namespaces, pods = allowed_sources(policies[name])
@@ -400,19 +415,46 @@ def test_the_relay_and_the_database_let_in_only_whom_they_serve() -> None:
     } in postgres_sources
 
 
-def test_subscribers_carry_the_services_default_event_types() -> None:
+@pytest.mark.parametrize(
+    ("service", "settings_cls"),
+    [
+        ("intake", IntakeSettings),
+        ("assessment", AssessmentSettings),
+        ("compliance", ComplianceSettings),
+    ],
+)
+def test_subscribers_carry_the_services_default_event_types(
+    service: str, settings_cls: type[BaseServiceSettings]
+) -> None:
     """The deployed subscriber list is the code's default, moved onto the Service names."""
-    default = IntakeSettings.model_fields["subscribers"].default_factory
+    default = settings_cls.model_fields["subscribers"].default_factory
     assert default is not None
     expected = {name: sub.model_dump() for name, sub in default().items()}  # type: ignore[call-arg]
+    assert expected, f"{service} has no default subscribers"
     for overlay in OVERLAYS:
-        data = config_map_data(rendered(overlay), "casework-intake-api")
-        deployed = json.loads(data["INTAKE_SUBSCRIBERS"])
+        data = config_map_data(rendered(overlay), f"casework-{service}-api")
+        deployed = json.loads(data[f"{service.upper()}_SUBSCRIBERS"])
         assert set(deployed) == set(expected)
         for name, sub in deployed.items():
             assert sub["url"] == f"http://{name}:8000/internal/events"
             assert sub["audience"] == expected[name]["audience"]
             assert sub["event_types"] == expected[name]["event_types"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_peer_url_setting_is_deployed(overlay: str) -> None:
+    """Each setting that points a service at another (its ``*_url`` fields) is set in the
+    deployment: the code's 127.0.0.1 defaults are for ``make run`` only."""
+    for service, settings_cls in (
+        ("intake", IntakeSettings), ("assessment", AssessmentSettings),
+        ("compliance", ComplianceSettings),
+    ):  # fmt: skip
+        data = config_map_data(rendered(overlay), f"casework-{service}-api")
+        for field in settings_cls.model_fields:
+            if field.endswith("_url") and field not in ("database_url", "migration_database_url"):
+                if field in ("jwt_jwks_url", "service_token_url"):
+                    continue  # the identity provider's: set per environment from its Secret
+                assert f"{service.upper()}_{field.upper()}" in data, (overlay, service, field)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ SetIdPath = Annotated[uuid.UUID, Path(description="The threshold set's id")]
 
 
 READ = problem_responses(401, 403, 404, 422, 429)
-LIST = problem_responses(401, 403, 429)
+LIST = problem_responses(401, 403, 422, 429)
 PROPOSE = problem_responses(401, 403, 409, 413, 422, 429)
 DECIDE_SET = problem_responses(401, 403, 404, 409, 413, 422, 429)
 ASSESS = problem_responses(401, 403, 404, 409, 413, 422, 429)
