@@ -303,6 +303,11 @@ async def _consume_one_by_one(
             if not await _database_answers(session):
                 # Not this event's fault: the database is failing. 503, so that the relay
                 # counts no attempt (a failed result would count one per event, then park).
+                logger.warning(
+                    "event not applied: the database is failing",
+                    extra={"event_id": str(env.id), "event_type": env.type,
+                           "error": type(exc).__name__, "detail": str(exc)[:300]},
+                )  # fmt: skip
                 raise UpstreamUnavailable(
                     "The database is unavailable; no event was applied",
                     headers={"Retry-After": "1"},
