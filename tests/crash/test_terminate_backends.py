@@ -79,10 +79,7 @@ def flow(cluster: PrivatePostgres, tmp_path: Path, dev_keys_dir: Path) -> Iterat
         extra={"INTAKE_RELAY_POLL_INTERVAL_S": "0.2", "INTAKE_OUTBOX_LEADERLESS_WARN_S": "5",
                "INTAKE_RATE_LIMIT_PER_MINUTE": "100000", "INTAKE_RATE_LIMIT_BURST": "100000"},
     )  # fmt: skip
-    # No subscribers of its own: this test is about intake's delivery to it.
-    assessment_env = service_env(
-        "assessment", urls["assessment"], keys_dir=dev_keys_dir, subscribers={}
-    )
+    assessment_env = service_env("assessment", urls["assessment"], keys_dir=dev_keys_dir)
     f = Flow(
         intake=ServiceProcess("intake", intake_env, port=i_port, log_path=tmp_path / "intake.log"),
         assessment=ServiceProcess(
