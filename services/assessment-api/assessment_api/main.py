@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from assessment_api.allocations.router import router as allocations_router
@@ -22,15 +19,6 @@ from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
 
 VERSION = "0.1.0"
-
-
-@asynccontextmanager
-async def close_clients(app: FastAPI) -> AsyncIterator[None]:
-    """Close compliance-api's client (made on first use by allocation) at shutdown."""
-    yield
-    ratings = getattr(app.state, "risk_ratings", None)
-    if ratings is not None:
-        await ratings.client.aclose()
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
@@ -81,5 +69,5 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             },
         ),
         event_handlers=handlers,
-        lifespan_hooks=(risk_guard_lifespan, close_clients, intake_lifespan),
+        lifespan_hooks=(risk_guard_lifespan, intake_lifespan),
     )

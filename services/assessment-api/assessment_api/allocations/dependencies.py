@@ -9,10 +9,10 @@ from fastapi import Depends, Path, Request
 
 from shared.auth import CASEWORK_ROLES, MANAGERS, Principal, Role
 from shared.calendar import WorkingCalendar
-from shared.clients import ServiceClient, token_provider_for
 from shared.http_api.deps import RequireRole
 from shared.http_api.problems import problem_responses
-from shared.risk_rating import RISK_AUDIENCE, RiskRatings
+from shared.http_api.risk_guard import get_risk_client
+from shared.risk_rating import RiskRatings
 
 # Caseworkers and above, the Ombudsman, and auditors (read-only); intake caseworkers work cases
 # only until they are referred into this queue.
@@ -32,18 +32,13 @@ EntryIdPath = Annotated[uuid.UUID, Path(description="The allocation queue entry'
 ApprovalIdPath = Annotated[uuid.UUID, Path(description="The approval request's UUID")]
 
 
-def risk_ratings(request: Request) -> RiskRatings:
-    """compliance-api's rating reader, made once per app from ``compliance_url`` (CMP-114)."""
+async def risk_ratings(request: Request) -> RiskRatings:
+    """compliance-api's rating reader (CMP-114), on the app's one compliance-api client (the
+    risk guard's, opened by its lifespan hook and closed with it)."""
     state = request.app.state
     ratings: RiskRatings | None = getattr(state, "risk_ratings", None)
     if ratings is None:
-        settings = state.settings
-        client = ServiceClient(
-            base_url=settings.compliance_url,
-            audience=RISK_AUDIENCE,
-            tokens=token_provider_for(settings),
-        )
-        ratings = state.risk_ratings = RiskRatings(client)
+        ratings = state.risk_ratings = RiskRatings(await get_risk_client(request))
     return ratings
 
 
