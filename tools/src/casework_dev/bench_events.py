@@ -71,6 +71,10 @@ from shared.outbox.emit import emit
 from shared.outbox.runtime import plain_dsn
 
 RESULTS_DIR = ROOT / "bench-results"
+# intake.case.referred has two handlers at assessment (the queue and the case record): the
+# figures follow one, so that each event counts once.
+ONE_HANDLER = "handler = 'allocations.queue_referred_case'"
+
 SUBSCRIBER = "assessment-api"
 EVENT_TYPE = "intake.case.referred"
 
@@ -252,7 +256,9 @@ async def measure_latency(stack: Stack, opts: Options) -> dict[str, Any]:
             async def check() -> bool:
                 check_alive(stack)
                 n = await consumer.fetchval(
-                    "SELECT count(*) FROM inbox_event WHERE event_id = ANY($1::uuid[])", ids
+                    "SELECT count(*) FROM inbox_event "
+                    f"WHERE event_id = ANY($1::uuid[]) AND {ONE_HANDLER}",
+                    ids,
                 )
                 return bool(n == len(ids))
 
@@ -280,7 +286,7 @@ async def measure_latency(stack: Stack, opts: Options) -> dict[str, Any]:
         )
         rows = await consumer.fetch(
             f"SELECT event_id, processed_at, {commit_ts} AS committed_at FROM inbox_event "
-            "WHERE event_id = ANY($1::uuid[])",
+            f"WHERE event_id = ANY($1::uuid[]) AND {ONE_HANDLER}",
             ids,
         )
     finally:
@@ -379,7 +385,7 @@ async def drain_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]
     producer = await asyncpg.connect(plain_dsn(stack.urls["intake"]), timeout=10)
     consumer = await asyncpg.connect(plain_dsn(stack.urls["assessment"]), timeout=10)
     try:
-        baseline = await _count(consumer, "SELECT count(*) FROM inbox_event")
+        baseline = await _count(consumer, f"SELECT count(*) FROM inbox_event WHERE {ONE_HANDLER}")
         meter = CpuMeter(stack)
         meter.start()
         # Not in a worker thread: PR_SET_PDEATHSIG fires when the *thread* that forked exits.
@@ -398,7 +404,10 @@ async def drain_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]
                 raise BenchError(f"backlog not drained in {opts.drain_timeout_s:g} s")
             if time.monotonic() - last_report >= 5:
                 last_report = time.monotonic()
-                inbox = await _count(consumer, "SELECT count(*) FROM inbox_event") - baseline
+                inbox = (
+                    await _count(consumer, f"SELECT count(*) FROM inbox_event WHERE {ONE_HANDLER}")
+                    - baseline
+                )
                 say(f"  {inbox:,} / {opts.backlog:,} delivered after {time.time() - started:.0f} s")
             await asyncio.sleep(0.1)
         finished = time.time()
@@ -410,17 +419,17 @@ async def drain_backlog(stack: Stack, opts: Options, tag: str) -> dict[str, Any]
         last_ts = "pg_xact_commit_timestamp(xmin)" if stack.commit_timestamps else "processed_at"
         span = await consumer.fetchrow(
             f"SELECT count(*) AS n, min(processed_at) AS first, max({last_ts}) AS last "
-            "FROM inbox_event WHERE case_id = ANY($1::uuid[])",
+            f"FROM inbox_event WHERE case_id = ANY($1::uuid[]) AND {ONE_HANDLER}",
             cases,
         )
         # Order per case: within each case, inbox positions follow the sequences.
         inversions = await _count(
             consumer,
-            """
+            f"""
             SELECT count(*) FROM (
                 SELECT sequence,
                        lag(sequence) OVER (PARTITION BY case_id ORDER BY position) AS prev
-                FROM inbox_event WHERE case_id = ANY($1::uuid[])
+                FROM inbox_event WHERE case_id = ANY($1::uuid[]) AND {ONE_HANDLER}
             ) s WHERE sequence <= prev
             """,
             cases,

@@ -55,6 +55,9 @@ class RouteTemplates:
         for templates in by_method.values():
             templates.sort(key=lambda t: (-t.literal, t.template))
         self._by_method = by_method
+        # (method, the route's own template) → the full template last matched: one regex match
+        # per request instead of a scan, re-checked against the path every time.
+        self._last: dict[tuple[str, str], _Template] = {}
 
     def full(self, method: str, path: str, route_path: str | None) -> str:
         """The full template of ``path`` matched by a route whose own template is ``route_path``."""
@@ -62,8 +65,12 @@ class RouteTemplates:
             return UNMATCHED
         own = _CONVERTER.sub(r"{\1}", route_path)
         method = "GET" if method == "HEAD" else method
+        last = self._last.get((method, own))
+        if last is not None and last.pattern.match(path):
+            return last.template
         for candidate in self._by_method.get(method, ()):
             if candidate.template.endswith(own) and candidate.pattern.match(path):
+                self._last[method, own] = candidate
                 return candidate.template
         return own if own.startswith("/") else UNMATCHED
 
