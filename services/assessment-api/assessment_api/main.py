@@ -8,6 +8,7 @@ from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.closing.router import router as closing_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.decision_form.router import router as decision_form_router
 from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
 from assessment_api.early.router import router as early_router
@@ -33,6 +34,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             allocations_router,
             cases_router,
             closing_router,
+            decision_form_router,
             dr_router,
             early_router,
             staff_router,
@@ -61,6 +63,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "name": "triage",
                 "description": "ECT triage with the Public Value Model (ASM-044…051): the "
                 "Executive Team's threshold sets, a case's PVM assessment, and T17–T19.",
+            },
+            {
+                "name": "decision form",
+                "description": "The Decision Form at further consideration (¶2.196–2.329, §3): "
+                "remit and suitability first, the gate tests, time limits and alternative legal "
+                "remedy, the single decline reason, material evidence; versioned, with what is "
+                "missing before a decline or a proposal.",
             },
             {
                 "name": "early consideration",

@@ -7,6 +7,11 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.decision_form.models import (
+    DecisionForm,
+    DecisionFormApproval,
+    DecisionFormVersion,
+)
 from assessment_api.dr.models import (
     DrCommunication,
     DrConference,
@@ -37,6 +42,9 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseTask",
+    "DecisionForm",
+    "DecisionFormApproval",
+    "DecisionFormVersion",
     "DeclineDecision",
     "DrCommunication",
     "DrConference",

@@ -1,0 +1,43 @@
+"""What the Decision Form routes depend on: roles, ownership of the case, and the problem
+responses they document."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from assessment_api.cases import service as cases
+from assessment_api.cases.errors import CaseNotFound
+from assessment_api.decision_form.service import DELEGATIONS
+from shared.auth import CASE_DATA_READERS, Principal, Role
+from shared.http_api.deps import RequireRole
+from shared.http_api.ownership import CaseActorCheck
+from shared.http_api.problems import problem_responses
+
+# The caseworker who holds the case at further consideration, a member of its team, or a
+# manager with an ``X-Override-Reason``, audited.
+CaseActor = Annotated[
+    Principal,
+    Depends(
+        CaseActorCheck(
+            cases.holding,
+            caseworkers={Role.caseworker, Role.senior_caseworker},
+            missing=CaseNotFound,
+        )
+    ),
+]
+CaseReader = Annotated[Principal, Depends(RequireRole(CASE_DATA_READERS))]
+# The delegation (service.DELEGATIONS) checks the level's role itself, and that the requester
+# does not decide; only the roles that can ever decide reach the check.
+AGREEING_ROLES = frozenset().union(*(d.roles for d in DELEGATIONS.values()))
+Agreeing = Annotated[Principal, Depends(RequireRole(AGREEING_ROLES))]
+CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID (intake's case id)")]
+ApprovalIdPath = Annotated[uuid.UUID, Path(description="The approval's id")]
+
+READ = problem_responses(401, 403, 404, 422, 429)
+LIST = problem_responses(400, 401, 403, 404, 422, 429)
+CREATE = problem_responses(401, 403, 404, 409, 413, 422, 429)
+SAVE = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 429)
+DECIDE = problem_responses(401, 403, 404, 409, 413, 422, 429)
