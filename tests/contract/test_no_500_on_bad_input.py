@@ -1204,6 +1204,55 @@ async def _early_information_asked(caller: Caller, world: World) -> None:
     await caller.call("POST", url, ask, expect=201)
 
 
+FORM = "assessment {} /v1/cases/{{case_id}}/decision-form"
+# ASM-124: a time limit set aside on exceptional circumstances, which an AD agrees.
+EXCEPTIONAL_FORM = {
+    "time_limit": {
+        "awareness_date": "2025-09-01",
+        "delay_reasons": [{"reason": "Caring abroad", "assessment": "Borne out by letters."}],
+        "discretion": {
+            "basis": "exceptional_circumstances",
+            "decision": "set_aside",
+            "rationale": "She nursed her father abroad until his death and could not write.",
+            "complainant_contact": {"on": "2026-10-20", "channel": "telephone", "outcome": "spoke"},
+        },
+    }
+}
+
+
+async def _with_form(caller: Caller, world: World, body: Any = None) -> JsonDict:
+    url = f"/v1/cases/{world.ids['case_id']}/decision-form"
+    return await caller.call("POST", url, body or {"analysis": "Notes so far."}, expect=201)
+
+
+@prepare(FORM.format("GET"), FORM.format("GET") + "/versions")
+async def _decision_form(caller: Caller, world: World) -> None:
+    await _with_form(caller, world)
+
+
+@prepare(FORM.format("PUT"))
+async def _decision_form_saved(caller: Caller, world: World) -> None:
+    form = await _with_form(caller, world)
+    world.headers["If-Match"] = f'"{form["version"]}"'
+
+
+@prepare(FORM.format("POST") + "/approvals")
+async def _decision_form_exceptional(caller: Caller, world: World) -> None:
+    await _with_form(caller, world, EXCEPTIONAL_FORM)
+
+
+@prepare(FORM.format("POST") + "/approvals/{approval_id}/decision")
+async def _decision_form_agreement_asked(caller: Caller, world: World) -> None:
+    """Asked by the caller; decided by an Assistant Director who is someone else."""
+    await _with_form(caller, world, EXCEPTIONAL_FORM)
+    url = f"/v1/cases/{world.ids['case_id']}/decision-form/approvals"
+    ask = {"kind": "time_limit_exceptional_circumstances", "reason": "Exceptional reasons."}
+    asked = await caller.call("POST", url, ask, expect=201)
+    world.ids["approval_id"] = asked["id"]
+    token = caller.make_token(Role.assistant_director, sub="ad-walker-1")
+    world.headers["Authorization"] = f"Bearer {token}"
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 

@@ -808,3 +808,10 @@ def test_decline_codes_are_the_d1_and_d3_codes__ASM_093() -> None:
         "out of time",
     }
     assert len({c.value for c in RemitCategory}) == 13
+
+
+def test_supervision_points_for_a_supervised_caseworker__ASM_095() -> None:
+    points = [{"point": "remit_and_suitability"}, {"point": "decision", "note": "Agreed."}]
+    unsupervised = form(supervision_points=points)
+    assert requirements(save_problems(unsupervised, HEALTH, TODAY)) == {"ASM-095"}
+    assert save_problems(form(supervised=True, supervision_points=points), HEALTH, TODAY) == []

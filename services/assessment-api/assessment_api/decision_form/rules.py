@@ -667,6 +667,14 @@ def section_problems(content: FormContent, facts: CaseFacts, today: date) -> lis
                 Problem("ASM-170", f"material_evidence[{i}]", "each document is flagged once")
             )
         seen.add(item.document_ref)
+    if content.supervision_points and not content.supervised:
+        out.append(
+            Problem(
+                "ASM-095",
+                "supervision_points",
+                "Supervision Model points are recorded for a supervised caseworker (¶2.207)",
+            )
+        )
     seen_gates: set[TypedGate] = set()
     for i, gate in enumerate(content.gate_results):
         if gate.test in seen_gates:
