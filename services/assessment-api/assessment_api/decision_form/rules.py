@@ -32,13 +32,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from assessment_api.cases.rules import (
-    DECLINE_CODES,
-    OTHER_REASON_TO_DECLINE,
-    Discretion,
-    OtherReason,
-    decline_problems,
-)
+from assessment_api.cases.rules import OTHER_REASON_TO_DECLINE, Discretion, decline_problems
 from shared.calendar import WorkingCalendar
 
 if TYPE_CHECKING:
@@ -48,13 +42,6 @@ if TYPE_CHECKING:
         TimeLimitDiscretion,
         TimeLimitSection,
     )
-
-__all__ = [
-    "DECLINE_CODES",
-    "OTHER_REASON_TO_DECLINE",
-    "Discretion",
-    "OtherReason",
-]
 
 
 # --- Closed lists -----------------------------------------------------------------------------

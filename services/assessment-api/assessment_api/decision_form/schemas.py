@@ -12,18 +12,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from assessment_api.cases.rules import Discretion, OtherReason
 from assessment_api.decision_form.rules import (
     AlrFactor,
     ApprovalKind,
     CourtStage,
     DeclineCode,
-    Discretion,
     DiscretionBasis,
     GateResult,
     GateTest,
     LegalRoute,
     MeasuredTo,
-    OtherReason,
     Outcome,
     RemitCategory,
     SupervisionPoint,
