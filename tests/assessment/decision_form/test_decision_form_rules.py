@@ -822,3 +822,26 @@ def test_boilerplate_is_what_is_left_after_the_stock_phrases__ASM_127() -> None:
     assert not is_boilerplate("No reason to set aside: she never once chased the trust.")
     assert is_boilerplate("No reason to set aside: she never chased the trust.")
     assert is_boilerplate("As above; see above; out of time; in time")
+
+
+def test_mp_date_only_where_measured_to_the_mp__ASM_119() -> None:
+    at_mp = {"awareness_date": "2026-01-05", "complaint_to_mp_date": "2026-09-01"}
+    assert save_problems(form(time_limit=at_mp), PARLIAMENTARY, TODAY) == []
+    assert requirements(save_problems(form(time_limit=at_mp), HEALTH, TODAY)) == {"ASM-119"}
+    vpa = at_mp | {"vpa_case": True}
+    assert requirements(save_problems(form(time_limit=vpa), PARLIAMENTARY, TODAY)) == {"ASM-119"}
+    for when in ("2026-10-02", "2026-01-04"):  # after it reached us; before the awareness date
+        late = at_mp | {"complaint_to_mp_date": when}
+        problems = save_problems(form(time_limit=late), PARLIAMENTARY, TODAY)
+        assert [p.field for p in problems] == ["time_limit.complaint_to_mp_date"]
+
+
+def test_part_awareness_before_the_complaint__ASM_126() -> None:
+    section = {
+        "awareness_date": "2026-01-05",
+        "parts": [{"label": "Later", "awareness_date": "2026-10-02"}],
+    }
+    problems = save_problems(form(time_limit=section), HEALTH, TODAY)
+    assert [(p.requirement, p.field) for p in problems] == [
+        ("ASM-126", "time_limit.parts[0].awareness_date")
+    ]

@@ -460,7 +460,7 @@ def time_limit_problems(section: TimeLimitSection, facts: CaseFacts, today: date
                 Problem(
                     "ASM-126",
                     f"{f}.parts[{i}].awareness_date",
-                    "the part's awareness date is before the complaint reached us",
+                    "the part's awareness date is on or before the day the complaint reached us",
                 )
             )
         if part.discretion is not None:
