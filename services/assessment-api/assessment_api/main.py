@@ -12,6 +12,7 @@ from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
 from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
+from assessment_api.handlers.router import router as handlers_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
 from assessment_api.triage.router import router as triage_router
@@ -35,6 +36,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             closing_router,
             dr_router,
             early_router,
+            handlers_router,
             staff_router,
             triage_router,
         ),
@@ -61,6 +63,12 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "name": "triage",
                 "description": "ECT triage with the Public Value Model (ASM-044…051): the "
                 "Executive Team's threshold sets, a case's PVM assessment, and T17–T19.",
+            },
+            {
+                "name": "complaint handlers",
+                "description": "Second-tier and health complaint handlers (ASM-071…084): the "
+                "organisations of a case with their roles, the complainant's scope, decisions "
+                "per organisation, and the CHC and IFR checks.",
             },
             {
                 "name": "early consideration",

@@ -37,6 +37,18 @@ HANDLER_OF = {
 }
 
 
+def roles_in_setting(*, health: bool) -> frozenset[OrganisationRole]:
+    """ASM-074 / ASM-080: the roles a case's organisations take: original organisation and
+    second tier, or (health, ¶2.158) provider and commissioner; a contractor in either."""
+    if health:
+        return frozenset(
+            {OrganisationRole.provider, OrganisationRole.commissioner, OrganisationRole.contractor}
+        )
+    return frozenset(
+        {OrganisationRole.original, OrganisationRole.second_tier, OrganisationRole.contractor}
+    )
+
+
 def recorded_at_intake(*, health: bool, handler_only_said: bool) -> OrganisationRole:
     """ASM-072 (¶2.144) / ASM-079 (¶2.159): intake records the complaint against the original
     organisation (health: the provider) unless the complainant specifically says it is about the
@@ -190,6 +202,21 @@ def chc_guidance(
     if stage is ChcStage.full_assessment:
         actions.append(ChcAction.signpost_nhse_review)
     return ChcGuidance(tuple(actions) or (ChcAction.proceed,), (icb,))
+
+
+def chc_outstanding(
+    *, investigate_icb_too: bool, manager_discussed: bool, written_complaints_about_both: bool
+) -> list[ChcAction]:
+    """ASM-083 (¶2.176–2.177): investigating before NHS England's review, or both the ICB and
+    NHS England, waits for a manager's discussion and written complaints about both on file."""
+    if not investigate_icb_too:
+        return []
+    out: list[ChcAction] = []
+    if not manager_discussed:
+        out.append(ChcAction.discuss_with_manager)
+    if not written_complaints_about_both:
+        out.append(ChcAction.written_complaints_about_both)
+    return out
 
 
 # --- Individual Funding Requests (ASM-084; ¶2.178–2.180) -------------------------------------
