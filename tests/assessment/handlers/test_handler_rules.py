@@ -26,6 +26,7 @@ from assessment_api.handlers.rules import (
 )
 
 _WRITTEN = "written complaints about both the ICB and NHS England on file"
+_ADDED = "add both the ICB and the NHS commissioning region as organisations complained about"
 
 
 def _s(value: str) -> str:
@@ -253,19 +254,23 @@ def test_roles_in_each_setting__ASM_074_ASM_080(health: bool, roles: set[str]) -
 
 
 @pytest.mark.parametrize(
-    ("both", "discussed", "written", "outstanding"),
+    ("both", "discussed", "written", "added", "outstanding"),
     [
-        (False, False, False, []),  # ¶2.174: NHS England's review only: nothing to wait for
-        (True, False, False, ["discuss with a manager", _WRITTEN]),
-        (True, True, False, [_WRITTEN]),
-        (True, False, True, ["discuss with a manager"]),
-        (True, True, True, []),
+        (False, False, False, False, []),  # ¶2.174: NHS England's review only: nothing to wait
+        (True, False, False, False, ["discuss with a manager", _WRITTEN, _ADDED]),
+        (True, True, False, True, [_WRITTEN]),
+        (True, False, True, True, ["discuss with a manager"]),
+        (True, True, True, False, [_ADDED]),
+        (True, True, True, True, []),
     ],
 )
 def test_investigating_both_icb_and_nhse_waits_for_manager_and_written_complaints__ASM_083(
-    both: bool, discussed: bool, written: bool, outstanding: list[str]
+    both: bool, discussed: bool, written: bool, added: bool, outstanding: list[str]
 ) -> None:
     got = chc_outstanding(
-        investigate_icb_too=both, manager_discussed=discussed, written_complaints_about_both=written
+        investigate_icb_too=both,
+        manager_discussed=discussed,
+        written_complaints_about_both=written,
+        both_organisations_added=added,
     )
     assert [a.value for a in got] == outstanding

@@ -490,11 +490,20 @@ async def test_investigating_icb_and_nhse_needs_manager_and_written_complaints__
     assert r.json()["chc"]["outstanding"] == [
         "discuss with a manager",
         "written complaints about both the ICB and NHS England on file",
+        "add both the ICB and the NHS commissioning region as organisations complained about",
     ]
     r = await _call(client, auth_headers, case.id, "/decisions", _decision(ORIGINAL))
     assert (r.status_code, _type(r)) == (409, "chc-checks-outstanding"), r.text
     done = {**both, "manager_discussed_with": "om-1", "written_complaints_about_both": True}
-    assert (await _call(client, auth_headers, case.id, "/chc", done)).status_code == 200
+    r = await _call(client, auth_headers, case.id, "/chc", done)
+    assert r.json()["chc"]["outstanding"] == [
+        "add both the ICB and the NHS commissioning region as organisations complained about"
+    ]
+    same = {**done, "icb_organisation_id": str(ORIGINAL), "region_organisation_id": str(ORIGINAL)}
+    assert (await _call(client, auth_headers, case.id, "/chc", same)).status_code == 422
+    done |= {"icb_organisation_id": str(ORIGINAL), "region_organisation_id": str(HANDLER)}
+    r = await _call(client, auth_headers, case.id, "/chc", done)
+    assert r.json()["chc"]["outstanding"] == []
     r = await _call(client, auth_headers, case.id, "/decisions", _decision(ORIGINAL))
     assert r.status_code == 201, r.text
 

@@ -59,6 +59,10 @@ class HandlerRecord(UUIDPrimaryKey, Timestamps, Base):
     chc_investigate_icb_too: Mapped[bool | None] = mapped_column(Boolean)
     chc_manager_discussed_with: Mapped[str | None] = mapped_column(Text)
     chc_written_complaints_about_both: Mapped[bool | None] = mapped_column(Boolean)
+    # ¶2.172 / ¶2.175 / ¶2.177: the ICB and the NHS commissioning region (intake's ids), as the
+    # organisation on the case or a complaint component.
+    chc_icb_organisation_id: Mapped[uuid.UUID | None]
+    chc_region_organisation_id: Mapped[uuid.UUID | None]
     chc_recorded_by: Mapped[str | None] = mapped_column(Text)
     # ASM-084: Individual Funding Request checklist (ifr false: not an IFR complaint).
     ifr: Mapped[bool] = mapped_column(Boolean)

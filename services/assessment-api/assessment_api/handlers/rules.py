@@ -151,6 +151,9 @@ class ChcAction(StrEnum):
     investigate_nhse_review_only = "write: we investigate NHS England's review only, not the ICB"
     discuss_with_manager = "discuss with a manager"
     written_complaints_about_both = "written complaints about both the ICB and NHS England on file"
+    add_both_organisations = (
+        "add both the ICB and the NHS commissioning region as organisations complained about"
+    )
     proceed = "proceed"
 
 
@@ -205,10 +208,15 @@ def chc_guidance(
 
 
 def chc_outstanding(
-    *, investigate_icb_too: bool, manager_discussed: bool, written_complaints_about_both: bool
+    *,
+    investigate_icb_too: bool,
+    manager_discussed: bool,
+    written_complaints_about_both: bool,
+    both_organisations_added: bool,
 ) -> list[ChcAction]:
     """ASM-083 (¶2.176–2.177): investigating before NHS England's review, or both the ICB and
-    NHS England, waits for a manager's discussion and written complaints about both on file."""
+    NHS England, waits for a manager's discussion, written complaints about both on file, and
+    both the ICB and the NHS commissioning region added as organisations complained about."""
     if not investigate_icb_too:
         return []
     out: list[ChcAction] = []
@@ -216,6 +224,8 @@ def chc_outstanding(
         out.append(ChcAction.discuss_with_manager)
     if not written_complaints_about_both:
         out.append(ChcAction.written_complaints_about_both)
+    if not both_organisations_added:
+        out.append(ChcAction.add_both_organisations)
     return out
 
 

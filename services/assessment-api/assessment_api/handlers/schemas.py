@@ -223,6 +223,8 @@ class ChcPut(BaseModel):
                     "investigate_icb_too": True,
                     "manager_discussed_with": "om-example-1",
                     "written_complaints_about_both": True,
+                    "icb_organisation_id": EXAMPLE_ORG,
+                    "region_organisation_id": EXAMPLE_HANDLER,
                 },
             ]
         },
@@ -243,6 +245,19 @@ class ChcPut(BaseModel):
         default=False,
         description="¶2.177: written complaints about both the ICB and NHS England are on file",
     )
+    icb_organisation_id: uuid.UUID | None = Field(
+        default=None, description="¶2.172 / ¶2.177: the ICB (intake's organisation id)"
+    )
+    region_organisation_id: uuid.UUID | None = Field(
+        default=None,
+        description="¶2.175 / ¶2.177: the NHS commissioning region (intake's organisation id)",
+    )
+
+    @model_validator(mode="after")
+    def _two_organisations(self) -> ChcPut:
+        if self.icb_organisation_id and self.icb_organisation_id == self.region_organisation_id:
+            raise ValueError("The ICB and the NHS commissioning region are two organisations")
+        return self
 
 
 class IfrPut(BaseModel):
@@ -326,6 +341,8 @@ class ChcRead(BaseModel):
     investigate_icb_too: bool
     manager_discussed_with: str | None
     written_complaints_about_both: bool
+    icb_organisation_id: uuid.UUID | None
+    region_organisation_id: uuid.UUID | None
     recorded_by: str | None
     guidance: ChcGuidanceRead
     outstanding: list[str] = Field(

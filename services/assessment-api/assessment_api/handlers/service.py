@@ -255,6 +255,10 @@ def _chc_outstanding(record: HandlerRecord) -> list[str]:
             investigate_icb_too=bool(record.chc_investigate_icb_too),
             manager_discussed=record.chc_manager_discussed_with is not None,
             written_complaints_about_both=bool(record.chc_written_complaints_about_both),
+            both_organisations_added=(
+                record.chc_icb_organisation_id is not None
+                and record.chc_region_organisation_id is not None
+            ),
         )
     ]
 
@@ -318,6 +322,8 @@ def _read(
             investigate_icb_too=bool(record.chc_investigate_icb_too),
             manager_discussed_with=record.chc_manager_discussed_with,
             written_complaints_about_both=bool(record.chc_written_complaints_about_both),
+            icb_organisation_id=record.chc_icb_organisation_id,
+            region_organisation_id=record.chc_region_organisation_id,
             recorded_by=record.chc_recorded_by,
             guidance=ChcGuidanceRead(
                 actions=[a.value for a in guidance.actions],
@@ -616,7 +622,8 @@ def _checks_done(record: HandlerRecord) -> None:
     if chc:
         raise ChcChecksOutstanding(
             "Investigating both the ICB and NHS England (or before NHS England's review) is "
-            "discussed with a manager, with written complaints about both on file (¶2.176–2.177)",
+            "discussed with a manager, with written complaints about both on file and both the "
+            "ICB and the NHS commissioning region added (¶2.176–2.177)",
             extensions={"outstanding": chc, "requirement": "ASM-083"},
         )
 
@@ -678,6 +685,8 @@ async def record_chc(
         record.chc_investigate_icb_too = data.investigate_icb_too
         record.chc_manager_discussed_with = data.manager_discussed_with
         record.chc_written_complaints_about_both = data.written_complaints_about_both
+        record.chc_icb_organisation_id = data.icb_organisation_id
+        record.chc_region_organisation_id = data.region_organisation_id
         record.chc_recorded_by = actor.sub
         _touch(record, at)
     return record

@@ -75,6 +75,8 @@ def upgrade() -> None:
         sa.Column("chc_investigate_icb_too", sa.Boolean(), nullable=True),
         sa.Column("chc_manager_discussed_with", sa.Text(), nullable=True),
         sa.Column("chc_written_complaints_about_both", sa.Boolean(), nullable=True),
+        sa.Column("chc_icb_organisation_id", sa.Uuid(), nullable=True),
+        sa.Column("chc_region_organisation_id", sa.Uuid(), nullable=True),
         sa.Column("chc_recorded_by", sa.Text(), nullable=True),
         sa.Column("ifr", sa.Boolean(), nullable=False),
         sa.Column("ifr_application_complete", sa.Boolean(), nullable=True),
