@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from assessment_api.cases.models import Case as AssessmentCase
 from assessment_api.cases.state import CaseStatus as AssessmentCaseStatus
 from assessment_api.config import AssessmentSettings
+from assessment_api.handlers.models import OrganisationOnCase
 from assessment_api.main import create_app as create_assessment
 from assessment_api.staff.models import StaffRecord
 from compliance_api.config import ComplianceSettings
@@ -1162,6 +1163,37 @@ async def _legal_terms_found(caller: Caller, world: World) -> None:
     }  # fmt: skip
 
 
+# --- Complaint handlers (ASM-071…084): the case's handlers opened from intake's organisations ---
+
+HANDLERS = "/v1/cases/{case_id}/handlers"
+
+
+async def _handlers_opened(caller: Caller, world: World) -> None:
+    await caller.call("POST", f"/v1/cases/{world.ids['case_id']}/handlers", {}, expect=201)
+
+
+@prepare(
+    f"assessment GET {HANDLERS}",
+    f"assessment POST {HANDLERS}/scope",
+    f"assessment POST {HANDLERS}/exception",
+    f"assessment POST {HANDLERS}/component-areas",
+    f"assessment POST {HANDLERS}/decisions",
+    f"assessment POST {HANDLERS}/chc",
+    f"assessment POST {HANDLERS}/ifr",
+    f"assessment GET {HANDLERS}/organisations/{{organisation_id}}",
+    f"assessment PATCH {HANDLERS}/organisations/{{organisation_id}}",
+)
+async def _handlers(caller: Caller, world: World) -> None:
+    await _handlers_opened(caller, world)
+
+
+@prepare(f"assessment POST {HANDLERS}/organisations")
+async def _handlers_and_a_commissioner(caller: Caller, world: World) -> None:
+    """The example's organisation id is the world's, already on the case as its provider."""
+    await _handlers_opened(caller, world)
+    world.body = {**world.body, "organisation_id": str(uuid.uuid4())}
+
+
 EARLY = "assessment POST /v1/cases/{case_id}/early"
 
 
@@ -1433,6 +1465,7 @@ PATCHED_TABLES: dict[str, type[Any]] = {
     "CaseUpdate": Case,
     "PersonUpdate": Person,
     "OrganisationUpdate": Organisation,
+    "CaseOrganisationUpdate": OrganisationOnCase,
     "StaffUpdate": StaffRecord,
 }
 

@@ -13,6 +13,7 @@ from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
 from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
+from assessment_api.handlers.router import router as handlers_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
 from assessment_api.triage.router import router as triage_router
@@ -37,6 +38,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             decision_form_router,
             dr_router,
             early_router,
+            handlers_router,
             staff_router,
             triage_router,
         ),
@@ -70,6 +72,12 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "remit and suitability first, the gate tests, time limits and alternative legal "
                 "remedy, the single decline reason, material evidence; versioned, with what is "
                 "missing before a decline or a proposal.",
+            },
+            {
+                "name": "complaint handlers",
+                "description": "Second-tier and health complaint handlers (ASM-071…084): the "
+                "organisations of a case with their roles, the complainant's scope, decisions "
+                "per organisation, and the CHC and IFR checks.",
             },
             {
                 "name": "early consideration",

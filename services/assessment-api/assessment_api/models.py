@@ -25,6 +25,12 @@ from assessment_api.early.models import (
     EcDecision,
     EcInformationRequest,
 )
+from assessment_api.handlers.models import (
+    HandlerRecord,
+    OrganisationComponentArea,
+    OrganisationDecision,
+    OrganisationOnCase,
+)
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
@@ -54,10 +60,14 @@ __all__ = [
     "EcDeadline",
     "EcDecision",
     "EcInformationRequest",
+    "HandlerRecord",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
     "MediatedComponent",
+    "OrganisationComponentArea",
+    "OrganisationDecision",
+    "OrganisationOnCase",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",

@@ -12,6 +12,7 @@ from assessment_api.handlers.rules import (
     OrganisationRole,
     Scope,
     chc_guidance,
+    chc_outstanding,
     complained_about,
     decision_allowed,
     ifr_checks_outstanding,
@@ -20,8 +21,12 @@ from assessment_api.handlers.rules import (
     premature_for_second_tier,
     proposal_organisations,
     recorded_at_intake,
+    roles_in_setting,
     separate_decisions_needed,
 )
+
+_WRITTEN = "written complaints about both the ICB and NHS England on file"
+_ADDED = "add both the ICB and the NHS commissioning region as organisations complained about"
 
 
 def _s(value: str) -> str:
@@ -235,3 +240,37 @@ def test_ifr_checklist_as_data__ASM_084() -> None:
     ]
     everything = dict.fromkeys(IfrCheck, False)
     assert ifr_checks_outstanding(everything) == []
+
+
+@pytest.mark.parametrize(
+    ("health", "roles"),
+    [
+        (False, {"original", "second_tier", "contractor"}),  # ¶2.148
+        (True, {"provider", "commissioner", "contractor"}),  # ¶2.158–2.160
+    ],
+)
+def test_roles_in_each_setting__ASM_074_ASM_080(health: bool, roles: set[str]) -> None:
+    assert {r.value for r in roles_in_setting(health=health)} == roles
+
+
+@pytest.mark.parametrize(
+    ("both", "discussed", "written", "added", "outstanding"),
+    [
+        (False, False, False, False, []),  # ¶2.174: NHS England's review only: nothing to wait
+        (True, False, False, False, ["discuss with a manager", _WRITTEN, _ADDED]),
+        (True, True, False, True, [_WRITTEN]),
+        (True, False, True, True, ["discuss with a manager"]),
+        (True, True, True, False, [_ADDED]),
+        (True, True, True, True, []),
+    ],
+)
+def test_investigating_both_icb_and_nhse_waits_for_manager_and_written_complaints__ASM_083(
+    both: bool, discussed: bool, written: bool, added: bool, outstanding: list[str]
+) -> None:
+    got = chc_outstanding(
+        investigate_icb_too=both,
+        manager_discussed=discussed,
+        written_complaints_about_both=written,
+        both_organisations_added=added,
+    )
+    assert [a.value for a in got] == outstanding

@@ -30,6 +30,7 @@ from assessment_api.cases.state import (
     check_allowed,
     transition,
 )
+from assessment_api.handlers.service import check_ready_for_decision
 from shared.auth import Principal
 from shared.casework.risk_guard import GuardTrigger, RiskClearance, require_risk_assessment
 from shared.changes import Audited, load_for_update
@@ -70,6 +71,11 @@ async def _cleared(
     clearance = await require_risk_assessment(risk, case_id=case_id, trigger=trigger, at=at)
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     _from_further_consideration(case, to)
+    # ASM-071…084: the complaint handlers' rules (a decision per organisation complained
+    # about, the IFR and CHC checks, and for a proposal a completed complaints process).
+    await check_ready_for_decision(
+        session, case_id, proposing=to is CaseStatus.proposed_to_investigate
+    )
     return case, clearance
 
 

@@ -37,6 +37,18 @@ HANDLER_OF = {
 }
 
 
+def roles_in_setting(*, health: bool) -> frozenset[OrganisationRole]:
+    """ASM-074 / ASM-080: the roles a case's organisations take: original organisation and
+    second tier, or (health, ¶2.158) provider and commissioner; a contractor in either."""
+    if health:
+        return frozenset(
+            {OrganisationRole.provider, OrganisationRole.commissioner, OrganisationRole.contractor}
+        )
+    return frozenset(
+        {OrganisationRole.original, OrganisationRole.second_tier, OrganisationRole.contractor}
+    )
+
+
 def recorded_at_intake(*, health: bool, handler_only_said: bool) -> OrganisationRole:
     """ASM-072 (¶2.144) / ASM-079 (¶2.159): intake records the complaint against the original
     organisation (health: the provider) unless the complainant specifically says it is about the
@@ -139,6 +151,9 @@ class ChcAction(StrEnum):
     investigate_nhse_review_only = "write: we investigate NHS England's review only, not the ICB"
     discuss_with_manager = "discuss with a manager"
     written_complaints_about_both = "written complaints about both the ICB and NHS England on file"
+    add_both_organisations = (
+        "add both the ICB and the NHS commissioning region as organisations complained about"
+    )
     proceed = "proceed"
 
 
@@ -190,6 +205,28 @@ def chc_guidance(
     if stage is ChcStage.full_assessment:
         actions.append(ChcAction.signpost_nhse_review)
     return ChcGuidance(tuple(actions) or (ChcAction.proceed,), (icb,))
+
+
+def chc_outstanding(
+    *,
+    investigate_icb_too: bool,
+    manager_discussed: bool,
+    written_complaints_about_both: bool,
+    both_organisations_added: bool,
+) -> list[ChcAction]:
+    """ASM-083 (¶2.176–2.177): investigating before NHS England's review, or both the ICB and
+    NHS England, waits for a manager's discussion, written complaints about both on file, and
+    both the ICB and the NHS commissioning region added as organisations complained about."""
+    if not investigate_icb_too:
+        return []
+    out: list[ChcAction] = []
+    if not manager_discussed:
+        out.append(ChcAction.discuss_with_manager)
+    if not written_complaints_about_both:
+        out.append(ChcAction.written_complaints_about_both)
+    if not both_organisations_added:
+        out.append(ChcAction.add_both_organisations)
+    return out
 
 
 # --- Individual Funding Requests (ASM-084; ¶2.178–2.180) -------------------------------------
