@@ -64,9 +64,10 @@ class RecipientKind(StrEnum):
 
 
 class ProposalOrganisation(BaseModel):
-    """An organisation of the proposal, for investigation's organisations tab (¶3.102)."""
+    """An organisation of the proposal, for investigation's organisations tab (¶3.102). Like
+    the payload, the nested parts ignore fields they do not know (changes are additive)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True)
 
     organisation_id: uuid.UUID
     role: ProposalOrganisationRole
@@ -75,7 +76,7 @@ class ProposalOrganisation(BaseModel):
 class ProposalParty(BaseModel):
     """A party of the case (a person at intake), by id and role."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True)
 
     person_id: uuid.UUID
     role: ProposalPartyRole
@@ -85,7 +86,7 @@ class CommentDeadline(BaseModel):
     """One recipient's comment deadline (C-15, ASM-161: ten working days, stated in the
     letter). An extension for one recipient moves only that recipient's date."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True)
 
     recipient_kind: RecipientKind
     recipient_id: uuid.UUID = Field(description="The organisation's or person's id")
