@@ -66,6 +66,7 @@ from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.assessment.triage.builders import make_threshold_set
 from tests.compliance.legal.builders import make_referral
+from tests.compliance.resolutions.builders import make_resolution_item
 from tests.compliance.risk.builders import (
     DEPUTY,
     install_staff_directory,
@@ -82,6 +83,8 @@ from tests.intake.builders import (
     make_person,
     make_ready_case,
 )
+from tests.investigation.builders import envelope as envelope_of
+from tests.investigation.builders import make_investigation, proposal
 
 ROOT = Path(__file__).resolve().parents[2]
 JsonDict = dict[str, Any]
@@ -419,8 +422,9 @@ async def intake_world(caller: Caller, op: Operation) -> World:
     return World(ids)
 
 
-async def empty_world(caller: Caller, op: Operation) -> World:
-    return World({})
+async def investigation_world(caller: Caller, op: Operation) -> World:
+    """An investigation opened at Milestone 1 from a proposal."""
+    return World({"case_id": str(await make_investigation(caller.session))})
 
 
 async def compliance_world(caller: Caller, op: Operation) -> World:
@@ -430,6 +434,7 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
     referral, prompt = await make_referral(caller.session, case_id=case_id)
     assessment = await make_assessment(caller.session, case_id=case_id, rating="medium")
     uplift = await make_uplift(caller.session)
+    item_id = await make_resolution_item(caller.session, case_id=case_id)
     asker = caller.make_token(Role.caseworker, sub="cw-asker")
     request = await caller.client.post(
         f"/v1/risk/assessments/{assessment.id}/override-requests",
@@ -445,6 +450,7 @@ async def compliance_world(caller: Caller, op: Operation) -> World:
             "request_id": request.json()["id"],
             "referral_id": str(referral.id),
             "prompt_id": str(prompt.id),
+            "item_id": str(item_id),
         },
         query=[("case_id", str(case_id)), ("trigger", "decline")]
         if op.path == "/internal/risk/qualifying"
@@ -503,7 +509,7 @@ async def assessment_world(caller: Caller, op: Operation) -> World:
 WORLDS: dict[str, Callable[[Caller, Operation], Awaitable[World]]] = {
     "intake": intake_world,
     "assessment": assessment_world,
-    "investigation": empty_world,
+    "investigation": investigation_world,
     "compliance": compliance_world,
 }
 
@@ -1194,6 +1200,11 @@ async def _handlers_and_a_commissioner(caller: Caller, world: World) -> None:
     world.body = {**world.body, "organisation_id": str(uuid.uuid4())}
 
 
+@prepare("investigation-internal POST /internal/events")
+async def _a_proposal(caller: Caller, world: World) -> None:
+    world.body = {"events": [envelope_of(uuid.uuid4(), proposal()).model_dump(mode="json")]}
+
+
 EARLY = "assessment POST /v1/cases/{case_id}/early"
 
 
@@ -1403,8 +1414,9 @@ async def test_no_5xx_on_bad_input(
     op: Operation = request.node.callspec.params["service_spec"]
     if op.internal:
         # Events come from their producer (the inbox binds source to sender): intake's here.
-        # (assessment's to intake's inbox: intake's register projects them).
-        producer = "assessment-api" if op.service == "intake" else "intake-api"
+        # (assessment's to intake's inbox: intake's register projects them; and to
+        # investigation's: a proposal opens its record).
+        producer = "assessment-api" if op.service in ("intake", "investigation") else "intake-api"
         sender = producer if op.path == "/internal/events" else f"{op.service}-api"
         token = make_token(Role.service, sub=sender)
     else:

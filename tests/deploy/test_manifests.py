@@ -383,6 +383,7 @@ def test_network_policies_let_in_the_ingress_monitoring_and_relay_peers_only(ove
         ("intake-api", "compliance-api"),
         ("assessment-api", "intake-api"),
         ("assessment-api", "compliance-api"),
+        ("assessment-api", "investigation-api"),
         ("compliance-api", "assessment-api"),
     } == edges
     for service in SERVICES:

@@ -87,7 +87,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FourServices]:
                 "audience": "intake-api",
                 "event_types": [
                     "assessment.case.status_changed", "assessment.case.closed",
-                    "assessment.investigation.proposed",
+                    "assessment.proposal.issued",
                 ],
             }
         }  # fmt: skip

@@ -258,7 +258,9 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
     # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected) and
     # correspondence with legal-action wording (XC-RSK-004), as assessment does for what it
     # records; the risk engine announces each assessment and each change of rating (CMP-120);
-    # assessment announces each change of a case's status or holder, for intake's register.
+    # assessment announces each change of a case's status or holder, for intake's register;
+    # requirements §E.2 names the proposal issued (in place of the catalogue's "investigation
+    # proposed", carrying what investigation opens its record from) and the resolution agreed.
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -269,7 +271,7 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
             "assessment.case.allocated", "assessment.case.closed",
             "assessment.case.status_changed",
             "assessment.correspondence.legal_terms_found",
-            "assessment.investigation.proposed",
+            "assessment.proposal.issued", "assessment.resolution.agreed",
         ],
         "investigation-api": [
             "investigation.case.closed", "investigation.final_report.issued",

@@ -101,7 +101,19 @@ SERVICES = [
             }
         ),
     ),
-    Expected("investigation", frozenset(SHARED_TABLES)),
+    Expected(
+        "investigation",
+        frozenset(
+            {
+                *SHARED_TABLES,
+                "investigation",
+                "investigation_organisation",
+                "investigation_party",
+                "investigation_milestone",
+                "proposal_comment_deadline",
+            }
+        ),
+    ),
     Expected(
         "compliance",
         frozenset(
@@ -119,6 +131,7 @@ SERVICES = [
                 "risk_breach_report",
                 "legal_referral",
                 "risk_prompt",
+                "compliance_item",
             }
         ),
     ),

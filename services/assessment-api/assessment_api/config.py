@@ -21,15 +21,20 @@ class AssessmentSettings(BaseServiceSettings):
     # case's parties (ids and roles) and their reasonable adjustments (DESIGN §1: people live
     # at intake). `make run` moves the port.
     intake_url: str = Field(default="http://127.0.0.1:8001", pattern=r"^https?://[^\s]+$")
-    # Intake's case register projects where each case stands at assessment (DESIGN §1), and
+    # Intake's case register projects where each case stands at assessment (DESIGN §1);
     # legal-action wording in what a party told assessment goes to compliance-api, which opens
-    # the Legal Team referral (XC-RSK-004). The defaults match `make run`.
+    # the Legal Team referral (XC-RSK-004), as does an agreed resolution (its resolution item,
+    # ¶3.66); a proposal to investigate opens investigation's record at M1 (INV-003). The
+    # defaults match `make run`.
     subscribers: dict[str, SubscriberSettings] = Field(
         default_factory=lambda: {
             "compliance-api": SubscriberSettings(
                 url="http://127.0.0.1:8004/internal/events",
                 audience="compliance-api",
-                event_types=["assessment.correspondence.legal_terms_found"],
+                event_types=[
+                    "assessment.correspondence.legal_terms_found",
+                    "assessment.resolution.agreed",
+                ],
             ),
             "intake-api": SubscriberSettings(
                 url="http://127.0.0.1:8001/internal/events",
@@ -37,8 +42,13 @@ class AssessmentSettings(BaseServiceSettings):
                 event_types=[
                     "assessment.case.status_changed",
                     "assessment.case.closed",
-                    "assessment.investigation.proposed",
+                    "assessment.proposal.issued",
                 ],
+            ),
+            "investigation-api": SubscriberSettings(
+                url="http://127.0.0.1:8003/internal/events",
+                audience="investigation-api",
+                event_types=["assessment.proposal.issued"],
             ),
         }
     )

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from compliance_api.config import ComplianceSettings
 from compliance_api.event_handlers import handlers
 from compliance_api.legal.router import router as legal_router
+from compliance_api.resolutions.router import router as resolutions_router
 from compliance_api.risk.router import internal_router as risk_internal_router
 from compliance_api.risk.router import router as risk_router
 from shared.clients import ServiceClient, token_provider_for
@@ -27,7 +28,7 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
         title="compliance-api",
         version=VERSION,
         description="Compliance and case assurance: compliance items, escalation, risk assessments and statements (guidance §9 ¶9.46–9.100, §10).",
-        routers=(risk_router, legal_router),
+        routers=(risk_router, legal_router, resolutions_router),
         internal_routers=(risk_internal_router,),
         openapi_tags=(
             {
@@ -42,6 +43,13 @@ def create_app(settings: ComplianceSettings | None = None) -> FastAPI:
                 "description": "Legal-action correspondence (XC-RSK-004, ¶9.44–9.45): Legal "
                 "Team referrals due within 24 hours of receipt, the late-referrals work queue, "
                 "and Legal risk prompts. Opened by intake's legal_terms_found event.",
+            },
+            {
+                "name": "compliance-items",
+                "description": "Compliance items (requirements §B.4). Today the resolution "
+                "items (¶3.66): a resolution agreed at assessment (assessment.resolution.agreed) "
+                "is recorded here and closed once completed; it is not a recommendation, so it "
+                "has no reminders and is never escalated (CMP-023).",
             },
         ),
         lifespan_hooks=(_close_staff_directory,),

@@ -1,6 +1,7 @@
 """Every table of compliance-api, imported so Alembic sees one complete metadata."""
 
 from compliance_api.legal.models import LegalReferral, RiskPrompt
+from compliance_api.resolutions.models import ComplianceItem
 from compliance_api.risk.models import (
     BreachReport,
     OversightRecord,
@@ -24,6 +25,7 @@ metadata = Base.metadata
 __all__ = [
     "AuditEntry",
     "BreachReport",
+    "ComplianceItem",
     "IdempotencyRecord",
     "InboxEvent",
     "LegalReferral",

@@ -9,7 +9,7 @@ from intake_api.cases import register
 from shared.events.contracts.assessment import (
     CaseClosedV1,
     CaseStatusChangedV1,
-    InvestigationProposedV1,
+    ProposalIssuedV1,
 )
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import EventHandlers
@@ -31,8 +31,8 @@ async def on_case_closed(
     await register.project_closed(session, envelope=envelope, payload=payload)
 
 
-@handlers.on(InvestigationProposedV1, name="register.project_proposed")
-async def on_investigation_proposed(
-    session: AsyncSession, envelope: EventEnvelope, payload: InvestigationProposedV1
+@handlers.on(ProposalIssuedV1, name="register.project_proposed")
+async def on_proposal_issued(
+    session: AsyncSession, envelope: EventEnvelope, payload: ProposalIssuedV1
 ) -> None:
     await register.project_proposed(session, envelope=envelope, payload=payload)

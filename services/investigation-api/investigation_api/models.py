@@ -1,5 +1,12 @@
 """Every table of investigation-api, imported so Alembic sees one complete metadata."""
 
+from investigation_api.investigations.models import (
+    CommentDeadline,
+    Investigation,
+    InvestigationOrganisation,
+    InvestigationParty,
+    MilestoneRecord,
+)
 from shared.audit import AuditEntry
 from shared.db import Base
 from shared.idempotency import IdempotencyRecord
@@ -10,8 +17,13 @@ metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "CommentDeadline",
     "IdempotencyRecord",
     "InboxEvent",
+    "Investigation",
+    "InvestigationOrganisation",
+    "InvestigationParty",
+    "MilestoneRecord",
     "OutboxCaseStream",
     "OutboxDelivery",
     "OutboxEvent",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -18,9 +18,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.cases.decisions import PROPOSAL_COMMENTS
 from assessment_api.cases.models import Case, DeclineDecision, InvestigationProposal
 from assessment_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
+from shared.calendar import WorkingCalendar
 from shared.casework.risk_guard import CREATE_RELATION
 from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
@@ -243,7 +245,7 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
     assert actions[-2:] == ["case.declined", "case.decline_decision_recorded"]
 
 
-async def test_a_proposal_with_its_assessment_is_proposed__XC_RSK_001_ASM_177(
+async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_177_INV_003(
     client: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
@@ -259,13 +261,34 @@ async def test_a_proposal_with_its_assessment_is_proposed__XC_RSK_001_ASM_177(
     assert (got["status"], got["closure_code"]) == ("proposed_to_investigate", None)
     assert got["proposal"]["risk_assessment_id"] == assessment["id"]
     [event] = await _events(session, case.id)
-    assert event.type == "assessment.investigation.proposed"
+    assert (event.type, event.source, event.actor) == (
+        "assessment.proposal.issued",
+        "assessment-api",
+        CW,
+    )
+    # Everything investigation opens its record from (INV-003: M1 on the issue date; C-15:
+    # Monday 2 November 2026 + 10 working days); what the Decision Form adds is still empty.
     assert event.payload == {
         "reference": case.reference,
         "proposal_id": got["proposal"]["id"],
+        "case_type": "complaint",
         "jurisdiction": "health",
-        "organisation_ids": [str(o) for o in case.organisation_ids],
+        "organisations": [
+            {"organisation_id": str(o), "role": "organisation"} for o in case.organisation_ids
+        ],
+        "named_person_ids": [],
+        "parties": [],
+        "component_ids": [],
+        "comment_deadlines": [
+            {"recipient_kind": "organisation", "recipient_id": str(o), "due_date": "2026-11-16"}
+            for o in case.organisation_ids
+        ],
+        "milestone_1_date": "2026-11-02",
         "risk_assessment_id": assessment["id"],
+        "proposed_by": CW,
+        "approved_by": None,
+        "case_allocated_to": CW,
+        "team": None,
     }
     # Read back: the case shows its proposal.
     read = await client.get(f"/v1/cases/{case.id}", headers=auth_headers("auditor"))
@@ -428,3 +451,12 @@ async def test_a_decision_needs_its_rationale__ASM_093(
     for what, body in (("decline", DECLINE), ("proposal", PROPOSAL)):
         r = await decide(client, auth_headers, case.id, what, {**body, "rationale": rationale})
         assert r.status_code == 422, r.text
+
+
+def test_proposal_comments_are_due_in_ten_working_days__ASM_161() -> None:
+    # ASM-161's example: letters sent Thursday 3 April 2025 → Thursday 17 April 2025 (Good
+    # Friday, 18 April, falls after the window; Easter Monday is not inside it either).
+    calendar = WorkingCalendar()
+    assert PROPOSAL_COMMENTS.due_date(date(2025, 4, 3), calendar) == date(2025, 4, 17)
+    # Over Christmas: 18 December 2025 + 10 working days skips 25, 26 December and 1 January.
+    assert PROPOSAL_COMMENTS.due_date(date(2025, 12, 18), calendar) == date(2026, 1, 6)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -21,7 +21,7 @@ from shared.audit import AuditEntry
 from shared.events.contracts.assessment import (
     CaseClosedV1,
     CaseStatusChangedV1,
-    InvestigationProposedV1,
+    ProposalIssuedV1,
 )
 from shared.events.envelope import EventEnvelope, EventPayload
 from tests.helpers import NOW
@@ -191,9 +191,10 @@ async def test_closed_and_proposed_events_set_the_status_and_keep_the_holder(
     )  # fmt: skip
 
     other = await referred_case(session)
-    proposed = InvestigationProposedV1(
-        reference=other.reference, proposal_id=uuid.uuid4(), jurisdiction="health",
-        risk_assessment_id=uuid.uuid4(),
+    proposed = ProposalIssuedV1(
+        reference=other.reference, proposal_id=uuid.uuid4(), case_type="complaint",
+        jurisdiction="health", milestone_1_date=date(2026, 11, 2),
+        risk_assessment_id=uuid.uuid4(), proposed_by=CW,
     )  # fmt: skip
     await deliver(
         client, auth_headers,

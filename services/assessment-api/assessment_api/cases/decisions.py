@@ -2,7 +2,8 @@
 
 - a decision not to investigate (T32; ASM-093 a single reason; ASM-137, ASM-177 risk assessed
   with conflicts of interest) closes the case and emits ``assessment.case.closed``;
-- a proposal to investigate (T35; ASM-177) emits ``assessment.investigation.proposed``.
+- a proposal to investigate (T35; ASM-177) emits ``assessment.proposal.issued``, which opens
+  investigation's record at Milestone 1 (INV-003).
 
 Each follows the same steps, so issue #13 can add the Decision Form checks, approvals and letters
 at the marked point without reordering them: the request's own rules; the case's state (a case
@@ -32,11 +33,21 @@ from assessment_api.cases.state import (
 )
 from assessment_api.handlers.service import check_ready_for_decision
 from shared.auth import Principal
+from shared.calendar import WorkingCalendar
+from shared.casework.deadlines import DeadlineRule, Unit
 from shared.casework.risk_guard import GuardTrigger, RiskClearance, require_risk_assessment
 from shared.changes import Audited, load_for_update
 from shared.clients import ServiceClient
+from shared.clock import BUSINESS_TIMEZONE
 from shared.concurrency import check_if_match, make_etag
-from shared.events.contracts.assessment import CaseClosedV1, InvestigationProposedV1
+from shared.events.contracts.assessment import (
+    CaseClosedV1,
+    CommentDeadline,
+    ProposalIssuedV1,
+    ProposalOrganisation,
+    ProposalOrganisationRole,
+    RecipientKind,
+)
 from shared.outbox.emit import emit
 
 DECLINE: Audited[DeclineDecision] = Audited(
@@ -48,6 +59,13 @@ PROPOSAL: Audited[InvestigationProposal] = Audited(
     entity_type="investigation_proposal",
     snapshot=lambda p: ProposalRead.model_validate(p).model_dump(mode="json"),
     case_id=lambda p: p.case_id,
+)
+
+# C-15 (¶3.78, ASM-161): ten working days for comments, stated in each proposal letter.
+PROPOSAL_COMMENTS = DeadlineRule(
+    text="C-15 ¶3.78: comments on the proposal to investigate within 10 working days",
+    amount=10,
+    unit=Unit.working_days,
 )
 
 # T32 and T35 start from further consideration (a caseworker holds the case).
@@ -157,6 +175,7 @@ async def propose(
     data: ProposalCreate,
     actor: Principal,
     at: datetime,
+    calendar: WorkingCalendar,
     if_match: str | None,
 ) -> Case:
     """T35: a proposal to investigate, made on a qualifying ``propose`` risk assessment."""
@@ -177,14 +196,34 @@ async def propose(
     )
     repository.add(session, proposal)
     await PROPOSAL.created(session, proposal, actor=actor, action="case.proposal_recorded")
+    issued_on = at.astimezone(BUSINESS_TIMEZONE).date()
+    comments_due = PROPOSAL_COMMENTS.due_date(issued_on, calendar)
+    # The organisations intake referred are the ones complained about; the Decision Form (issue
+    # #13) adds second tiers, contractors, named persons, parties and components.
     await emit(
         session,
-        InvestigationProposedV1(
+        ProposalIssuedV1(
             reference=case.reference,
             proposal_id=proposal.id,
+            case_type=case.case_type,
             jurisdiction=case.jurisdiction,
-            organisation_ids=list(case.organisation_ids),
+            organisations=[
+                ProposalOrganisation(organisation_id=o, role=ProposalOrganisationRole.organisation)
+                for o in case.organisation_ids
+            ],
+            comment_deadlines=[
+                CommentDeadline(
+                    recipient_kind=RecipientKind.organisation,
+                    recipient_id=o,
+                    due_date=comments_due,
+                )
+                for o in case.organisation_ids
+            ],
+            milestone_1_date=issued_on,
             risk_assessment_id=clearance.assessment_id,
+            proposed_by=actor.sub,
+            case_allocated_to=case.owner,
+            team=case.team,
         ),
         case_id=case.id,
         actor=actor.sub,

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 
 from assessment_api.cases import service
 from assessment_api.cases.errors import CaseNotFound
 from shared.auth import CASE_DATA_READERS, Principal, Role
+from shared.calendar import WorkingCalendar
 from shared.http_api.deps import RequireRole
 from shared.http_api.ownership import CaseActorCheck
 from shared.http_api.problems import problem_responses
@@ -31,6 +32,15 @@ CaseActor = Annotated[
 CaseReader = Annotated[Principal, Depends(RequireRole(CASE_DATA_READERS))]
 CaseIdPath = Annotated[uuid.UUID, Path(description="The case's UUID (intake's case id)")]
 RiskClient = RiskGuardClient
+
+
+def _calendar(request: Request) -> WorkingCalendar:
+    calendar: WorkingCalendar = request.app.state.calendar
+    return calendar
+
+
+# C-15: the proposal's comment deadlines count working days (bank holidays, office closures).
+Calendar = Annotated[WorkingCalendar, Depends(_calendar)]
 
 OwnerQuery = Annotated[
     str | None,

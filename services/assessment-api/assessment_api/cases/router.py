@@ -12,6 +12,7 @@ from assessment_api.cases.dependencies import (
     DECIDE,
     LIST,
     READ,
+    Calendar,
     CaseActor,
     CaseIdPath,
     CaseReader,
@@ -105,6 +106,7 @@ async def propose(
     risk: RiskClient,
     idem: IdempotencyDep,
     clock: ClockDep,
+    calendar: Calendar,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """T35: propose to investigate. Needs a risk assessment with trigger `propose` at
@@ -113,7 +115,7 @@ async def propose(
     compliance-api cannot say."""
     case = await decisions.propose(
         session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
-        if_match=if_match,
+        calendar=calendar, if_match=if_match,
     )  # fmt: skip
     read = await service.read_case(session, case)
     return await idem.save(resource_response(read, version=case.version))

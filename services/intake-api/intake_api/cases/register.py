@@ -3,7 +3,7 @@ front end"; DESIGN §1): intake's handlers of assessment's events keep ``case_st
 
 - ``assessment.case.status_changed`` says everything the register shows: status, holder,
   closure code;
-- ``assessment.case.closed`` and ``assessment.investigation.proposed`` say the status (and the
+- ``assessment.case.closed`` and ``assessment.proposal.issued`` say the status (and the
   closure code) and leave the holder as last reported.
 
 One row per case, never the case's own columns (intake's stage stays intake's). An event older
@@ -23,7 +23,7 @@ from intake_api.cases.stage_rules import StageMark, supersedes
 from shared.events.contracts.assessment import (
     CaseClosedV1,
     CaseStatusChangedV1,
-    InvestigationProposedV1,
+    ProposalIssuedV1,
 )
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import audit_effect
@@ -106,6 +106,6 @@ async def project_closed(
 
 
 async def project_proposed(
-    session: AsyncSession, *, envelope: EventEnvelope, payload: InvestigationProposedV1
+    session: AsyncSession, *, envelope: EventEnvelope, payload: ProposalIssuedV1
 ) -> CaseStage | None:
     return await _project(session, envelope, {"status": PROPOSED, "closure_code": None})

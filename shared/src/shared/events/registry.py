@@ -5,11 +5,14 @@ catalogue, plus ``intake.case.created``, which intake emits on every new case,
 ``intake.party.details_corrected`` (requirements §E.1 PartyDetailsCorrected, a party corrected
 after the hand-off), ``intake.correspondence.legal_terms_found`` and
 ``assessment.correspondence.legal_terms_found`` (XC-RSK-004: correspondence with legal-action
-wording, for compliance-api's Legal Team referral), ``assessment.case.status_changed`` (which
-assessment emits on every change of a case's status or holder, so that intake's register follows
-it) and the risk engine's ``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
-``compliance.risk.oversight_assigned``). ``emit`` stamps an event's ``source`` from it, and
-every inbox refuses an event whose ``source`` is not the
+wording, for compliance-api's Legal Team referral), ``assessment.proposal.issued`` (requirements
+§E.2 ProposalToInvestigateIssued, in place of the catalogue's ``assessment.investigation.
+proposed``: it carries what investigation-api opens its record from) and
+``assessment.resolution.agreed`` (§E.2 ResolutionAgreed: compliance-api's resolution item),
+``assessment.case.status_changed`` (which assessment emits on every change of a case's status or
+holder, so that intake's register follows it) and the risk engine's ``compliance.risk.assessed``,
+``compliance.risk.rating_changed`` and ``compliance.risk.oversight_assigned``). ``emit`` stamps
+an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
 A contract can only be registered for a catalogued type.
 """
@@ -40,7 +43,8 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
             {
                 "assessment.case.allocated",
                 "assessment.correspondence.legal_terms_found",
-                "assessment.investigation.proposed",
+                "assessment.proposal.issued",
+                "assessment.resolution.agreed",
                 "assessment.case.closed",
                 "assessment.case.status_changed",
             }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.contracts.intake import LegalTermsFoundV1
 from shared.events.envelope import EventPayload
@@ -34,19 +35,155 @@ class CaseClosedV1(EventPayload):
     )
 
 
-@contract
-class InvestigationProposedV1(EventPayload):
-    """assessment.investigation.proposed v1: a proposal to investigate was issued (requirements
-    §E.2 ProposalToInvestigateIssued; T35), on a qualifying risk assessment (ASM-177)."""
+class ProposalOrganisationRole(StrEnum):
+    """The part an organisation plays in a proposal to investigate (¶3.82–3.89, ASM-164–166):
+    the organisation complained about (original, or the health provider), the second tier
+    complaint handler (or commissioner), or a contractor acting for the organisation (¶3.84)."""
 
-    TYPE: ClassVar[str] = "assessment.investigation.proposed"
+    organisation = "organisation"
+    second_tier = "second_tier"
+    contractor = "contractor"
+
+
+class ProposalPartyRole(StrEnum):
+    """The parties who get the complainant's proposal letter (¶3.75, ASM-159(b))."""
+
+    complainant = "complainant"
+    aggrieved = "aggrieved"
+    representative = "representative"
+    mp = "mp"
+
+
+class RecipientKind(StrEnum):
+    """Who a proposal letter went to: an organisation, a named person (¶3.90: a person includes
+    companies and partnerships) or a party."""
+
+    organisation = "organisation"
+    named_person = "named_person"
+    party = "party"
+
+
+class ProposalOrganisation(BaseModel):
+    """An organisation of the proposal, for investigation's organisations tab (¶3.102). Like
+    the payload, the nested parts ignore fields they do not know (changes are additive)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organisation_id: uuid.UUID
+    role: ProposalOrganisationRole
+
+
+class ProposalParty(BaseModel):
+    """A party of the case (a person at intake), by id and role."""
+
+    model_config = ConfigDict(frozen=True)
+
+    person_id: uuid.UUID
+    role: ProposalPartyRole
+
+
+class CommentDeadline(BaseModel):
+    """One recipient's comment deadline (C-15, ASM-161: ten working days, stated in the
+    letter). An extension for one recipient moves only that recipient's date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    recipient_kind: RecipientKind
+    recipient_id: uuid.UUID = Field(description="The organisation's or person's id")
+    due_date: IsoDate
+
+
+@contract
+class ProposalIssuedV1(EventPayload):
+    """assessment.proposal.issued v1: a proposal to investigate was issued (requirements §E.2
+    ProposalToInvestigateIssued; T35; ¶3.73–3.108, ¶4.4), on a qualifying risk assessment
+    (ASM-177). Milestone 1 'Investigation Allocated' is recorded with it (INV-003):
+    investigation-api opens its investigation record from it.
+
+    Everything investigation needs, as ids and codes: no free text, no personal data (DESIGN §1).
+    The lists the Decision Form fills (named persons, parties, components) are empty until it
+    records them; the contract is complete so that consumers need no new version then.
+    """
+
+    TYPE: ClassVar[str] = "assessment.proposal.issued"
     VERSION: ClassVar[int] = 1
 
     reference: str
     proposal_id: uuid.UUID
+    case_type: str = Field(description="enquiry or complaint")
     jurisdiction: str = Field(description="health or parliamentary")
-    organisation_ids: list[uuid.UUID] = Field(default_factory=list)
-    risk_assessment_id: uuid.UUID = Field(description="riskAssessmentId (§E.2)")
+    organisations: list[ProposalOrganisation] = Field(
+        default_factory=list, description="Organisations to investigate and to write to (¶3.102)"
+    )
+    named_person_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Named persons (¶3.90–3.95, ASM-167)"
+    )
+    parties: list[ProposalParty] = Field(
+        default_factory=list, description="Complainant, aggrieved, representative and MP (¶3.75)"
+    )
+    component_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="The complaint components (issues) in scope (¶3.77)"
+    )
+    comment_deadlines: list[CommentDeadline] = Field(
+        default_factory=list, description="Each recipient's comment deadline (C-15, ¶3.78)"
+    )
+    milestone_1_date: IsoDate = Field(
+        description="M1 'Investigation Allocated': the day the proposal was issued (¶4.4)"
+    )
+    risk_assessment_id: uuid.UUID = Field(description="riskAssessmentId (§E.2, ASM-177)")
+    proposed_by: str = Field(description="The caseworker who issued it (token subject)")
+    approved_by: str | None = Field(
+        default=None,
+        description="Who approved it under the Delegation Scheme (ASM-172), once recorded",
+    )
+    case_allocated_to: str | None = Field(
+        default=None,
+        description="'Case Allocated' (¶3.107): the caseworker who carries on, usually the same",
+    )
+    team: str | None = Field(default=None, description="That caseworker's team")
+
+
+class ResolutionAction(StrEnum):
+    """What an organisation agreed to do to resolve the complaint at further consideration
+    (§D.20 "resolution at assessment examples", ¶2.139, ¶3.63). We only **request** these: they
+    are not recommendations (¶3.64). Our own explanation resolves without the organisation, so
+    it leaves nothing for compliance to follow."""
+
+    payment_for_admitted_loss = "payment_for_admitted_loss"
+    further_response_to_unanswered_issues = "further_response_to_unanswered_issues"
+    financial_redress = "financial_redress"
+    service_improvements = "service_improvements"
+
+
+@contract
+class ResolutionAgreedV1(EventPayload):
+    """assessment.resolution.agreed v1: the organisation agreed a resolution at further
+    consideration and the case closes as a resolution (requirements §E.2 ResolutionAgreed; T33;
+    ¶3.63–3.67, ASM-153–156). A resolution is a decision not to investigate (¶3.67).
+
+    compliance-api records it as a resolution item, closed once done, which never enters the
+    escalation process: a resolution is not a recommendation (¶3.66, ASM-155, CMP-023).
+    """
+
+    TYPE: ClassVar[str] = "assessment.resolution.agreed"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    resolution_id: uuid.UUID = Field(description="The resolution's id at assessment")
+    organisation_ids: list[uuid.UUID] = Field(
+        min_length=1, description="The organisations that agreed to act"
+    )
+    component_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="The complaint components the resolution resolves"
+    )
+    actions: list[ResolutionAction] = Field(min_length=1, description="What was agreed (§D.20)")
+    due_date: IsoDate | None = Field(
+        default=None, description="The date agreed for the action, if one (§E.2 agreed date)"
+    )
+    decided_by: str = Field(description="The caseworker who recorded the agreement")
+    risk_assessment_id: uuid.UUID | None = Field(
+        default=None, description="The risk assessment the decision was made on (XC-RSK-001)"
+    )
 
 
 @contract
