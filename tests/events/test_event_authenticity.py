@@ -258,7 +258,9 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
     # and a party corrected after the hand-off (requirements §E.1 PartyDetailsCorrected) and
     # correspondence with legal-action wording (XC-RSK-004), as assessment does for what it
     # records; the risk engine announces each assessment and each change of rating (CMP-120);
-    # assessment announces each change of a case's status or holder, for intake's register.
+    # assessment announces each change of a case's status or holder, for intake's register, and
+    # the allocation acts of requirements §E.2 (category changes, complex referrals, systemic
+    # issues: ASM-086…089).
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -267,9 +269,11 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",
-            "assessment.case.status_changed",
+            "assessment.case.status_changed", "assessment.category_change.decided",
+            "assessment.category_change.requested", "assessment.complex_referral.decided",
+            "assessment.complex_referral.requested",
             "assessment.correspondence.legal_terms_found",
-            "assessment.investigation.proposed",
+            "assessment.investigation.proposed", "assessment.systemic_issue.flagged",
         ],
         "investigation-api": [
             "investigation.case.closed", "investigation.final_report.issued",

@@ -7,7 +7,9 @@ after the hand-off), ``intake.correspondence.legal_terms_found`` and
 ``assessment.correspondence.legal_terms_found`` (XC-RSK-004: correspondence with legal-action
 wording, for compliance-api's Legal Team referral), ``assessment.case.status_changed`` (which
 assessment emits on every change of a case's status or holder, so that intake's register follows
-it) and the risk engine's ``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
+it), the allocation acts of requirements §E.2 (``assessment.category_change.*``,
+``assessment.complex_referral.*``, ``assessment.systemic_issue.flagged``: ASM-086…089) and the
+risk engine's ``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
 ``compliance.risk.oversight_assigned``). ``emit`` stamps an event's ``source`` from it, and
 every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
@@ -43,6 +45,11 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "assessment.investigation.proposed",
                 "assessment.case.closed",
                 "assessment.case.status_changed",
+                "assessment.category_change.requested",
+                "assessment.category_change.decided",
+                "assessment.complex_referral.requested",
+                "assessment.complex_referral.decided",
+                "assessment.systemic_issue.flagged",
             }
         ),
         "investigation-api": frozenset(
