@@ -897,15 +897,25 @@ def _intake_lists_a_complainant(request: httpx.Request) -> httpx.Response:
     )  # fmt: skip
 
 
-@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
-async def _a_closing_decision(caller: Caller, world: World) -> None:
+def _intake_names_a_complainant(caller: Caller) -> None:
     app = getattr(caller.client._transport, "app")  # noqa: B009
     app.state.intake_client = ServiceClient(
         base_url="http://intake.walker", audience="intake-api",
         tokens=token_provider_for(app.state.settings),
         transport=httpx.MockTransport(_intake_lists_a_complainant),
     )  # fmt: skip
+
+
+@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
+async def _a_closing_decision(caller: Caller, world: World) -> None:
+    _intake_names_a_complainant(caller)
     world.query = [("kind", "decision_not_to_investigate")]
+
+
+@prepare("assessment POST /v1/cases/{case_id}/decline")
+async def _a_decline_to_issue(caller: Caller, world: World) -> None:
+    """The decline is issued to intake's parties (ASM-173): intake names a complainant."""
+    _intake_names_a_complainant(caller)
 
 
 async def _internal_world(caller: Caller, op: Operation) -> World:
