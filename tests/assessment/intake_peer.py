@@ -67,11 +67,12 @@ def party_rows(
 
 class StandIn:
     """A stand-in for intake's ``GET /v1/cases/{id}/parties``: a case's rows as set in
-    ``parties``; any other case has one complainant, ``complainant``."""
+    ``parties``; any other case has ``default`` (one complainant, ``complainant``)."""
 
     def __init__(self) -> None:
         self.complainant = uuid.uuid4()
         self.parties: dict[uuid.UUID, list[dict[str, object]]] = {}
+        self.default = party_rows({self.complainant: "complainant"})
         self.asked: list[uuid.UUID] = []
 
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -80,5 +81,5 @@ class StandIn:
             return httpx.Response(404, json={"type": "not-found", "status": 404})
         case_id = uuid.UUID(match.group(1))
         self.asked.append(case_id)
-        rows = self.parties.get(case_id, party_rows({self.complainant: "complainant"}))
+        rows = self.parties.get(case_id, self.default)
         return httpx.Response(200, json=rows)

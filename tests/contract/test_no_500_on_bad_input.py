@@ -1191,12 +1191,14 @@ async def _at_early_consideration(caller: Caller, world: World) -> None:
 )
 async def _early(caller: Caller, world: World) -> None:
     await _at_early_consideration(caller, world)
+    _intake_names_a_complainant(caller)  # a resolution is issued to intake's parties (ASM-069)
 
 
 @prepare(f"{EARLY}/decline")
 async def _early_contact_made(caller: Caller, world: World) -> None:
-    """ASM-053: a decision after contact was made."""
+    """ASM-053: a decision after contact was made, to intake's parties (ASM-055)."""
     await _at_early_consideration(caller, world)
+    _intake_names_a_complainant(caller)
     call = {
         "person_id": str(uuid.uuid4()), "channel": "telephone", "attempted_at": NOW_ISO,
         "outcome": "reached",

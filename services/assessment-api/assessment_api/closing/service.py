@@ -34,6 +34,7 @@ __all__ = [
     "Party",
     "RecipientsIncomplete",
     "case_parties",
+    "decision_parties",
     "issue_list",
     "recipients",
 ]
@@ -122,6 +123,28 @@ async def issue_list(
         written_decision_requested=written_decision_requested, aggrieved_copy=aggrieved_copy,
         organisations_contacted=organisations_contacted,
     )  # fmt: skip
+    _complete(result)
+    return result.owed
+
+
+async def decision_parties(
+    client: ServiceClient, case: cases.Case, *, kind: ClosureKind, aggrieved_copy: bool | None
+) -> list[Party]:
+    """The case's parties at intake for a closing decision that writes its own letters (early
+    consideration's, ASM-055 ¶2.104); 409 ``decision-recipients-incomplete`` as ``issue_list``
+    while the list is not complete (ASM-173, ASM-174)."""
+    parties = await intake.case_parties(client, case.id)
+    _complete(
+        closure_recipients(
+            kind=kind, jurisdiction=case.jurisdiction, parties=parties,
+            organisations_contacted=(), decision_by_telephone=False,
+            written_decision_requested=True, aggrieved_copy=aggrieved_copy,
+        )
+    )  # fmt: skip
+    return parties
+
+
+def _complete(result: Recipients) -> None:
     if result.problems:
         raise RecipientsIncomplete(
             "; ".join(f"{p.requirement}: {p.detail}" for p in result.problems),
@@ -131,4 +154,3 @@ async def issue_list(
                              for p in result.problems],
             },
         )  # fmt: skip
-    return result.owed
