@@ -951,15 +951,22 @@ async def _dr(
     caller: Caller, world: World, *, consents: tuple[str, ...] = (), transfer: bool = False
 ) -> None:
     url = f"/v1/cases/{world.ids['case_id']}/dr"
+    _intake_names_a_complainant(caller)  # the consent form goes to intake's complainant
     proposal = {
-        "complainant_person_id": UNKNOWN_ID, "organisation_id": world.ids["organisation_id"],
-        "dr_caseworker": IC, "complainant_willing": True, "organisation_willing": True,
+        "organisation_id": world.ids["organisation_id"], "dr_caseworker": IC,
+        "complainant_willing": True, "organisation_willing": True,
     }  # fmt: skip
     await caller.call("POST", url, proposal, expect=201)
     for party in consents:
         await caller.call("POST", f"{url}/consents", {"party": party})
     if transfer:
         await caller.call("POST", f"{url}/transfer")
+
+
+@prepare(ADR)
+async def _dr_to_propose(caller: Caller, world: World) -> None:
+    """T26: the consent form goes to intake's complainant."""
+    _intake_names_a_complainant(caller)
 
 
 @prepare("assessment GET /v1/cases/{case_id}/dr", f"{ADR}/consents", f"{ADR}/withdrawal")
