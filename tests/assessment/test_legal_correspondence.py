@@ -25,7 +25,7 @@ from tests.assessment.cases.builders import CW, ORG, make_case
 Headers = Callable[..., dict[str, str]]
 TYPE = "assessment.correspondence.legal_terms_found"
 
-pytestmark = pytest.mark.usefixtures("guarded")
+pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
 
 async def _announced(session: AsyncSession, case_id: uuid.UUID) -> list[OutboxEvent]:
@@ -37,7 +37,7 @@ async def _announced(session: AsyncSession, case_id: uuid.UUID) -> list[OutboxEv
 
 async def _propose_dr(client: httpx.AsyncClient, h: dict[str, str], case_id: uuid.UUID) -> None:
     proposal = {
-        "complainant_person_id": str(uuid.uuid4()), "organisation_id": str(ORG),
+        "organisation_id": str(ORG),
         "dr_caseworker": "cw-dr-1", "complainant_willing": True, "organisation_willing": True,
     }  # fmt: skip
     r = await client.post(f"/v1/cases/{case_id}/dr", json=proposal, headers=h)

@@ -904,15 +904,25 @@ def _intake_lists_a_complainant(request: httpx.Request) -> httpx.Response:
     )  # fmt: skip
 
 
-@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
-async def _a_closing_decision(caller: Caller, world: World) -> None:
+def _intake_names_a_complainant(caller: Caller) -> None:
     app = getattr(caller.client._transport, "app")  # noqa: B009
     app.state.intake_client = ServiceClient(
         base_url="http://intake.walker", audience="intake-api",
         tokens=token_provider_for(app.state.settings),
         transport=httpx.MockTransport(_intake_lists_a_complainant),
     )  # fmt: skip
+
+
+@prepare("assessment GET /v1/cases/{case_id}/closure-recipients")
+async def _a_closing_decision(caller: Caller, world: World) -> None:
+    _intake_names_a_complainant(caller)
     world.query = [("kind", "decision_not_to_investigate")]
+
+
+@prepare("assessment POST /v1/cases/{case_id}/decline")
+async def _a_decline_to_issue(caller: Caller, world: World) -> None:
+    """The decline is issued to intake's parties (ASM-173): intake names a complainant."""
+    _intake_names_a_complainant(caller)
 
 
 async def _internal_world(caller: Caller, op: Operation) -> World:
@@ -948,15 +958,22 @@ async def _dr(
     caller: Caller, world: World, *, consents: tuple[str, ...] = (), transfer: bool = False
 ) -> None:
     url = f"/v1/cases/{world.ids['case_id']}/dr"
+    _intake_names_a_complainant(caller)  # the consent form goes to intake's complainant
     proposal = {
-        "complainant_person_id": UNKNOWN_ID, "organisation_id": world.ids["organisation_id"],
-        "dr_caseworker": IC, "complainant_willing": True, "organisation_willing": True,
+        "organisation_id": world.ids["organisation_id"], "dr_caseworker": IC,
+        "complainant_willing": True, "organisation_willing": True,
     }  # fmt: skip
     await caller.call("POST", url, proposal, expect=201)
     for party in consents:
         await caller.call("POST", f"{url}/consents", {"party": party})
     if transfer:
         await caller.call("POST", f"{url}/transfer")
+
+
+@prepare(ADR)
+async def _dr_to_propose(caller: Caller, world: World) -> None:
+    """T26: the consent form goes to intake's complainant."""
+    _intake_names_a_complainant(caller)
 
 
 @prepare("assessment GET /v1/cases/{case_id}/dr", f"{ADR}/consents", f"{ADR}/withdrawal")
@@ -1224,12 +1241,14 @@ async def _at_early_consideration(caller: Caller, world: World) -> None:
 )
 async def _early(caller: Caller, world: World) -> None:
     await _at_early_consideration(caller, world)
+    _intake_names_a_complainant(caller)  # a resolution is issued to intake's parties (ASM-069)
 
 
 @prepare(f"{EARLY}/decline")
 async def _early_contact_made(caller: Caller, world: World) -> None:
-    """ASM-053: a decision after contact was made."""
+    """ASM-053: a decision after contact was made, to intake's parties (ASM-055)."""
     await _at_early_consideration(caller, world)
+    _intake_names_a_complainant(caller)
     call = {
         "person_id": str(uuid.uuid4()), "channel": "telephone", "attempted_at": NOW_ISO,
         "outcome": "reached",

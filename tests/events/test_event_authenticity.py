@@ -260,7 +260,8 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
     # records; the risk engine announces each assessment and each change of rating (CMP-120);
     # assessment announces each change of a case's status or holder, for intake's register;
     # requirements §E.2 names the proposal issued (in place of the catalogue's "investigation
-    # proposed", carrying what investigation opens its record from) and the resolution agreed.
+    # proposed", carrying what investigation opens its record from), the resolution agreed, and
+    # the allocation acts (category changes, complex referrals, systemic issues: ASM-086…089).
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -269,9 +270,12 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
         ],
         "assessment-api": [
             "assessment.case.allocated", "assessment.case.closed",
-            "assessment.case.status_changed",
+            "assessment.case.status_changed", "assessment.category_change.decided",
+            "assessment.category_change.requested", "assessment.complex_referral.decided",
+            "assessment.complex_referral.requested",
             "assessment.correspondence.legal_terms_found",
             "assessment.proposal.issued", "assessment.resolution.agreed",
+            "assessment.systemic_issue.flagged",
         ],
         "investigation-api": [
             "investigation.case.closed", "investigation.final_report.issued",

@@ -98,6 +98,9 @@ SERVICES = [
                 "allocation_deadline",
                 "allocation_task",
                 "allocation_approval",
+                "assessment_case",
+                "decline_decision",
+                "decision_communication",
             }
         ),
     ),

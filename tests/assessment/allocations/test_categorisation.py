@@ -20,6 +20,7 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from shared.audit import AuditEntry
+from shared.outbox.models import OutboxEvent
 from tests.assessment.builders import make_staff
 
 Headers = Callable[..., dict[str, str]]
@@ -203,3 +204,155 @@ async def test_a_systemic_issue_goes_to_the_ad__ASM_087(
     )
     assert audit is not None
     assert audit.actor == CW
+
+
+# --- requirements §E.2: each allocation act emits exactly one event ------------------------------
+
+
+async def _events(session: AsyncSession, entry: QueueEntry) -> list[OutboxEvent]:
+    rows = await session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.case_id == entry.case_id)
+        .order_by(OutboxEvent.sequence)
+    )
+    return list(rows)
+
+
+async def test_a_category_change_request_and_decision_each_emit_one_event__ASM_086(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(session, CW)
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    first = await client.post(
+        url(entry), json={"category": "senior caseworker", "reason": "First"}, headers=me
+    )
+    body = {"category": "senior caseworker", "reason": "Several organisations involved"}
+    asked = await client.post(url(entry), json=body, headers=me)
+    assert asked.status_code == 201, asked.text
+    events = await _events(session, entry)
+    assert [e.type for e in events] == ["assessment.category_change.requested"] * 2
+    payload = events[1].payload
+    assert payload["approval_id"] == asked.json()["id"]
+    assert (payload["from_category"], payload["to_category"]) == ("general", "senior caseworker")
+    assert payload["superseded_approval_ids"] == [first.json()["id"]]
+    assert "reason" not in payload  # ids and codes only: the reasons stay on the approval
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    r = await client.post(
+        decide, json={"approve": True, "reason": "Agreed"},
+        headers=auth_headers("operations_manager", sub="om-1"),
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    [decided] = [e for e in await _events(session, entry) if e.type.endswith(".decided")]
+    assert decided.type == "assessment.category_change.decided"
+    assert (decided.payload["decision"], decided.payload["decided_by"]) == ("approved", "om-1")
+    assert decided.payload["requeued"] is True
+    assert decided.actor == "om-1"
+
+
+async def test_a_refused_change_emits_its_decision_and_requeues_nothing__ASM_088(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    entry = await allocated_entry(session)
+    body = {"category": "senior caseworker", "reason": "New information about the harm"}
+    asked = await client.post(url(entry), json=body, headers=auth_headers("caseworker", sub=CW))
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    no = {"approve": False, "reason": "Close to completion: keep it"}
+    r = await client.post(decide, json=no, headers=auth_headers("operations_manager"))
+    assert r.status_code == 200, r.text
+    decided = [e for e in await _events(session, entry) if e.type.endswith(".decided")]
+    assert [(e.payload["decision"], e.payload["requeued"]) for e in decided] == [("refused", False)]
+
+
+async def _complex_staff(session: AsyncSession) -> None:
+    await make_staff(session, "om-1", grade="operations_manager", team=None)
+    await make_staff(
+        session, "ad-cx", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_teams"],
+    )  # fmt: skip
+
+
+COMPLEX = {
+    "category": "complex & significant",
+    "reason": "Systemic and several bodies",
+    "discussed_with": "om-1",
+    "sent_to": "ad-cx",
+}
+
+
+async def test_a_complex_referral_and_the_ads_agreement_each_emit_one_event__ASM_089(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await _complex_staff(session)
+    entry = await allocated_entry(session)
+    asked = await client.post(url(entry), json=COMPLEX, headers=auth_headers("caseworker", sub=CW))
+    assert asked.status_code == 201, asked.text
+    [requested] = await _events(session, entry)
+    assert requested.type == "assessment.complex_referral.requested"
+    assert (requested.payload["discussed_with"], requested.payload["sent_to"]) == ("om-1", "ad-cx")
+    assert requested.payload["to_category"] == "complex & significant"
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    ok = {"approve": True, "reason": "Agreed: complex"}
+    refused = await client.post(decide, json=ok, headers=auth_headers("assistant_director"))
+    assert refused.status_code == 403  # not the AD it was sent to: nothing emitted
+    assert len(await _events(session, entry)) == 1
+    r = await client.post(decide, json=ok, headers=auth_headers("assistant_director", sub="ad-cx"))
+    assert r.status_code == 200, r.text
+    _, decided = await _events(session, entry)
+    assert decided.type == "assessment.complex_referral.decided"
+    assert decided.payload["decision"] == "approved"
+    assert (decided.payload["decided_by"], decided.payload["discussed_with"]) == ("ad-cx", "om-1")
+
+
+async def test_a_complex_referral_names_active_post_holders__ASM_089(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(session, "om-gone", grade="operations_manager", team=None, active=False)
+    await _complex_staff(session)
+    entry = await allocated_entry(session)
+    me = auth_headers("caseworker", sub=CW)
+    gone = {**COMPLEX, "discussed_with": "om-gone"}
+    r = await client.post(url(entry), json=gone, headers=me)
+    assert (r.status_code, slug(r)) == (422, "wrong-post-holder")
+    assert await _events(session, entry) == []
+
+
+async def test_a_referral_is_not_decided_once_the_case_left_its_caseworker__ASM_089(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await _complex_staff(session)
+    entry = await allocated_entry(session)
+    asked = await client.post(url(entry), json=COMPLEX, headers=auth_headers("caseworker", sub=CW))
+    assert asked.status_code == 201, asked.text
+    entry.status = EntryStatus.queued  # the case left its caseworker before the AD decided
+    entry.allocated_to = None
+    await session.flush()
+    decide = f"{url(entry)}/{asked.json()['id']}/decision"
+    ok = {"approve": True, "reason": "Agreed: complex"}
+    r = await client.post(decide, json=ok, headers=auth_headers("assistant_director", sub="ad-cx"))
+    assert (r.status_code, slug(r)) == (409, "entry-not-allocated")
+    await session.refresh(entry)
+    assert entry.triage_category == "general"
+    assert [e.type for e in await _events(session, entry)] == [
+        "assessment.complex_referral.requested"
+    ]
+
+
+async def test_a_systemic_issue_emits_one_event__ASM_087(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers
+) -> None:
+    await make_staff(
+        session, "ad-sys", grade="assistant_director", team=None,
+        posts=["assistant_director_complex_and_senior_teams"],
+    )  # fmt: skip
+    entry = await allocated_entry(session)
+    body = {"sent_to": "ad-sys", "description": "Third case this year on one discharge process"}
+    r = await client.post(
+        url(entry, "systemic-issues"), json=body, headers=auth_headers("caseworker", sub=CW)
+    )
+    assert r.status_code == 201, r.text
+    [event] = await _events(session, entry)
+    assert event.type == "assessment.systemic_issue.flagged"
+    assert event.payload["task_id"] == r.json()["id"]
+    assert (event.payload["sent_to"], event.payload["flagged_by"]) == ("ad-sys", CW)
+    assert "description" not in event.payload  # no free text in the event

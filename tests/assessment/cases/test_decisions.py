@@ -44,7 +44,7 @@ PROPOSAL = {"rationale": "Indications of service failure and an unremedied injus
 NO_RISK = {"conflicts_of_interest_considered": True, "organisation_ids": [], "risks": []}
 LOW = "No indication at this stage that a risk is present"
 
-pytestmark = pytest.mark.usefixtures("guarded")
+pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
 
 async def assess(
@@ -242,7 +242,11 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
             select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id)
         )
     ]
-    assert actions[-2:] == ["case.declined", "case.decline_decision_recorded"]
+    assert actions[-3:] == [
+        "case.declined",
+        "case.decline_decision_recorded",
+        "case.decline_communication_recorded",  # the letter to the complainant (ASM-173)
+    ]
 
 
 async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_177_INV_003(

@@ -23,7 +23,7 @@ from tests.assessment.cases.test_decisions import DECLINE, assess, decide
 STATUS_CHANGED = "assessment.case.status_changed"
 MANAGER = Principal(sub="mgr-1", roles=frozenset({Role.operations_manager}))
 
-pytestmark = pytest.mark.usefixtures("guarded")
+pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
 
 async def _announced(session: AsyncSession, case_id: uuid.UUID) -> list[OutboxEvent]:

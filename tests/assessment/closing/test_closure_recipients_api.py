@@ -4,110 +4,24 @@ who the closing decision goes to; 503 with Retry-After when intake cannot say, n
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from intake_api.cases.models import Case as IntakeCase
-from intake_api.cases.models import Jurisdiction, PartyRole
-from intake_api.config import IntakeSettings
-from intake_api.main import create_app as create_intake_app
+from intake_api.cases.models import Jurisdiction
 from shared.clients import DevServiceTokenProvider, ServiceClient
-from shared.clock import FixedClock
 from shared.config import DEV_ISSUER
-from shared.db import Database, create_engine
 from shared.errors import PROBLEM_TYPE_BASE
-from shared.testing.plugin import migrated_database
 from tests.assessment.cases.builders import ORG, make_case
-from tests.intake.builders import make_case as make_intake_case
-from tests.intake.builders import make_person
+from tests.assessment.intake_peer import intake_case
 
-ROOT = Path(__file__).resolve().parents[3]
-INTAKE_BASE = "http://intake.test"
 Headers = Callable[..., dict[str, str]]
-
-
-@pytest.fixture
-async def intake_parts(
-    _db_registry: Any, dev_keys_dir: Path, clock: FixedClock
-) -> AsyncIterator[tuple[FastAPI, async_sessionmaker[AsyncSession]]]:
-    """A real intake-api app in process on this worker's intake test database, and sessions in
-    its (rolled-back) transaction to build the case there."""
-    db = _db_registry.databases.get("intake")
-    if db is None:
-        db = await migrated_database(
-            "intake", ROOT / "services/intake-api/alembic.ini", f"intake_test_{os.getpid()}"
-        )
-        _db_registry.databases["intake"] = db
-    engine = _db_registry.engines.get("intake")
-    if engine is None:
-        engine = create_engine(db.runtime_url, application_name="pytest-intake", pool_size=2)
-        _db_registry.engines["intake"] = engine
-    async with engine.connect() as conn:
-        trans = await conn.begin()
-        sessions = async_sessionmaker(
-            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        app = create_intake_app(
-            IntakeSettings(database_url=db.runtime_url, ENV="testing", dev_keys_dir=dev_keys_dir)
-        )
-        app.state.db = Database(engine, sessions)
-        app.state.clock = clock
-        try:
-            yield app, sessions
-        finally:
-            await trans.rollback()
-
-
-@pytest.fixture
-async def with_intake(
-    app: FastAPI,
-    intake_parts: tuple[FastAPI, async_sessionmaker[AsyncSession]],
-    dev_keys_dir: Path,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    intake_app, sessions = intake_parts
-    client = ServiceClient(
-        base_url=INTAKE_BASE,
-        audience="intake-api",
-        tokens=DevServiceTokenProvider(
-            keys_dir=dev_keys_dir, issuer=DEV_ISSUER, subject="assessment-api"
-        ),
-        transport=httpx.ASGITransport(app=intake_app, raise_app_exceptions=False),
-    )
-    app.state.intake_client = client
-    yield sessions
-    await client.aclose()
-
-
-async def intake_case(
-    sessions: async_sessionmaker[AsyncSession], jurisdiction: Jurisdiction
-) -> tuple[IntakeCase, dict[str, uuid.UUID]]:
-    """A case at intake with a complainant, a separate aggrieved, a representative without
-    recorded authority and a referring MP (fake people)."""
-    async with sessions() as s:
-        complainant = await make_person(s, given_name="Casey")
-        aggrieved = await make_person(s, given_name="Aggie")
-        rep = await make_person(s, given_name="Robin")
-        mp = await make_person(s, given_name="Morgan", mp_constituency="Testshire North")
-        case = await make_intake_case(
-            s,
-            jurisdiction=jurisdiction,
-            parties=[
-                (complainant, PartyRole.complainant), (aggrieved, PartyRole.aggrieved),
-                (rep, PartyRole.representative_person), (mp, PartyRole.mp_referring),
-            ],
-        )  # fmt: skip
-        await s.commit()
-    ids = {"complainant": complainant.id, "aggrieved": aggrieved.id, "rep": rep.id, "mp": mp.id}
-    return case, ids
 
 
 async def test_the_recipients_of_a_decline_read_from_intakes_parties__ASM_173_ASM_174(

@@ -22,12 +22,12 @@ from shared.clock import FixedClock
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, ORG, make_case
+from tests.assessment.intake_peer import StandIn, party_rows
 
 Headers = Callable[..., dict[str, str]]
 DR_CW = "cw-dr-1"
 PERSON = uuid.UUID("3f1c2b7e-8a4d-4f0e-9c61-2d7b5e9a0c11")
 PROPOSAL = {
-    "complainant_person_id": str(PERSON),
     "organisation_id": str(ORG),
     "dr_caseworker": DR_CW,
     "complainant_willing": True,
@@ -44,6 +44,14 @@ AGREED = {
 LOW = "No indication at this stage that a risk is present"
 
 pytestmark = pytest.mark.usefixtures("guarded")
+
+
+@pytest.fixture(autouse=True)
+def intake_parties(intake_stand_in: StandIn) -> StandIn:
+    """intake holds PERSON as every case's complainant (DESIGN §1: the consent form goes to
+    intake's complainant, never one named in the request)."""
+    intake_stand_in.default = party_rows({PERSON: "complainant"})
+    return intake_stand_in
 
 
 def _held(clock: FixedClock) -> str:
@@ -355,3 +363,40 @@ async def test_conference_only_in_dispute_resolution__T29(
     body = {**AGREED, "outcome": "not_agreed", "agreed_outcomes": [], "held_at": _held(clock)}
     r = await _post(client, auth_headers, case.id, "/conference", body)
     assert r.status_code == 409, r.text
+
+
+async def test_the_consent_form_goes_to_intakes_complainant__ASM_062(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    intake_parties: StandIn,
+) -> None:
+    case = await make_case(session)
+    named = PROPOSAL | {"complainant_person_id": str(uuid.uuid4())}
+    r = await _post(client, auth_headers, case.id, "", named)
+    assert r.status_code == 422, r.text  # nobody is named in the request
+    complainant = uuid.uuid4()
+    intake_parties.parties[case.id] = party_rows(
+        {uuid.uuid4(): "mp (referring)", complainant: "complainant"}
+    )
+    r = await _post(client, auth_headers, case.id, "", PROPOSAL)
+    assert r.status_code == 201, r.text
+    assert r.json()["complainant_person_id"] == str(complainant)
+    letters = await session.scalars(
+        select(DrCommunication).where(DrCommunication.case_id == case.id)
+    )
+    assert str(complainant) in {c.recipients[0]["person_id"] for c in letters}
+
+
+async def test_no_complainant_at_intake_means_no_consent_form__ASM_062(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    intake_parties: StandIn,
+) -> None:
+    case = await make_case(session)
+    intake_parties.parties[case.id] = party_rows({uuid.uuid4(): "mp (referring)"})
+    r = await _post(client, auth_headers, case.id, "", PROPOSAL)
+    assert r.status_code == 409, r.text
+    assert r.json()["type"] == PROBLEM_TYPE_BASE + "dr-no-complainant"
+    assert await session.scalar(select(DrProcess.id).where(DrProcess.case_id == case.id)) is None

@@ -5,35 +5,54 @@ contact before deciding (ASM-053), 'withdrawn' (ASM-054), the decision and who i
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.early.models import EcCommunication, EcDecision
+from intake_api.cases.models import Jurisdiction
+from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
+from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, make_case
 from tests.assessment.cases.test_decisions import assess
+from tests.assessment.intake_peer import StandIn, intake_case, party_rows
 
 Headers = Callable[..., dict[str, str]]
 pytestmark = pytest.mark.usefixtures("guarded")
 
 COMPLAINANT, MP, REP = (str(uuid.uuid4()) for _ in range(3))
-PARTIES = {
-    "complainant_person_id": COMPLAINANT,
-    "mps": [{"person_id": MP, "referring": True}],
-    "representative_person_ids": [REP],
-}
+# intake's parties of every case here, unless a test reads a real intake app: the complainant, a
+# referring MP and a representative with authority to receive information (ASM-174).
+PARTIES = party_rows(
+    {uuid.UUID(COMPLAINANT): "complainant", uuid.UUID(MP): "mp (referring)",
+     uuid.UUID(REP): "representative (person)"},
+    authority=frozenset({uuid.UUID(REP)}),
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def intake_parties(request: pytest.FixtureRequest) -> None:
+    """intake answers PARTIES, unless the test runs the real intake app (``with_intake``)."""
+    if "with_intake" not in request.fixturenames:
+        stand_in: StandIn = request.getfixturevalue("intake_stand_in")
+        stand_in.default = PARTIES
+
+
 DECLINE: dict[str, Any] = {
     "closure_code": "other reason to decline",
     "discretion": "general",
@@ -43,7 +62,6 @@ DECLINE: dict[str, Any] = {
     "no_standard_rationale": "A sincere apology answers a single remark.",
     "evidence": ["complaint_and_response"],
     "suitability": {"complainant_is_aggrieved": True},
-    "parties": PARTIES,
     "given_by_phone": True,
     "written_confirmation_requested": False,
 }
@@ -61,7 +79,6 @@ RESOLUTION: dict[str, Any] = {
     ],
     "complaints_process_complete": True,
     "properly_made": True,
-    "parties": PARTIES,
 }
 
 
@@ -524,3 +541,116 @@ async def test_contact_attempts_are_consistent__ASM_053(
     r = await _post(client, auth_headers, case.id, "contact-attempts", body)
     _problem(r, 422, "validation-error")
     assert (await _state(client, auth_headers, case.id))["contact_attempts"] == []
+
+
+# --- The parties are intake's (ASM-055, ASM-173, ASM-174; DESIGN §1) -----------------------------
+
+
+async def test_the_decision_goes_to_intakes_parties_read_when_it_is_made__ASM_055_ASM_174(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    with_intake: async_sessionmaker[AsyncSession],
+) -> None:
+    icase, people = await intake_case(with_intake, Jurisdiction.health)
+    case = await _ec_case(session, case_id=icase.id)
+    await _call(client, auth_headers, case.id, "2026-11-02T09:00:00Z", "reached")
+    await assess(compliance, auth_headers, case.id, "decline")
+    r = await _post(client, auth_headers, case.id, "decline", DECLINE | {"copy_to_aggrieved": True})
+    assert r.status_code == 200, r.text
+    sent = {
+        (c.medium, c.recipients[0]["person_id"], c.recipients[0]["is_copy"])
+        for c in await _letters(session, case.id)
+    }
+    assert sent == {
+        ("telephone", str(people["complainant"]), False),  # given by phone (¶2.104)
+        ("letter", str(people["mp"]), True),  # an MP is always told in writing (ASM-055)
+        ("letter", str(people["aggrieved"]), True),  # the caseworker's choice (¶3.111)
+    }  # the representative has no recorded authority: no copy (ASM-174 ¶3.112)
+    recorded = r.json()["decision"]["parties"]
+    assert {p["person_id"] for p in recorded["read_from_intake"]} == {
+        str(p) for p in people.values()
+    }
+    assert recorded["copy_to_aggrieved"] is True
+
+
+@pytest.mark.parametrize("what", ["decline", "resolution"])
+async def test_a_caller_cannot_name_the_parties__ASM_173(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, what: str
+) -> None:
+    case = await _ec_case(session)
+    body = (DECLINE if what == "decline" else RESOLUTION) | {
+        "parties": {"complainant_person_id": str(uuid.uuid4())}
+    }
+    r = await _post(client, auth_headers, case.id, what, body)
+    _problem(r, 422, "validation-error")
+    await _unchanged(session, case.id)
+
+
+@pytest.mark.parametrize("what", ["decline", "resolution"])
+async def test_an_undecided_copy_for_a_separate_aggrieved_is_refused__ASM_174(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake_stand_in: StandIn,
+    what: str,
+) -> None:
+    case = await _ec_case(session)
+    aggrieved = uuid.uuid4()
+    intake_stand_in.parties[case.id] = PARTIES + party_rows({aggrieved: "aggrieved"})
+    await _call(client, auth_headers, case.id, "2026-11-02T09:00:00Z", "reached")
+    await assess(compliance, auth_headers, case.id, "decline")
+    body = DECLINE if what == "decline" else RESOLUTION
+    r = await _post(client, auth_headers, case.id, what, body)
+    assert _problem(r, 409, "decision-recipients-incomplete")["requirement"] == "ASM-174"
+    await _unchanged(session, case.id)
+    r = await _post(client, auth_headers, case.id, what, body | {"copy_to_aggrieved": False})
+    assert r.status_code == 200, r.text
+    assert str(aggrieved) not in {
+        c.recipients[0]["person_id"] for c in await _letters(session, case.id)
+    }
+
+
+async def test_a_resolution_with_no_complainant_at_intake_is_refused__ASM_069_ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake_stand_in: StandIn,
+) -> None:
+    case = await _ec_case(session)
+    intake_stand_in.parties[case.id] = party_rows({uuid.UUID(MP): "mp (referring)"})
+    await assess(compliance, auth_headers, case.id, "decline")
+    r = await _post(client, auth_headers, case.id, "resolution", RESOLUTION)
+    assert _problem(r, 409, "decision-recipients-incomplete")["requirement"] == "ASM-173"
+    await _unchanged(session, case.id)
+
+
+async def test_intake_down_is_a_503_never_a_guess__ASM_069(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    dev_keys_dir: Path,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens here once closed
+    down = ServiceClient(
+        base_url=f"http://127.0.0.1:{port}", audience="intake-api", attempts=1,
+        tokens=DevServiceTokenProvider(
+            keys_dir=dev_keys_dir, issuer=DEV_ISSUER, subject="assessment-api"
+        ),
+    )  # fmt: skip
+    app.state.intake_client = down
+    case = await _ec_case(session)
+    await assess(compliance, auth_headers, case.id, "decline")
+    try:
+        r = await _post(client, auth_headers, case.id, "resolution", RESOLUTION)
+    finally:
+        await down.aclose()
+    _problem(r, 503, "intake-unavailable")
+    await _unchanged(session, case.id)

@@ -24,6 +24,7 @@ from assessment_api.early.rules import (
     decision_letters,
     decision_unlock,
     overall_resolved,
+    parties_from_intake,
     resolution_code,
     resolution_letters,
     resolution_problems,
@@ -355,3 +356,44 @@ def test_every_mp_is_copied_whatever_the_jurisdiction_says__ASM_173() -> None:
         R: ("representative", True),
     }  # fmt: skip
     assert all("¶3.110" in x.basis for x in letters[1:3])
+
+
+# --- Who the parties are: intake's rows (ASM-173, ASM-174) ---------------------------------------
+
+I_C, I_AG, I_REP, I_REP2, I_MP1, I_MP2 = (uuid.UUID(int=i) for i in range(10, 16))
+
+
+def _rows(*rows: tuple[uuid.UUID, str, bool]) -> list[tuple[uuid.UUID, str, bool]]:
+    # Roles as intake's API writes them (new strings, as JSON gives them).
+    return [(p, "".join(list(role)), authority) for p, role, authority in rows]
+
+
+def test_parties_from_intakes_rows__ASM_173_ASM_174() -> None:
+    got = parties_from_intake(
+        _rows(
+            (I_C, "complainant", False), (I_AG, "aggrieved", False),
+            (I_REP, "representative (person)", True),
+            (I_REP2, "representative (organisation)", False),
+            (I_MP1, "mp (referring)", False), (I_MP2, "mp (assisting)", False),
+        )
+    )  # fmt: skip
+    assert got == Parties(
+        complainant=I_C,
+        aggrieved=I_AG,
+        mps=(Mp(I_MP1, True), Mp(I_MP2, False)),
+        representatives=(I_REP,),  # ¶3.112: only with authority
+    )
+
+
+def test_no_complainant_at_intake_is_no_parties__ASM_173() -> None:
+    assert parties_from_intake(_rows((I_MP1, "mp (referring)", False))) is None
+
+
+def test_a_representative_or_aggrieved_who_is_the_complainant_is_the_complainant__ASM_174() -> None:
+    got = parties_from_intake(
+        _rows(
+            (I_C, "complainant", False), (I_C, "representative (person)", True),
+            (I_C, "aggrieved", False),
+        )
+    )  # fmt: skip
+    assert got == Parties(complainant=I_C, aggrieved=None, mps=(), representatives=())

@@ -59,7 +59,15 @@ from shared.casework.approvals import Delegation, decide_approval, request_appro
 from shared.casework.deadlines import DeadlineRule, Unit, cancel, new_deadline
 from shared.changes import Audited, load_for_update
 from shared.errors import NotFound
-from shared.events.contracts.assessment import CaseAllocatedV1
+from shared.events.contracts.assessment import (
+    CaseAllocatedV1,
+    CategoryChangeDecidedV1,
+    CategoryChangeRequestedV1,
+    ComplexReferralDecidedV1,
+    ComplexReferralRequestedV1,
+    SystemicIssueFlaggedV1,
+)
+from shared.events.envelope import EventPayload
 from shared.outbox.emit import emit
 from shared.risk_rating import RiskRatings
 from shared.staff import Grade, Post, StaffMember
@@ -332,27 +340,72 @@ async def request_category_change(
         if data.discussed_with is None or data.sent_to is None:
             raise ComplexReferralRequired("Name the manager and the AD for complex teams")
         manager = await _staff(session, data.discussed_with)
-        if manager.grade not in MANAGER_GRADES:
+        if manager.grade not in MANAGER_GRADES or not manager.active:
             raise WrongPostHolder(f"{manager.staff_id} is not a manager (ASM-089 ¶2.194)")
         ad = await _staff(session, data.sent_to)
-        if Post.assistant_director_complex_teams not in ad.posts:
+        if Post.assistant_director_complex_teams not in ad.posts or not ad.active:
             raise WrongPostHolder(
                 f"{ad.staff_id} is not the AD responsible for the complex teams (¶2.194)"
             )
         delegation = COMPLEX_REFERRAL
         evidence |= {"discussed_with": manager.staff_id, "sent_to": ad.staff_id}
+    superseded: list[uuid.UUID] = []
     for earlier in await repository.undecided_approvals(session, entry.id):
         async with APPROVAL.change(
             session, earlier, actor=actor, action="allocation_approval.superseded"
         ):
             earlier.decision, earlier.decided_at = "superseded", at
+        superseded.append(earlier.id)
     approval = request_approval(
         AllocationApproval, delegation=delegation, requested_by=actor, at=at,
         reason=data.reason, evidence=evidence, entry_id=entry.id, case_id=entry.case_id,
     )  # fmt: skip
     session.add(approval)
     await APPROVAL.created(session, approval, actor=actor, action="allocation_approval.requested")
+    await _announce(session, entry, _requested(entry, approval, superseded), actor=actor, at=at)
     return approval
+
+
+def _requested(
+    entry: QueueEntry, approval: AllocationApproval, superseded: list[uuid.UUID]
+) -> EventPayload:
+    """§E.2: a category change asked of the manager, or a complex referral sent to the AD."""
+    common = {
+        "reference": entry.reference, "entry_id": entry.id, "approval_id": approval.id,
+        "from_category": str(approval.evidence["from"]),
+        "to_category": str(approval.evidence["to"]), "requested_by": approval.requested_by,
+        "superseded_approval_ids": superseded,
+    }  # fmt: skip
+    if approval.kind == COMPLEX_REFERRAL.kind:
+        return ComplexReferralRequestedV1(
+            **common,
+            discussed_with=str(approval.evidence["discussed_with"]),
+            sent_to=str(approval.evidence["sent_to"]),
+        )
+    return CategoryChangeRequestedV1(**common)
+
+
+def _decided(entry: QueueEntry, approval: AllocationApproval, *, requeued: bool) -> EventPayload:
+    """§E.2: the manager's decision on a category change, or the AD's on a complex referral."""
+    common = {
+        "reference": entry.reference, "entry_id": entry.id, "approval_id": approval.id,
+        "decision": str(approval.decision), "from_category": str(approval.evidence["from"]),
+        "to_category": str(approval.evidence["to"]), "decided_by": str(approval.decided_by),
+        "requeued": requeued,
+    }  # fmt: skip
+    if approval.kind == COMPLEX_REFERRAL.kind:
+        return ComplexReferralDecidedV1(
+            **common, discussed_with=str(approval.evidence["discussed_with"])
+        )
+    return CategoryChangeDecidedV1(**common)
+
+
+async def _announce(
+    session: AsyncSession, entry: QueueEntry, payload: EventPayload, *, actor: Principal,
+    at: datetime,
+) -> None:  # fmt: skip
+    """Emit an allocation act's event in the act's transaction (DESIGN §2)."""
+    await emit(session, payload, case_id=entry.case_id, actor=actor.sub, occurred_at=at)
 
 
 async def decide_category_change(
@@ -371,6 +424,9 @@ async def decide_category_change(
     approval = await repository.approval(session, entry.id, approval_id)
     if approval is None:
         raise ApprovalNotFound(f"No approval {approval_id} on entry {entry_id}")
+    # ASM-086/089: a change to the allocated case (a decided approval says so itself, below).
+    if approval.decision is None and entry.status != EntryStatus.allocated:
+        raise NotAllocated(f"The case is {entry.status}, not allocated: nothing to recategorise")
     delegation = DELEGATIONS[approval.kind]
     if approval.kind == COMPLEX_REFERRAL.kind and approval.evidence.get("sent_to") != actor.sub:
         raise NotTheReferralsAd(f"The referral was sent to {approval.evidence.get('sent_to')}")
@@ -393,11 +449,19 @@ async def decide_category_change(
             entry.allocated_team = None
             entry.allocated_at = None
             entry.allocated_by = None
+    await _announce(
+        session, entry, _decided(entry, approval, requeued=data.approve), actor=actor, at=at
+    )
     return await _allocation_read(session, entry)
 
 
 async def flag_systemic_issue(
-    session: AsyncSession, *, entry_id: uuid.UUID, data: SystemicIssueCreate, actor: Principal
+    session: AsyncSession,
+    *,
+    entry_id: uuid.UUID,
+    data: SystemicIssueCreate,
+    actor: Principal,
+    at: datetime,
 ) -> AllocationTask:
     """ASM-087 (¶2.191): the allocated caseworker sends a possible systemic issue to the AD –
     Casework for complex and senior caseworker teams, as a task for that AD."""
@@ -408,8 +472,17 @@ async def flag_systemic_issue(
         raise WrongPostHolder(
             f"{ad.staff_id} is not the AD – Casework for complex and senior caseworker teams"
         )
-    return await _task(
+    task = await _task(
         session, entry, TaskKind.review_systemic_issue, assignee=ad.staff_id, actor=actor,
         rule="ASM-087 ¶2.191: a possible systemic issue goes to the AD – Casework",
         description=data.description,
     )  # fmt: skip
+    await _announce(
+        session, entry,
+        SystemicIssueFlaggedV1(
+            reference=entry.reference, entry_id=entry.id, task_id=task.id, flagged_by=actor.sub,
+            sent_to=ad.staff_id,
+        ),
+        actor=actor, at=at,
+    )  # fmt: skip
+    return task

@@ -147,7 +147,8 @@ async def request_category_change(
 ) -> Response:
     """ASM-086/088: the allocated caseworker asks the manager to approve a category change and
     reallocation; ASM-089: to 'complex & significant' only through a complex referral to the AD
-    for complex teams."""
+    for complex teams. Emits `assessment.category_change.requested` or
+    `assessment.complex_referral.requested`."""
     approval = await allocation.request_category_change(
         session, entry_id=entry_id, data=body, actor=principal, at=clock.now()
     )
@@ -170,7 +171,9 @@ async def decide_category_change(
     clock: ClockDep,
 ) -> Response:
     """The manager (ASM-086) or the AD the complex referral was sent to (ASM-089) decides, not
-    the requester; approved, the category changes and the case returns to the queue (T25)."""
+    the requester, while the case is still allocated; approved, the category changes and the case
+    returns to the queue (T25). Emits `assessment.category_change.decided` or
+    `assessment.complex_referral.decided`."""
     read = await allocation.decide_category_change(
         session, entry_id=entry_id, approval_id=approval_id, data=body, actor=principal,
         at=clock.now(),
@@ -190,10 +193,11 @@ async def flag_systemic_issue(
     principal: Caseworker,
     session: DbSession,
     idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> Response:
     """ASM-087 (¶2.191): send a possible systemic issue to the AD – Casework for complex and
-    senior caseworker teams (a task for them)."""
+    senior caseworker teams (a task for them); emits `assessment.systemic_issue.flagged`."""
     task = await allocation.flag_systemic_issue(
-        session, entry_id=entry_id, data=body, actor=principal
+        session, entry_id=entry_id, data=body, actor=principal, at=clock.now()
     )
     return await idem.save(resource_response(TaskRead.model_validate(task), status_code=201))

@@ -5,11 +5,18 @@
 - a proposal to investigate (T35; ASM-177) emits ``assessment.proposal.issued``, which opens
   investigation's record at Milestone 1 (INV-003).
 
-Each follows the same steps, so issue #13 can add the Decision Form checks, approvals and letters
-at the marked point without reordering them: the request's own rules; the case's state (a case
-that cannot move is refused before compliance-api is asked); the guard; the row lock and
-``If-Match``; the state again (another request may have moved it meanwhile); the transition with
-the guard's clearance, audited; the decision record, audited; the event.
+Each follows the same steps, so issue #13 can add the Decision Form checks and approvals at the
+marked point without reordering them: the request's own rules; the case's state (a case that
+cannot move is refused before compliance-api is asked); for a decline, who it goes to, read from
+intake (``closing.service.issue_list``: 409 ``decision-recipients-incomplete`` while a recipient
+is undecided, 503 when intake cannot say); the guard; the row lock and ``If-Match``; the state
+again (another request may have moved it meanwhile); the transition with the guard's clearance,
+audited; the decision record, audited; its letters and calls through the casework kit; the event.
+
+A decline at further consideration is issued under ¶3.109–3.110 (Legal): the decision letter is
+addressed to the complainant even when they were told by phone first (the call is recorded
+too); MPs, representatives with authority and organisations contacted are written to (ASM-173,
+ASM-174, ASM-055, ¶3.117).
 """
 
 from __future__ import annotations
@@ -21,19 +28,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases import repository
 from assessment_api.cases.errors import CaseNotFound, DeclineReasonInvalid
-from assessment_api.cases.models import Case, DeclineDecision, InvestigationProposal
+from assessment_api.cases.models import (
+    Case,
+    DecisionCommunication,
+    DeclineDecision,
+    InvestigationProposal,
+)
 from assessment_api.cases.rules import decline_problems
-from assessment_api.cases.schemas import DeclineCreate, DeclineRead, ProposalCreate, ProposalRead
-from assessment_api.cases.service import CASE, get_case
+from assessment_api.cases.schemas import (
+    DecisionCommunicationRead,
+    DeclineCreate,
+    DeclineRead,
+    ProposalCreate,
+    ProposalRead,
+)
+from assessment_api.cases.service import CASE, get_case, scan_and_announce_communication
 from assessment_api.cases.state import (
     CaseStatus,
     CaseTransitionNotAllowed,
     check_allowed,
     transition,
 )
+from assessment_api.closing import service as closing
 from assessment_api.handlers.service import check_ready_for_decision
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
+from shared.casework.communications import Recipient
 from shared.casework.deadlines import DeadlineRule, Unit
 from shared.casework.risk_guard import GuardTrigger, RiskClearance, require_risk_assessment
 from shared.changes import Audited, load_for_update
@@ -54,6 +74,11 @@ DECLINE: Audited[DeclineDecision] = Audited(
     entity_type="decline_decision",
     snapshot=lambda d: DeclineRead.model_validate(d).model_dump(mode="json"),
     case_id=lambda d: d.case_id,
+)
+COMMUNICATION: Audited[DecisionCommunication] = Audited(
+    entity_type="decision_communication",
+    snapshot=lambda c: DecisionCommunicationRead.model_validate(c).model_dump(mode="json"),
+    case_id=lambda c: c.case_id,
 )
 PROPOSAL: Audited[InvestigationProposal] = Audited(
     entity_type="investigation_proposal",
@@ -112,6 +137,7 @@ def _from_further_consideration(case: Case, to: CaseStatus) -> None:
 async def decline(
     session: AsyncSession,
     risk: ServiceClient,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: DeclineCreate,
@@ -119,7 +145,8 @@ async def decline(
     at: datetime,
     if_match: str | None,
 ) -> Case:
-    """T32: a decision not to investigate, made on a qualifying ``decline`` risk assessment."""
+    """T32: a decision not to investigate, made on a qualifying ``decline`` risk assessment and
+    issued to everyone the guidance names (ASM-173, ASM-174, ASM-055, ¶3.117)."""
     problems = decline_problems(data.closure_code, data.discretion, data.other_reason)
     if problems:
         raise DeclineReasonInvalid(
@@ -127,6 +154,15 @@ async def decline(
             "type when it is a discretion, and which other reason for 'other reason to decline'",
             extensions={"problems": [p.value for p in problems]},
         )
+    case = await get_case(session, case_id)
+    _from_further_consideration(case, CaseStatus.closed)
+    check_if_match(if_match, make_etag(case.version), required=False)
+    owed = await closing.issue_list(
+        intake, case, kind=closing.ClosureKind.decline,
+        decision_by_telephone=data.decision_by_telephone,
+        written_decision_requested=True,  # ¶3.109–3.110: the letter is addressed to them
+        aggrieved_copy=data.aggrieved_copy, organisations_contacted=data.organisations_contacted,
+    )  # fmt: skip
     case, clearance = await _cleared(
         session, risk, case_id=case_id, to=CaseStatus.closed, trigger=GuardTrigger.decline,
         at=at, if_match=if_match,
@@ -149,6 +185,9 @@ async def decline(
     )
     repository.add(session, decision)
     await DECLINE.created(session, decision, actor=actor, action="case.decline_decision_recorded")
+    await _issue(
+        session, case, decision, owed, by_telephone=data.decision_by_telephone, actor=actor
+    )
     await emit(
         session,
         CaseClosedV1(
@@ -165,6 +204,53 @@ async def decline(
         occurred_at=at,
     )
     return case
+
+
+async def _issue(
+    session: AsyncSession,
+    case: Case,
+    decision: DeclineDecision,
+    owed: list[closing.Owed],
+    *,
+    by_telephone: bool,
+    actor: Principal,
+) -> None:
+    """The decline's calls and letters through the casework kit: the call to the complainant
+    when they were told by phone, then one letter to each recipient owed one in writing (MPs and
+    representatives always, ASM-055 ¶2.104)."""
+    rows: list[DecisionCommunication] = []
+    for o in owed:
+        if by_telephone and o.form is closing.Form.decision and o.person_id is not None:
+            purpose = "the decision given by telephone first (¶2.104); the letter follows"
+            rows.append(_communication(case, decision, o, medium="telephone", purpose=purpose))
+    for o in owed:
+        if o.in_writing:
+            rows.append(_communication(case, decision, o, medium="letter", purpose=o.rule))
+    for row in rows:
+        # XC-RSK-004: a call's note is what a party told us: the kit scans it.
+        await scan_and_announce_communication(session, case, row, actor=actor)
+        repository.add(session, row)
+        await COMMUNICATION.created(
+            session, row, actor=actor, action="case.decline_communication_recorded"
+        )
+
+
+def _communication(
+    case: Case, decision: DeclineDecision, owed: closing.Owed, *, medium: str, purpose: str
+) -> DecisionCommunication:
+    recipient = Recipient(
+        person_id=owed.person_id, organisation_id=owed.organisation_id,
+        is_copy=owed.form is closing.Form.copy,
+    )  # fmt: skip
+    # A call's summary would be what the party said (scanned, XC-RSK-004); we record none here,
+    # so our own closure code is never read as their words.
+    summary = None if medium == "telephone" else decision.closure_code
+    return DecisionCommunication(
+        id=uuid.uuid4(), case_id=case.id, decline_decision_id=decision.id, medium=medium,
+        direction="outbound", purpose=purpose, occurred_at=decision.decided_at,
+        recipients=[recipient.model_dump(mode="json")], summary=summary,
+        headers=[], documents=[], paragraphs=[], recorded_by=decision.decided_by,
+    )  # fmt: skip
 
 
 async def propose(

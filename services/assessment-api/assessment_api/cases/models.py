@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from assessment_api.cases.rules import Discretion, OtherReason, RiskRating
 from assessment_api.cases.state import CaseStatus
+from shared.casework.communications import CommunicationColumns, legal_scan_checks
 from shared.casework.tasks import TaskColumns
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
@@ -76,8 +77,8 @@ class Case(Timestamps, Base):
 
 class DeclineDecision(UUIDPrimaryKey, Timestamps, Base):
     """A decision not to investigate (T32; ASM-093 one reason, its discretion and rationale;
-    ASM-137/ASM-177 the risk assessment it was made on). Issue #13 adds the Decision Form,
-    recipients and letters around it."""
+    ASM-137/ASM-177 the risk assessment it was made on); its letters and calls are
+    ``DecisionCommunication`` rows. Issue #13 adds the Decision Form and approval around it."""
 
     __tablename__ = "decline_decision"
 
@@ -91,6 +92,22 @@ class DeclineDecision(UUIDPrimaryKey, Timestamps, Base):
     decided_at: Mapped[datetime]
 
     __table_args__ = (Index("uq_decline_decision_case_id", "case_id", unique=True),)
+
+
+class DecisionCommunication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
+    """A letter or call issuing a decision not to investigate (T32) to one recipient (the casework
+    kit's ``communications``; ASM-173, ASM-174, ASM-055, ¶3.117): the person or organisation by
+    id; the address is read from intake's audited contact card when it is sent."""
+
+    __tablename__ = "decision_communication"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessment_case.id", ondelete="CASCADE"))
+    decline_decision_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("decline_decision.id"))
+
+    __table_args__ = (
+        Index("ix_decision_communication_case_id", "case_id"),
+        legal_scan_checks("communication"),  # XC-RSK-004
+    )
 
 
 class InvestigationProposal(UUIDPrimaryKey, Timestamps, Base):

@@ -9,7 +9,13 @@ from datetime import date
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.cases.models import (
+    Case,
+    CaseTask,
+    DecisionCommunication,
+    DeclineDecision,
+    InvestigationProposal,
+)
 from assessment_api.cases.rules import RiskRating
 from assessment_api.cases.state import CaseStatus
 from shared.casework.ownership import Holding
@@ -34,6 +40,17 @@ async def holding(session: AsyncSession, case_id: uuid.UUID) -> Holding | None:
 
 async def decline_of(session: AsyncSession, case_id: uuid.UUID) -> DeclineDecision | None:
     return await session.scalar(select(DeclineDecision).where(DeclineDecision.case_id == case_id))
+
+
+async def decline_communications(
+    session: AsyncSession, case_id: uuid.UUID
+) -> Sequence[DecisionCommunication]:
+    rows = await session.scalars(
+        select(DecisionCommunication)
+        .where(DecisionCommunication.case_id == case_id)
+        .order_by(DecisionCommunication.created_at, DecisionCommunication.id)
+    )
+    return rows.all()
 
 
 async def proposal_of(session: AsyncSession, case_id: uuid.UUID) -> InvestigationProposal | None:

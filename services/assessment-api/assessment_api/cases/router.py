@@ -22,6 +22,7 @@ from assessment_api.cases.dependencies import (
 from assessment_api.cases.rules import RiskRating
 from assessment_api.cases.schemas import CasePage, CaseRead, DeclineCreate, ProposalCreate, TaskRead
 from assessment_api.cases.state import CaseStatus
+from assessment_api.dependencies import IntakeClient
 from shared.clock import ClockDep
 from shared.concurrency import IfMatchHeader
 from shared.db import DbSession
@@ -81,6 +82,7 @@ async def decline(
     principal: CaseActor,
     session: DbSession,
     risk: RiskClient,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -88,9 +90,14 @@ async def decline(
     """T32: decide not to investigate, on a single reason (ASM-093). Needs a risk assessment
     with trigger `decline` at compliance-api, conflicts of interest considered (XC-RSK-001,
     ASM-137, ASM-177): 409 `risk-assessment-required` with a link to record one, 503 with
-    Retry-After when compliance-api cannot say."""
+    Retry-After when compliance-api cannot say. Issued to the parties intake holds (ASM-173,
+    ASM-174; ¶3.117 organisations contacted): a letter addressed to the complainant (a call
+    first is recorded too), copies to MPs and representatives with authority always in writing
+    (ASM-055), the letters recorded through the casework kit; 409
+    `decision-recipients-incomplete` (naming the requirement) while a recipient is undecided,
+    503 `intake-unavailable` when intake cannot say who the parties are."""
     case = await decisions.decline(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
     )  # fmt: skip
     read = await service.read_case(session, case)

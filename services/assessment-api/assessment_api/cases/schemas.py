@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from assessment_api.cases.models import TaskKind
 from assessment_api.cases.rules import (
@@ -20,6 +20,7 @@ from assessment_api.cases.rules import (
     RiskRating,
 )
 from assessment_api.cases.state import CaseStatus
+from shared.casework.communications import Recipient
 from shared.pagination import Page
 from shared.schemas import Reason, absent, given
 
@@ -37,6 +38,23 @@ class DeclineRead(BaseModel):
     risk_assessment_id: uuid.UUID = Field(description="The qualifying assessment (XC-RSK-001)")
     decided_by: str
     decided_at: datetime
+
+
+class DecisionCommunicationRead(BaseModel):
+    """A letter or call that issued the decision not to investigate to one recipient (ASM-173,
+    ASM-174, ASM-055, ¶3.117): by id; the address is intake's contact card's."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    decline_decision_id: uuid.UUID
+    medium: str = Field(examples=["letter"])
+    direction: str
+    purpose: str = Field(description="The rule it follows")
+    occurred_at: datetime
+    recipients: list[Recipient]
+    summary: str | None
+    recorded_by: str
 
 
 class ProposalRead(BaseModel):
@@ -83,6 +101,9 @@ class CaseRead(CaseSummary):
     """A case at assessment with the decision that ended it, if any."""
 
     decline: DeclineRead | None = None
+    decline_communications: list[DecisionCommunicationRead] = Field(
+        default_factory=list, description="How the decline reached each recipient (ASM-173)"
+    )
     proposal: ProposalRead | None = None
 
 
@@ -131,6 +152,8 @@ class DeclineCreate(BaseModel):
                     "other_reason": "outcome not achievable",
                     "rationale": "The trust has already apologised and changed its procedure; "
                     "an investigation could achieve nothing more for the complainant.",
+                    "decision_by_telephone": True,
+                    "aggrieved_copy": False,
                 },
                 {
                     "closure_code": "Three-year rule",
@@ -151,6 +174,22 @@ class DeclineCreate(BaseModel):
         default=None, description="D.11: which other reason, for 'other reason to decline' only"
     )
     rationale: Reason = Field(description="Why (ASM-093), as recorded on the Decision Form")
+    decision_by_telephone: StrictBool = Field(
+        default=False,
+        description="The complainant was told by phone first (recorded as a call); the decision "
+        "letter is still addressed to them (¶3.109–3.110, Legal)",
+    )
+    aggrieved_copy: StrictBool | None = Field(
+        default=None,
+        description="ASM-174 (¶3.111): whether a separate aggrieved gets a copy; required when "
+        "intake has one (409 decision-recipients-incomplete until decided)",
+    )
+    organisations_contacted: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=50,
+        description="¶3.117 (ASM-090, ASM-175): organisations contacted during further "
+        "consideration, each told of the decision",
+    )
 
     @model_validator(mode="after")
     def _code_is_known(self) -> DeclineCreate:

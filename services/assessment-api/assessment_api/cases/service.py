@@ -21,6 +21,7 @@ from assessment_api.cases.schemas import (
     CasePage,
     CaseRead,
     CaseSummary,
+    DecisionCommunicationRead,
     DeclineRead,
     ProposalRead,
     TaskRead,
@@ -151,6 +152,12 @@ async def read_case(session: AsyncSession, case: Case) -> CaseRead:
     return CaseRead(
         **CaseSummary.model_validate(case).model_dump(),
         decline=DeclineRead.model_validate(decline) if decline else None,
+        decline_communications=[
+            DecisionCommunicationRead.model_validate(c)
+            for c in await repository.decline_communications(session, case.id)
+        ]
+        if decline
+        else [],
         proposal=ProposalRead.model_validate(proposal) if proposal else None,
     )
 

@@ -1,5 +1,8 @@
 """Errors of the closing module.
 
+Conflict
+└── RecipientsIncomplete (409, decision-recipients-incomplete: a decision that closes the case
+    is not issued while a recipient is undecided or missing; names the requirement)
 UnprocessableContent
 └── OrganisationNotOnCase (422, organisation-not-on-case)
 UpstreamUnavailable
@@ -7,7 +10,12 @@ UpstreamUnavailable
     are)
 """
 
-from shared.errors import UnprocessableContent, UpstreamUnavailable
+from shared.errors import Conflict, UnprocessableContent, UpstreamUnavailable
+
+
+class RecipientsIncomplete(Conflict):
+    type = "decision-recipients-incomplete"
+    title = "Not everyone the guidance names can be sent the decision yet"
 
 
 class OrganisationNotOnCase(UnprocessableContent):

@@ -7,6 +7,7 @@ UnprocessableContent
 ├── DrOrganisationNotOnCase (422, dr-organisation-not-on-case)
 └── DrConferenceInvalid (422, dr-conference-invalid; ASM-063/065, lists each problem)
 Conflict
+├── DrNoComplainant (409, dr-no-complainant; intake holds no complainant to send the form to)
 ├── DrProcessOpen (409, dr-process-open; one open DR process per case)
 └── DrConsentAlreadyReturned (409, dr-consent-already-returned)
 InvalidTransition
@@ -49,3 +50,8 @@ class DrConsentAlreadyReturned(Conflict):
 class DrConsentOutstanding(InvalidTransition):
     type = "dr-consent-outstanding"
     title = "The case transfers to DR only when both consent forms are returned (ASM-062)"
+
+
+class DrNoComplainant(Conflict):
+    type = "dr-no-complainant"
+    title = "intake holds no complainant for the case to send the consent form to"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from assessment_api.dependencies import IntakeClient
 from assessment_api.dr import service
 from assessment_api.dr.dependencies import (
     ACT,
     CONFER,
+    PROPOSE,
     READ,
     CaseActor,
     CaseIdPath,
@@ -43,19 +45,24 @@ async def get_dr(case_id: CaseIdPath, principal: CaseReader, session: DbSession)
     return await _answer(session, case_id)
 
 
-@router.post("", status_code=201, response_model=DrRead, responses=ACT)
+@router.post("", status_code=201, response_model=DrRead, responses=PROPOSE)
 async def propose(
     case_id: CaseIdPath,
     body: DrProposalCreate,
     principal: CaseActor,
     session: DbSession,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
 ) -> Response:
     """T26 (T15 for a case intake allocated to DR): both parties willing, the consent forms go to
     the complainant and the organisation and the case waits at DR consent pending (ASM-062).
-    422 `dr-party-unwilling` if either is not willing (¶2.121): the case stays as it is."""
-    await service.propose(session, case_id=case_id, data=body, actor=principal, at=clock.now())
+    422 `dr-party-unwilling` if either is not willing (¶2.121): the case stays as it is. The
+    complainant is intake's (409 `dr-no-complainant` when it holds none, 503
+    `intake-unavailable` when it cannot say)."""
+    await service.propose(
+        session, intake, case_id=case_id, data=body, actor=principal, at=clock.now()
+    )
     return await idem.save(await _answer(session, case_id, 201))
 
 

@@ -20,21 +20,19 @@ from assessment_api.dr.rules import (
 from shared.casework.communications import DocumentRef, Recipient
 from shared.schemas import IsoDateTime, LongText, Reason, ShortText, when
 
-EXAMPLE_PERSON = "3f1c2b7e-8a4d-4f0e-9c61-2d7b5e9a0c11"
 EXAMPLE_ORG = "0b6f3c1e-5d1c-4c8e-9d61-0f4f4d0c9a11"
 
 
 class DrProposalCreate(BaseModel):
     """T26 (or a case intake allocated to DR, T15): both parties are willing, so both consent
-    forms go out: the caseworker's to the complainant, the DR caseworker's to the organisation
-    (¶2.120–2.122)."""
+    forms go out: the caseworker's to the complainant (intake's, read when the forms go out:
+    never named here), the DR caseworker's to the organisation (¶2.120–2.122)."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
                 {
-                    "complainant_person_id": EXAMPLE_PERSON,
                     "organisation_id": EXAMPLE_ORG,
                     "dr_caseworker": "cw-dr-1",
                     "complainant_willing": True,
@@ -44,7 +42,6 @@ class DrProposalCreate(BaseModel):
         },
     )
 
-    complainant_person_id: uuid.UUID = Field(description="The complainant (intake's person id)")
     organisation_id: uuid.UUID = Field(description="The organisation (one the case is about)")
     dr_caseworker: ShortText = Field(description="The DR team member (token subject, ¶2.118)")
     complainant_willing: StrictBool = Field(description="¶2.120: the complainant wants mediation")

@@ -23,11 +23,13 @@ from assessment_api.cases.service import (
     scan_and_announce_communication,
 )
 from assessment_api.cases.state import CaseTransitionNotAllowed, check_allowed, transition
+from assessment_api.closing import service as closing
 from assessment_api.dr import repository
 from assessment_api.dr.errors import (
     DrConferenceInvalid,
     DrConsentAlreadyReturned,
     DrConsentOutstanding,
+    DrNoComplainant,
     DrOrganisationNotOnCase,
     DrPartyUnwilling,
     DrProcessNotFound,
@@ -194,13 +196,15 @@ async def _open(session: AsyncSession, case_id: uuid.UUID, if_match: str | None)
 
 async def propose(
     session: AsyncSession,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: DrProposalCreate,
     actor: Principal,
     at: datetime,
 ) -> DrProcess:
-    """T26 (or T15's case, which intake opened at DR consent pending): both consent forms out.
+    """T26 (or T15's case, which intake opened at DR consent pending): both consent forms out,
+    the complainant's to the complainant intake holds (DESIGN §1: never an id from the request).
 
     ¶2.121: an unwilling party means no DR: refused, and the case stays where it is."""
     unwilling = unwilling_parties(
@@ -213,6 +217,8 @@ async def propose(
             "caseworker and is assessed under the Service Model",
             extensions={"parties": [p.value for p in unwilling], "requirement": "ASM-062"},
         )
+    await get_case(session, case_id)  # 404 before intake is asked
+    complainant = await _complainant(intake, case_id)
     case = await _locked_case(session, case_id)
     if data.organisation_id not in case.organisation_ids:
         raise DrOrganisationNotOnCase(
@@ -233,7 +239,7 @@ async def propose(
         prior_status=prior,
         caseworker=actor.sub,
         dr_caseworker=data.dr_caseworker,
-        complainant_person_id=data.complainant_person_id,
+        complainant_person_id=complainant,
         organisation_id=data.organisation_id,
         complainant_consent_sent_at=at,
         organisation_consent_sent_at=at,
@@ -246,6 +252,16 @@ async def propose(
             session, process, kind=DrLetterKind.consent_form, party=party, actor=actor, at=at
         )
     return process
+
+
+async def _complainant(intake: ServiceClient, case_id: uuid.UUID) -> uuid.UUID:
+    """The complainant intake holds (the first, as intake lists them); 409 when it holds none,
+    503 when it cannot say."""
+    parties = await closing.case_parties(intake, case_id)
+    for party in parties:
+        if party.role == "complainant":
+            return party.person_id
+    raise DrNoComplainant(f"intake holds no complainant for case {case_id}")
 
 
 async def return_consent(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from assessment_api.dependencies import IntakeClient
 from assessment_api.early import service
 from assessment_api.early.dependencies import (
     CLOSE,
@@ -138,6 +139,7 @@ async def decline(
     principal: CaseActor,
     session: DbSession,
     risk: RiskClient,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -146,10 +148,13 @@ async def decline(
     (ASM-057), the standard or why none (ASM-060), never citing the aggrieved's medical records
     or clinical advice while suitability concerns stand (ASM-058: 422). Given by phone where
     possible; letters to the complainant on request and ALWAYS to MPs and representatives
-    (ASM-055). Needs a `decline` risk assessment (XC-RSK-001): 409 `risk-assessment-required`,
-    503 with Retry-After when compliance-api cannot say."""
+    (ASM-055), who are read from intake's parties (representatives with authority, ASM-174): 409
+    `decision-recipients-incomplete` while the aggrieved's copy is undecided, 503
+    `intake-unavailable` when intake cannot say. Needs a `decline` risk assessment
+    (XC-RSK-001): 409 `risk-assessment-required`, 503 with Retry-After when compliance-api
+    cannot say."""
     await service.decline(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         today=clock.today(), if_match=if_match,
     )  # fmt: skip
     return await idem.save(await _answer(session, case_id, clock))
@@ -167,6 +172,7 @@ async def resolve(
     principal: CaseActor,
     session: DbSession,
     risk: RiskClient,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
@@ -174,9 +180,11 @@ async def resolve(
     """T22: our specific action and the complainant's agreement (ASM-066), resolved overall
     (ASM-068), 'general discretion - resolution' or 'premature - resolution' by readiness
     (ASM-070). A decision not to investigate (ASM-069): behind the risk guard and issued to the
-    complainant with copies to MPs (ASM-173)."""
+    complainant with copies to MPs (ASM-173), the parties read from intake (409
+    `decision-recipients-incomplete` while the aggrieved's copy is undecided, 503
+    `intake-unavailable` when intake cannot say)."""
     await service.resolve(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
     )  # fmt: skip
     return await idem.save(await _answer(session, case_id, clock))

@@ -133,6 +133,33 @@ class Parties:
     representatives: tuple[uuid.UUID, ...]
 
 
+# Intake's party roles (D.6) as its API writes them.
+_REPRESENTATIVE_ROLES = frozenset({"representative (person)", "representative (organisation)"})
+_MP_ROLES = {"mp (referring)": True, "mp (assisting)": False}  # role → referring (¶3.109)
+
+
+def parties_from_intake(rows: Sequence[tuple[uuid.UUID, str, bool]]) -> Parties | None:
+    """The people a decision goes to, from intake's parties as (person id, role, authority to
+    receive information), in intake's order; None when intake has no complainant (ASM-173: the
+    letter has nobody to be addressed to). A representative is written to only with authority
+    from the complainant or aggrieved (ASM-174 ¶3.112); one who is the complainant is the
+    complainant; the aggrieved is the first aggrieved who is not a complainant (¶3.111)."""
+    complainants = [p for p, role, _ in rows if role == "complainant"]
+    if not complainants:
+        return None
+    aggrieved = [p for p, role, _ in rows if role == "aggrieved" and p not in complainants]
+    return Parties(
+        complainant=complainants[0],
+        aggrieved=aggrieved[0] if aggrieved else None,
+        mps=tuple(Mp(p, _MP_ROLES[role]) for p, role, _ in rows if role in _MP_ROLES),
+        representatives=tuple(
+            p
+            for p, role, authority in rows
+            if role in _REPRESENTATIVE_ROLES and authority and p not in complainants
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Letter:
     """A decision letter to one person: addressed to them, or a copy under a covering letter."""

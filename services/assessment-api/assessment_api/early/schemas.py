@@ -22,8 +22,6 @@ Channel = Literal["telephone", "letter", "email"]
 Written = Literal["letter", "email"]
 
 COMPLAINANT = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d01"
-MP = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d02"
-REP = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d03"
 
 
 # --- Contact attempts (ASM-053) ---------------------------------------------------------------
@@ -171,40 +169,14 @@ class WithdrawCreate(BaseModel):
     rationale: Reason
 
 
-# --- Parties and delivery (ASM-055, ASM-069, ASM-173) -----------------------------------------
+# --- Delivery (ASM-055, ASM-069, ASM-173, ASM-174) ------------------------------------------
+# Who the decision goes to is read from intake's parties when it is made (DESIGN §1): the request
+# carries only the choice the guidance leaves to the caseworker.
 
-
-class MpRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    person_id: uuid.UUID
-    referring: StrictBool = Field(description="The MP who referred the complaint (¶3.109)")
-
-
-class PartiesIn(BaseModel):
-    """Who the decision goes to, by intake's person ids (addresses come from intake's contact
-    card when the letters are sent)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    complainant_person_id: uuid.UUID
-    aggrieved_person_id: uuid.UUID | None = Field(
-        default=None, description="When the aggrieved is not the complainant"
-    )
-    mps: list[MpRef] = Field(default_factory=list, max_length=20)
-    representative_person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
-    copy_to_aggrieved: StrictBool = Field(
-        default=False, description="¶3.111: a copy to a separate aggrieved, case by case"
-    )
-
-    @model_validator(mode="after")
-    def _distinct(self) -> PartiesIn:
-        ids = [m.person_id for m in self.mps] + list(self.representative_person_ids)
-        if len(ids) != len(set(ids)):
-            raise ValueError("each MP and representative is named once")
-        if self.copy_to_aggrieved and self.aggrieved_person_id is None:
-            raise ValueError("copy_to_aggrieved needs aggrieved_person_id")
-        return self
+COPY_TO_AGGRIEVED = (
+    "ASM-174 (¶3.111): whether a separate aggrieved gets a copy, decided case by case; required "
+    "when intake has one (409 decision-recipients-incomplete until decided)"
+)
 
 
 class Suitability(BaseModel):
@@ -231,13 +203,6 @@ class Suitability(BaseModel):
         if not self.complainant_is_aggrieved and self.concern is None:
             raise ValueError("ASM-058: record whether there is a suitability concern")
         return self
-
-
-_EXAMPLE_PARTIES: dict[str, Any] = {
-    "complainant_person_id": COMPLAINANT,
-    "mps": [{"person_id": MP, "referring": True}],
-    "representative_person_ids": [REP],
-}
 
 
 class EcDeclineCreate(BaseModel):
@@ -267,7 +232,7 @@ class EcDeclineCreate(BaseModel):
                     "no_standard_rationale": "A sincere apology answers a single remark.",
                     "evidence": ["complaint_and_response"],
                     "suitability": {"complainant_is_aggrieved": True},
-                    "parties": _EXAMPLE_PARTIES,
+                    "copy_to_aggrieved": False,
                     "given_by_phone": True,
                     "written_confirmation_requested": False,
                 }
@@ -286,7 +251,7 @@ class EcDeclineCreate(BaseModel):
     )
     evidence: list[Evidence] = Field(min_length=1, max_length=10)
     suitability: Suitability
-    parties: PartiesIn
+    copy_to_aggrieved: StrictBool | None = Field(default=None, description=COPY_TO_AGGRIEVED)
     given_by_phone: StrictBool = Field(description="ASM-055: the decision was given by phone")
     written_confirmation_requested: StrictBool = False
 
@@ -331,7 +296,7 @@ class ResolutionCreate(BaseModel):
                     ],
                     "complaints_process_complete": True,
                     "properly_made": True,
-                    "parties": _EXAMPLE_PARTIES,
+                    "copy_to_aggrieved": False,
                 }
             ],
         },
@@ -349,7 +314,7 @@ class ResolutionCreate(BaseModel):
     components: list[ComponentIn] = Field(min_length=1, max_length=50)
     complaints_process_complete: StrictBool = Field(description="ASM-070 readiness")
     properly_made: StrictBool = Field(description="ASM-070: in writing; MP referral if needed")
-    parties: PartiesIn
+    copy_to_aggrieved: StrictBool | None = Field(default=None, description=COPY_TO_AGGRIEVED)
 
     @model_validator(mode="after")
     def _checks(self) -> ResolutionCreate:
@@ -445,7 +410,10 @@ class EcDecisionRead(BaseModel):
     no_standard_rationale: str | None
     evidence: list[str]
     suitability: dict[str, Any] | None
-    parties: dict[str, Any] | None
+    parties: dict[str, Any] | None = Field(
+        description="The parties read from intake when the decision was made (ids and roles) "
+        "and the caseworker's choice on the aggrieved's copy"
+    )
     given_by_phone: bool | None
     written_confirmation_requested: bool | None
     unlocked_by: str | None

@@ -3,7 +3,10 @@ information and closing as 'withdrawn' (ASM-054, T21), a decision not to investi
 consideration (T20; ASM-055, ASM-057, ASM-058, ASM-060), a resolution (T22; ASM-066…070) and
 passing the case on (T23; ASM-056, ASM-067).
 
-The closures that decide not to investigate (T20, and T22: a resolution is one, ASM-069) go
+The closures that decide not to investigate (T20, and T22: a resolution is one, ASM-069) are
+written to the parties intake holds, read when the decision is made (``closing.service``: never
+ids from the request; 409 ``decision-recipients-incomplete`` while the aggrieved's copy is
+undecided or there is no complainant, ASM-173/ASM-174; 503 when intake cannot say), and go
 through the risk guard (XC-RSK-001) with trigger ``decline``; 'withdrawn' decides nothing and is
 not guarded (cases/state.py). Each guarded step follows cases/decisions.py: the request's own
 rules; the case's state; the guard; the row lock and ``If-Match``; the state again; the
@@ -28,6 +31,7 @@ from assessment_api.cases.service import (
     scan_and_announce_contact_attempt,
 )
 from assessment_api.cases.state import CaseStatus, transition
+from assessment_api.closing import service as closing
 from assessment_api.early import repository
 from assessment_api.early.errors import (
     ContactNotYetAttempted,
@@ -52,11 +56,11 @@ from assessment_api.early.rules import (
     WRITTEN_REPLY,
     Component,
     Letter,
-    Mp,
     Parties,
     Unlock,
     decision_letters,
     decision_unlock,
+    parties_from_intake,
     resolution_letters,
     resolution_problems,
     suitability_blocks,
@@ -73,7 +77,6 @@ from assessment_api.early.schemas import (
     InformationRequestCreate,
     InformationRequestRead,
     LetterRead,
-    PartiesIn,
     PassOnCreate,
     ResolutionCreate,
     WithdrawCreate,
@@ -306,18 +309,36 @@ async def _cleared(
     return case, clearance
 
 
-def _parties(data: PartiesIn) -> Parties:
-    return Parties(
-        complainant=data.complainant_person_id,
-        aggrieved=data.aggrieved_person_id,
-        mps=tuple(Mp(m.person_id, m.referring) for m in data.mps),
-        representatives=tuple(data.representative_person_ids),
+async def _parties(
+    intake: ServiceClient,
+    case: Case,
+    *,
+    kind: closing.ClosureKind,
+    copy_to_aggrieved: bool | None,
+) -> tuple[Parties, dict[str, object]]:
+    """Who the decision goes to, read from intake now (never from the request: DESIGN §1), and
+    the record of it kept on the decision; 409 ``decision-recipients-incomplete`` while a
+    recipient is undecided (ASM-173, ASM-174), 503 when intake cannot say."""
+    rows = await closing.decision_parties(intake, case, kind=kind, aggrieved_copy=copy_to_aggrieved)
+    parties = parties_from_intake(
+        [(r.person_id, r.role, r.authority_to_receive_info) for r in rows]
     )
+    assert parties is not None  # decision_parties refused a case without a complainant
+    record: dict[str, object] = {
+        "read_from_intake": [
+            {"person_id": str(r.person_id), "role": r.role,
+             "authority_to_receive_info": r.authority_to_receive_info}
+            for r in rows
+        ],
+        "copy_to_aggrieved": copy_to_aggrieved,
+    }  # fmt: skip
+    return parties, record
 
 
 async def decline(
     session: AsyncSession,
     risk: ServiceClient,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: EcDeclineCreate,
@@ -345,7 +366,7 @@ async def decline(
             "their personal information",
             extensions={"requirement": "ASM-058"},
         )
-    await _at_early_consideration(session, case_id)
+    case = await _at_early_consideration(session, case_id)
     unlocked = await _unlock(session, case_id, today)
     if unlocked is None:
         raise ContactNotYetAttempted(
@@ -353,6 +374,10 @@ async def decline(
             "contact unanswered for a week, before deciding on the information held (ASM-053)",
             extensions={"requirement": "ASM-053"},
         )
+    check_if_match(if_match, make_etag(case.version), required=False)
+    parties, record = await _parties(
+        intake, case, kind=closing.ClosureKind.decline, copy_to_aggrieved=data.copy_to_aggrieved
+    )
     case, clearance = await _cleared(session, risk, case_id=case_id, at=at, if_match=if_match)
     async with CASE.change(
         session, case, actor=actor, action="case.declined_at_early_consideration"
@@ -368,12 +393,11 @@ async def decline(
         no_standard_rationale=data.no_standard_rationale,
         evidence=[e.value for e in data.evidence],
         suitability=data.suitability.model_dump(mode="json"),
-        parties=data.parties.model_dump(mode="json"), given_by_phone=data.given_by_phone,
+        parties=record, given_by_phone=data.given_by_phone,
         written_confirmation_requested=data.written_confirmation_requested,
         unlocked_by=unlocked.value, risk_assessment_id=clearance.assessment_id,
     )  # fmt: skip
     await _record(session, decision, actor)
-    parties = _parties(data.parties)
     if data.given_by_phone:
         await _send(
             session, case, decision, actor=actor, at=at, medium=PHONE,
@@ -383,7 +407,7 @@ async def decline(
     letters = decision_letters(
         parties, jurisdiction=case.jurisdiction, given_by_phone=data.given_by_phone,
         written_requested=data.written_confirmation_requested,
-        copy_to_aggrieved=data.parties.copy_to_aggrieved,
+        copy_to_aggrieved=bool(data.copy_to_aggrieved),
     )  # fmt: skip
     await _letters(session, case, decision, letters, actor=actor, at=at)
     await _close_clocks(session, case_id, at)
@@ -396,6 +420,7 @@ async def decline(
 async def resolve(
     session: AsyncSession,
     risk: ServiceClient,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: ResolutionCreate,
@@ -420,6 +445,12 @@ async def resolve(
             "Not a resolution at early consideration: " + ", ".join(p.value for p in problems),
             extensions={"problems": [p.value for p in problems]},
         )
+    case = await _at_early_consideration(session, case_id)
+    check_if_match(if_match, make_etag(case.version), required=False)
+    parties, record = await _parties(
+        intake, case, kind=closing.ClosureKind.resolution,
+        copy_to_aggrieved=data.copy_to_aggrieved,
+    )  # fmt: skip
     case, clearance = await _cleared(session, risk, case_id=case_id, at=at, if_match=if_match)
     async with CASE.change(
         session, case, actor=actor, action="case.resolved_at_early_consideration"
@@ -430,15 +461,14 @@ async def resolve(
     decision = _decision(
         case, EcDecisionKind.resolution, actor=actor, at=at, closure_code=data.closure_code,
         summary=data.outcome, rationale=data.our_action,
-        parties=data.parties.model_dump(mode="json"),
-        resolution=data.model_dump(mode="json", exclude={"parties"}),
+        parties=record,
+        resolution=data.model_dump(mode="json", exclude={"copy_to_aggrieved"}),
         risk_assessment_id=clearance.assessment_id,
     )  # fmt: skip
     await _record(session, decision, actor)
     letters = resolution_letters(
-        _parties(data.parties), jurisdiction=case.jurisdiction,
-        copy_to_aggrieved=data.parties.copy_to_aggrieved,
-    )  # fmt: skip
+        parties, jurisdiction=case.jurisdiction, copy_to_aggrieved=bool(data.copy_to_aggrieved)
+    )
     await _letters(session, case, decision, letters, actor=actor, at=at)
     await _close_clocks(session, case_id, at)
     await _closed_event(

@@ -10,9 +10,12 @@ wording, for compliance-api's Legal Team referral), ``assessment.proposal.issued
 proposed``: it carries what investigation-api opens its record from) and
 ``assessment.resolution.agreed`` (§E.2 ResolutionAgreed: compliance-api's resolution item),
 ``assessment.case.status_changed`` (which assessment emits on every change of a case's status or
-holder, so that intake's register follows it) and the risk engine's ``compliance.risk.assessed``,
-``compliance.risk.rating_changed`` and ``compliance.risk.oversight_assigned``). ``emit`` stamps
-an event's ``source`` from it, and every inbox refuses an event whose ``source`` is not the
+holder, so that intake's register follows it), the allocation acts of requirements §E.2
+(``assessment.category_change.*``, ``assessment.complex_referral.*``,
+``assessment.systemic_issue.flagged``: ASM-086…089) and the risk engine's
+``compliance.risk.assessed``, ``compliance.risk.rating_changed`` and
+``compliance.risk.oversight_assigned``). ``emit`` stamps an event's ``source`` from it, and
+every inbox refuses an event whose ``source`` is not the
 authenticated caller or whose type that caller does not publish (``shared.inbox.handlers``).
 A contract can only be registered for a catalogued type.
 """
@@ -47,6 +50,11 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "assessment.resolution.agreed",
                 "assessment.case.closed",
                 "assessment.case.status_changed",
+                "assessment.category_change.requested",
+                "assessment.category_change.decided",
+                "assessment.complex_referral.requested",
+                "assessment.complex_referral.decided",
+                "assessment.systemic_issue.flagged",
             }
         ),
         "investigation-api": frozenset(

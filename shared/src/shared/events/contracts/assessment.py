@@ -229,3 +229,98 @@ class CaseStatusChangedV1(EventPayload):
     owner: str | None = Field(description="The caseworker who holds the case (token subject)")
     team: str | None = Field(default=None, description="The holder's team")
     closure_code: str | None = Field(default=None, description="D.1 / D.3 code once closed")
+
+
+@contract
+class CategoryChangeRequestedV1(EventPayload):
+    """assessment.category_change.requested v1: the allocated caseworker asked their manager to
+    approve a category change and reallocation (requirements §E.2 CaseCategoryChanged; ASM-086,
+    ASM-088 ¶2.189, ¶2.192). The reasons stay on the approval (no free text here)."""
+
+    TYPE: ClassVar[str] = "assessment.category_change.requested"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    entry_id: uuid.UUID = Field(description="The allocation queue entry")
+    approval_id: uuid.UUID = Field(description="The approval the manager decides")
+    from_category: str = Field(description="§D.4 triage category now")
+    to_category: str = Field(description="§D.4 triage category asked for")
+    requested_by: str = Field(description="The allocated caseworker (token subject)")
+    superseded_approval_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Undecided requests this one replaces"
+    )
+
+
+@contract
+class CategoryChangeDecidedV1(EventPayload):
+    """assessment.category_change.decided v1: the manager approved or refused a category change
+    (requirements §E.2 CaseCategoryChanged / CaseReallocated; ASM-086 ¶2.189). Approved, the
+    case is back in the allocation queue under its new category (``requeued``)."""
+
+    TYPE: ClassVar[str] = "assessment.category_change.decided"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    entry_id: uuid.UUID
+    approval_id: uuid.UUID
+    decision: str = Field(description="approved or refused")
+    from_category: str
+    to_category: str
+    decided_by: str = Field(description="The approver (token subject)")
+    requeued: bool = Field(description="The case went back to the queue for reallocation")
+
+
+@contract
+class ComplexReferralRequestedV1(EventPayload):
+    """assessment.complex_referral.requested v1: the caseworker, after discussing it with a
+    manager, sent the case to the AD responsible for the complex teams as complex (requirements
+    §E.2 ComplexReferralRequested; ASM-089 ¶2.194: who it was discussed with, who decides)."""
+
+    TYPE: ClassVar[str] = "assessment.complex_referral.requested"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    entry_id: uuid.UUID
+    approval_id: uuid.UUID
+    from_category: str
+    to_category: str = Field(description="complex & significant")
+    requested_by: str
+    discussed_with: str = Field(description="The manager it was discussed with (staff id)")
+    sent_to: str = Field(description="The AD for the complex teams who decides (staff id)")
+    superseded_approval_ids: list[uuid.UUID] = Field(default_factory=list)
+
+
+@contract
+class ComplexReferralDecidedV1(EventPayload):
+    """assessment.complex_referral.decided v1: the AD the referral was sent to agreed or refused
+    it (requirements §E.2 ComplexReferralDecided; ASM-089 ¶2.195: agreed, the category is
+    amended and the case goes back to the queue for a complex team)."""
+
+    TYPE: ClassVar[str] = "assessment.complex_referral.decided"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    entry_id: uuid.UUID
+    approval_id: uuid.UUID
+    decision: str = Field(description="approved or refused")
+    from_category: str
+    to_category: str
+    discussed_with: str
+    decided_by: str = Field(description="The AD (token subject)")
+    requeued: bool
+
+
+@contract
+class SystemicIssueFlaggedV1(EventPayload):
+    """assessment.systemic_issue.flagged v1: the caseworker sent a possible systemic issue to
+    the AD – Casework for complex and senior caseworker teams (requirements §E.2
+    SystemicIssueFlagged; ASM-087 ¶2.191). The description stays on the AD's task."""
+
+    TYPE: ClassVar[str] = "assessment.systemic_issue.flagged"
+    VERSION: ClassVar[int] = 1
+
+    reference: str
+    entry_id: uuid.UUID
+    task_id: uuid.UUID = Field(description="The AD's review task")
+    flagged_by: str
+    sent_to: str = Field(description="The AD – Casework (staff id)")
