@@ -7,6 +7,7 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt, FcWithdrawal
 from assessment_api.dr.models import (
     DrCommunication,
     DrConference,
@@ -46,6 +47,9 @@ __all__ = [
     "EcDeadline",
     "EcDecision",
     "EcInformationRequest",
+    "FcChecklistAnswer",
+    "FcContactAttempt",
+    "FcWithdrawal",
     "IdempotencyRecord",
     "InboxEvent",
     "InvestigationProposal",
