@@ -4,6 +4,7 @@ and PostgreSQL give them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -53,6 +54,7 @@ NEXT_MON = date(2026, 11, 9)
         ([MON, TUE], False),  # two calls over two days: one short
         ([MON, MON, MON], False),  # three calls, one day: not "over two days"
         ([MON, MON, MON, MON], False),  # more calls on one day still one day
+        ([MON, MON, TUE, WED], True),  # more than three calls over the days
         ([MON, MON, TUE], True),  # the target exactly
         ([MON, TUE, TUE], True),
         ([MON, TUE, WED], True),  # three days is more than two
@@ -60,7 +62,9 @@ NEXT_MON = date(2026, 11, 9)
         ([TUE, MON, MON], True),  # order of recording does not matter
     ],
 )
-def test_three_failed_calls_over_two_days__C_08_ASM_101(dates: list[date], unlocked: bool) -> None:
+def test_three_failed_calls_over_two_days_not_early_considerations_two__C_08_ASM_101_G_25(
+    dates: list[date], unlocked: bool
+) -> None:
     assert three_calls_over_two_days(dates) is unlocked
     expected = Unlock.three_failed_calls_over_two_days if unlocked else None
     assert decision_unlock(contact_made=False, failed_call_dates=dates) == expected
@@ -120,6 +124,10 @@ def test_first_contact_is_introduction_and_direct_details__ASM_099(
     assert got is first
 
 
+def test_a_clock_not_cancelled_by_default__ASM_099_C_07() -> None:
+    assert first_contact_state(due=DUE, made_on=None, today=DUE) is FirstContactState.open
+
+
 # --- ASM-100: the method ----------------------------------------------------------------------
 
 
@@ -134,6 +142,11 @@ def test_first_contact_is_introduction_and_direct_details__ASM_099(
         (None, "text_relay", True, {"telephone"}, MethodBasis.preference_held_at_intake, False),
         (
             None, "other", True, {"telephone", "letter", "email"},
+            MethodBasis.preference_held_at_intake, False,
+        ),
+        # "other": intake's note says how; no number does not turn it into writing only.
+        (
+            None, "other", False, {"telephone", "letter", "email"},
             MethodBasis.preference_held_at_intake, False,
         ),
         # ¶2.213: a preference stated at further consideration is used from then on.
@@ -204,7 +217,25 @@ def test_a_channel_other_than_the_method_or_not_asking_is_a_problem__ASM_100() -
 def test_only_wednesdays_and_dates_to_avoid__ASM_100(
     availability: Availability, day: date, problems: list[TimingProblem]
 ) -> None:
-    assert timing_problems(availability, day) == problems
+    assert timing_problems(availability, day, call=True) == problems
+
+
+def test_only_wednesdays_binds_calls_days_and_dates_to_avoid_bind_any_contact__ASM_100() -> None:
+    only_wednesdays = Availability(only_on=frozenset({_fresh("wednesday")}))
+    assert timing_problems(only_wednesdays, TUE, call=False) == []
+    avoid = Availability(days_to_avoid=frozenset({_fresh("tuesday")}), dates_to_avoid=((TUE, TUE),))
+    assert timing_problems(avoid, TUE, call=False) == [
+        TimingProblem.a_day_to_avoid,
+        TimingProblem.a_date_to_avoid,
+    ]
+
+
+def test_the_method_and_availability_are_values__ASM_100() -> None:
+    method = required_method(stated_here=None, intake_preference=None, has_phone=True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        method.basis = MethodBasis.no_telephone_number  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Availability().only_on = frozenset()  # type: ignore[misc]
 
 
 # --- ASM-102: the checklist -------------------------------------------------------------------
@@ -254,6 +285,7 @@ def test_alternative_time_only_for_a_good_time_to_speak__ASM_102(item: str) -> N
     )
     assert problem == expected
     assert answer_problem(Item(_fresh(item)), Answer(_fresh("covered"))) is None
+    assert answer_problem(Item(_fresh(item)), Answer(_fresh("not_covered"))) is None
 
 
 def test_required_areas_covered_or_not_applicable_leave_nothing_missing__ASM_102() -> None:

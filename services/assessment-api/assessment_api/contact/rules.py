@@ -8,7 +8,7 @@ a database). Guidance ¶2.212–2.226.
 - ASM-100 (¶2.213–2.216): the method. A preference the complainant states at further
   consideration is used from then on (¶2.213); else the preference intake holds; else
   telephone. With no telephone number (for a telephone preference or none) we write or email
-  and ask for a number and their preferred method (¶2.214). Days they asked to be contacted on,
+  and ask for a number and their preferred method (¶2.214). Days they asked to be called on,
   and days and dates to avoid, are kept as data and an attempt outside them needs a reason
   (¶2.215–2.216: "aim to be flexible", not a Policy requirement, so a recorded reason may
   depart from them).
@@ -156,11 +156,13 @@ class TimingProblem(StrEnum):
     a_date_to_avoid = "a_date_to_avoid"
 
 
-def timing_problems(availability: Availability, day: date) -> list[TimingProblem]:
-    """ASM-100 (¶2.215–2.216): why contact on ``day`` goes against what the complainant asked."""
+def timing_problems(availability: Availability, day: date, *, call: bool) -> list[TimingProblem]:
+    """ASM-100 (¶2.215–2.216): why contact on ``day`` goes against what the complainant asked.
+    The days they asked to be called on bind calls (¶2.215: "only on a Wednesday as this is their
+    day off"); days and dates to avoid bind any contact (¶2.216)."""
     weekday = WEEKDAYS[day.weekday()]
     problems: list[TimingProblem] = []
-    if availability.only_on and weekday not in availability.only_on:
+    if call and availability.only_on and weekday not in availability.only_on:
         problems.append(TimingProblem.not_a_day_asked_for)
     if weekday in availability.days_to_avoid:
         problems.append(TimingProblem.a_day_to_avoid)

@@ -227,7 +227,9 @@ def _check_method(method_: Method, data: ContactAttemptCreate) -> None:
 
 
 def _check_timing(availability: Availability, data: ContactAttemptCreate) -> None:
-    problems = timing_problems(availability, _business_date(data.attempted_at))
+    problems = timing_problems(
+        availability, _business_date(data.attempted_at), call=data.channel == TELEPHONE
+    )
     if problems and data.timing_override_reason is None:
         raise TimingNotFollowed(
             "ASM-100 (¶2.215–2.216): " + ", ".join(p.value for p in problems),
