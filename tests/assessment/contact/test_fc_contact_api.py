@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,6 +23,7 @@ from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt
 from intake_api.people.models import ContactMethod
+from shared.audit import AuditEntry
 from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
 from shared.config import DEV_ISSUER
@@ -548,3 +549,51 @@ async def test_intake_down_is_a_503_never_a_guess__ASM_100(
         await down.aclose()
     _problem(r, 503, "intake-unavailable")
     assert r.headers["retry-after"] == "5"
+
+
+async def test_each_attempt_and_the_first_contact_are_audited__ASM_101_ASM_099(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, allocated: Allocated
+) -> None:
+    first = _call(
+        allocated.complainant, outcome="reached", introduced=True, contact_details_given=True
+    )
+    r = await _post(client, auth_headers, allocated.case.id, "attempts", first)
+    assert r.status_code == 201, r.text
+    rows = await session.scalars(select(AuditEntry).where(AuditEntry.case_id == allocated.case.id))
+    actions = {(a.action, a.actor) for a in rows}
+    assert ("fc.contact_attempt_recorded", CW) in actions
+    assert ("fc.first_contact_made", CW) in actions
+
+
+async def test_contact_is_recorded_only_at_further_consideration__ASM_101(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, allocated: Allocated
+) -> None:
+    await session.execute(
+        update(Case)
+        .where(Case.id == allocated.case.id)
+        .values(status=CaseStatus.early_consideration)
+    )
+    r = await _post(
+        client, auth_headers, allocated.case.id, "attempts", _call(allocated.complainant)
+    )
+    _problem(r, 409, "not-at-further-consideration")
+
+
+async def test_withdrawn_with_a_stale_if_match_is_refused__ASM_103(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, allocated: Allocated
+) -> None:
+    for at in ("2026-11-01T09:00:00Z", "2026-11-02T08:00:00Z", "2026-11-02T09:00:00Z"):
+        body = _call(allocated.complainant, at)
+        assert (
+            await _post(client, auth_headers, allocated.case.id, "attempts", body)
+        ).status_code == 201
+    r = await client.post(
+        _url(allocated.case.id, "withdraw"),
+        json=WITHDRAW,
+        headers={**auth_headers("caseworker", sub=CW), "If-Match": '"999"'},
+    )
+    _problem(r, 412, "etag-mismatch")
+    session.expire_all()
+    case = await session.get(Case, allocated.case.id)
+    assert case is not None
+    assert case.status is CaseStatus.further_consideration
