@@ -593,7 +593,8 @@ async def test_withdrawn_with_a_stale_if_match_is_refused__ASM_103(
         headers={**auth_headers("caseworker", sub=CW), "If-Match": '"999"'},
     )
     _problem(r, 412, "etag-mismatch")
+    case_id = allocated.case.id
     session.expire_all()
-    case = await session.get(Case, allocated.case.id)
+    case = await session.get(Case, case_id)
     assert case is not None
     assert case.status is CaseStatus.further_consideration
