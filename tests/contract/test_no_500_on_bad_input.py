@@ -1315,6 +1315,76 @@ async def _decision_form_agreement_asked(caller: Caller, world: World) -> None:
     world.headers["Authorization"] = f"Bearer {token}"
 
 
+CONTACT = "assessment {method} /v1/cases/{{case_id}}/contact"
+CONTACT_COMPLAINANT = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d01"  # the contact schemas' examples
+CONTACT_MP = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d02"
+
+
+def _intake_for_contact(request: httpx.Request) -> httpx.Response:
+    """intake-api for the contact walker: the examples' complainant and referring MP, and a
+    contact card with a phone and no preference (tests/assessment/contact hold the real app)."""
+    if request.url.path.endswith("/parties"):
+        return httpx.Response(
+            200,
+            json=[{"person_id": CONTACT_COMPLAINANT, "role": "complainant"},
+                  {"person_id": CONTACT_MP, "role": "mp (referring)"}],
+        )  # fmt: skip
+    return httpx.Response(
+        200,
+        json={"person_id": request.url.path.split("/")[3], "phones": [{"number": "01632 960000"}],
+              "preferred_contact_method": None, "days_to_avoid": [], "dates_to_avoid": []},
+    )  # fmt: skip
+
+
+def _contact_intake(caller: Caller) -> None:
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.walker", audience="intake-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_intake_for_contact),
+    )  # fmt: skip
+
+
+@prepare(
+    CONTACT.format(method="GET") + "/method",
+    CONTACT.format(method="POST") + "/attempts",
+)
+async def _contact(caller: Caller, world: World) -> None:
+    _contact_intake(caller)
+
+
+@prepare(CONTACT.format(method="POST") + "/mp")
+async def _mp_referred(caller: Caller, world: World) -> None:
+    """ASM-104: the MP contact task allocation leaves on an MP-referred case."""
+    _contact_intake(caller)
+    entry = await make_entry(caller.session, mp_referred=True, allocated_to=IC)
+    await caller.session.execute(
+        text(
+            "INSERT INTO allocation_task (id, entry_id, case_id, kind, assignee, rule, created_by)"
+            " VALUES (:id, :entry, :case, 'contact_mp', :cw, 'ASM-104', :cw)"
+        ),
+        {"id": uuid.uuid4(), "entry": entry.id, "case": world.ids["case_id"], "cw": IC},
+    )
+
+
+@prepare(CONTACT.format(method="POST") + "/withdraw")
+async def _contact_made(caller: Caller, world: World) -> None:
+    """ASM-101 and ASM-102: contact made and the areas a decision needs covered."""
+    _contact_intake(caller)
+    required = [
+        "identity_verified", "introduction_and_role", "stage_and_next_steps_explained",
+        "adjustment_contact_method_agreed", "further_information_established",
+        "injustice_and_outcome_recorded", "financial_amounts_and_severity_scale",
+        "contact_details_given",
+    ]  # fmt: skip
+    call = {
+        "person_id": CONTACT_COMPLAINANT, "channel": "telephone", "attempted_at": NOW_ISO,
+        "outcome": "reached", "checklist": [{"item": i, "answer": "covered"} for i in required],
+    }  # fmt: skip
+    url = f"/v1/cases/{world.ids['case_id']}/contact/attempts"
+    await caller.call("POST", url, call, expect=201)
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.closing.router import router as closing_router
 from assessment_api.config import AssessmentSettings
+from assessment_api.contact.router import router as contact_router
 from assessment_api.decision_form.router import router as decision_form_router
 from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
@@ -36,6 +37,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             cases_router,
             closing_router,
             decision_form_router,
+            contact_router,
             dr_router,
             early_router,
             handlers_router,
@@ -83,6 +85,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "name": "early consideration",
                 "description": "Early consideration: contact before deciding, 'withdrawn', "
                 "decisions, resolution and passing on (¶2.97–2.141, T20–T23).",
+            },
+            {
+                "name": "contact",
+                "description": "Contact after allocation at further consideration "
+                "(¶2.212–2.226, ASM-099…104): first contact within 10 working days, the "
+                "method, each attempt, the conversation checklist, the referring MP, and "
+                "'withdrawn' when more information is needed.",
             },
         ),
         event_handlers=handlers,

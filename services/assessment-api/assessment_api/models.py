@@ -7,6 +7,7 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt, FcWithdrawal
 from assessment_api.decision_form.models import (
     DecisionForm,
     DecisionFormApproval,
@@ -60,6 +61,9 @@ __all__ = [
     "EcDeadline",
     "EcDecision",
     "EcInformationRequest",
+    "FcChecklistAnswer",
+    "FcContactAttempt",
+    "FcWithdrawal",
     "HandlerRecord",
     "IdempotencyRecord",
     "InboxEvent",

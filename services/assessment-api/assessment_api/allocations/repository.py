@@ -11,7 +11,9 @@ from assessment_api.allocations.models import (
     AllocationApproval,
     AllocationDeadline,
     AllocationTask,
+    DeadlineKind,
     QueueEntry,
+    TaskKind,
 )
 
 QueueKey = tuple[int, int, date, uuid.UUID]
@@ -108,3 +110,29 @@ async def approval(
         AllocationApproval.id == approval_id, AllocationApproval.entry_id == entry_id
     )
     return (await session.scalars(stmt.with_for_update())).one_or_none()
+
+
+async def contact_deadlines_of_case(
+    session: AsyncSession, case_id: uuid.UUID
+) -> Sequence[AllocationDeadline]:
+    """C-07: the case's post-allocation contact clocks (one per allocation), oldest first,
+    locked: the contact domain meets or cancels them."""
+    stmt = (
+        select(AllocationDeadline)
+        .where(
+            AllocationDeadline.case_id == case_id,
+            AllocationDeadline.kind == DeadlineKind.post_allocation_contact,
+        )
+        .order_by(AllocationDeadline.created_at, AllocationDeadline.id)
+    )
+    return (await session.scalars(stmt.with_for_update())).all()
+
+
+async def mp_tasks_of_case(session: AsyncSession, case_id: uuid.UUID) -> Sequence[AllocationTask]:
+    """ASM-104: the case's MP contact tasks, oldest first, locked (done once)."""
+    stmt = (
+        select(AllocationTask)
+        .where(AllocationTask.case_id == case_id, AllocationTask.kind == TaskKind.contact_mp)
+        .order_by(AllocationTask.created_at, AllocationTask.id)
+    )
+    return (await session.scalars(stmt.with_for_update())).all()

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations import repository, rules
-from assessment_api.allocations.models import QueueEntry
-from assessment_api.allocations.schemas import QueueEntryRead
+from assessment_api.allocations.allocation import TASK
+from assessment_api.allocations.models import AllocationDeadline, AllocationTask, QueueEntry
+from assessment_api.allocations.schemas import DeadlineRead, QueueEntryRead
+from shared.auth import Principal
+from shared.casework.deadlines import cancel, is_open, meet
+from shared.casework.tasks import complete
+from shared.changes import Audited
 from shared.events.contracts.intake import CaseReferredV1, PartyDetailsCorrectedV1
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import audit_effect
@@ -114,3 +121,61 @@ async def note_party_correction(
             "fields": payload.fields,
         },
     )
+
+
+# --- What the contact domain reads and records on allocation's rows (ASM-099, ASM-104) -------
+
+DEADLINE = Audited[AllocationDeadline](
+    entity_type="allocation_deadline",
+    snapshot=lambda d: DeadlineRead.model_validate(d).model_dump(mode="json"),
+    case_id=lambda d: d.case_id,
+)
+
+
+async def contact_deadlines(
+    session: AsyncSession, case_id: uuid.UUID
+) -> Sequence[AllocationDeadline]:
+    """C-07: the case's 10-working-day post-allocation contact clocks, oldest first."""
+    return await repository.contact_deadlines_of_case(session, case_id)
+
+
+async def meet_contact_deadlines(
+    session: AsyncSession, case_id: uuid.UUID, *, at: datetime, actor: Principal, action: str
+) -> None:
+    """ASM-099: first contact meets the open post-allocation contact clock (audited)."""
+    await _settle(session, case_id, at=at, actor=actor, action=action, settle=meet)
+
+
+async def cancel_contact_deadlines(
+    session: AsyncSession, case_id: uuid.UUID, *, at: datetime, actor: Principal, action: str
+) -> None:
+    """A closure cancels an open post-allocation contact clock (audited)."""
+    await _settle(session, case_id, at=at, actor=actor, action=action, settle=cancel)
+
+
+async def _settle(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    *,
+    at: datetime,
+    actor: Principal,
+    action: str,
+    settle: Callable[[Sequence[AllocationDeadline], datetime], None],
+) -> None:
+    for deadline in await repository.contact_deadlines_of_case(session, case_id):
+        if is_open(deadline):
+            async with DEADLINE.change(session, deadline, actor=actor, action=action):
+                settle([deadline], at)
+
+
+async def mp_tasks(session: AsyncSession, case_id: uuid.UUID) -> Sequence[AllocationTask]:
+    """ASM-104: the MP contact tasks allocation left on the case (none: not MP-referred)."""
+    return await repository.mp_tasks_of_case(session, case_id)
+
+
+async def complete_mp_task(
+    session: AsyncSession, task: AllocationTask, *, actor: Principal, at: datetime, note: str
+) -> None:
+    """ASM-104: the MP was contacted; the task is done once (the kit's ``complete``), audited."""
+    async with TASK.change(session, task, actor=actor, action="allocation_task.completed"):
+        complete(task, by=actor.sub, at=at, note=note)

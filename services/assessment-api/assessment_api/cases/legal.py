@@ -10,6 +10,8 @@ transaction, and compliance-api opens the Legal Team referral, due within 24 hou
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from shared.auth import Principal
 from shared.casework.communications import (
     CommunicationColumns,
     ContactAttemptColumns,
+    legal_scan,
     scan_communication,
     scan_contact_attempt,
 )
@@ -82,3 +85,27 @@ async def scan_and_announce_contact_attempt(
             received_at=row.attempted_at, actor=actor,
         )  # fmt: skip
     return terms
+
+
+async def scan_and_announce_notes(
+    session: AsyncSession,
+    case: Case,
+    notes: Mapping[str, str | None],
+    *,
+    record_id: uuid.UUID,
+    medium: str,
+    direction: str,
+    received_at: datetime,
+    actor: Principal,
+) -> dict[str, Any]:
+    """Scan notes that belong to a contact attempt but are kept beside it (the further
+    consideration checklist's, one field per item) with the kit's scanner, and announce any
+    terms found as the attempt's. Returns the scan; each row stores the kit's scan of its own
+    note, which its table's CHECK requires."""
+    scan = legal_scan(dict(notes))
+    if scan["terms"]:
+        await _announce(
+            session, case, scan=scan, record_id=record_id, record_type="contact_attempt",
+            medium=medium, direction=direction, received_at=received_at, actor=actor,
+        )  # fmt: skip
+    return scan

@@ -14,6 +14,7 @@ from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.legal import (
     scan_and_announce_communication,
     scan_and_announce_contact_attempt,
+    scan_and_announce_notes,
 )
 from assessment_api.cases.models import Case, CaseTask, TaskKind
 from assessment_api.cases.rules import RiskRating
@@ -52,6 +53,7 @@ __all__ = [
     "read_case",
     "scan_and_announce_communication",
     "scan_and_announce_contact_attempt",
+    "scan_and_announce_notes",
     "transition",
 ]
 
