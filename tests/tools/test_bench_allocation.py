@@ -208,3 +208,25 @@ def test_seed_marker_follows_the_assessment_and_compliance_migrations() -> None:
     assert {d.parent.name for d in bench_allocation.MIGRATION_DIRS} == {
         "assessment-api", "compliance-api",
     }  # fmt: skip
+
+
+def test_idle_wait_sees_a_busy_process_tree_settle() -> None:
+    """A service's workers have all started when its process tree stops using CPU."""
+    import subprocess
+    import sys
+    import time
+
+    from casework_dev.benchkit import tree_cpu_s, wait_until_idle
+
+    busy = "import time\nwhile time.process_time() < 1.0: pass\n"  # a CPU second, however slow
+    proc = subprocess.Popen([sys.executable, "-c", busy + "time.sleep(30)"])
+    try:
+        waited = wait_until_idle([proc.pid], interval=0.5, timeout=30)
+        assert 0.5 <= waited < 30
+        assert tree_cpu_s(proc.pid) >= 0.9
+        started = time.monotonic()
+        assert wait_until_idle([proc.pid], interval=0.2, timeout=5) < 1.0
+        assert time.monotonic() - started < 1.0
+    finally:
+        proc.kill()
+        proc.wait()

@@ -77,6 +77,7 @@ from casework_dev.benchkit import (
     Stack,
     say,
     start_private_postgres,
+    wait_until_idle,
 )
 from casework_dev.layout import ROOT
 from casework_dev.procs import free_port, prepare_databases, service_env
@@ -700,13 +701,17 @@ def ensure_seed(stack: Stack, cases: int, today: date, owner_cases: int = 0) -> 
     return {**marker, "database": name, "reused": False, "seed_s": seconds}
 
 
-def clone_seed(stack: Stack, seed_db: str, service: str = "intake") -> str:
-    """A throwaway copy of the seed for this run (dropped by :meth:`Stack.close`)."""
+def clone_seed(
+    stack: Stack, seed_db: str, service: str = "intake", strategy: str = "FILE_COPY"
+) -> str:
+    """A throwaway copy of the seed for this run (dropped by :meth:`Stack.close`).
+
+    ``FILE_COPY`` suits a big seed; ``WAL_LOG`` a small one on a busy server (no checkpoint)."""
     name = f"bench_run_{uuid.uuid4().hex[:8]}_{service}"
     say(f"Copying {seed_db} to {name}")
     stack.databases.append(name)
     started = time.monotonic()
-    sql = f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}" STRATEGY FILE_COPY'
+    sql = f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}" STRATEGY {strategy}'
     asyncio.run(_admin(stack.server_url, sql))
     say(f"Copied in {time.monotonic() - started:.1f} s")
     return with_database(stack.server_url, name)
@@ -1393,6 +1398,10 @@ ALLOCATION_LINES: tuple[tuple[str, str, Any, float | None, bool], ...] = (
      {"triage_category": "complex & significant"}, None, False),
     ("allocation queue: parliamentary, deep page", "queue", {"jurisdiction": "parliamentary"},
      0.5, False),
+    ("allocation queue: complex & significant, parliamentary", "queue",
+     {"triage_category": "complex & significant", "jurisdiction": "parliamentary"}, None, False),
+    ("allocation queue: complex & significant, parliamentary, deep page", "queue",
+     {"triage_category": "complex & significant", "jurisdiction": "parliamentary"}, 0.5, False),
     ("next case for me: caseworker", "next", bench_allocation.CASEWORKER, None, True),
     ("next case for me: senior caseworker", "next", bench_allocation.SENIOR, None, False),
 )  # fmt: skip
@@ -1477,7 +1486,8 @@ def start_allocation_services(
         "compliance", service_env("compliance", urls["compliance"], keys_dir=keys, subscribers={}),
         port=free_port(), log_path=stack.log_dir / "compliance-api.log",
     )  # fmt: skip
-    compliance.extra_args = uvicorn_options(opts.workers)
+    # One worker: at one connection it answers one rating question at a time.
+    compliance.extra_args = uvicorn_options(1)
     env = service_env(
         "assessment", urls["assessment"], keys_dir=keys, subscribers={},
         extra={**ALLOCATION_ENV, "ASSESSMENT_COMPLIANCE_URL": compliance.base_url},
@@ -1487,8 +1497,8 @@ def start_allocation_services(
     )
     assessment.extra_args = uvicorn_options(opts.workers)
     say(
-        f"Starting assessment-api on port {assessment.port} and compliance-api on port "
-        f"{compliance.port} (uvicorn {' '.join(assessment.extra_args)})"
+        f"Starting assessment-api on port {assessment.port} (uvicorn "
+        f"{' '.join(assessment.extra_args)}) and compliance-api on port {compliance.port}"
     )
     stack.children += [compliance.start(), assessment.start()]
     return assessment, compliance
@@ -1615,7 +1625,7 @@ def run_allocation(
     """Scenario ``allocation``: assessment-api's allocation queue over ``opts.queue_cases``
     waiting cases (issue #12)."""
     seed = ensure_allocation_seed(stack, opts.queue_cases, today)
-    urls = {s: clone_seed(stack, db, s) for s, db in seed["databases"].items()}
+    urls = {s: clone_seed(stack, db, s, "WAL_LOG") for s, db in seed["databases"].items()}
     keys = stack.workdir / "keys"
     load_or_create_dev_keypair(keys)
     assessment, compliance = start_allocation_services(stack, urls, opts)
@@ -1629,6 +1639,8 @@ def run_allocation(
     tokens["service"] = tokens.pop("assessment-api")
     compliance.wait_ready()
     assessment.wait_ready()
+    roots = [s.proc.pid for s in (assessment, compliance) if s.proc is not None]
+    say(f"Services up; every worker started after {wait_until_idle(roots):.1f} s more")
     lines = asyncio.run(build_allocation_lines(urls["assessment"], compliance.base_url, opts,
                                                tokens))  # fmt: skip
     for line in lines:
@@ -1636,8 +1648,12 @@ def run_allocation(
     # Untimed, every worker: a line measured on one connection meets one worker, and its first
     # requests on a cold one (the ORM's compile caches, the first rating client) are start-up.
     say(f"Warming assessment-api's {opts.workers} worker(s) on every allocation line")
+    by_token: dict[str, list[str]] = {}
     for line in lines:
-        run_wrk(wrk, assessment.base_url, line.line.ours, seconds=1,
+        assert line.line.ours.token is not None
+        by_token.setdefault(line.line.ours.token, []).extend(line.line.ours.paths)
+    for token, paths in by_token.items():
+        run_wrk(wrk, assessment.base_url, Load("GET", tuple(paths), token), seconds=1,
                 connections=2 * opts.workers, workdir=stack.workdir)  # fmt: skip
     measured = [
         measure(stack, wrk, line.line, assessment, None, opts, urls["assessment"]) for line in lines
@@ -1668,7 +1684,7 @@ def run_allocation(
                      "answers": {line.line.name: line.answer for line in lines}},
         "services": {"uvicorn_options": uvicorn_options(opts.workers),
                      "env_overrides": ALLOCATION_ENV,
-                     "peer": "compliance-api (ratings, CMP-114), same uvicorn options"},
+                     "peer": "compliance-api (ratings, CMP-114), one uvicorn worker"},
     }  # fmt: skip
     return measured, plans, context
 
