@@ -7,13 +7,14 @@ the ratings served by the in-process compliance-api from the seed's own ``risk_a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
@@ -88,6 +89,15 @@ def _queue(batch: bench_allocation.Batch) -> list[dict[str, Any]]:
     )
 
 
+def _free(batch: bench_allocation.Batch, entry: dict[str, Any]) -> bool:
+    """Whether the asking caseworker declared no conflict on the entry's case or organisations
+    (the loader's conflicts: the first waiting case and two organisations)."""
+    _, conflicts = bench_allocation.staff_rows(now=NOW, conflict_case=batch.case[0][0])
+    cases = {c[3] for c in conflicts if c[3] is not None}
+    orgs = {c[2] for c in conflicts if c[2] is not None}
+    return entry["case_id"] not in cases and not orgs.intersection(entry["organisation_ids"])
+
+
 async def test_seeded_queue_reads_only_waiting_cases_in_allocation_order__ASM_085_XC_RSK_006(
     client: httpx.AsyncClient, auth_headers: Headers, seeded: bench_allocation.Batch
 ) -> None:
@@ -110,14 +120,9 @@ async def test_seeded_queue_reads_only_waiting_cases_in_allocation_order__ASM_08
 async def test_seeded_next_case_skips_conflicts_and_high_risk_for_a_caseworker__CMP_114_CMP_128(
     client: httpx.AsyncClient, auth_headers: Headers, seeded: bench_allocation.Batch
 ) -> None:
-    conflicted_case = seeded.case[0][0]
-    _, conflicts = bench_allocation.staff_rows(now=NOW, conflict_case=conflicted_case)
-    conflicted_orgs = {c[2] for c in conflicts if c[2] is not None}
     skipped = 0
     for e in _queue(seeded):
-        if e["triage_category"] != "general" or e["case_id"] == conflicted_case:
-            continue
-        if conflicted_orgs.intersection(e["organisation_ids"]):
+        if e["triage_category"] != "general" or not _free(seeded, e):
             continue
         if e["rating"] == "high":
             skipped += 1
@@ -144,3 +149,74 @@ async def test_seeded_next_case_for_a_complex_team_senior_is_the_head_of_the_que
     assert r.status_code == 200, r.text
     assert r.json()["entry"]["id"] == str(_queue(seeded)[0]["id"])
     assert r.json()["skipped_high_risk"] == 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"triage_category": "complex & significant"},
+        {"jurisdiction": "parliamentary"},
+        {"triage_category": "senior caseworker", "jurisdiction": "health"},
+    ],
+)
+async def test_seeded_filtered_queue_pages_follow_the_cursor_in_order__ASM_085(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    seeded: bench_allocation.Batch,
+    filters: dict[str, str],
+) -> None:
+    expected = [str(e["id"]) for e in _queue(seeded) if all(e[k] == v for k, v in filters.items())]
+    me = auth_headers("caseworker", sub=bench_allocation.CASEWORKER)
+    got: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 7, **filters, **({"cursor": cursor} if cursor else {})}
+        r = await client.get("/v1/allocation-queue", params=params, headers=me)
+        assert r.status_code == 200, r.text
+        got += [item["id"] for item in r.json()["items"]]
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            break
+    assert len(expected) > 14  # more than two pages
+    assert got == expected
+
+
+async def test_next_case_walks_past_a_full_batch_of_high_risk_cases__CMP_114(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    seeded: bench_allocation.Batch,
+    compliance_app: FastAPI,
+) -> None:
+    """Every general case ahead of the twentieth is rated high: a caseworker is offered the
+    twentieth, past two batches of candidates, none skipped twice or missed."""
+    fits = [e for e in _queue(seeded) if e["triage_category"] == "general" and _free(seeded, e)]
+    ahead, expected = fits[:19], fits[19]
+    async with compliance_app.state.db.sessionmaker() as risk_session:
+        await risk_session.execute(
+            update(_table(RiskAssessment))
+            .where(_table(RiskAssessment).c.case_id.in_([e["case_id"] for e in ahead]))
+            .values(rating="high")
+        )
+        await risk_session.execute(
+            delete(_table(RiskAssessment)).where(
+                _table(RiskAssessment).c.case_id == expected["case_id"]
+            )
+        )
+        rows = [
+            {"id": uuid.uuid4(), "case_id": e["case_id"], "number": 1, "trigger": "ad_hoc",
+             "conflicts_of_interest_considered": True, "organisation_ids": e["organisation_ids"],
+             "pre_rating": "high", "highest_post_rating": "high", "uplift_ids": [],
+             "generated_rating": "high", "rating": "high", "high_risk_path": "escalation",
+             "recorded_by": "bench-seed", "recorded_at": NOW, "version": 1}
+            for e in ahead if e["rating"] is None
+        ]  # fmt: skip
+        if rows:
+            await risk_session.execute(insert(_table(RiskAssessment)), rows)
+        await risk_session.commit()
+    r = await client.get(
+        "/v1/allocation-queue/next",
+        headers=auth_headers("caseworker", sub=bench_allocation.CASEWORKER),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["entry"]["id"] == str(expected["id"])
+    assert r.json()["skipped_high_risk"] == 19
