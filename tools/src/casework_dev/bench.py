@@ -24,12 +24,14 @@ the same machine in the same run, and compares them with the quality bars.
    through ``EXPLAIN (ANALYZE, BUFFERS)`` with the same SQL and values, and the plans are
    printed.
 4a. ``allocation``: a second seeded pair of databases (``bench_seed_alloc_<N>_assessment`` and
-   ``…_compliance``, built and reused like the intake seed), assessment-api and compliance-api
-   (which answers allocation's rating question, CMP-114) started as in production, and the
-   queue's first page, a deep cursor page and "next case for me" measured at one connection
-   against the p95 bar. They have no raw baseline (no ratio); their SQL is captured from
-   assessment-api's own service calls (:func:`casework_dev.bench_allocation.capture`), every
-   statement of a request, and each is run through ``EXPLAIN (ANALYZE, BUFFERS)``.
+   ``…_compliance``, built and reused like the intake seed; ``--queue-cases``), assessment-api
+   as in production and compliance-api on one worker (it answers allocation's rating question,
+   CMP-114), and the queue's first page, deep cursor pages, its filters, and "next case for
+   me" for a caseworker and a senior caseworker measured at one connection against the p95
+   bar, once every worker has started and been warmed. They have no raw baseline (no ratio);
+   their SQL is captured from assessment-api's own service calls
+   (:func:`casework_dev.bench_allocation.capture`), every statement of a request, and each is
+   run through ``EXPLAIN (ANALYZE, BUFFERS)``.
 5. A table on the terminal and the same figures in ``.data/bench/<timestamp>.json`` (and
    ``latest.json``). A run whose requests got errors exits 1 (quick runs too: the smoke check);
    bars that are missed are reported, not enforced.
@@ -1359,6 +1361,8 @@ def run_http(
     baseline = start_baseline(stack, run_url, opts, queries)
     ours.wait_ready()
     baseline.wait_ready()
+    roots = [s.proc.pid for s in (ours, baseline) if s.proc is not None]
+    say(f"Services up; every worker started after {wait_until_idle(roots):.1f} s more")
     measured = [measure(stack, wrk, line, ours, baseline, opts, run_url) for line in lines]
     # The allocation lines that follow have the machine to themselves.
     for server in (ours, baseline):
