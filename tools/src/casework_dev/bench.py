@@ -1651,6 +1651,7 @@ def run_allocation(
         _check_answer(assessment, line)
     # Untimed, every worker: a line measured on one connection meets one worker, and its first
     # requests on a cold one (the ORM's compile caches, the first rating client) are start-up.
+    # Eight connections per worker, so that each worker accepts some.
     say(f"Warming assessment-api's {opts.workers} worker(s) on every allocation line")
     by_token: dict[str, list[str]] = {}
     for line in lines:
@@ -1658,7 +1659,7 @@ def run_allocation(
         by_token.setdefault(line.line.ours.token, []).extend(line.line.ours.paths)
     for token, paths in by_token.items():
         run_wrk(wrk, assessment.base_url, Load("GET", tuple(paths), token), seconds=1,
-                connections=2 * opts.workers, workdir=stack.workdir)  # fmt: skip
+                connections=8 * opts.workers, workdir=stack.workdir)  # fmt: skip
     measured = [
         measure(stack, wrk, line.line, assessment, None, opts, urls["assessment"]) for line in lines
     ]
