@@ -81,10 +81,10 @@ test: lint typecheck pytest ## Lint, type-check and run every test against real 
 mutate: install ## Mutation score of every pure rule module, with its database-free tests (not CI)
 	@MUTATE_WORKERS=$(MUTATE_WORKERS) $(PY) -m casework_dev.mutate $(MUTATE_ARGS)
 
-bench: install ## Benchmark intake-api vs a raw asyncpg baseline, 1M cases, with events (~10 min)
+bench: install ## Benchmark intake-api vs a raw asyncpg baseline (1M cases), the allocation queue (100k waiting), events (~15 min)
 	@$(PY) -m casework_dev.bench $(BENCH_ARGS)
 
-bench-quick: install ## The same benchmark, smoke-sized (100k cases, short runs; under 2 min)
+bench-quick: install ## The same benchmark, smoke-sized (100k cases, 20k waiting, short runs; about 2 min)
 	@$(PY) -m casework_dev.bench --quick $(BENCH_ARGS)
 
 bench-events: install ## Event backbone benchmark: latency, 100k backlog drain (BENCH_ARGS=--quick)

@@ -18,9 +18,20 @@ the same machine in the same run, and compares them with the quality bars.
 4. Scenarios: ``get`` one case by id; ``post`` create a case; ``list`` the case list with several
    filters, first and deep pages; ``queues`` the intake work queues, also for one caseworker with
    thousands of open cases loaded after the statistics were taken (``--owner-cases``; issue #15
-   item 19); ``events`` the event backbone (:mod:`casework_dev.bench_events`). Each list and
-   queue line is also run through ``EXPLAIN (ANALYZE, BUFFERS)`` with the same SQL and values,
-   and the plans are printed.
+   item 19); ``allocation`` assessment-api's central allocation queue and "next case for me"
+   over N waiting cases (issue #12; :mod:`casework_dev.bench_allocation`, below); ``events``
+   the event backbone (:mod:`casework_dev.bench_events`). Each list and queue line is also run
+   through ``EXPLAIN (ANALYZE, BUFFERS)`` with the same SQL and values, and the plans are
+   printed.
+4a. ``allocation``: a second seeded pair of databases (``bench_seed_alloc_<N>_assessment`` and
+   ``…_compliance``, built and reused like the intake seed; ``--queue-cases``), assessment-api
+   as in production and compliance-api on one worker (it answers allocation's rating question,
+   CMP-114), and the queue's first page, deep cursor pages, its filters, and "next case for
+   me" for a caseworker and a senior caseworker measured at one connection against the p95
+   bar, once every worker has started and been warmed. They have no raw baseline (no ratio);
+   their SQL is captured from assessment-api's own service calls
+   (:func:`casework_dev.bench_allocation.capture`), every statement of a request, and each is
+   run through ``EXPLAIN (ANALYZE, BUFFERS)``.
 5. A table on the terminal and the same figures in ``.data/bench/<timestamp>.json`` (and
    ``latest.json``). A run whose requests got errors exits 1 (quick runs too: the smoke check);
    bars that are missed are reported, not enforced.
@@ -56,10 +67,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
+import httpx
 from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from casework_dev import bench_events, bench_seed
+from casework_dev import bench_allocation, bench_events, bench_seed
 from casework_dev.benchkit import (
     BenchError,
     Child,
@@ -67,6 +79,7 @@ from casework_dev.benchkit import (
     Stack,
     say,
     start_private_postgres,
+    wait_until_idle,
 )
 from casework_dev.layout import ROOT
 from casework_dev.procs import free_port, prepare_databases, service_env
@@ -76,6 +89,7 @@ from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES, BaseServiceSettings
 from shared.db import with_database
 from shared.outbox.runtime import plain_dsn
 from shared.pagination import encode_cursor
+from shared.risk_rating import CurrentRiskRating, RiskRatings
 
 OUT_DIR = ROOT / ".data" / "bench"
 PG_DIR = OUT_DIR / "pg"
@@ -83,7 +97,8 @@ MIGRATIONS = ROOT / "services" / "intake-api" / "migrations"
 SEED_MAX_AGE_DAYS = 7
 # The private cluster's memory: what a production server of this size would be given.
 PG_SETTINGS = {"shared_buffers": "1GB"}
-SCENARIOS = ("get", "post", "list", "queues", "events")
+SCENARIOS = ("get", "post", "list", "queues", "allocation", "events")
+INTAKE_SCENARIOS = frozenset({"get", "post", "list", "queues"})
 CASE_LIMIT = 50  # GET /v1/cases default page
 CASE_FETCH = CASE_LIMIT + 1  # what the app reads for a page: one row more tells of a next
 QUEUE_LIMIT = 20  # work-queue default page
@@ -95,7 +110,8 @@ BASELINE_APP = "casework_dev.bench_baseline:create_app"
 # Tables that grow with the cases; a seq scan of a small lookup table is the planner being right.
 BIG_TABLES = frozenset(
     {"case", "deadline", "case_organisation", "case_party", "contact_attempt", "audit_entry",
-     "outbox_event", "communication", "idempotency_key"}
+     "outbox_event", "communication", "idempotency_key", "allocation_queue_entry",
+     "assessment_case", "risk_assessment"}
 )  # fmt: skip
 WRITE_TABLES = ("case", "deadline", "audit_entry", "outbox_event", "idempotency_key")
 
@@ -116,6 +132,7 @@ class Options:
     cases: int
     keep_logs: bool
     owner_cases: int = 5000  # the heavy owner's open cases, loaded after ANALYZE
+    queue_cases: int = 100_000  # cases waiting in assessment's allocation queue
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -146,6 +163,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--owner-cases", type=int,
         help="open cases of one more caseworker, seeded after ANALYZE (5000; quick 1000)",
     )  # fmt: skip
+    p.add_argument(
+        "--queue-cases", type=int,
+        help="cases waiting in the allocation queue (100000; quick 20000)",
+    )  # fmt: skip
     p.add_argument("--keep-logs", action="store_true", help="keep the service logs")
     a = p.parse_args(argv)
     opts = Options(
@@ -160,12 +181,16 @@ def parse_args(argv: list[str] | None = None) -> Options:
         cases=a.cases or (100_000 if a.quick else 1_000_000),
         keep_logs=a.keep_logs,
         owner_cases=a.owner_cases if a.owner_cases is not None else (1000 if a.quick else 5000),
+        queue_cases=a.queue_cases or (20_000 if a.quick else 100_000),
     )
     if min(opts.duration, opts.list_duration, opts.connections, opts.list_connections,
            opts.workers) < 1:  # fmt: skip
         p.error("durations, connections and workers must be at least 1")
-    if opts.cases < 1000 or opts.warmup < 0 or opts.owner_cases < 0:
-        p.error("--cases must be at least 1000, --warmup and --owner-cases not negative")
+    if opts.cases < 1000 or opts.queue_cases < 1000 or opts.warmup < 0 or opts.owner_cases < 0:
+        p.error(
+            "--cases and --queue-cases must be at least 1000, --warmup and --owner-cases "
+            "not negative"
+        )
     return opts
 
 
@@ -678,13 +703,17 @@ def ensure_seed(stack: Stack, cases: int, today: date, owner_cases: int = 0) -> 
     return {**marker, "database": name, "reused": False, "seed_s": seconds}
 
 
-def clone_seed(stack: Stack, seed_db: str) -> str:
-    """A throwaway copy of the seed for this run (dropped by :meth:`Stack.close`)."""
-    name = f"bench_run_{uuid.uuid4().hex[:8]}_intake"
+def clone_seed(
+    stack: Stack, seed_db: str, service: str = "intake", strategy: str = "FILE_COPY"
+) -> str:
+    """A throwaway copy of the seed for this run (dropped by :meth:`Stack.close`).
+
+    ``FILE_COPY`` suits a big seed; ``WAL_LOG`` a small one on a busy server (no checkpoint)."""
+    name = f"bench_run_{uuid.uuid4().hex[:8]}_{service}"
     say(f"Copying {seed_db} to {name}")
     stack.databases.append(name)
     started = time.monotonic()
-    sql = f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}" STRATEGY FILE_COPY'
+    sql = f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}" STRATEGY {strategy}'
     asyncio.run(_admin(stack.server_url, sql))
     say(f"Copied in {time.monotonic() - started:.1f} s")
     return with_database(stack.server_url, name)
@@ -706,6 +735,7 @@ class Line:
     query: tuple[str, list[list[Any]]] | None = None  # list/queue SQL, for baseline and EXPLAIN
     quick: bool = False  # part of the quick subset
     setup: tuple[str, ...] = ()  # run before ``query`` in its transaction, as intake-api does
+    service: str = "intake-api"  # who serves ``ours``
 
 
 @dataclass
@@ -1099,9 +1129,16 @@ class Measured:
 
 
 def measure(
-    stack: Stack, wrk: str, line: Line, ours: Server, baseline: Server, opts: Options, url: str
+    stack: Stack,
+    wrk: str,
+    line: Line,
+    ours: Server,
+    baseline: Server | None,
+    opts: Options,
+    url: str,
 ) -> Measured:
-    connections = opts.connections if line.query is None else opts.list_connections
+    # GET and POST measure throughput; every other line the time to serve a page.
+    connections = opts.connections if line.group in ("get", "post") else opts.list_connections
 
     def one(server: Server, load: Load) -> tuple[WrkResult, dict[str, float]]:
         # Every line warms up, list and queue lines of a quick run included: a query's first
@@ -1130,18 +1167,20 @@ def measure(
         result, written = one(server, load)
         return result, written, with_wrk_cpu(meter.stop(), _children_cpu_s() - children_before)
 
-    say(f"{line.name}: intake-api {line.seconds} s")
+    say(f"{line.name}: {line.service} {line.seconds} s")
     ours_result, ours_rows, cpu = metered(ours, line.ours)
-    cpus = {"intake-api": cpu}
+    cpus = {line.service: cpu}
     base_result: WrkResult | None = None
     base_rows: dict[str, float] = {}
     if line.baseline is not None:
+        if baseline is None:
+            raise BenchError(f"{line.name}: a baseline load without a baseline server")
         say(f"{line.name}: baseline {line.seconds} s")
         base_result, base_rows, cpus["baseline"] = metered(baseline, line.baseline)
     m = Measured(line, ours_result, base_result, cpus)
     if ours_rows:
-        m.rows_per_case = {"intake-api": ours_rows, "baseline": base_rows}
-    for who, r in (("intake-api", ours_result), ("baseline", base_result)):
+        m.rows_per_case = {line.service: ours_rows, "baseline": base_rows}
+    for who, r in ((line.service, ours_result), ("baseline", base_result)):
         if r is not None and r.errors:
             say(
                 f"  {who}: {r.errors:,} errors of {r.requests:,} requests (first non-2xx "
@@ -1288,16 +1327,20 @@ def _compare_writes(measured: Sequence[Measured]) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
+def use_postgres(stack: Stack) -> None:
+    """``DATABASE_URL``, else the private cluster kept in ``.data/bench/pg``."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        say("Using PostgreSQL from DATABASE_URL (the seeds are kept there as templates)")
+        stack.server_url = url
+    else:
+        start_private_postgres(stack, PG_DIR, keep=True, settings=PG_SETTINGS)
+
+
 def run_http(
     stack: Stack, opts: Options, wrk: str, today: date
 ) -> tuple[list[Measured], list[dict[str, Any]], dict[str, Any]]:
     """Scenarios 1-4 on ``stack``: the measured lines, the plans and what the run was on."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        say("Using PostgreSQL from DATABASE_URL (the seed is kept there as a template)")
-        stack.server_url = url
-    else:
-        start_private_postgres(stack, PG_DIR, keep=True, settings=PG_SETTINGS)
     seed = ensure_seed(stack, opts.cases, today, opts.owner_cases)
     run_url = clone_seed(stack, seed["database"])
     load_or_create_dev_keypair(stack.workdir / "keys")  # before intake-api looks for it
@@ -1318,7 +1361,12 @@ def run_http(
     baseline = start_baseline(stack, run_url, opts, queries)
     ours.wait_ready()
     baseline.wait_ready()
+    roots = [s.proc.pid for s in (ours, baseline) if s.proc is not None]
+    say(f"Services up; every worker started after {wait_until_idle(roots):.1f} s more")
     measured = [measure(stack, wrk, line, ours, baseline, opts, run_url) for line in lines]
+    # The allocation lines that follow have the machine to themselves.
+    for server in (ours, baseline):
+        server.stop()
     plans = []
     for line in lines:
         if line.query is not None:
@@ -1343,6 +1391,327 @@ def run_http(
     return measured, plans, context
 
 
+# --------------------------------------------------------------------------- allocation (#12)
+
+ALLOCATION_LIMIT = 50  # GET /v1/allocation-queue default page
+# name, request ("queue" or "next"), filters or who asks, deep page fraction, in the quick subset
+ALLOCATION_LINES: tuple[tuple[str, str, Any, float | None, bool], ...] = (
+    ("allocation queue: first page", "queue", {}, None, True),
+    ("allocation queue: deep page", "queue", {}, 0.5, True),
+    ("allocation queue: complex & significant", "queue",
+     {"triage_category": "complex & significant"}, None, False),
+    ("allocation queue: parliamentary, deep page", "queue", {"jurisdiction": "parliamentary"},
+     0.5, False),
+    ("allocation queue: complex & significant, parliamentary", "queue",
+     {"triage_category": "complex & significant", "jurisdiction": "parliamentary"}, None, False),
+    ("allocation queue: complex & significant, parliamentary, deep page", "queue",
+     {"triage_category": "complex & significant", "jurisdiction": "parliamentary"}, 0.5, False),
+    ("next case for me: caseworker", "next", bench_allocation.CASEWORKER, None, True),
+    ("next case for me: senior caseworker", "next", bench_allocation.SENIOR, None, False),
+)  # fmt: skip
+ALLOCATION_ROLES = {
+    bench_allocation.CASEWORKER: Role.caseworker,
+    bench_allocation.SENIOR: Role.senior_caseworker,
+}
+ALLOCATION_ENV = {
+    "ASSESSMENT_RATE_LIMIT_PER_MINUTE": "1000000000",
+    "ASSESSMENT_RATE_LIMIT_BURST": "1000000000",
+}
+
+
+@dataclass
+class AllocationLine:
+    """A line of the table and what it was measured on: the statements the request runs."""
+
+    line: Line
+    statements: list[bench_allocation.Statement]
+    answer: dict[str, Any] = field(default_factory=dict)  # what the capture's call returned
+    asker: str | None = None  # "next case for me": who asks
+
+
+async def _seed_allocation(urls: dict[str, str], cases: int, today: date) -> dict[str, int]:
+    started = time.monotonic()
+
+    def progress(done: int) -> None:
+        quarter = max(cases // 4, 1)
+        if done == cases or done // quarter != (done - bench_allocation.BATCH) // quarter:
+            say(f"  {done:,} / {cases:,} waiting cases ({time.monotonic() - started:.0f} s)")
+
+    counts = await bench_allocation.load(
+        plain_dsn(urls["assessment"]), plain_dsn(urls["compliance"]), cases=cases, today=today,
+        now=datetime.now(UTC), progress=progress,
+    )  # fmt: skip
+    for url in urls.values():
+        conn = await asyncpg.connect(plain_dsn(url), timeout=10)
+        try:
+            await conn.execute("SET maintenance_work_mem = '256MB'")
+            await conn.execute("VACUUM (ANALYZE)")
+        finally:
+            await conn.close()
+    return counts
+
+
+def ensure_allocation_seed(stack: Stack, cases: int, today: date) -> dict[str, Any]:
+    """The seeded assessment and compliance template databases; returns their marker."""
+    prefix = f"bench_seed_alloc_{cases}"
+    names = {s: f"{prefix}_{s}" for s in bench_allocation.SERVICES}
+    wanted = bench_allocation.seed_marker(cases)
+    found = [asyncio.run(_read_marker(stack.server_url, n)) for n in names.values()]
+    if all(f is not None and seed_is_current(f, wanted, today) for f in found):
+        assert found[0] is not None
+        say(f"Reusing the seeded databases {prefix}_* (seeded on {found[0]['seeded_on']})")
+        return {**found[0], "databases": names, "reused": True}
+    say(f"Seeding {prefix}_assessment and _compliance: {cases:,} waiting cases")
+    started = time.monotonic()
+    asyncio.run(_admin(stack.server_url, *(
+        f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names.values()
+    )))  # fmt: skip
+    prepare_databases(stack.server_url, prefix, bench_allocation.SERVICES)
+    # Loaded as the server's user, as the intake seed is.
+    urls = {s: with_database(stack.server_url, n) for s, n in names.items()}
+    counts = asyncio.run(_seed_allocation(urls, cases, today))
+    marker = {**wanted, "seeded_on": today.isoformat(), "rows": counts}
+    comment = json.dumps(marker).replace("'", "''")
+    asyncio.run(_admin(stack.server_url, *(
+        f"COMMENT ON DATABASE \"{n}\" IS '{comment}'" for n in names.values()
+    )))  # fmt: skip
+    seconds = round(time.monotonic() - started, 1)
+    say(f"Seeded in {seconds:.0f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return {**marker, "databases": names, "reused": False, "seed_s": seconds}
+
+
+def start_allocation_services(
+    stack: Stack, urls: dict[str, str], opts: Options
+) -> tuple[Server, Server]:
+    """compliance-api (the ratings allocation reads) and assessment-api, as in production."""
+    keys = stack.workdir / "keys"
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    compliance = Server(
+        "compliance", service_env("compliance", urls["compliance"], keys_dir=keys, subscribers={}),
+        port=free_port(), log_path=stack.log_dir / "compliance-api.log",
+    )  # fmt: skip
+    # One worker: at one connection it answers one rating question at a time.
+    compliance.extra_args = uvicorn_options(1)
+    env = service_env(
+        "assessment", urls["assessment"], keys_dir=keys, subscribers={},
+        extra={**ALLOCATION_ENV, "ASSESSMENT_COMPLIANCE_URL": compliance.base_url},
+    )  # fmt: skip
+    assessment = Server(
+        "assessment", env, port=free_port(), log_path=stack.log_dir / "assessment-api.log"
+    )
+    assessment.extra_args = uvicorn_options(opts.workers)
+    say(
+        f"Starting assessment-api on port {assessment.port} (uvicorn "
+        f"{' '.join(assessment.extra_args)}) and compliance-api on port {compliance.port}"
+    )
+    stack.children += [compliance.start(), assessment.start()]
+    return assessment, compliance
+
+
+class HttpRatings(RiskRatings):
+    """compliance-api's answer to allocation's rating question (CMP-114), asked as assessment-api
+    asks it, for the capture of "next case for me" (a client of its own, outside an app)."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.token = token
+
+    async def current(self, case_id: uuid.UUID) -> CurrentRiskRating:
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=10) as client:
+            response = await client.get(
+                f"/internal/risk/cases/{case_id}/rating",
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        if response.status_code != 200:
+            raise BenchError(f"compliance-api answered {response.status_code} for a rating")
+        return CurrentRiskRating.model_validate_json(response.content)
+
+
+async def _deep_cursor(url: str, filters: dict[str, Any], fraction: float) -> str | None:
+    """The cursor of a page ``fraction`` of the way down the filtered queue, as the service
+    encodes it: the repository's order key of the entry there."""
+    from assessment_api.allocations import repository, service
+    from assessment_api.allocations.models import EntryStatus, QueueEntry
+
+    where = [QueueEntry.status == EntryStatus.queued.value]
+    where += [getattr(QueueEntry, k) == v for k, v in filters.items()]
+
+    async def find(session: Any) -> Any:
+        total = (await session.execute(select(func.count()).where(*where))).scalar_one()
+        stmt = select(*repository.ORDER).where(*where).order_by(*repository.ORDER)
+        return (await session.execute(stmt.offset(int(total * fraction)).limit(1))).first()
+
+    row, _ = await bench_allocation.capture(url, find)
+    return None if row is None else service.QUEUE.encode(tuple(row))
+
+
+async def build_allocation_lines(
+    url: str, compliance_url: str, opts: Options, tokens: dict[str, str]
+) -> list[AllocationLine]:
+    """The allocation lines with their requests and the statements each request runs, captured
+    from assessment-api's own service calls with the same arguments as the route's."""
+    from assessment_api.allocations import allocation, service
+    from assessment_api.config import AssessmentSettings
+    from shared.auth import Principal
+
+    complex_teams = AssessmentSettings.model_fields["complex_teams"].default
+    ratings = HttpRatings(compliance_url, tokens["service"])
+    out: list[AllocationLine] = []
+    for name, kind, arg, deep, quick in ALLOCATION_LINES:
+        if opts.quick and not quick:
+            continue
+        if kind == "queue":
+            filters: dict[str, Any] = dict(arg)
+            cursor = None if deep is None else await _deep_cursor(url, filters, deep)
+            query = {**filters, "limit": str(ALLOCATION_LIMIT)}
+            if cursor is not None:
+                query["cursor"] = cursor
+            path = "/v1/allocation-queue?" + urlencode(query)
+            token = tokens[bench_allocation.CASEWORKER]
+
+            async def read(
+                session: Any, f: dict[str, Any] = filters, c: str | None = cursor
+            ) -> Any:
+                return await service.read_queue(
+                    session, limit=ALLOCATION_LIMIT, cursor=c,
+                    jurisdiction=f.get("jurisdiction"), triage_category=f.get("triage_category"),
+                )  # fmt: skip
+
+            page, statements = await bench_allocation.capture(url, read)
+            answer: dict[str, Any] = {
+                "items": len(page.items),
+                "next_cursor": page.next_cursor is not None,
+            }
+        else:
+            path, token = "/v1/allocation-queue/next", tokens[arg]
+            actor = Principal(sub=arg, roles=frozenset({ALLOCATION_ROLES[arg].value}))
+
+            async def next_for(session: Any, a: Principal = actor) -> Any:
+                return await allocation.next_case(
+                    session, actor=a, ratings=ratings, complex_teams=complex_teams,
+                )  # fmt: skip
+
+            found, statements = await bench_allocation.capture(url, next_for)
+            answer = {
+                "entry_id": str(found.entry.id), "skipped_high_risk": found.skipped_high_risk,
+                "terminal_illness": found.entry.terminal_illness,
+                "triage_category": found.entry.triage_category,
+            }  # fmt: skip
+        line = Line(
+            name, "allocation", Load("GET", (path,), token), None, Bar(max_p95_ms=P95_BAR_MS),
+            opts.list_duration, quick=quick, service="assessment-api",
+        )  # fmt: skip
+        out.append(AllocationLine(line, statements, answer, None if kind == "queue" else arg))
+    return out
+
+
+def _check_answer(server: Server, line: AllocationLine) -> None:
+    """One request before the load: the route answers 200, "next" the entry the capture found."""
+    load = line.line.ours
+    assert load.token is not None
+    response = httpx.get(
+        server.base_url + load.paths[0], headers={"Authorization": f"Bearer {load.token}"},
+        timeout=30,
+    )  # fmt: skip
+    if response.status_code != 200:
+        raise BenchError(
+            f"{line.line.name}: assessment-api answered {response.status_code}: "
+            f"{response.text[:300]}"
+        )
+    entry_id = line.answer.get("entry_id")
+    if entry_id is not None and response.json()["entry"]["id"] != entry_id:
+        raise BenchError(f"{line.line.name}: the route and the captured call disagree")
+
+
+def run_allocation(
+    stack: Stack, opts: Options, wrk: str, today: date
+) -> tuple[list[Measured], list[dict[str, Any]], dict[str, Any]]:
+    """Scenario ``allocation``: assessment-api's allocation queue over ``opts.queue_cases``
+    waiting cases (issue #12)."""
+    seed = ensure_allocation_seed(stack, opts.queue_cases, today)
+    urls = {s: clone_seed(stack, db, s, "WAL_LOG") for s, db in seed["databases"].items()}
+    keys = stack.workdir / "keys"
+    load_or_create_dev_keypair(keys)
+    assessment, compliance = start_allocation_services(stack, urls, opts)
+    tokens = {
+        sub: mint_dev_token(
+            keys_dir=keys, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES, sub=sub,
+            roles=[role.value], ttl_seconds=6 * 3600,
+        )
+        for sub, role in (*ALLOCATION_ROLES.items(), ("assessment-api", Role.service))
+    }  # fmt: skip
+    tokens["service"] = tokens.pop("assessment-api")
+    compliance.wait_ready()
+    assessment.wait_ready()
+    roots = [s.proc.pid for s in (assessment, compliance) if s.proc is not None]
+    say(f"Services up; every worker started after {wait_until_idle(roots):.1f} s more")
+    lines = asyncio.run(build_allocation_lines(urls["assessment"], compliance.base_url, opts,
+                                               tokens))  # fmt: skip
+    for line in lines:
+        _check_answer(assessment, line)
+    # Untimed, every worker: a line measured on one connection meets one worker, and its first
+    # requests on a cold one (the ORM's compile caches, the first rating client) are start-up.
+    # Eight connections per worker, so that each worker accepts some.
+    say(f"Warming assessment-api's {opts.workers} worker(s) on every allocation line")
+    by_token: dict[str, list[str]] = {}
+    for line in lines:
+        assert line.line.ours.token is not None
+        by_token.setdefault(line.line.ours.token, []).extend(line.line.ours.paths)
+    for token, paths in by_token.items():
+        run_wrk(wrk, assessment.base_url, Load("GET", tuple(paths), token), seconds=1,
+                connections=8 * opts.workers, workdir=stack.workdir)  # fmt: skip
+    measured = [
+        measure(stack, wrk, line.line, assessment, None, opts, urls["assessment"]) for line in lines
+    ]
+    plans = []
+    for line in lines:
+        for i, st in enumerate(line.statements, 1):
+            args = [_plan_arg(v) for v in st.values]
+            plan = asyncio.run(explain_values(urls["assessment"], st.sql, st.values))
+            plans.append({
+                "scenario": f"{line.line.name} [statement {i} of {len(line.statements)}]",
+                "sql": st.sql, "args": args, "plan": plan, "setup": [],
+                "execution_ms": execution_ms(plan), "warnings": plan_warnings(plan),
+            })  # fmt: skip
+    for line in lines:
+        if line.asker is not None:
+            # CMP-114: only a caseworker's candidates need their rating read.
+            senior = ALLOCATION_ROLES[line.asker] is Role.senior_caseworker
+            asked = 0 if senior else line.answer["skipped_high_risk"] + 1
+            say(
+                f"{line.line.name}: {line.answer['skipped_high_risk']} high-risk case(s) "
+                f"skipped; compliance-api asked {asked} time(s) per request"
+            )
+    context = {
+        "seed": seed,
+        "fixtures": {"caseworker": bench_allocation.CASEWORKER,
+                     "senior_caseworker": bench_allocation.SENIOR,
+                     "answers": {line.line.name: line.answer for line in lines}},
+        "services": {"uvicorn_options": uvicorn_options(opts.workers),
+                     "env_overrides": ALLOCATION_ENV,
+                     "peer": "compliance-api (ratings, CMP-114), one uvicorn worker"},
+    }  # fmt: skip
+    return measured, plans, context
+
+
+def _plan_arg(value: Any) -> list[Any]:
+    try:
+        return _arg(value)
+    except TypeError:
+        return [type(value).__name__, repr(value)]
+
+
+async def explain_values(url: str, sql: str, values: Sequence[Any]) -> list[str]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of a captured statement with its own values."""
+    conn = await asyncpg.connect(plain_dsn(url), timeout=10)
+    try:
+        async with conn.transaction():
+            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *values)
+    finally:
+        await conn.close()
+    return [r[0] for r in rows]
+
+
 def report(
     opts: Options,
     rows: Sequence[TableRow],
@@ -1355,8 +1724,9 @@ def report(
     print()
     title = "make bench-quick (verdicts informational)" if opts.quick else "make bench"
     print(
-        f"{title}: {opts.cases:,} cases; wrk connections: {opts.connections} for GET/POST, "
-        f"{opts.list_connections} for list/queue lines (the time to serve a page); "
+        f"{title}: {opts.cases:,} cases, {opts.queue_cases:,} waiting for allocation; wrk "
+        f"connections: {opts.connections} for GET/POST, {opts.list_connections} for list, "
+        "queue and allocation lines (the time to serve a page); "
         f"{opts.workers} worker(s), {wrk_version.split(' [')[0]}"
     )
     print(format_table(rows, quick=opts.quick))
@@ -1391,7 +1761,13 @@ def run(stack: Stack, opts: Options) -> int:
     plans: list[dict[str, Any]] = []
     context: dict[str, Any] = {}
     if any(s != "events" for s in opts.scenarios):
-        measured, plans, context = run_http(stack, opts, wrk, today)
+        use_postgres(stack)
+        if INTAKE_SCENARIOS.intersection(opts.scenarios):
+            measured, plans, context = run_http(stack, opts, wrk, today)
+        if "allocation" in opts.scenarios:
+            more, more_plans, context["allocation"] = run_allocation(stack, opts, wrk, today)
+            measured += more
+            plans += more_plans
         # The API stack goes before the event benchmark starts its own.
         stack.close(failed=False)
     events_doc = run_events(opts) if "events" in opts.scenarios else None
@@ -1413,7 +1789,8 @@ def run(stack: Stack, opts: Options) -> int:
                 "scenario": m.line.name, "group": m.line.group,
                 "request": {"method": m.line.ours.method, "path": m.line.ours.paths[0],
                             "paths": len(m.line.ours.paths)},
-                "bar": m.line.bar.describe(), "intake_api": m.ours.as_json(),
+                "bar": m.line.bar.describe(), "service": m.line.service,
+                "ours": m.ours.as_json(),
                 "baseline": m.baseline.as_json() if m.baseline else None,
                 "ratio": ratio_of(m.ours, m.baseline), "cpu": m.cpu,
                 "rows_per_case": m.rows_per_case or None,

@@ -253,6 +253,38 @@ def _busy_cpu_s() -> float:
     return (sum(values) - values[3] - values[4]) / _TICK  # all but idle and iowait
 
 
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds used so far by ``root`` and its descendants (Linux; 0 without /proc)."""
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][1]
+            todo.extend(children.get(pid, []))
+    return total
+
+
+def wait_until_idle(
+    roots: list[int], *, busy_below: float = 0.1, interval: float = 1.0, timeout: float = 60
+) -> float:
+    """Wait until the process trees under ``roots`` use less than ``busy_below`` of a CPU over
+    ``interval`` (a service's workers have all started: readiness answers from the first one
+    while the others are still importing). Returns the seconds waited."""
+    started = time.monotonic()
+    before = sum(tree_cpu_s(r) for r in roots)
+    while time.monotonic() - started < timeout:
+        time.sleep(interval)
+        now = sum(tree_cpu_s(r) for r in roots)
+        if now - before < busy_below * interval:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 class CpuMeter:
     """CPU seconds used by our processes (per group) and by everything else on the machine.
 

@@ -70,6 +70,23 @@ class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
             "id",
             postgresql_where=text("status = 'queued'"),
         ),
+        # The queue filtered by category, jurisdiction or both: one range each (migration 0010).
+        *(
+            Index(
+                f"ix_allocation_queue_entry_{name}_order",
+                *leading,
+                "terminal_rank",
+                "priority_rank",
+                "received_date",
+                "id",
+                postgresql_where=text("status = 'queued'"),
+            )
+            for name, leading in (
+                ("category", ("triage_category",)),
+                ("jurisdiction", ("jurisdiction",)),
+                ("category_jurisdiction", ("triage_category", "jurisdiction")),
+            )
+        ),
         Index("ix_allocation_queue_entry_case_id", "case_id"),
     )
 
