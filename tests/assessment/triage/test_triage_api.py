@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.triage.models import PvmAssessment
@@ -639,7 +640,7 @@ async def test_no_resolution_without_the_minimal_intervention_outcome__T18_ASM_0
         (LOW, "early_consideration", False),
     ],
 )
-async def test_pass_on_where_the_score_supports_it__T19(
+async def test_pass_on_where_the_score_supports_it__T19_ASM_085(
     client: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
@@ -650,12 +651,17 @@ async def test_pass_on_where_the_score_supports_it__T19(
     case = await make_case(session, status=CaseStatus.ect_triage)
     await assess(client, auth_headers, case.id, body)
     r = await act(client, auth_headers, case.id, "pass-on", {"to": to, "reason": "Per the PVM."})
+    queued = select(QueueEntry).where(QueueEntry.case_id == case.id, QueueEntry.status == "queued")
     if ok:
         assert r.status_code == 200, r.text
         assert await status_of(session, case.id) is CaseStatus(to)
+        # ASM-085: to the allocation queue means a queued entry; early consideration is not.
+        entries = (await session.scalars(queued)).all()
+        assert len(entries) == (1 if to == "awaiting_allocation" else 0)
     else:
         assert (r.status_code, problem_type(r)) == (409, "triage-decision-blocked")
         assert await status_of(session, case.id) is CaseStatus.ect_triage
+        assert (await session.scalars(queued)).all() == []
 
 
 @pytest.mark.usefixtures("in_force")

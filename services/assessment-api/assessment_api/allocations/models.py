@@ -29,8 +29,11 @@ class EntryStatus(StrEnum):
 class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
     """A case referred by intake, waiting in the central allocation queue (ASM-085, ¶2.182).
 
-    One row per referral event. There is deliberately no unique constraint on
-    ``source_event_id``: exactly-once is the inbox's job, and the crash tests prove it.
+    One row per time the case enters the queue (the referral, T19, T23, T28); T25 puts the
+    allocated row back. At most one row per case is queued, and a case awaiting allocation
+    always has one (migration 0010); the queue reads only entries whose case is awaiting
+    allocation. There is deliberately no unique constraint on ``source_event_id``: exactly-once
+    is the inbox's job, and the crash tests prove it.
     """
 
     __tablename__ = "allocation_queue_entry"
@@ -71,6 +74,13 @@ class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text("status = 'queued'"),
         ),
         Index("ix_allocation_queue_entry_case_id", "case_id"),
+        # One queued entry per case (migration 0010 also keeps a waiting case queued).
+        Index(
+            "uq_allocation_queue_entry_case_id_queued",
+            "case_id",
+            unique=True,
+            postgresql_where=text("status = 'queued'"),
+        ),
     )
 
 

@@ -13,6 +13,8 @@ from assessment_api.allocations.models import (
     AllocationTask,
     QueueEntry,
 )
+from assessment_api.cases.models import Case
+from assessment_api.cases.state import CaseStatus
 
 QueueKey = tuple[int, int, date, uuid.UUID]
 ORDER = (
@@ -21,6 +23,11 @@ ORDER = (
     QueueEntry.received_date,
     QueueEntry.id,
 )
+
+
+# ASM-085: the queue is the entries whose case awaits allocation. Joined on the case's primary
+# key from one range of the entries' order index, so a page costs the same whatever the size.
+WAITING = and_(Case.id == QueueEntry.case_id, Case.status == CaseStatus.awaiting_allocation)
 
 
 def add(session: AsyncSession, entry: QueueEntry) -> None:
@@ -36,9 +43,16 @@ async def list_queued(
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Sequence[QueueEntry]:
-    """Up to ``limit`` queued entries after the sort key ``after``, in allocation order:
-    terminal illness first, then high priority, then oldest received."""
-    stmt = select(QueueEntry).where(QueueEntry.status == "queued").order_by(*ORDER).limit(limit)
+    """Up to ``limit`` queued entries of cases awaiting allocation after the sort key
+    ``after``, in allocation order: terminal illness first, then high priority, then oldest
+    received."""
+    stmt = (
+        select(QueueEntry)
+        .join(Case, WAITING)
+        .where(QueueEntry.status == "queued")
+        .order_by(*ORDER)
+        .limit(limit)
+    )
     if jurisdiction:
         stmt = stmt.where(QueueEntry.jurisdiction == jurisdiction)
     if triage_category:
@@ -61,6 +75,7 @@ async def next_candidates(
     neither a conflicted case nor a conflicted organisation (one range of the order index)."""
     stmt = (
         select(QueueEntry)
+        .join(Case, WAITING)
         .where(QueueEntry.status == "queued", QueueEntry.triage_category.in_(list(categories)))
         .order_by(*ORDER)
         .limit(limit)
