@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
@@ -63,7 +63,7 @@ async def test_a_case_cannot_await_allocation_with_nothing_queued__ASM_085(
         .where(Case.id == allocated.case_id)
         .values(status=CaseStatus.awaiting_allocation)
     )
-    with pytest.raises(DBAPIError, match="no queued entry"):
+    with pytest.raises(IntegrityError, match="no queued entry"):
         await _checked(session, waiting)
 
 
@@ -72,5 +72,5 @@ async def test_an_entry_cannot_leave_the_queue_while_its_case_waits__ASM_085(
 ) -> None:
     entry = await make_entry(session)
     leaves = update(QueueEntry).where(QueueEntry.id == entry.id).values(status="allocated")
-    with pytest.raises(DBAPIError, match="no queued entry"):
+    with pytest.raises(IntegrityError, match="no queued entry"):
         await _checked(session, leaves)

@@ -5,7 +5,8 @@
   constraint trigger checks it, so no route or event handler (present or future) can leave a
   case in the queue's status with nothing in the queue. Deferred, because the entry and the
   status change are written in either order within one transaction (intake's referral opens
-  the case in one handler and queues it in another, both in the inbox's transaction).
+  the case in one handler and queues it in another, both in the inbox's transaction). It
+  raises a check violation, which the services answer as a 422 problem, never a 500.
 - ``assessment_case.mp_referred``: the referral's MP tick (ASM-104) is a fact of the case, so a
   case that enters the queue after triage or early consideration still leaves the MP task.
 
@@ -91,7 +92,7 @@ def upgrade() -> None:
                   )
             ) THEN
                 RAISE EXCEPTION 'case % awaits allocation with no queued entry (ASM-085)', checked
-                    USING ERRCODE = 'integrity_constraint_violation',
+                    USING ERRCODE = 'check_violation',
                           CONSTRAINT = 'assessment_case_awaiting_allocation_is_queued';
             END IF;
             RETURN NULL;
