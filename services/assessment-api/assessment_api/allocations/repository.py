@@ -35,6 +35,12 @@ def add(session: AsyncSession, entry: QueueEntry) -> None:
     session.add(entry)
 
 
+async def queued_entry_of(session: AsyncSession, case_id: uuid.UUID) -> QueueEntry | None:
+    """The case's queued entry, if any, locked (at most one: a partial unique index)."""
+    stmt = select(QueueEntry).where(QueueEntry.case_id == case_id, QueueEntry.status == "queued")
+    return (await session.scalars(stmt.with_for_update())).one_or_none()
+
+
 async def list_queued(
     session: AsyncSession,
     *,

@@ -101,13 +101,17 @@ async def enter_queue(
         case.team = None
         if triage_category is not None:
             case.triage_category = triage_category
+    # A queued entry left by a referral before the queue followed the case (a triage or DR
+    # route was queued too, before assessment migration 0010) is the case's entry now.
+    entry = entry or await repository.queued_entry_of(session, case.id)
     if entry is not None:
         async with ENTRY.change(
             session, entry, actor=actor, action="allocation_queue_entry.requeued", reason=reason
         ):
             entry.status = EntryStatus.queued
-            if triage_category is not None:
-                entry.triage_category = triage_category
+            entry.triage_category = case.triage_category
+            entry.priority = case.priority
+            entry.priority_rank = PRIORITY_RANK.get(case.priority, 1)
             entry.allocated_to = None
             entry.allocated_team = None
             entry.allocated_at = None
