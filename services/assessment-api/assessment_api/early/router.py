@@ -174,7 +174,8 @@ async def resolve(
     """T22: our specific action and the complainant's agreement (ASM-066), resolved overall
     (ASM-068), 'general discretion - resolution' or 'premature - resolution' by readiness
     (ASM-070). A decision not to investigate (ASM-069): behind the risk guard and issued to the
-    complainant with copies to MPs (ASM-173)."""
+    complainant with copies to MPs (ASM-173). ASM-052: also for a case in further
+    consideration, by the caseworker who holds it (the EC approach outside EC)."""
     await service.resolve(
         session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
