@@ -1,11 +1,9 @@
-"""The database keeps the queue joined to the case lifecycle (ASM-085, migration 0010): one
-queued entry per case, and a case awaiting allocation has one when its transaction commits.
+"""The database keeps the queue joined to the case lifecycle (ASM-085, migration 0010): a case
+awaiting allocation has a queued entry when its transaction commits.
 The check is deferred to commit; these tests ask for it at once (``SET CONSTRAINTS``) inside
 their rolled-back transaction."""
 
 from __future__ import annotations
-
-import uuid
 
 import pytest
 from sqlalchemy import text, update
@@ -29,22 +27,6 @@ async def _checked(session: AsyncSession, change: Executable) -> None:
     async with session.begin_nested():
         await session.execute(change)
         await session.execute(text(CHECKS))
-
-
-async def _added(session: AsyncSession, row: QueueEntry) -> None:
-    async with session.begin_nested():
-        session.add(row)
-        await session.flush()
-
-
-async def test_one_queued_entry_per_case__ASM_085(session: AsyncSession) -> None:
-    entry = await make_entry(session)
-    twin = QueueEntry(
-        **{c.key: getattr(entry, c.key) for c in QueueEntry.__table__.columns}
-        | {"id": uuid.uuid4()}
-    )
-    with pytest.raises(IntegrityError, match="uq_allocation_queue_entry_case_id_queued"):
-        await _added(session, twin)
 
 
 async def test_a_waiting_case_with_its_entry_passes_the_check__ASM_085(

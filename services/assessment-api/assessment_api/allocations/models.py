@@ -30,10 +30,10 @@ class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
     """A case referred by intake, waiting in the central allocation queue (ASM-085, ¶2.182).
 
     One row per time the case enters the queue (the referral, T19, T23, T28); T25 puts the
-    allocated row back. At most one row per case is queued, and a case awaiting allocation
-    always has one (migration 0010); the queue reads only entries whose case is awaiting
-    allocation. There is deliberately no unique constraint on ``source_event_id``: exactly-once
-    is the inbox's job, and the crash tests prove it.
+    allocated row back. A case awaiting allocation always has a queued row (migration 0010);
+    the queue reads only entries whose case is awaiting allocation. There is deliberately no
+    unique constraint on ``source_event_id``, nor on a case's queued rows: exactly-once is the
+    inbox's job, and the crash tests prove it.
     """
 
     __tablename__ = "allocation_queue_entry"
@@ -74,13 +74,6 @@ class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text("status = 'queued'"),
         ),
         Index("ix_allocation_queue_entry_case_id", "case_id"),
-        # One queued entry per case (migration 0010 also keeps a waiting case queued).
-        Index(
-            "uq_allocation_queue_entry_case_id_queued",
-            "case_id",
-            unique=True,
-            postgresql_where=text("status = 'queued'"),
-        ),
     )
 
 

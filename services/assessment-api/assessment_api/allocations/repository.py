@@ -36,9 +36,15 @@ def add(session: AsyncSession, entry: QueueEntry) -> None:
 
 
 async def queued_entry_of(session: AsyncSession, case_id: uuid.UUID) -> QueueEntry | None:
-    """The case's queued entry, if any, locked (at most one: a partial unique index)."""
-    stmt = select(QueueEntry).where(QueueEntry.case_id == case_id, QueueEntry.status == "queued")
-    return (await session.scalars(stmt.with_for_update())).one_or_none()
+    """The case's earliest queued entry, if any, locked."""
+    stmt = (
+        select(QueueEntry)
+        .where(QueueEntry.case_id == case_id, QueueEntry.status == "queued")
+        .order_by(QueueEntry.created_at, QueueEntry.id)
+        .limit(1)
+        .with_for_update()
+    )
+    return (await session.scalars(stmt)).first()
 
 
 async def list_queued(

@@ -101,8 +101,8 @@ async def enter_queue(
         case.team = None
         if triage_category is not None:
             case.triage_category = triage_category
-    # A queued entry left by a referral before the queue followed the case (a triage or DR
-    # route was queued too, before assessment migration 0010) is the case's entry now.
+    # A queued entry the case already has is its entry now: one left by a referral before the
+    # queue followed the case (a triage or DR route was queued too, before migration 0010).
     entry = entry or await repository.queued_entry_of(session, case.id)
     if entry is not None:
         async with ENTRY.change(

@@ -1,6 +1,5 @@
 """The allocation queue joined to the case lifecycle (ASM-085, T14/T19/T23/T24/T25/T28).
 
-- One queued entry per case at most (a partial unique index).
 - A case in ``awaiting_allocation`` has a queued entry when its transaction commits: a deferred
   constraint trigger checks it, so no route or event handler (present or future) can leave a
   case in the queue's status with nothing in the queue. Deferred, because the entry and the
@@ -9,6 +8,13 @@
   raises a check violation, which the services answer as a 422 problem, never a 500.
 - ``assessment_case.mp_referred``: the referral's MP tick (ASM-104) is a fact of the case, so a
   case that enters the queue after triage or early consideration still leaves the MP task.
+
+No unique index on a case's queued entries: intake's referral is delivered at least once and
+the inbox makes each delivery's effect happen once, but a case referred twice while it waits
+(the crash tests deliver thousands of referrals over a few cases) would then fail its event and
+hold back the case's later events. A second queued entry of a waiting case is harmless: the
+queue reads entries whose case awaits allocation, and allocating one moves the case on, which
+takes the other out of the queue too.
 
 Existing rows: the MP tick is copied from the case's referral entries, and a case waiting for
 allocation without a queued entry (passed on before this release) gets one built from the case.
@@ -62,13 +68,6 @@ def upgrade() -> None:
               WHERE q.case_id = c.id AND q.status = 'queued'
           )
         """
-    )
-    op.create_index(
-        op.f("uq_allocation_queue_entry_case_id_queued"),
-        "allocation_queue_entry",
-        ["case_id"],
-        unique=True,
-        postgresql_where=sa.text("status = 'queued'"),
     )
     op.execute(
         """
@@ -124,7 +123,4 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER allocation_queue_entry_leaves_queue ON allocation_queue_entry")
     op.execute("DROP TRIGGER assessment_case_awaiting_allocation_is_queued ON assessment_case")
     op.execute("DROP FUNCTION assessment_case_awaiting_allocation_is_queued()")
-    op.drop_index(
-        op.f("uq_allocation_queue_entry_case_id_queued"), table_name="allocation_queue_entry"
-    )
     op.drop_column("assessment_case", "mp_referred")
