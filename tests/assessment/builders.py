@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
+from assessment_api.cases.models import Case
+from assessment_api.cases.state import CaseStatus
 from assessment_api.staff.models import StaffConflict, StaffRecord, StaffSource
 from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.risk_rating import CurrentRiskRating, RiskRatings
@@ -127,13 +129,26 @@ async def make_entry(
     organisation_ids: list[uuid.UUID] | None = None,
     allocated_to: str | None = None,
 ) -> QueueEntry:
+    """A queue entry and its case: awaiting allocation, or (``allocated_to``) in further
+    consideration held by that caseworker, as allocation leaves them (ASM-085, T24)."""
+    orgs = organisation_ids if organisation_ids is not None else [ORG]
+    referred_at = datetime(2026, 10, 2, tzinfo=UTC)
+    case = Case(
+        id=uuid.uuid4(), reference=f"C-{uuid.uuid4().hex[:6]}", case_type="complaint",
+        jurisdiction="health", route="awaiting_allocation", triage_category=category,
+        priority=priority, risk_assessment_required=risk_assessment_required,
+        mp_referred=mp_referred, organisation_ids=orgs, received_date=received,
+        referred_at=referred_at, source_event_id=uuid.uuid4(),
+        status=CaseStatus.further_consideration if allocated_to else CaseStatus.awaiting_allocation,
+        status_changed_at=referred_at, owner=allocated_to, team=None, version=1,
+    )  # fmt: skip
+    session.add(case)
     entry = QueueEntry(
-        id=uuid.uuid4(), case_id=uuid.uuid4(), source_event_id=uuid.uuid4(),
-        reference=f"C-{uuid.uuid4().hex[:6]}", case_type="complaint", jurisdiction="health",
+        id=uuid.uuid4(), case_id=case.id, source_event_id=case.source_event_id,
+        reference=case.reference, case_type="complaint", jurisdiction="health",
         route="awaiting_allocation", triage_category=category, priority=priority,
         priority_rank=0 if priority == "high" else 1,
-        organisation_ids=organisation_ids if organisation_ids is not None else [ORG],
-        received_date=received, referred_at=datetime(2026, 10, 2, tzinfo=UTC),
+        organisation_ids=orgs, received_date=received, referred_at=referred_at,
         status="allocated" if allocated_to else "queued",
         terminal_illness=terminal, terminal_rank=0 if terminal else 1,
         risk_assessment_required=risk_assessment_required, mp_referred=mp_referred,

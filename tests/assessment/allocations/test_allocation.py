@@ -15,10 +15,12 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
+from assessment_api.cases.models import Case
+from assessment_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
 from shared.clock import FixedClock
 from shared.outbox.models import OutboxEvent
@@ -92,6 +94,63 @@ async def test_allocation_starts_the_contact_clock_and_emits__ASM_085_ASM_099(
     )
     assert audit is not None
     assert audit.actor == "om-1"
+
+
+async def test_allocation_moves_the_case_to_its_caseworker__T24_ASM_085(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers,
+    compliance: Compliance,
+) -> None:  # fmt: skip
+    await make_staff(session, "cw-1", team="general-2")
+    entry = await make_entry(session)
+    r = await allocate(client, auth_headers("operations_manager", sub="om-1"), entry, "cw-1")
+    assert r.status_code == 200, r.text
+    case = await session.get(Case, entry.case_id, populate_existing=True)
+    assert case is not None
+    assert (case.status, case.owner, case.team) == (
+        CaseStatus.further_consideration,
+        "cw-1",
+        "general-2",
+    )
+    # Intake's register hears it through the case's audit (assessment.case.status_changed).
+    changed = await session.scalar(
+        select(OutboxEvent).where(
+            OutboxEvent.case_id == entry.case_id,
+            OutboxEvent.type == "assessment.case.status_changed",
+        )
+    )
+    assert changed is not None
+    assert {k: changed.payload[k] for k in ("status", "previous_status", "owner", "team")} == {
+        "status": "further_consideration",
+        "previous_status": "awaiting_allocation",
+        "owner": "cw-1",
+        "team": "general-2",
+    }
+    # Gone from the queue and from "next case".
+    queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
+    assert str(entry.case_id) not in {e["case_id"] for e in queue.json()["items"]}
+
+
+async def test_an_entry_whose_case_does_not_await_allocation_is_not_offered__ASM_085(
+    client: httpx.AsyncClient, session: AsyncSession, auth_headers: Headers,
+    compliance: Compliance,
+) -> None:  # fmt: skip
+    await make_staff(session, "cw-1")
+    entry = await make_entry(session)
+    # A queued entry whose case has moved on (a stale row, however it came about).
+    await session.execute(
+        update(Case).where(Case.id == entry.case_id).values(status=CaseStatus.ect_triage)
+    )
+    queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
+    assert queue.json()["items"] == []
+    nxt = await client.get(
+        "/v1/allocation-queue/next", headers=auth_headers("caseworker", sub="cw-1")
+    )
+    assert nxt.status_code == 404, nxt.text
+    r = await allocate(client, auth_headers("operations_manager", sub="om-1"), entry, "cw-1")
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[-1]) == (409, "entry-not-queued")
+    case = await session.get(Case, entry.case_id, populate_existing=True)
+    assert case is not None
+    assert (case.status, case.owner) == (CaseStatus.ect_triage, None)
 
 
 async def test_a_bank_holiday_moves_the_contact_date__ASM_099(

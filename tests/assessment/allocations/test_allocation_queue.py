@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations.models import QueueEntry
@@ -162,7 +162,7 @@ async def test_queue_entry_shows_what_intake_referred(
             date(2026, 10, 30),
             jurisdiction="parliamentary",
             triage_category="complex & significant",
-            route="ect_triage",
+            route="ad_senior_caseworker_teams",
         ),
     )
 
@@ -173,13 +173,38 @@ async def test_queue_entry_shows_what_intake_referred(
     assert {k: item[k] for k in ("reference", "jurisdiction", "route", "triage_category")} == {
         "reference": "CAS-0000123",
         "jurisdiction": "parliamentary",
-        "route": "ect_triage",
+        "route": "ad_senior_caseworker_teams",
         "triage_category": "complex & significant",
     }
     assert (item["priority"], item["case_type"], item["status"]) == ("high", "complaint", "queued")
     assert item["received_date"] == "2026-10-30"
     assert datetime.fromisoformat(item["referred_at"]) == OCCURRED
     assert len(item["organisation_ids"]) == 1
+
+
+async def test_only_a_referral_that_awaits_allocation_is_queued__ASM_085(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # T13 (ECT triage) and T15 (DR consent) are not awaiting allocation: no entry, so the
+    # queue never offers them; T14 and T16 are queued.
+    seeded = await seed(
+        client,
+        auth_headers,
+        Referral("T13-TRIAGE", route="ect_triage"),
+        Referral("T15-DR", route="dispute_resolution"),
+        Referral("T14-QUEUE", route="awaiting_allocation"),
+        Referral("T16-AD", route="ad_senior_caseworker_teams"),
+    )
+
+    assert sorted(_refs((await read(client, auth_headers)).json()["items"])) == [
+        "T14-QUEUE",
+        "T16-AD",
+    ]
+    rows = (await session.scalars(select(QueueEntry.reference))).all()
+    assert sorted(rows) == ["T14-QUEUE", "T16-AD"]
+    assert seeded["T13-TRIAGE"].case_id not in {
+        e.case_id for e in (await session.scalars(select(QueueEntry))).all()
+    }
 
 
 # ---------------------------------------------------------------------------------------------

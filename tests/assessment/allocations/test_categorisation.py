@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
 import httpx
 import pytest
@@ -19,9 +19,11 @@ from assessment_api.allocations.models import (
     EntryStatus,
     QueueEntry,
 )
+from assessment_api.cases.models import Case
+from assessment_api.cases.state import CaseStatus
 from shared.audit import AuditEntry
 from shared.outbox.models import OutboxEvent
-from tests.assessment.builders import make_staff
+from tests.assessment.builders import make_entry, make_staff
 
 Headers = Callable[..., dict[str, str]]
 CW = "cw-cat-1"
@@ -34,17 +36,10 @@ async def empty_queue(session: AsyncSession) -> None:
 
 
 async def allocated_entry(session: AsyncSession, category: str = "general") -> QueueEntry:
-    """A case allocated to CW, with its contact clock, built in the database."""
-    entry = QueueEntry(
-        id=uuid.uuid4(), case_id=uuid.uuid4(), source_event_id=uuid.uuid4(), reference="C-CAT",
-        case_type="complaint", jurisdiction="health", route="awaiting_allocation",
-        triage_category=category, priority="standard", priority_rank=1, organisation_ids=[],
-        received_date=date(2026, 10, 1), referred_at=datetime(2026, 10, 2, tzinfo=UTC),
-        status=EntryStatus.allocated, terminal_illness=False, terminal_rank=1,
-        risk_assessment_required=False, mp_referred=False, allocated_to=CW,
-        allocated_team="general-1", allocated_at=datetime(2026, 10, 5, tzinfo=UTC),
-    )  # fmt: skip
-    session.add(entry)
+    """A case allocated to CW (in further consideration, held by CW), with its contact clock,
+    built in the database."""
+    entry = await make_entry(session, category=category, organisation_ids=[], allocated_to=CW)
+    entry.allocated_team = "general-1"
     await session.flush()
     session.add(
         AllocationDeadline(
@@ -95,6 +90,14 @@ async def test_category_change_needs_a_managers_approval__ASM_086(
     )
     assert got["entry"]["allocated_to"] is None
     assert got["deadlines"][0]["cancelled_at"] is not None  # the next allocation starts its own
+    # T25: the case itself goes back to the queue, held by nobody, in its new category.
+    case = await session.get(Case, entry.case_id, populate_existing=True)
+    assert case is not None
+    assert (case.status, case.owner, case.triage_category) == (
+        CaseStatus.awaiting_allocation,
+        None,
+        "senior caseworker",
+    )
     again = await client.post(decide, json=ok, headers=auth_headers("operations_manager"))
     assert (again.status_code, slug(again)) == (409, "approval-already-decided")
 

@@ -72,9 +72,9 @@ async def test_a_referral_opens_the_case_record_keyed_by_intakes_id__XC_RSK_002(
         "intake-api",
         "intake.case.referred",
     )
-    # The allocation queue got its entry from the same event: two handlers, one delivery.
+    # A case routed to ECT triage is not awaiting allocation: the queue does not hold it (ASM-085).
     queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
-    assert event.reference in {e["reference"] for e in queue.json()["items"]}
+    assert event.reference not in {e["reference"] for e in queue.json()["items"]}
 
 
 async def test_the_record_holds_no_personal_data(session: AsyncSession) -> None:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.dr.models import DrCommunication, DrProcess
@@ -211,6 +212,11 @@ async def test_a_case_intake_allocated_to_dr_goes_to_the_queue_without_dr__T15_T
     body = {"reason": "organisation_unwilling", "note": "The trust declined mediation."}
     assert (await _post(client, auth_headers, case.id, "/withdrawal", body)).status_code == 200
     assert (await _status(session, case.id)).status is CaseStatus.awaiting_allocation
+    # ASM-085: back in the queue means a queued entry the allocators see.
+    [entry] = await session.scalars(select(QueueEntry).where(QueueEntry.case_id == case.id))
+    assert (entry.status, entry.route) == ("queued", "dispute_resolution")
+    queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
+    assert str(case.id) in {e["case_id"] for e in queue.json()["items"]}
 
 
 async def test_agreement_needs_the_risk_guard__T29_ASM_069_XC_RSK_001(

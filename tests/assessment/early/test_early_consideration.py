@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.early.models import EcCommunication, EcDecision
@@ -499,6 +500,72 @@ async def test_resolution_not_accepted_is_passed_on_with_what_was_done__ASM_067(
     got = r.json()
     assert got["status"] == "awaiting_allocation"
     assert got["decision"]["pass_on"]["resolution_not_accepted"] == why
+
+
+async def test_passing_on_puts_the_case_in_the_allocation_queue__T23_ASM_085(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await _ec_case(session, mp_referred=True, priority="high")
+    r = await _post(
+        client, auth_headers, case.id, "pass-on",
+        {"indicators": ["records_needed"], "rationale": "The medical records are needed."},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    [entry] = await session.scalars(select(QueueEntry).where(QueueEntry.case_id == case.id))
+    # The case's facts, the referral's MP tick among them (ASM-104), and nobody holds it.
+    assert (entry.status, entry.priority, entry.mp_referred) == ("queued", "high", True)
+    now = await session.get(Case, case.id, populate_existing=True)
+    assert now is not None
+    assert (now.status, now.owner) == (CaseStatus.awaiting_allocation, None)
+    queue = await client.get("/v1/allocation-queue", headers=auth_headers("caseworker"))
+    assert str(now.id) in {e["case_id"] for e in queue.json()["items"]}
+
+
+# --- ASM-052: the EC approach outside EC ------------------------------------------------------
+
+
+async def test_the_allocated_caseworker_resolves_on_the_ec_rules__ASM_052(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+) -> None:
+    case = await make_case(session)  # further consideration, held by CW
+    await assess(compliance, auth_headers, case.id, "decline")
+    # The same rules as at early consideration (ASM-068: resolved overall).
+    half = RESOLUTION | {"components": [{"description": "a", "resolved": True}, HALF]}
+    r = await _post(client, auth_headers, case.id, "resolution", half)
+    assert _problem(r, 422, "ec-resolution-invalid")["problems"] == ["not_resolved_overall"]
+    # Another caseworker does not act on CW's case.
+    r = await client.post(
+        _url(case.id, "resolution"), json=RESOLUTION,
+        headers=auth_headers("caseworker", sub="cw-someone-else"),
+    )  # fmt: skip
+    _problem(r, 403, "not-case-owner")
+
+    r = await _post(client, auth_headers, case.id, "resolution", RESOLUTION)
+
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["decision"]["closure_code"]) == (
+        "closed",
+        "general discretion - resolution",
+    )
+
+
+@pytest.mark.parametrize(
+    "status", [CaseStatus.awaiting_allocation, CaseStatus.ect_triage, CaseStatus.dispute_resolution]
+)
+async def test_no_ec_resolution_from_other_statuses__ASM_052(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    status: CaseStatus,
+) -> None:
+    case = await make_case(session, status=status)
+    await assess(compliance, auth_headers, case.id, "decline")
+    r = await _post(client, auth_headers, case.id, "resolution", RESOLUTION)
+    _problem(r, 409, "not-at-early-consideration")
 
 
 async def test_pass_on_needs_exactly_one_reason__ASM_056_ASM_067(

@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.triage.models import PvmAssessment
@@ -29,6 +30,7 @@ from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
+from tests.assessment.builders import make_entry
 from tests.assessment.cases.builders import CW, make_case
 from tests.assessment.triage.builders import make_threshold_set
 
@@ -639,7 +641,7 @@ async def test_no_resolution_without_the_minimal_intervention_outcome__T18_ASM_0
         (LOW, "early_consideration", False),
     ],
 )
-async def test_pass_on_where_the_score_supports_it__T19(
+async def test_pass_on_where_the_score_supports_it__T19_ASM_085(
     client: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
@@ -650,12 +652,41 @@ async def test_pass_on_where_the_score_supports_it__T19(
     case = await make_case(session, status=CaseStatus.ect_triage)
     await assess(client, auth_headers, case.id, body)
     r = await act(client, auth_headers, case.id, "pass-on", {"to": to, "reason": "Per the PVM."})
+    queued = select(QueueEntry).where(QueueEntry.case_id == case.id, QueueEntry.status == "queued")
     if ok:
         assert r.status_code == 200, r.text
         assert await status_of(session, case.id) is CaseStatus(to)
+        # ASM-085: to the allocation queue means a queued entry; early consideration is not.
+        entries = (await session.scalars(queued)).all()
+        assert len(entries) == (1 if to == "awaiting_allocation" else 0)
     else:
         assert (r.status_code, problem_type(r)) == (409, "triage-decision-blocked")
         assert await status_of(session, case.id) is CaseStatus.ect_triage
+        assert (await session.scalars(queued)).all() == []
+
+
+@pytest.mark.usefixtures("in_force")
+async def test_a_referral_entry_left_from_before_is_the_cases_entry_on_pass_on__ASM_085(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # Before migration 0015 a referral to ECT triage was queued as well: that queued entry is
+    # reused when triage passes the case on, so the case still has exactly one.
+    case = await make_case(session, status=CaseStatus.ect_triage, priority="high")
+    stale = await make_entry(session)
+    await session.execute(
+        update(QueueEntry).where(QueueEntry.id == stale.id).values(case_id=case.id)
+    )
+    await assess(client, auth_headers, case.id, HIGH)
+    r = await act(
+        client, auth_headers, case.id, "pass-on", {"to": "awaiting_allocation", "reason": "PVM."}
+    )
+    assert r.status_code == 200, r.text
+    [entry] = await session.scalars(
+        select(QueueEntry)
+        .where(QueueEntry.case_id == case.id)
+        .execution_options(populate_existing=True)
+    )
+    assert (entry.id, entry.status, entry.priority) == (stale.id, "queued", "high")
 
 
 @pytest.mark.usefixtures("in_force")

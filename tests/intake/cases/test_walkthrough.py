@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework_dev.intake_steps import Api
 from casework_dev.walkthrough import (
+    health_case_to_ect_triage,
     health_case_to_gate_closure,
     health_case_to_hand_off,
     parliamentary_case_to_hand_off,
@@ -61,3 +62,15 @@ async def test_telephone_health_complaint_to_gate_closure__ASM_015(
     [event] = await _events(session, case["id"])
     assert event.type == "intake.case.closed"
     assert event.payload["closure_code"] == "Not properly made - not in writing"
+
+
+async def test_case_a_is_referred_to_ect_triage(
+    client: httpx.AsyncClient, auth_headers: Any, session: AsyncSession
+) -> None:
+    # Its way through assessment runs against real processes: tests/e2e/test_assessment_path.py.
+    api = Api(client, auth_headers("intake_caseworker"))
+    case, person = await health_case_to_ect_triage(api, received_date=TODAY_ISO)
+    assert case["status"] == "referred"
+    [event] = await _events(session, case["id"])
+    assert (event.type, event.payload["route"]) == ("intake.case.referred", "ect_triage")
+    assert person["id"]

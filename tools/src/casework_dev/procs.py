@@ -183,6 +183,25 @@ class ServiceProcess:
         return self.proc is not None and self.proc.poll() is None
 
 
+def default_subscribers(service: str, ports: dict[str, int]) -> dict[str, Any]:
+    """A service's default subscribers (its settings' defaults, as ``make run`` wires the four
+    services together), moved from the default ports onto ``ports``."""
+    import importlib
+
+    module = importlib.import_module(f"{service}_api.config")
+    settings_cls = getattr(module, f"{service.capitalize()}Settings")
+    factory = settings_cls.model_fields["subscribers"].default_factory
+    subscribers: dict[str, Any] = {
+        name: sub.model_dump() for name, sub in (factory() if factory else {}).items()
+    }
+    for sub in subscribers.values():
+        for other, port in ports.items():
+            sub["url"] = sub["url"].replace(
+                f"127.0.0.1:{8001 + SERVICES.index(other)}/", f"127.0.0.1:{port}/"
+            )
+    return subscribers
+
+
 def service_env(
     service: str,
     db_url: str,

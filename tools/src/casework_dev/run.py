@@ -23,6 +23,7 @@ from typing import IO, Any
 import httpx
 from alembic import command
 
+from casework_dev import procs
 from casework_dev.layout import BASE_PORT, KEYS_DIR, PORTS, ROOT, SERVICES
 from casework_dev.pg import (
     EmbeddedServer,
@@ -193,18 +194,7 @@ class Child:
 
 def default_subscribers(service: str) -> dict[str, Any]:
     """A service's default subscribers, moved onto this run's ports."""
-    module = importlib.import_module(f"{service}_api.config")
-    settings_cls = getattr(module, f"{service.capitalize()}Settings")
-    factory = settings_cls.model_fields["subscribers"].default_factory
-    subscribers: dict[str, Any] = {
-        name: sub.model_dump() for name, sub in (factory() if factory else {}).items()
-    }
-    for sub in subscribers.values():
-        for other, port in PORTS.items():
-            sub["url"] = sub["url"].replace(
-                f"127.0.0.1:{8001 + SERVICES.index(other)}/", f"127.0.0.1:{port}/"
-            )
-    return subscribers
+    return procs.default_subscribers(service, PORTS)
 
 
 def settings_fields(service: str) -> set[str]:

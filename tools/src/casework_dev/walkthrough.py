@@ -1,8 +1,12 @@
-"""The intake walk-through: one health and one parliamentary complaint from receipt to hand-off,
-and one complaint to a gate closure, through the public API only.
+"""The walk-through: at intake, one health and one parliamentary complaint from receipt to
+hand-off, and one complaint to a gate closure; then case A, a health complaint referred to ECT
+triage, through assessment (triage, the allocation queue, allocation, a risk assessment at
+compliance-api, resolution) until intake's register shows it closed. Public APIs only.
 
-``python -m casework_dev.walkthrough`` runs it against ``make run``'s intake-api (or
-``--intake-url``), printing each step. The tests run the same functions in-process.
+``python -m casework_dev.walkthrough`` runs it against ``make run`` (or ``--intake-url``,
+``--assessment-url``, ``--compliance-url``), printing each step. The tests run the intake
+functions in-process; tests/e2e/test_assessment_path.py runs case A's assessment steps
+(``casework_dev.assessment_steps.case_a``) against four real processes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from casework_dev import assessment_steps
 from casework_dev.intake_steps import (
     FACTS,
     Api,
@@ -84,6 +89,23 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
     return await _hand_off(api, cid)
 
 
+async def health_case_to_ect_triage(api: Api, *, received_date: str) -> tuple[JsonDict, JsonDict]:
+    """Case A: a written health complaint, local resolution complete, passed to ECT triage
+    (T13); the case and its complainant."""
+    person = await _person(api, "Robin")
+    org = await _organisation(api, "Exampleshire Community NHS Trust", "nhs_trust", "health")
+    case = await open_case(
+        api, channel="online_form", jurisdiction="health", received_date=received_date,
+        person=person, organisation=org,
+    )  # fmt: skip
+    await talk_and_acknowledge(api, case["id"], person["id"], at=datetime.now(UTC).isoformat())
+    await patch_case(
+        api, case["id"],
+        {**FACTS, "route": "ect_triage", "routing_rationale": "Public Value Model triage first"},
+    )  # fmt: skip
+    return await _hand_off(api, case["id"]), person
+
+
 async def health_case_to_gate_closure(api: Api, *, received_date: str) -> JsonDict:
     """A health complaint made only by telephone: closed 'Not properly made - not in writing'."""
     person = await _person(api, "Jo")
@@ -107,9 +129,12 @@ async def health_case_to_gate_closure(api: Api, *, received_date: str) -> JsonDi
     )
 
 
-async def run(intake_url: str, token: str, received_date: str) -> None:
-    async with httpx.AsyncClient(base_url=intake_url, timeout=10) as http:
-        api = Api(http, {"Authorization": f"Bearer {token}"}, verbose=True)
+WALKTHROUGH_CW = "walkthrough-cw"  # the caseworker case A is allocated to
+
+
+async def run(urls: dict[str, str], headers: assessment_steps.Headers, received_date: str) -> None:
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as http:
+        api = Api(http, headers("intake_caseworker", sub="walkthrough-caseworker"), verbose=True)
         for title, fn in (
             ("Health complaint → allocation queue", health_case_to_hand_off),
             ("Parliamentary complaint → ECT triage", parliamentary_case_to_hand_off),
@@ -118,18 +143,33 @@ async def run(intake_url: str, token: str, received_date: str) -> None:
             print(f"== {title}")
             case = await fn(api, received_date=received_date)
             print(f"   {case['reference']}: {case['status']} {case.get('closure_code') or ''}")
+        print("== Case A: health complaint → ECT triage (intake)")
+        case, person = await health_case_to_ect_triage(api, received_date=received_date)
+        print(f"   {case['reference']}: {case['status']}")
+    print("== Case A at assessment: triage → queue → allocation → resolution")
+    async with httpx.AsyncClient(timeout=10) as http:
+        services = assessment_steps.Services(http, urls, headers, verbose=True)
+        got = await assessment_steps.case_a(
+            services, case["id"], complainant_person_id=person["id"],
+            caseworker=WALKTHROUGH_CW, triager="walkthrough-ect",
+        )  # fmt: skip
+    register = got["register"]
+    print(
+        f"   {case['reference']}: {register['status']} '{register['closure_code']}' at "
+        f"{register['service']}"
+    )
 
 
-def not_running(intake_url: str) -> str:
-    """The one line ``make walkthrough`` prints when intake-api does not answer."""
+def not_running(url: str, service: str = "intake-api") -> str:
+    """The one line ``make walkthrough`` prints when a service does not answer."""
     return (
-        f"ERROR: intake-api is not answering at {intake_url}: start the services with "
+        f"ERROR: {service} is not answering at {url}: start the services with "
         "`make run` in another terminal and wait for 'All services are ready', then try again."
     )
 
 
 def intake_answers(intake_url: str) -> bool:
-    """Whether intake-api's liveness answers 200 at ``intake_url`` (before any step prints)."""
+    """Whether a service's liveness answers 200 at ``intake_url`` (before any step prints)."""
     try:
         return httpx.get(f"{intake_url}/health/live", timeout=5).status_code == 200
     except httpx.HTTPError:
@@ -143,20 +183,33 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--intake-url", default=f"http://127.0.0.1:{PORTS['intake']}")
+    parser.add_argument("--assessment-url", default=f"http://127.0.0.1:{PORTS['assessment']}")
+    parser.add_argument("--compliance-url", default=f"http://127.0.0.1:{PORTS['compliance']}")
     parser.add_argument("--received-date", default=datetime.now(UTC).date().isoformat())
     args = parser.parse_args(argv)
-    token = mint_dev_token(
-        keys_dir=KEYS_DIR, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES,
-        sub="walkthrough-caseworker", roles=["intake_caseworker"],
-    )  # fmt: skip
-    if not intake_answers(args.intake_url):
-        print(not_running(args.intake_url), file=sys.stderr)
-        raise SystemExit(1)
+    urls = {
+        "intake": args.intake_url,
+        "assessment": args.assessment_url,
+        "compliance": args.compliance_url,
+    }
+
+    def headers(*roles: str, sub: str | None = None) -> dict[str, str]:
+        token = mint_dev_token(
+            keys_dir=KEYS_DIR, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES,
+            sub=sub or f"walkthrough-{'-'.join(roles)}", roles=list(roles),
+        )  # fmt: skip
+        return {"Authorization": f"Bearer {token}"}
+
+    for service, url in urls.items():
+        if not intake_answers(url):
+            print(not_running(url, f"{service}-api"), file=sys.stderr)
+            raise SystemExit(1)
     try:
-        asyncio.run(run(args.intake_url, token, args.received_date))
-    except httpx.ConnectError:
-        # It went away during the walk-through: one line, not the client's traceback.
-        print(not_running(args.intake_url), file=sys.stderr)
+        asyncio.run(run(urls, headers, args.received_date))
+    except httpx.ConnectError as exc:
+        # One went away during the walk-through: one line, not the client's traceback.
+        gone = next((s for s, u in urls.items() if str(exc.request.url).startswith(u)), "intake")
+        print(not_running(urls[gone], f"{gone}-api"), file=sys.stderr)
         raise SystemExit(1) from None
 
 

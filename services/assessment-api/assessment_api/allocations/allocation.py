@@ -52,6 +52,8 @@ from assessment_api.allocations.schemas import (
     SystemicIssueCreate,
     TaskRead,
 )
+from assessment_api.allocations.service import ENTRY, enter_queue
+from assessment_api.cases import service as cases
 from assessment_api.staff import service as staff
 from shared.auth import MANAGERS, Principal, Role
 from shared.calendar import WorkingCalendar
@@ -100,11 +102,6 @@ MANAGER_GRADES = frozenset(
 NEXT_CASE_SCAN = 50
 NEXT_CASE_BATCH = 10
 
-ENTRY = Audited[QueueEntry](
-    entity_type="allocation_queue_entry",
-    snapshot=lambda e: QueueEntryRead.model_validate(e).model_dump(mode="json"),
-    case_id=lambda e: e.case_id,
-)
 TASK = Audited[AllocationTask](
     entity_type="allocation_task",
     snapshot=lambda t: TaskRead.model_validate(t).model_dump(mode="json"),
@@ -162,12 +159,15 @@ async def allocate(
     if_match: str | None,
 ) -> tuple[QueueEntry, AllocationRead]:
     """T24: allocate a queued case, if the rules allow it, reading the case's current risk
-    rating from compliance-api now (503 if it cannot be reached, never a guess)."""
+    rating from compliance-api now (503 if it cannot be reached, never a guess). The case moves
+    to further consideration, owned by the caseworker and their team (the register hears it
+    through the case's audit)."""
     if not actor.has_any(*MANAGERS) and actor.sub != data.caseworker_id:
         raise NotAllocator("Allocate to yourself, or ask a manager to allocate to someone else")
     entry = await _entry(session, entry_id, if_match)
     if entry.status != EntryStatus.queued:
         raise NotQueued(f"The case is {entry.status}, not queued")
+    case = await _waiting_case(session, entry)
     member = await _staff(session, data.caseworker_id)
     current = await ratings.current(entry.case_id)
     rating = current.rating.value if current.rating is not None else None
@@ -189,6 +189,10 @@ async def allocate(
         entry.allocated_team = member.team
         entry.allocated_at = at
         entry.allocated_by = actor.sub
+    async with cases.CASE.change(session, case, actor=actor, action="case.allocated"):
+        cases.transition(case, cases.CaseStatus.further_consideration, at=at)
+        case.owner = member.staff_id
+        case.team = member.team
     deadline = new_deadline(
         AllocationDeadline, rule=POST_ALLOCATION_CONTACT, starts_on=today, calendar=calendar,
         entry_id=entry.id, case_id=entry.case_id, kind=DeadlineKind.post_allocation_contact,
@@ -215,6 +219,18 @@ async def allocate(
         case_id=entry.case_id, actor=actor.sub, occurred_at=at,
     )  # fmt: skip
     return entry, await _allocation_read(session, entry)
+
+
+async def _waiting_case(session: AsyncSession, entry: QueueEntry) -> cases.Case:
+    """The entry's case, locked (after the entry: the order T25 takes too), if it awaits
+    allocation; the queue never offers an entry whose case does not."""
+    case = await cases.lock_case(session, entry.case_id)
+    if case.status is not cases.CaseStatus.awaiting_allocation:
+        raise NotQueued(
+            f"The case is {case.status.value}, not awaiting allocation",
+            extensions={"case_status": case.status.value},
+        )
+    return case
 
 
 async def _task(
@@ -439,16 +455,11 @@ async def decide_category_change(
         )  # fmt: skip
     if data.approve:
         cancel(list(await repository.deadlines_of(session, entry.id)), at)
-        async with ENTRY.change(
-            session, entry, actor=actor, action="allocation_queue_entry.recategorised",
-            reason=data.reason,
-        ):  # fmt: skip
-            entry.triage_category = str(approval.evidence["to"])
-            entry.status = EntryStatus.queued
-            entry.allocated_to = None
-            entry.allocated_team = None
-            entry.allocated_at = None
-            entry.allocated_by = None
+        case = await cases.lock_case(session, entry.case_id)
+        await enter_queue(
+            session, case, actor=actor, at=at, action="case.recategorised", reason=data.reason,
+            entry=entry, triage_category=str(approval.evidence["to"]),
+        )  # fmt: skip
     await _announce(
         session, entry, _decided(entry, approval, requeued=data.approve), actor=actor, at=at
     )

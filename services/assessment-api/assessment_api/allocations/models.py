@@ -29,8 +29,11 @@ class EntryStatus(StrEnum):
 class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
     """A case referred by intake, waiting in the central allocation queue (ASM-085, ¶2.182).
 
-    One row per referral event. There is deliberately no unique constraint on
-    ``source_event_id``: exactly-once is the inbox's job, and the crash tests prove it.
+    One row per time the case enters the queue (the referral, T19, T23, T28); T25 puts the
+    allocated row back. A case awaiting allocation always has a queued row (migration 0015);
+    the queue reads only entries whose case is awaiting allocation. There is deliberately no
+    unique constraint on ``source_event_id``, nor on a case's queued rows: exactly-once is the
+    inbox's job, and the crash tests prove it.
     """
 
     __tablename__ = "allocation_queue_entry"
@@ -70,7 +73,7 @@ class QueueEntry(UUIDPrimaryKey, Timestamps, Base):
             "id",
             postgresql_where=text("status = 'queued'"),
         ),
-        # The queue filtered by category, jurisdiction or both: one range each (migration 0010).
+        # The queue filtered by category, jurisdiction or both: one range each (migration 0014).
         *(
             Index(
                 f"ix_allocation_queue_entry_{name}_order",

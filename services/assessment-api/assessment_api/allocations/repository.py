@@ -15,6 +15,8 @@ from assessment_api.allocations.models import (
     QueueEntry,
     TaskKind,
 )
+from assessment_api.cases.models import Case
+from assessment_api.cases.state import CaseStatus
 
 QueueKey = tuple[int, int, date, uuid.UUID]
 ORDER = (
@@ -34,14 +36,31 @@ def after_key(after: QueueKey) -> ColumnElement[bool]:
     cases every page looked free on every index and a filtered page could walk the order index
     instead of its filter's (``make bench``, issue #12: 14,500 rows read for one deep page of
     'complex & significant' and 'parliamentary'). ``>=`` is rated as it is, and each page is one
-    range of the index for its filters (migration 0010).
+    range of the index for its filters (migration 0014).
     """
     return and_(tuple_(*ORDER) >= after, QueueEntry.id != after[-1])
+
+
+# ASM-085: the queue is the entries whose case awaits allocation. Joined on the case's primary
+# key from one range of the entries' order index, so a page costs the same whatever the size.
+WAITING = and_(Case.id == QueueEntry.case_id, Case.status == CaseStatus.awaiting_allocation)
 
 
 def add(session: AsyncSession, entry: QueueEntry) -> None:
     # No flush here: the inbox flushes a batch of entries in one multi-row INSERT.
     session.add(entry)
+
+
+async def queued_entry_of(session: AsyncSession, case_id: uuid.UUID) -> QueueEntry | None:
+    """The case's earliest queued entry, if any, locked."""
+    stmt = (
+        select(QueueEntry)
+        .where(QueueEntry.case_id == case_id, QueueEntry.status == "queued")
+        .order_by(QueueEntry.created_at, QueueEntry.id)
+        .limit(1)
+        .with_for_update()
+    )
+    return (await session.scalars(stmt)).first()
 
 
 async def list_queued(
@@ -52,9 +71,16 @@ async def list_queued(
     jurisdiction: str | None,
     triage_category: str | None,
 ) -> Sequence[QueueEntry]:
-    """Up to ``limit`` queued entries after the sort key ``after``, in allocation order:
-    terminal illness first, then high priority, then oldest received."""
-    stmt = select(QueueEntry).where(QueueEntry.status == "queued").order_by(*ORDER).limit(limit)
+    """Up to ``limit`` queued entries of cases awaiting allocation after the sort key
+    ``after``, in allocation order: terminal illness first, then high priority, then oldest
+    received."""
+    stmt = (
+        select(QueueEntry)
+        .join(Case, WAITING)
+        .where(QueueEntry.status == "queued")
+        .order_by(*ORDER)
+        .limit(limit)
+    )
     if jurisdiction:
         stmt = stmt.where(QueueEntry.jurisdiction == jurisdiction)
     if triage_category:
@@ -77,6 +103,7 @@ async def next_candidates(
     neither a conflicted case nor a conflicted organisation (one range of the order index)."""
     stmt = (
         select(QueueEntry)
+        .join(Case, WAITING)
         .where(QueueEntry.status == "queued", QueueEntry.triage_category.in_(list(categories)))
         .order_by(*ORDER)
         .limit(limit)

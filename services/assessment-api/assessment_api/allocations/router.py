@@ -109,8 +109,10 @@ async def allocate_case(
     caseworker's grade and team (ASM-085), the current risk rating is high and they are not a
     Senior Caseworker (CMP-114; read from compliance-api now, 503 if unreachable), they declared
     a conflict on the case or its organisations (CMP-128), or are unavailable or inactive.
-    Starts the 10-working-day contact clock (ASM-099), leaves the MP contact task (ASM-104) and
-    the risk task (XC-RSK-002), and emits `assessment.case.allocated`."""
+    409 `entry-not-queued` when the entry or its case no longer awaits allocation. The case
+    moves to further consideration, held by the caseworker and their team. Starts the
+    10-working-day contact clock (ASM-099), leaves the MP contact task (ASM-104) and the risk
+    task (XC-RSK-002), and emits `assessment.case.allocated`."""
     entry, read = await allocation.allocate(
         session, entry_id=entry_id, data=body, actor=principal, at=clock.now(),
         today=clock.today(), calendar=calendar, ratings=ratings, complex_teams=teams,

@@ -8,8 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.allocations import repository, rules
 from assessment_api.allocations.allocation import TASK
-from assessment_api.allocations.models import AllocationDeadline, AllocationTask, QueueEntry
+from assessment_api.allocations.models import (
+    AllocationDeadline,
+    AllocationTask,
+    EntryStatus,
+    QueueEntry,
+)
 from assessment_api.allocations.schemas import DeadlineRead, QueueEntryRead
+from assessment_api.cases import service as cases
 from shared.auth import Principal
 from shared.casework.deadlines import cancel, is_open, meet
 from shared.casework.tasks import complete
@@ -22,14 +28,25 @@ from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginat
 PRIORITY_RANK = {"high": 0, "standard": 1}
 QUEUE = Keyset("allocation-queue", (key_int, key_int, key_date, key_uuid))
 
+ENTRY = Audited[QueueEntry](
+    entity_type="allocation_queue_entry",
+    snapshot=lambda e: QueueEntryRead.model_validate(e).model_dump(mode="json"),
+    case_id=lambda e: e.case_id,
+)
+
 
 async def queue_referred_case(
     session: AsyncSession, *, envelope: EventEnvelope, payload: CaseReferredV1
-) -> QueueEntry:
-    """ASM-085: every case passed for further consideration goes into the central queue.
+) -> QueueEntry | None:
+    """ASM-085: every case sent for further consideration goes into the central queue: here,
+    a referral whose route opens the case awaiting allocation (T14, T16). A case routed to ECT
+    triage or DR is not awaiting allocation; it enters the queue later through
+    :func:`enter_queue`, if it gets there.
 
     Audited as the producing service, naming the event, in the inbox's transaction.
     """
+    if cases.opening_status(payload.route) is not cases.CaseStatus.awaiting_allocation:
+        return None
     entry = QueueEntry(
         id=uuid.uuid4(),
         case_id=envelope.case_id,
@@ -65,6 +82,64 @@ async def queue_referred_case(
         action="allocation_queue_entry.created",
         after=QueueEntryRead.model_validate(entry).model_dump(mode="json"),
     )
+    return entry
+
+
+async def enter_queue(
+    session: AsyncSession,
+    case: cases.Case,
+    *,
+    actor: Principal,
+    at: datetime,
+    action: str,
+    reason: str | None = None,
+    entry: QueueEntry | None = None,
+    triage_category: str | None = None,
+) -> QueueEntry:
+    """The one way a case (re)enters the central queue after its referral (ASM-085): T19 from
+    triage, T23 from early consideration, T25 reallocation, T28 a T15 case back from DR.
+
+    The case moves to awaiting allocation, held by nobody, and gets its one queued entry: a new
+    one built from the case's facts, or ``entry`` (T25: the allocated entry goes back, with
+    ``triage_category`` when the category changed). The caller holds the case's row lock.
+    Migration 0015 refuses, at commit, a case awaiting allocation without a queued entry.
+    """
+    async with cases.CASE.change(session, case, actor=actor, action=action, reason=reason):
+        cases.transition(case, cases.CaseStatus.awaiting_allocation, at=at)
+        case.owner = None
+        case.team = None
+        if triage_category is not None:
+            case.triage_category = triage_category
+    # A queued entry the case already has is its entry now: one left by a referral before the
+    # queue followed the case (a triage or DR route was queued too, before migration 0015).
+    entry = entry or await repository.queued_entry_of(session, case.id)
+    if entry is not None:
+        async with ENTRY.change(
+            session, entry, actor=actor, action="allocation_queue_entry.requeued", reason=reason
+        ):
+            entry.status = EntryStatus.queued
+            entry.triage_category = case.triage_category
+            entry.priority = case.priority
+            entry.priority_rank = PRIORITY_RANK.get(case.priority, 1)
+            entry.allocated_to = None
+            entry.allocated_team = None
+            entry.allocated_at = None
+            entry.allocated_by = None
+        return entry
+    entry = QueueEntry(
+        id=uuid.uuid4(), case_id=case.id, source_event_id=case.source_event_id,
+        reference=case.reference, case_type=case.case_type, jurisdiction=case.jurisdiction,
+        route=case.route, triage_category=case.triage_category, priority=case.priority,
+        priority_rank=PRIORITY_RANK.get(case.priority, 1),
+        organisation_ids=list(case.organisation_ids), received_date=case.received_date,
+        referred_at=at, status=EntryStatus.queued, terminal_illness=False,
+        terminal_rank=rules.terminal_rank(False),
+        risk_assessment_required=case.risk_assessment_required, mp_referred=case.mp_referred,
+        allocated_to=None, allocated_team=None, allocated_at=None,
+    )  # fmt: skip
+    repository.add(session, entry)
+    await session.flush()
+    await ENTRY.created(session, entry, actor=actor, action="allocation_queue_entry.created")
     return entry
 
 

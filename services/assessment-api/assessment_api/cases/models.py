@@ -47,6 +47,8 @@ class Case(Timestamps, Base):
     triage_category: Mapped[str] = mapped_column(Text)
     priority: Mapped[str] = mapped_column(Text)
     risk_assessment_required: Mapped[bool] = mapped_column(Boolean)
+    # ASM-104: the referral said an MP referred the case; allocation leaves the MP task.
+    mp_referred: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     organisation_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     received_date: Mapped[date]
     referred_at: Mapped[datetime]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations import service as allocations
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.service import (
     CASE,
@@ -335,10 +336,15 @@ async def withdraw(
     case = await _locked_case(session, case_id)
     process = await _open(session, case_id, if_match)
     back = status_on_withdrawal(process.prior_status)
-    async with CASE.change(
-        session, case, actor=actor, action="case.dr_withdrawn", reason=data.note
-    ):
-        transition(case, back, at=at)
+    if back is CaseStatus.awaiting_allocation:
+        await allocations.enter_queue(
+            session, case, actor=actor, at=at, action="case.dr_withdrawn", reason=data.note
+        )
+    else:
+        async with CASE.change(
+            session, case, actor=actor, action="case.dr_withdrawn", reason=data.note
+        ):
+            transition(case, back, at=at)
     async with PROCESS.change(
         session, process, actor=actor, action="dr.withdrawn", reason=data.note
     ):

@@ -182,7 +182,8 @@ async def resolve(
     (ASM-070). A decision not to investigate (ASM-069): behind the risk guard and issued to the
     complainant with copies to MPs (ASM-173), the parties read from intake (409
     `decision-recipients-incomplete` while the aggrieved's copy is undecided, 503
-    `intake-unavailable` when intake cannot say)."""
+    `intake-unavailable` when intake cannot say). ASM-052: also for a case in further
+    consideration, by the caseworker who holds it (the EC approach outside EC)."""
     await service.resolve(
         session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,

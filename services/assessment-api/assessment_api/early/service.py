@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations import service as allocations
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
 from assessment_api.cases.rules import decline_problems
@@ -133,12 +134,18 @@ async def _at_early_consideration(session: AsyncSession, case_id: uuid.UUID) -> 
     return case
 
 
-def _check_early(case: Case) -> None:
-    if case.status is not CaseStatus.early_consideration:
+def _check_early(case: Case, *, also: frozenset[CaseStatus] = frozenset()) -> None:
+    if case.status is not CaseStatus.early_consideration and case.status not in also:
         raise NotAtEarlyConsideration(
             f"The case is {case.status.value}, not at early consideration",
             extensions={"current_status": case.status.value},
         )
+
+
+# ASM-052 (¶2.97–2.99): the EC approach may be used by caseworkers outside EC, so a resolution
+# on its rules (T22) is open to the allocated caseworker in further consideration too (the
+# route's CaseActor holds it to the case's owner, their team or a manager's recorded override).
+RESOLVABLE_ALSO = frozenset({CaseStatus.further_consideration})
 
 
 # --- Contact before deciding (ASM-053) --------------------------------------------------------
@@ -297,15 +304,18 @@ async def _cleared(
     case_id: uuid.UUID,
     at: datetime,
     if_match: str | None,
+    also: frozenset[CaseStatus] = frozenset(),
 ) -> tuple[Case, RiskClearance]:
-    """The case at early consideration, locked, and the guard's ``decline`` clearance."""
-    case = await _at_early_consideration(session, case_id)
+    """The case at early consideration (or a status in ``also``), locked, and the guard's
+    ``decline`` clearance."""
+    case = await get_case(session, case_id)
+    _check_early(case, also=also)
     check_if_match(if_match, make_etag(case.version), required=False)
     clearance = await require_risk_assessment(
         risk, case_id=case_id, trigger=GuardTrigger.decline, at=at
     )
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
-    _check_early(case)
+    _check_early(case, also=also)
     return case, clearance
 
 
@@ -430,7 +440,8 @@ async def resolve(
 ) -> Case:
     """T22: resolution at early consideration: our specific action and the complainant's
     agreement (ASM-066), resolved overall (ASM-068), its code by readiness (ASM-070); a decision
-    not to investigate, so guarded and issued to the legal recipients (ASM-069, ASM-173)."""
+    not to investigate, so guarded and issued to the legal recipients (ASM-069, ASM-173).
+    ASM-052: also by the caseworker holding the case in further consideration."""
     problems = resolution_problems(
         our_action=data.our_action,
         organisation_already_acting=data.organisation_already_acting,
@@ -445,13 +456,16 @@ async def resolve(
             "Not a resolution at early consideration: " + ", ".join(p.value for p in problems),
             extensions={"problems": [p.value for p in problems]},
         )
-    case = await _at_early_consideration(session, case_id)
+    case = await get_case(session, case_id)
+    _check_early(case, also=RESOLVABLE_ALSO)
     check_if_match(if_match, make_etag(case.version), required=False)
     parties, record = await _parties(
         intake, case, kind=closing.ClosureKind.resolution,
         copy_to_aggrieved=data.copy_to_aggrieved,
     )  # fmt: skip
-    case, clearance = await _cleared(session, risk, case_id=case_id, at=at, if_match=if_match)
+    case, clearance = await _cleared(
+        session, risk, case_id=case_id, at=at, if_match=if_match, also=RESOLVABLE_ALSO
+    )
     async with CASE.change(
         session, case, actor=actor, action="case.resolved_at_early_consideration"
     ):
@@ -491,8 +505,9 @@ async def pass_on(
     outcome achieved and why it did not resolve their concerns are recorded)."""
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     _check_early(case)
-    async with CASE.change(session, case, actor=actor, action="case.passed_on_from_early"):
-        transition(case, CaseStatus.awaiting_allocation, at=at)
+    await allocations.enter_queue(
+        session, case, actor=actor, at=at, action="case.passed_on_from_early"
+    )
     decision = _decision(
         case, EcDecisionKind.passed_on, actor=actor, at=at, rationale=data.rationale,
         pass_on=data.model_dump(mode="json", exclude={"rationale"}),

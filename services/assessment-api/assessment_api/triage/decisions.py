@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.allocations import service as allocations
 from assessment_api.cases import service as cases
 from assessment_api.triage import intake, repository, rules
 from assessment_api.triage.errors import NotAtTriage, TriageDecisionBlocked
@@ -248,6 +249,11 @@ async def pass_on(
             problem,
             extensions={"requirement": "ASM-046", "outcome": assessment.outcome.value},
         )
+    if to is cases.CaseStatus.awaiting_allocation:
+        await allocations.enter_queue(
+            session, case, actor=actor, at=at, action="case.triage_passed_on", reason=data.reason
+        )
+        return case
     async with cases.CASE.change(
         session, case, actor=actor, action="case.triage_passed_on", reason=data.reason
     ):
