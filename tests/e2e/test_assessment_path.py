@@ -184,8 +184,7 @@ async def _case_b(s: steps.Services, case: BuiltCase) -> None:
     await steps.register_shows(s, cid, service="assessment-api", status="dr_consent_pending")
 
     dr_team = s.headers("caseworker", sub=DR_CW)
-    proposal = {
-        "complainant_person_id": case.person["id"],
+    proposal = {  # the consent form goes to the complainant intake holds (ASM-062)
         "organisation_id": case.organisations[0]["id"],
         "dr_caseworker": DR_CW, "complainant_willing": True, "organisation_willing": True,
     }  # fmt: skip

@@ -57,9 +57,10 @@ NO_RISK_DECLINE = {
 }
 
 
-def resolution_body(complainant_person_id: str, *, agreed_at: datetime) -> dict[str, Any]:
+def resolution_body(*, agreed_at: datetime) -> dict[str, Any]:
     """T22 (ASM-066…070): our action, the complainant's agreement, resolved overall, and the
-    code for a case ready for us (complaints process complete, properly made)."""
+    code for a case ready for us (complaints process complete, properly made). No party ids:
+    the decision reads them from intake (ASM-173)."""
     return {
         "closure_code": "general discretion - resolution",
         "our_action": "We asked the trust to apologise and explain the delay.",
@@ -72,7 +73,6 @@ def resolution_body(complainant_person_id: str, *, agreed_at: datetime) -> dict[
         ],
         "complaints_process_complete": True,
         "properly_made": True,
-        "parties": {"complainant_person_id": complainant_person_id},
     }
 
 
@@ -222,7 +222,8 @@ async def allocate(s: Services, case_id: str, *, caseworker: str) -> dict[str, A
 async def resolve(
     s: Services, case_id: str, *, caseworker: str, complainant_person_id: str
 ) -> dict[str, Any]:
-    """XC-RSK-001 then T22 on the EC approach by the allocated caseworker (ASM-052)."""
+    """XC-RSK-001 then T22 on the EC approach by the allocated caseworker (ASM-052); the
+    decision goes to the complainant intake holds (ASM-173), read from intake when it is made."""
     me = s.headers("caseworker", sub=caseworker)
     assessed = await s.call(
         "POST", "compliance", f"/v1/risk/cases/{case_id}/assessments", me,
@@ -231,10 +232,15 @@ async def resolve(
     agreed_at = datetime.now(UTC) - timedelta(minutes=5)
     resolved: dict[str, Any] = await s.call(
         "POST", "assessment", f"/v1/cases/{case_id}/early/resolution", me,
-        json=resolution_body(complainant_person_id, agreed_at=agreed_at),
+        json=resolution_body(agreed_at=agreed_at),
     )  # fmt: skip
     if resolved["decision"]["risk_assessment_id"] != assessed["id"]:
         raise StepFailed(f"the resolution does not name the risk assessment: {resolved}")
+    read = (resolved["decision"].get("parties") or {}).get("read_from_intake", [])
+    if not any(
+        p["person_id"] == complainant_person_id and p["role"] == "complainant" for p in read
+    ):
+        raise StepFailed(f"the resolution did not go to intake's complainant: {resolved}")
     return resolved
 
 
