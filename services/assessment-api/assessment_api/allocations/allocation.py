@@ -52,7 +52,7 @@ from assessment_api.allocations.schemas import (
     SystemicIssueCreate,
     TaskRead,
 )
-from assessment_api.allocations.service import ENTRY, enter_queue
+from assessment_api.allocations.service import ENTRY, TASK, enter_queue
 from assessment_api.cases import service as cases
 from assessment_api.staff import service as staff
 from shared.auth import MANAGERS, Principal, Role
@@ -102,11 +102,6 @@ MANAGER_GRADES = frozenset(
 NEXT_CASE_SCAN = 50
 NEXT_CASE_BATCH = 10
 
-TASK = Audited[AllocationTask](
-    entity_type="allocation_task",
-    snapshot=lambda t: TaskRead.model_validate(t).model_dump(mode="json"),
-    case_id=lambda t: t.case_id,
-)
 APPROVAL = Audited[AllocationApproval](
     entity_type="allocation_approval",
     snapshot=lambda a: ApprovalRead.model_validate(a).model_dump(mode="json"),
