@@ -1100,8 +1100,12 @@ def _intake_says_no_parties(request: httpx.Request) -> httpx.Response:
     if request.url.path.endswith("/parties"):
         person = str(uuid.UUID(int=7))
         return httpx.Response(
-            200, json=[{"id": person, "person_id": person, "role": "complainant"}]
-        )
+            200,
+            json=[
+                {"id": person, "person_id": person, "role": "complainant",
+                 "authority_to_receive_info": False}
+            ],
+        )  # fmt: skip
     return httpx.Response(200, json={"items": [], "next_cursor": None})
 
 

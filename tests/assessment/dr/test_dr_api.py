@@ -350,6 +350,70 @@ async def test_an_outcome_not_agreed_by_both_is_refused__ASM_063(
     assert (await _status(session, case.id)).status is CaseStatus.dispute_resolution
 
 
+async def test_the_agreement_is_copied_to_intakes_mps_and_representatives__ASM_064_ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    clock: FixedClock,
+    intake_parties: StandIn,
+) -> None:
+    """ASM-064 (¶2.127): the Resolution Agreement letter to both parties; closing by agreement
+    is a decision not to investigate (¶2.140), so the MP (ASM-173, Legal) and a representative
+    with authority (ASM-174 ¶3.112) get a copy in writing, read from intake when it is agreed;
+    a representative without authority does not, and a separate aggrieved's copy is decided
+    first (ASM-174 ¶3.111)."""
+    case = await _in_dr(client, auth_headers, session)
+    mp, rep, unauthorised, aggrieved = (uuid.uuid4() for _ in range(4))
+    intake_parties.parties[case.id] = party_rows(
+        {PERSON: "complainant", mp: "mp (referring)", rep: "representative (person)",
+         unauthorised: "representative (person)", aggrieved: "aggrieved"},
+        authority=frozenset({rep}),
+    )  # fmt: skip
+    assessed = await compliance.post(
+        f"/v1/risk/cases/{case.id}/assessments",
+        json={"trigger": "decline", "conflicts_of_interest_considered": True,
+              "organisation_ids": [], "risks": [], "low_rationale": LOW},
+        headers=auth_headers("caseworker", sub=DR_CW),
+    )  # fmt: skip
+    assert assessed.status_code == 201, assessed.text
+    body = {**AGREED, "held_at": _held(clock)}
+    r = await _post(client, auth_headers, case.id, "/conference", body, sub=DR_CW)
+    assert r.status_code == 409, r.text
+    assert (r.json()["type"].rsplit("/", 1)[-1], r.json()["requirement"]) == (
+        "decision-recipients-incomplete", "ASM-174",
+    )  # fmt: skip
+    assert (await _status(session, case.id)).status is CaseStatus.dispute_resolution
+    r = await _post(
+        client, auth_headers, case.id, "/conference", body | {"copy_to_aggrieved": False},
+        sub=DR_CW,
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    out = r.json()
+    letters = [c for c in out["communications"] if c["kind"] == "resolution_agreement"]
+    assert sorted(c["party"] for c in letters) == ["complainant", "organisation"]
+    copies = [c for c in out["communications"] if c["kind"] == "resolution_agreement_copy"]
+    assert sorted(c["recipients"][0]["person_id"] for c in copies) == sorted([str(mp), str(rep)])
+    assert all(c["recipients"][0]["is_copy"] and c["medium"] == "letter" for c in copies)
+    assert all(c["documents"] and c["paragraphs"] for c in copies)
+
+
+async def test_an_agreement_without_a_complainant_at_intake_is_refused__ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    clock: FixedClock,
+    intake_parties: StandIn,
+) -> None:
+    case = await _in_dr(client, auth_headers, session)
+    intake_parties.parties[case.id] = party_rows({uuid.uuid4(): "mp (referring)"})
+    body = {**AGREED, "held_at": _held(clock)}
+    r = await _post(client, auth_headers, case.id, "/conference", body, sub=DR_CW)
+    assert r.status_code == 409, r.text
+    assert r.json()["requirement"] == "ASM-173"
+    assert (await _status(session, case.id)).status is CaseStatus.dispute_resolution
+
+
 async def test_a_conference_in_the_future_is_refused(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, clock: FixedClock
 ) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.allocations.models import QueueEntry
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
-from assessment_api.triage.models import PvmAssessment
+from assessment_api.triage.models import PvmAssessment, TriageCommunication
 from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
 from shared.config import DEV_ISSUER
@@ -88,10 +88,14 @@ class IntakeStandIn:
         self.adjustments: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[str] = []
 
-    def person(self, role: str, *adjustments: dict[str, Any]) -> None:
+    def person(self, role: str, *adjustments: dict[str, Any], authority: bool = False) -> uuid.UUID:
         person_id = str(uuid.uuid4())
-        self.parties.append({"id": str(uuid.uuid4()), "person_id": person_id, "role": role})
+        self.parties.append(
+            {"id": str(uuid.uuid4()), "person_id": person_id, "role": role,
+             "authority_to_receive_info": authority}
+        )  # fmt: skip
         self.adjustments[person_id] = list(adjustments)
+        return uuid.UUID(person_id)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         assert request.headers["authorization"].startswith("Bearer ")
@@ -591,6 +595,184 @@ async def test_intake_unreachable_is_a_503_never_a_guess__ASM_048(
 
 
 # ---------------------------------------------------------------------------------------------
+# T17 / T18: the closure's calls and letters go to intake's parties (issue #12)
+# ---------------------------------------------------------------------------------------------
+
+
+def _sent(out: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(medium, person id, is a copy) for each recorded call and letter, sorted."""
+    return sorted(
+        (c["medium"], c["recipients"][0]["person_id"], c["recipients"][0]["is_copy"])
+        for c in out["communications"]
+    )
+
+
+async def _no_communications(session: AsyncSession, case_id: uuid.UUID) -> bool:
+    rows = await session.scalars(
+        select(TriageCommunication).where(TriageCommunication.case_id == case_id)
+    )
+    return not rows.all()
+
+
+MP_LETTER = {"mp_written_response": {"title": "Decision letter to the referring MP"}}
+
+
+@pytest.mark.usefixtures("in_force")
+@pytest.mark.parametrize("asked", [False, True])
+async def test_a_triage_decline_is_phoned_then_written_to_intakes_parties__ASM_050_ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake: IntakeStandIn,
+    asked: bool,
+) -> None:
+    """ASM-050 (¶2.92–2.93): the complainant by telephone, in writing only when they ask; the
+    MP and a representative with authority always in writing (ASM-173, ASM-174 ¶3.112); a
+    representative without authority gets nothing. Nobody is named in the request."""
+    complainant = uuid.UUID(str(intake.parties[0]["person_id"]))
+    mp = intake.person("mp (referring)")
+    rep = intake.person("representative (person)", authority=True)
+    intake.person("representative (person)")  # no authority to receive information
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, LOW)
+    await risk_assessed(compliance, auth_headers, case.id)
+    body = DECLINE | MP_LETTER | {"written_response_requested": asked}
+    if asked:
+        body |= {"written_response": {"title": "Decision letter to the complainant"}}
+    r = await act(client, auth_headers, case.id, "decline", body)
+    assert r.status_code == 200, r.text
+    expected = [
+        ("letter", str(mp), True),
+        ("letter", str(rep), True),
+        ("telephone", str(complainant), False),
+    ]
+    if asked:
+        expected.append(("letter", str(complainant), False))
+    assert _sent(r.json()) == sorted(expected)
+    read = await client.get(
+        f"/v1/cases/{case.id}/triage", headers=auth_headers("caseworker", sub=CW)
+    )
+    assert _sent(read.json()) == sorted(expected)
+
+
+@pytest.mark.usefixtures("in_force")
+async def test_a_triage_decline_told_in_writing_is_written_to_the_complainant__ASM_050(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake: IntakeStandIn,
+) -> None:
+    complainant = str(intake.parties[0]["person_id"])
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, LOW)
+    await risk_assessed(compliance, auth_headers, case.id)
+    r = await act(
+        client, auth_headers, case.id, "decline", DECLINE | {"complainant_told_by": "email"}
+    )
+    assert r.status_code == 200, r.text
+    assert _sent(r.json()) == [("email", complainant, False)]
+
+
+@pytest.mark.usefixtures("in_force")
+async def test_a_triage_closure_without_a_complainant_is_refused__ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake: IntakeStandIn,
+) -> None:
+    intake.parties.clear()
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, LOW)
+    await risk_assessed(compliance, auth_headers, case.id)
+    r = await act(client, auth_headers, case.id, "decline", DECLINE)
+    assert (r.status_code, problem_type(r)) == (409, "decision-recipients-incomplete")
+    assert r.json()["requirement"] == "ASM-173"
+    assert await status_of(session, case.id) is CaseStatus.ect_triage
+    assert await _no_communications(session, case.id)
+
+
+@pytest.mark.usefixtures("in_force")
+@pytest.mark.parametrize("what", ["decline", "resolution"])
+async def test_a_separate_aggrieveds_copy_is_decided_before_closing__ASM_174(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake: IntakeStandIn,
+    what: str,
+) -> None:
+    aggrieved = intake.person("aggrieved")
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, LOW if what == "decline" else MINIMAL)
+    await risk_assessed(compliance, auth_headers, case.id)
+    body = DECLINE if what == "decline" else RESOLVED
+    r = await act(client, auth_headers, case.id, what, body)
+    assert (r.status_code, problem_type(r)) == (409, "decision-recipients-incomplete")
+    assert r.json()["requirement"] == "ASM-174"
+    assert await status_of(session, case.id) is CaseStatus.ect_triage
+    assert await _no_communications(session, case.id)
+    r = await act(client, auth_headers, case.id, what, body | {"copy_to_aggrieved": True})
+    assert r.status_code == 200, r.text
+    assert ("letter", str(aggrieved), True) in _sent(r.json())
+
+
+@pytest.mark.usefixtures("in_force")
+async def test_a_triage_resolution_is_issued_to_intakes_parties__T18_ASM_050_ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake: IntakeStandIn,
+) -> None:
+    """ASM-069: a resolution is a decision not to investigate: the complainant told by phone and
+    in writing on request (ASM-050), the MP involved (health, ¶3.110) always in writing."""
+    complainant = str(intake.parties[0]["person_id"])
+    mp = str(intake.person("mp (assisting)"))
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, MINIMAL)
+    await risk_assessed(compliance, auth_headers, case.id)
+    r = await act(
+        client, auth_headers, case.id, "resolution", RESOLVED | {"written_response_requested": True}
+    )
+    assert r.status_code == 200, r.text
+    assert _sent(r.json()) == sorted(
+        [("letter", complainant, False), ("letter", mp, True), ("telephone", complainant, False)]
+    )
+    event = await session.scalar(
+        select(OutboxEvent).where(
+            OutboxEvent.case_id == case.id, OutboxEvent.type == "assessment.case.closed"
+        )
+    )
+    assert event is not None
+    assert event.payload["closure_code"] == "ECT triage - Resolution"
+
+
+@pytest.mark.usefixtures("in_force")
+async def test_a_triage_resolution_with_intake_down_is_a_503__ASM_173(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    app: FastAPI,
+    dev_keys_dir: Path,
+) -> None:
+    case = await make_case(session, status=CaseStatus.ect_triage)
+    await assess(client, auth_headers, case.id, MINIMAL)
+    app.state.intake_client = ServiceClient(
+        base_url=f"http://127.0.0.1:{_unused_port()}", audience="intake-api",
+        tokens=DevServiceTokenProvider(keys_dir=dev_keys_dir, issuer=DEV_ISSUER, subject="a"),
+    )  # fmt: skip
+    try:
+        r = await act(client, auth_headers, case.id, "resolution", RESOLVED)
+    finally:
+        await app.state.intake_client.aclose()
+    assert r.status_code == 503, r.text
+    assert await status_of(session, case.id) is CaseStatus.ect_triage
+
+
+# ---------------------------------------------------------------------------------------------
 # T18 resolution, T19 pass-on
 # ---------------------------------------------------------------------------------------------
 
@@ -601,7 +783,7 @@ RESOLVED = {
 }
 
 
-@pytest.mark.usefixtures("in_force")
+@pytest.mark.usefixtures("in_force", "intake")
 async def test_a_case_minimal_intervention_resolved_closes_as_resolution__T18_ASM_051(
     client: httpx.AsyncClient,
     auth_headers: Headers,
@@ -620,7 +802,7 @@ async def test_a_case_minimal_intervention_resolved_closes_as_resolution__T18_AS
     assert await status_of(session, case.id) is CaseStatus.closed
 
 
-@pytest.mark.usefixtures("in_force")
+@pytest.mark.usefixtures("in_force", "intake")
 async def test_no_resolution_without_the_minimal_intervention_outcome__T18_ASM_051(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:

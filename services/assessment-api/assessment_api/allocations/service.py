@@ -25,6 +25,13 @@ from shared.inbox.handlers import audit_effect
 from shared.pagination import Keyset, Page, key_date, key_int, key_uuid, paginate
 
 PRIORITY_RANK = {"high": 0, "standard": 1}
+# ASM-104: the MP contact tasks allocation leaves on a case (created in allocation.py, completed
+# here); defined here, below allocation.py, so neither module imports the other in a cycle.
+TASK = Audited[AllocationTask](
+    entity_type="allocation_task",
+    snapshot=lambda t: TaskRead.model_validate(t).model_dump(mode="json"),
+    case_id=lambda t: t.case_id,
+)
 QUEUE = Keyset("allocation-queue", (key_int, key_int, key_date, key_uuid))
 
 TASK = Audited[AllocationTask](

@@ -103,6 +103,9 @@ class DrLetterKind(StrEnum):
     consent_form = "consent_form"  # ¶2.122: out to each party
     consent_returned = "consent_returned"  # ¶2.122: back from each party
     resolution_agreement = "resolution_agreement"  # ¶2.127: to both parties
+    # ASM-173 (¶3.109–3.110, Legal), ASM-174 (¶3.111–3.112): closing by agreement is a decision
+    # not to investigate, so the MPs and representatives intake names get a copy
+    resolution_agreement_copy = "resolution_agreement_copy"
 
 
 class DrCommunication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):

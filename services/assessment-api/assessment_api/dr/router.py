@@ -124,17 +124,21 @@ async def confer(
     principal: CaseActor,
     session: DbSession,
     risk: RiskClient,
+    intake: IntakeClient,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """ASM-063: the resolution conference. `agreed` (both parties) closes the case as a DR
     resolution agreement (T29, ASM-064): Resolution Agreement letters to both parties, no
     compliance, no review; it is a decision not to investigate, so it needs a `decline` risk
-    assessment at compliance-api (409 `risk-assessment-required`, 503 when it cannot say).
-    `partly_agreed` records the mediated components and `not_agreed` nothing; both leave the
+    assessment at compliance-api (409 `risk-assessment-required`, 503 when it cannot say), and
+    a copy goes to the MPs and authorised representatives intake holds (ASM-173, ASM-174; 409
+    `decision-recipients-incomplete` while there is no complainant or a separate aggrieved's
+    copy is undecided; 503 when intake-api cannot say). `partly_agreed` records the mediated
+    components and `not_agreed` nothing; both leave the
     case with the DR caseworker at further consideration (T30, ASM-065)."""
     await service.confer(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
     )  # fmt: skip
     return await _answer(session, case_id)

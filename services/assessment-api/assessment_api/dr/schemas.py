@@ -164,6 +164,12 @@ class ConferenceCreate(BaseModel):
     agreed_by_complainant: StrictBool
     agreed_by_organisation: StrictBool
     mediated_components: list[MediatedComponentIn] = Field(default_factory=list, max_length=50)
+    copy_to_aggrieved: StrictBool | None = Field(
+        default=None,
+        description="ASM-174 (¶3.111): on an agreement, whether a separate aggrieved person "
+        "(intake's party) gets a copy of the Resolution Agreement letter, decided case by case; "
+        "required when intake has one (409 `decision-recipients-incomplete`)",
+    )
 
 
 class DrCommunicationRead(BaseModel):

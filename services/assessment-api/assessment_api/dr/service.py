@@ -3,7 +3,11 @@
 Every move of the case goes through ``cases.state.transition``; the agreement that closes the
 case (T29) is a decision not to investigate (ASM-069) and so goes through the risk guard first
 (XC-RSK-001), like the other guarded closures. Letters are the casework kit's communications,
-addressed by id (the addresses are intake's, DESIGN §1).
+addressed by id (the addresses are intake's, DESIGN §1). The Resolution Agreement letter goes to
+both parties (¶2.127); as a decision not to investigate (¶2.140's reasoning: our legislation
+knows no other way to close without investigating) it is also copied, always in writing, to the
+MPs and authorised representatives intake names when the agreement is recorded (ASM-173,
+ASM-174, ``closing.issue_list``), and a separate aggrieved's copy is decided case by case.
 """
 
 from __future__ import annotations
@@ -128,6 +132,11 @@ AGREEMENT_PARAGRAPHS = [
 ]
 
 
+AGREEMENT_KINDS = frozenset(
+    {DrLetterKind.resolution_agreement, DrLetterKind.resolution_agreement_copy}
+)
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -147,13 +156,19 @@ async def _letter(
     actor: Principal,
     at: datetime,
     documents: list[DocumentRef] | None = None,
+    copy: closing.Owed | None = None,
 ) -> DrCommunication:
     inbound = kind is DrLetterKind.consent_returned
     purpose = {
         DrLetterKind.consent_form: CONSENT_PURPOSE,
         DrLetterKind.consent_returned: RETURNED_PURPOSE,
         DrLetterKind.resolution_agreement: AGREEMENT_PURPOSE,
+        DrLetterKind.resolution_agreement_copy: AGREEMENT_PURPOSE,
     }[kind]
+    recipient = _recipient(process, party)
+    if copy is not None:
+        purpose = f"{purpose}, a copy: {copy.rule}"
+        recipient = Recipient(person_id=copy.person_id, is_copy=True)
     letter = DrCommunication(
         id=uuid.uuid4(),
         case_id=process.case_id,
@@ -167,10 +182,10 @@ async def _letter(
         from_person_id=(
             process.complainant_person_id if inbound and party is DrParty.complainant else None
         ),
-        recipients=[] if inbound else [_recipient(process, party).model_dump(mode="json")],
+        recipients=[] if inbound else [recipient.model_dump(mode="json")],
         headers=[],
         documents=[d.model_dump(mode="json") for d in documents or []],
-        paragraphs=AGREEMENT_PARAGRAPHS if kind is DrLetterKind.resolution_agreement else [],
+        paragraphs=AGREEMENT_PARAGRAPHS if kind in AGREEMENT_KINDS else [],
         recorded_by=actor.sub,
     )
     # XC-RSK-004: the kit scans what a party sends (a returned form) and, on legal-action
@@ -375,6 +390,7 @@ def _conference_problems(data: ConferenceCreate, at: datetime) -> list[str]:
 async def confer(
     session: AsyncSession,
     risk: ServiceClient,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: ConferenceCreate,
@@ -397,7 +413,9 @@ async def confer(
     case = await get_case(session, case_id)
     _in_dr(case, to)
     clearance: RiskClearance | None = None
+    copies: list[closing.Owed] = []
     if to is CaseStatus.closed:
+        copies = await _agreement_copies(intake, case, data.copy_to_aggrieved)
         clearance = await require_risk_assessment(
             risk, case_id=case_id, trigger=GuardTrigger.decline, at=at
         )
@@ -445,6 +463,11 @@ async def confer(
                 session, process, kind=DrLetterKind.resolution_agreement, party=party,
                 actor=actor, at=at, documents=[record],
             )  # fmt: skip
+        for owed in copies:
+            await _letter(
+                session, process, kind=DrLetterKind.resolution_agreement_copy,
+                party=DrParty.complainant, actor=actor, at=at, documents=[record], copy=owed,
+            )  # fmt: skip
         await emit(
             session,
             CaseClosedV1(
@@ -459,6 +482,23 @@ async def confer(
             occurred_at=at,
         )
     return process
+
+
+async def _agreement_copies(
+    intake: ServiceClient, case: Case, copy_to_aggrieved: bool | None
+) -> list[closing.Owed]:
+    """Who gets a copy of the Resolution Agreement letter besides the two parties: intake's
+    parties now (never ids from the request), the closure being a decision not to investigate
+    (ASM-173: the referring MP, or in health any MP involved; ASM-174: representatives with
+    authority, and a separate aggrieved when the caseworker decides so), always in writing
+    (ASM-055 ¶2.104, Legal). 409 ``decision-recipients-incomplete`` while there is no complainant
+    or the aggrieved's copy is undecided; 503 when intake cannot say. The complainant's letter
+    is the party's own (¶2.127), addressed to the complainant who consented."""
+    owed = await closing.issue_list(
+        intake, case, kind=closing.ClosureKind.resolution, decision_by_telephone=False,
+        written_decision_requested=True, aggrieved_copy=copy_to_aggrieved,
+    )  # fmt: skip
+    return [o for o in owed if o.form is closing.Form.copy and o.person_id is not None]
 
 
 def _in_dr(case: Case, to: CaseStatus) -> None:

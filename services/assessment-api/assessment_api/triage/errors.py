@@ -10,7 +10,9 @@ Conflict
 ├── NoThresholdSetInForce (409, no-threshold-set-in-force; ASM-046)
 ├── ThresholdSetAlreadyDecided (409, threshold-set-already-decided)
 ├── NotAtTriage (409, case-not-at-triage; T17–T19 start at ECT triage)
-└── TriageDecisionBlocked (409, triage-decision-blocked; T17–T19 rules, lists each problem)
+├── TriageDecisionBlocked (409, triage-decision-blocked; T17–T19 rules, lists each problem)
+└── (closing) RecipientsIncomplete (409, decision-recipients-incomplete; T17, T18: ASM-173,
+    ASM-174, naming the requirement)
 Forbidden (shared.casework.approvals: approver-is-requester, approval-level-not-held)
 UpstreamUnavailable (503, intake-api or compliance-api cannot answer)
 """

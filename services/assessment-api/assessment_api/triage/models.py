@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from assessment_api.triage.rules import Outcome
 from shared.casework.approvals import ApprovalColumns
+from shared.casework.communications import CommunicationColumns, legal_scan_checks
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -124,3 +125,19 @@ class TriageClosure(UUIDPrimaryKey, Timestamps, Base):
     decided_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_triage_closure_case_id", "case_id"),)
+
+
+class TriageCommunication(CommunicationColumns, UUIDPrimaryKey, Timestamps, Base):
+    """A call or letter issuing a triage closure (T17, T18) to one recipient (the casework kit's
+    ``communications``; ASM-050 ¶2.92–2.93, ASM-173, ASM-174): the person by intake's id; the
+    address is read from intake's audited contact card when it is sent."""
+
+    __tablename__ = "triage_communication"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessment_case.id", ondelete="CASCADE"))
+    triage_closure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("triage_closure.id"))
+
+    __table_args__ = (
+        Index("ix_triage_communication_case_id", "case_id"),
+        legal_scan_checks("communication"),  # XC-RSK-004
+    )

@@ -14,6 +14,7 @@ from assessment_api.triage.models import (
     ThresholdSetStatus,
     TriageApproval,
     TriageClosure,
+    TriageCommunication,
 )
 
 
@@ -70,3 +71,15 @@ async def closure_of(session: AsyncSession, case_id: uuid.UUID) -> TriageClosure
         .order_by(TriageClosure.decided_at.desc())
         .limit(1)
     )
+
+
+async def communications(
+    session: AsyncSession, case_id: uuid.UUID
+) -> Sequence[TriageCommunication]:
+    """The calls and letters that issued the case's triage closure, in the order made."""
+    result = await session.scalars(
+        select(TriageCommunication)
+        .where(TriageCommunication.case_id == case_id)
+        .order_by(TriageCommunication.created_at, TriageCommunication.id)
+    )
+    return result.all()

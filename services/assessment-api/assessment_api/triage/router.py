@@ -168,8 +168,10 @@ async def decline(
     """T17 (ASM-046…050): the score below the threshold, minimal intervention considered, the
     triage section complete, a requested or agreed reasonable adjustment considered (asked of
     intake-api), written responses to any MP and to a complainant who asked (409
-    `triage-decision-blocked` listing what is missing); then the risk guard (XC-RSK-001). 503
-    when intake-api or compliance-api cannot answer."""
+    `triage-decision-blocked` listing what is missing); the recipients read from intake-api
+    (ASM-173, ASM-174: 409 `decision-recipients-incomplete`), each call and letter recorded
+    (ASM-050); then the risk guard (XC-RSK-001). 503 when intake-api or compliance-api cannot
+    answer."""
     case = await decisions.decline(
         session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
@@ -188,14 +190,18 @@ async def resolve(
     principal: TriageActor,
     session: DbSession,
     risk: RiskGuardClient,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """T18 (ASM-051): minimal intervention resolved the case (the triage's outcome says it
-    could); a decision not to investigate, so through the risk guard (XC-RSK-001, ASM-069)."""
+    could); a decision not to investigate, so through the risk guard (XC-RSK-001, ASM-069) and
+    issued to the parties intake holds (ASM-050, ASM-173; 409 `decision-recipients-incomplete`
+    while a recipient is undecided, ASM-174); each call and letter is recorded. 503 when
+    intake-api or compliance-api cannot answer."""
     case = await decisions.resolve(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         if_match=if_match,
     )  # fmt: skip
     read = await service.read_triage(session, case.id)

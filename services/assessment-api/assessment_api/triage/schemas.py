@@ -24,7 +24,7 @@ from assessment_api.triage.rules import (
     PassOnTo,
     Question,
 )
-from shared.casework.communications import DocumentRef
+from shared.casework.communications import DocumentRef, Recipient
 from shared.schemas import JSON_INTEGER, IsoDate, JsonInt, LongText, Reason
 
 CriterionScore = Annotated[int, Field(ge=CRITERION_MIN, le=CRITERION_MAX), JSON_INTEGER]
@@ -298,6 +298,12 @@ class TriageDeclineCreate(BaseModel):
     mp_written_response: DocumentRef | None = Field(
         default=None, description="ASM-050 (¶2.93): required when an MP is involved"
     )
+    copy_to_aggrieved: StrictBool | None = Field(
+        default=None,
+        description="ASM-174 (¶3.111): whether a separate aggrieved person (intake's party) gets "
+        "a copy, decided case by case; required when intake has one (409 "
+        "`decision-recipients-incomplete`); ignored otherwise",
+    )
 
 
 class TriageResolutionCreate(BaseModel):
@@ -318,6 +324,16 @@ class TriageResolutionCreate(BaseModel):
 
     rationale: Reason = Field(description="What minimal intervention achieved (¶2.96)")
     complainant_told_by: ToldBy
+    written_response_requested: StrictBool = Field(
+        default=False,
+        description="ASM-050 (¶2.93): after a call, the complainant asked for it in writing",
+    )
+    copy_to_aggrieved: StrictBool | None = Field(
+        default=None,
+        description="ASM-174 (¶3.111): whether a separate aggrieved person (intake's party) gets "
+        "a copy, decided case by case; required when intake has one (409 "
+        "`decision-recipients-incomplete`); ignored otherwise",
+    )
 
 
 class TriagePassOn(BaseModel):
@@ -359,6 +375,23 @@ class TriageClosureRead(BaseModel):
     decided_at: datetime
 
 
+class TriageCommunicationRead(BaseModel):
+    """A call or letter that issued the triage closure to one recipient (ASM-050, ASM-173,
+    ASM-174): by intake's id; the address is intake's contact card's."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    triage_closure_id: uuid.UUID
+    medium: str = Field(examples=["letter"])
+    direction: str
+    purpose: str = Field(description="The rule it follows")
+    occurred_at: datetime
+    recipients: list[Recipient]
+    summary: str | None
+    recorded_by: str
+
+
 class TriageRead(BaseModel):
     """A case's triage: where the case is, its latest PVM assessment and its closure, if any."""
 
@@ -367,3 +400,7 @@ class TriageRead(BaseModel):
     version: int
     assessment: PvmAssessmentRead | None
     closure: TriageClosureRead | None
+    communications: list[TriageCommunicationRead] = Field(
+        default_factory=list,
+        description="The closure's calls and letters to intake's parties (ASM-050, ASM-173)",
+    )

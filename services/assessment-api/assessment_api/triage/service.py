@@ -35,6 +35,7 @@ from assessment_api.triage.schemas import (
     ThresholdSetDecision,
     ThresholdSetRead,
     TriageClosureRead,
+    TriageCommunicationRead,
     TriageGuideRead,
     TriageRead,
 )
@@ -303,4 +304,8 @@ async def read_triage(session: AsyncSession, case_id: uuid.UUID) -> TriageRead:
         version=case.version,
         assessment=assessment_read(assessment) if assessment else None,
         closure=TriageClosureRead.model_validate(closure) if closure else None,
+        communications=[
+            TriageCommunicationRead.model_validate(c)
+            for c in await repository.communications(session, case_id)
+        ],
     )
