@@ -34,11 +34,6 @@ TASK = Audited[AllocationTask](
 )
 QUEUE = Keyset("allocation-queue", (key_int, key_int, key_date, key_uuid))
 
-TASK = Audited[AllocationTask](
-    entity_type="allocation_task",
-    snapshot=lambda t: TaskRead.model_validate(t).model_dump(mode="json"),
-    case_id=lambda t: t.case_id,
-)
 ENTRY = Audited[QueueEntry](
     entity_type="allocation_queue_entry",
     snapshot=lambda e: QueueEntryRead.model_validate(e).model_dump(mode="json"),
