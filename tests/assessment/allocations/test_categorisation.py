@@ -212,13 +212,17 @@ async def test_a_systemic_issue_goes_to_the_ad__ASM_087(
 # --- requirements §E.2: each allocation act emits exactly one event ------------------------------
 
 
-async def _events(session: AsyncSession, entry: QueueEntry) -> list[OutboxEvent]:
+async def _events(
+    session: AsyncSession, entry: QueueEntry, *, with_status: bool = False
+) -> list[OutboxEvent]:
+    """The allocation acts' events of the entry's case (and, ``with_status``, the case's
+    ``assessment.case.status_changed``, which a requeue (T25) emits as well)."""
     rows = await session.scalars(
         select(OutboxEvent)
         .where(OutboxEvent.case_id == entry.case_id)
         .order_by(OutboxEvent.sequence)
     )
-    return list(rows)
+    return [e for e in rows if with_status or e.type != "assessment.case.status_changed"]
 
 
 async def test_a_category_change_request_and_decision_each_emit_one_event__ASM_086(
@@ -303,6 +307,13 @@ async def test_a_complex_referral_and_the_ads_agreement_each_emit_one_event__ASM
     assert r.status_code == 200, r.text
     _, decided = await _events(session, entry)
     assert decided.type == "assessment.complex_referral.decided"
+    # T25: agreed, the case returns to the queue, which intake's register hears of.
+    moves = [
+        e.payload["status"]
+        for e in await _events(session, entry, with_status=True)
+        if e.type == "assessment.case.status_changed"
+    ]
+    assert moves[-1] == "awaiting_allocation"
     assert decided.payload["decision"] == "approved"
     assert (decided.payload["decided_by"], decided.payload["discussed_with"]) == ("ad-cx", "om-1")
 
