@@ -14,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +26,12 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from casework_dev.procs import (
     PrivatePostgres,
@@ -59,6 +67,37 @@ class Stack:
         return {"Authorization": f"Bearer {token}"}
 
 
+COMPLAINANT = uuid.uuid4()
+
+
+def _intake_parties(request: Request) -> JSONResponse:
+    """intake-api's ``GET /v1/cases/{id}/parties`` as a decision reads it: one complainant."""
+    return JSONResponse([
+        {"id": str(uuid.uuid4()), "person_id": str(COMPLAINANT), "role": "complainant",
+         "authority_to_receive_info": False, "description": None}
+    ])  # fmt: skip
+
+
+@contextmanager
+def _intake_stand_in(port: int) -> Iterator[None]:
+    """A stand-in for intake-api's parties read, served over HTTP on ``port``: a decision not to
+    investigate is issued to intake's parties (ASM-173), and this test's subject is the risk
+    guard, not intake (tests/e2e/test_assessment_path.py runs the real intake-api)."""
+    app = Starlette(routes=[Route("/v1/cases/{case_id}/parties", _intake_parties)])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            assert time.monotonic() < deadline, "the intake stand-in did not start"
+            time.sleep(0.05)
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("risk-guard")
@@ -66,6 +105,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     pg_dir = Path(tempfile.mkdtemp(prefix="casework-e2e-risk-"))
     pg = PrivatePostgres(pg_dir / "pg")
     procs: dict[str, ServiceProcess] = {}
+    intake_port = free_port()
+    stand_in = _intake_stand_in(intake_port)
+    stand_in.__enter__()
     try:
         pg.start()
         urls = prepare_databases(pg.url, "e2erisk", SERVICES)
@@ -74,7 +116,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "assessment": service_env(
                 "assessment", urls["assessment"], keys_dir=keys_dir,
                 subscribers={},  # no intake here: its register is tested in test_four_services
-                extra={"ASSESSMENT_COMPLIANCE_URL": f"http://127.0.0.1:{ports['compliance']}"},
+                extra={
+                    "ASSESSMENT_COMPLIANCE_URL": f"http://127.0.0.1:{ports['compliance']}",
+                    "ASSESSMENT_INTAKE_URL": f"http://127.0.0.1:{intake_port}",
+                },
             ),
             "compliance": service_env(
                 "compliance", urls["compliance"], keys_dir=keys_dir,
@@ -102,6 +147,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         for p in procs.values():
             p.stop()
+        stand_in.__exit__(None, None, None)
         pg.cleanup()
         shutil.rmtree(pg_dir, ignore_errors=True)
 

@@ -25,6 +25,7 @@ from shared.errors import PROBLEM_TYPE_BASE
 from tests.assessment.cases.builders import CW, OTHER_CW, make_case
 from tests.assessment.cases.test_decisions import DECLINE, PROPOSAL, assess, decide
 from tests.assessment.handlers.builders import CONTRACTOR, HANDLER, ORIGINAL, make_handlers
+from tests.assessment.intake_peer import StandIn
 
 Headers = Callable[..., dict[str, str]]
 R = OrganisationRole
@@ -340,6 +341,7 @@ async def test_both_complained_about_each_needs_its_own_decision__ASM_076_ASM_08
     compliance: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
+    intake_stand_in: StandIn,  # the decline, once allowed, is issued to intake's parties
 ) -> None:
     case = await make_case(session)
     await make_handlers(

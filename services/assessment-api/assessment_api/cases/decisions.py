@@ -157,6 +157,9 @@ async def decline(
     case = await get_case(session, case_id)
     _from_further_consideration(case, CaseStatus.closed)
     check_if_match(if_match, make_etag(case.version), required=False)
+    # What assessment can tell alone is refused before asking intake or compliance-api (and
+    # checked again under the case's lock in _cleared).
+    await check_ready_for_decision(session, case_id, proposing=False)
     owed = await closing.issue_list(
         intake, case, kind=closing.ClosureKind.decline,
         decision_by_telephone=data.decision_by_telephone,

@@ -19,12 +19,12 @@ from assessment_api.contact.dependencies import (
 )
 from assessment_api.contact.schemas import (
     AttemptRecorded,
-    ContactAttemptCreate,
-    ContactAttemptRead,
     ContactRead,
+    FcContactAttemptCreate,
+    FcContactAttemptRead,
+    FcWithdrawCreate,
     MethodRead,
     MpContactCreate,
-    WithdrawCreate,
 )
 from shared.clock import ClockDep
 from shared.concurrency import IfMatchHeader
@@ -70,7 +70,7 @@ async def read_method(
 )
 async def record_attempt(
     case_id: CaseIdPath,
-    body: ContactAttemptCreate,
+    body: FcContactAttemptCreate,
     principal: CaseActor,
     session: DbSession,
     intake: IntakeClient,
@@ -90,7 +90,7 @@ async def record_attempt(
     "/mp",
     status_code=201,
     summary="Record contact with the referring MP",
-    response_model=ContactAttemptRead,
+    response_model=FcContactAttemptRead,
     responses=RECORD,
 )
 async def record_mp_contact(
@@ -118,7 +118,7 @@ async def record_mp_contact(
 )
 async def withdraw(
     case_id: CaseIdPath,
-    body: WithdrawCreate,
+    body: FcWithdrawCreate,
     principal: CaseActor,
     session: DbSession,
     idem: IdempotencyDep,

@@ -76,7 +76,7 @@ class ChecklistAnswerIn(BaseModel):
         return self
 
 
-class ContactAttemptCreate(BaseModel):
+class FcContactAttemptCreate(BaseModel):
     """An attempt to reach the complainant at further consideration (ASM-101), or their reply:
     the method it followed (ASM-100), whether it was first contact (ASM-099), what the
     complainant asked for, and, in a conversation, the ¶2.219 checklist (ASM-102)."""
@@ -155,7 +155,7 @@ class ContactAttemptCreate(BaseModel):
     checklist: list[ChecklistAnswerIn] = Field(default_factory=list, max_length=len(Item))
 
     @model_validator(mode="after")
-    def _consistent(self) -> ContactAttemptCreate:
+    def _consistent(self) -> FcContactAttemptCreate:
         if self.channel == PHONE and self.outcome is ContactOutcome.written_no_reply:
             raise ValueError("a call cannot end as 'written_no_reply'")
         if self.direction == "inbound" and self.outcome is not ContactOutcome.reached:
@@ -183,7 +183,7 @@ class ChecklistAnswerRead(BaseModel):
     recorded_by: str
 
 
-class ContactAttemptRead(BaseModel):
+class FcContactAttemptRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -211,7 +211,7 @@ class ContactAttemptRead(BaseModel):
     recorded_by: str
 
 
-class AttemptRecorded(ContactAttemptRead):
+class AttemptRecorded(FcContactAttemptRead):
     checklist: list[ChecklistAnswerRead]
 
 
@@ -254,7 +254,7 @@ class MpContactCreate(BaseModel):
         return self
 
 
-class WithdrawCreate(BaseModel):
+class FcWithdrawCreate(BaseModel):
     """ASM-103 (¶2.224): more information is needed before a decision: recorded, told to the
     complainant, and the case closed as 'withdrawn'."""
 
@@ -340,7 +340,7 @@ class ContactRead(BaseModel):
         description="ASM-101 and ASM-102: a decision (or 'withdrawn') may be made now"
     )
     mp_tasks: list[MpRead]
-    attempts: list[ContactAttemptRead]
+    attempts: list[FcContactAttemptRead]
     withdrawal: WithdrawalRead | None
 
 

@@ -71,16 +71,16 @@ from assessment_api.contact.schemas import (
     AvailabilityRead,
     ChecklistAnswerRead,
     ChecklistItemRead,
-    ContactAttemptCreate,
-    ContactAttemptRead,
     ContactRead,
     DateRange,
+    FcContactAttemptCreate,
+    FcContactAttemptRead,
+    FcWithdrawCreate,
     FirstContactRead,
     MethodRead,
     MpContactCreate,
     MpRead,
     WithdrawalRead,
-    WithdrawCreate,
 )
 from shared.auth import Principal
 from shared.casework.communications import ContactOutcome, legal_scan
@@ -97,7 +97,7 @@ WITHDRAWN = "withdrawn"
 
 ATTEMPT: Audited[FcContactAttempt] = Audited(
     entity_type="fc_contact_attempt",
-    snapshot=lambda a: ContactAttemptRead.model_validate(a).model_dump(mode="json"),
+    snapshot=lambda a: FcContactAttemptRead.model_validate(a).model_dump(mode="json"),
     case_id=lambda a: a.case_id,
 )
 ANSWER: Audited[FcChecklistAnswer] = Audited(
@@ -209,7 +209,7 @@ async def method(session: AsyncSession, client: ServiceClient, *, case_id: uuid.
     )
 
 
-def _check_method(method_: Method, data: ContactAttemptCreate) -> None:
+def _check_method(method_: Method, data: FcContactAttemptCreate) -> None:
     problems = method_problems(
         method_, channel=data.channel,
         asked_for_number_and_preference=data.asked_for_number_and_preference,
@@ -226,7 +226,7 @@ def _check_method(method_: Method, data: ContactAttemptCreate) -> None:
         )
 
 
-def _check_timing(availability: Availability, data: ContactAttemptCreate) -> None:
+def _check_timing(availability: Availability, data: FcContactAttemptCreate) -> None:
     problems = timing_problems(
         availability, _business_date(data.attempted_at), call=data.channel == TELEPHONE
     )
@@ -237,7 +237,7 @@ def _check_timing(availability: Availability, data: ContactAttemptCreate) -> Non
         )
 
 
-def _check_answers(data: ContactAttemptCreate) -> None:
+def _check_answers(data: FcContactAttemptCreate) -> None:
     problems = [
         {"item": a.item.value, "problem": p.value}
         for a in data.checklist
@@ -258,7 +258,7 @@ async def record_attempt(
     client: ServiceClient,
     *,
     case_id: uuid.UUID,
-    data: ContactAttemptCreate,
+    data: FcContactAttemptCreate,
     actor: Principal,
     at: datetime,
 ) -> AttemptRecorded:
@@ -312,7 +312,7 @@ async def record_attempt(
         )
     return AttemptRecorded.model_validate(
         {
-            **ContactAttemptRead.model_validate(attempt).model_dump(),
+            **FcContactAttemptRead.model_validate(attempt).model_dump(),
             "checklist": [ChecklistAnswerRead.model_validate(a) for a in answers],
         }
     )
@@ -322,7 +322,7 @@ async def _record_checklist(
     session: AsyncSession,
     case: Case,
     attempt: FcContactAttempt,
-    data: ContactAttemptCreate,
+    data: FcContactAttemptCreate,
     *,
     actor: Principal,
 ) -> list[FcChecklistAnswer]:
@@ -366,7 +366,7 @@ async def record_mp_contact(
     data: MpContactCreate,
     actor: Principal,
     at: datetime,
-) -> ContactAttemptRead:
+) -> FcContactAttemptRead:
     """ASM-104 (¶2.226): contact with the referring MP on an MP-referred case. Contact made (a
     call answered, or a letter or email sent) saying who the caseworker is, with their contact
     details, completes allocation's MP task (once)."""
@@ -401,7 +401,7 @@ async def record_mp_contact(
             session, open_tasks[0], actor=actor, at=data.attempted_at,
             note=f"ASM-104: MP contacted by {data.channel} (contact attempt {attempt.id})",
         )  # fmt: skip
-    return ContactAttemptRead.model_validate(attempt)
+    return FcContactAttemptRead.model_validate(attempt)
 
 
 # --- ASM-101 and ASM-102: may a decision be made? ---------------------------------------------
@@ -460,7 +460,7 @@ async def withdraw(
     session: AsyncSession,
     *,
     case_id: uuid.UUID,
-    data: WithdrawCreate,
+    data: FcWithdrawCreate,
     actor: Principal,
     at: datetime,
     if_match: str | None,
@@ -529,7 +529,7 @@ async def read(session: AsyncSession, *, case_id: uuid.UUID, today: date) -> Con
             MpRead(task_id=t.id, done_at=t.done_at, done_by=t.done_by)
             for t in await allocations.mp_tasks(session, case_id)
         ],
-        attempts=[ContactAttemptRead.model_validate(a) for a in attempts],
+        attempts=[FcContactAttemptRead.model_validate(a) for a in attempts],
         withdrawal=WithdrawalRead.model_validate(withdrawal) if withdrawal else None,
     )
 
