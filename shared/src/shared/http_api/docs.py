@@ -98,7 +98,7 @@ def install_docs(app: FastAPI) -> None:
     async def swagger_ui(request: Request) -> HTMLResponse:
         page = get_swagger_ui_html(
             openapi_url=prefixed(request, openapi_url),
-            title=f"{app.title} - Swagger UI",
+            title=f"{request.app.title} - Swagger UI",
             oauth2_redirect_url=prefixed(request, oauth2_redirect_url),
             swagger_js_url=prefixed(request, SWAGGER_JS),
             swagger_css_url=prefixed(request, SWAGGER_CSS),
@@ -115,7 +115,7 @@ def install_docs(app: FastAPI) -> None:
     async def redoc(request: Request) -> HTMLResponse:
         page = get_redoc_html(
             openapi_url=prefixed(request, openapi_url),
-            title=f"{app.title} - ReDoc",
+            title=f"{request.app.title} - ReDoc",
             redoc_js_url=prefixed(request, REDOC_JS),
             redoc_favicon_url=prefixed(request, FAVICON),
             with_google_fonts=False,

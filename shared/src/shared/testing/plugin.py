@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +44,7 @@ import httpx
 import pytest
 from alembic import command
 from fastapi import FastAPI
+from fastapi.dependencies import models as fastapi_dependency_models
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -299,6 +300,28 @@ async def _dispose_engines(_db_registry: _Registry) -> AsyncIterator[None]:
         await eng.dispose()
     for db in _db_registry.databases.values():
         await drop_database(db.name)
+
+
+# FastAPI (0.16x) keeps, per process, three LRU caches of 4,096 entries each of the endpoints and
+# dependencies it has classified (fastapi.dependencies.models ``_is_*_callable_cached``). An
+# endpoint that is a closure over its app (the docs pages, per-app dependencies) keeps that app
+# alive from there. A service process builds one app, so nothing grows; a test run builds one
+# app per test, and each xdist worker grew to 6-7 GB through these caches, with garbage
+# collections of several seconds in ordinary tests. The caches are emptied after each test.
+_FASTAPI_CALLABLE_CACHES = (
+    "_is_gen_callable_cached",
+    "_is_async_gen_callable_cached",
+    "_is_coroutine_callable_cached",
+)
+
+
+@pytest.fixture(autouse=True)
+def _release_apps() -> Iterator[None]:
+    yield
+    for name in _FASTAPI_CALLABLE_CACHES:
+        cache = getattr(fastapi_dependency_models, name, None)
+        if cache is not None:
+            cache.cache_clear()
 
 
 @pytest.fixture
