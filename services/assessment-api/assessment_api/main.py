@@ -9,6 +9,7 @@ from assessment_api.cases.router import router as cases_router
 from assessment_api.closing.router import router as closing_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.contact.router import router as contact_router
+from assessment_api.decision_approvals.router import router as decision_approvals_router
 from assessment_api.decision_form.router import router as decision_form_router
 from assessment_api.dependencies import intake_lifespan
 from assessment_api.dr.router import router as dr_router
@@ -37,6 +38,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             cases_router,
             closing_router,
             decision_form_router,
+            decision_approvals_router,
             contact_router,
             dr_router,
             early_router,
@@ -74,6 +76,12 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "remit and suitability first, the gate tests, time limits and alternative legal "
                 "remedy, the single decline reason, material evidence; versioned, with what is "
                 "missing before a decline or a proposal.",
+            },
+            {
+                "name": "decision approvals",
+                "description": "A decline or a proposal approved under the Delegation Scheme "
+                "before it is made (ASM-172, XC-ROL-002; ¶3.108): each approval covers the one "
+                "decision asked for, at the level the configurable table names.",
             },
             {
                 "name": "complaint handlers",

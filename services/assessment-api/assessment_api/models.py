@@ -8,6 +8,7 @@ from assessment_api.allocations.models import (
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
 from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt, FcWithdrawal
+from assessment_api.decision_approvals.models import DecisionApproval
 from assessment_api.decision_form.models import (
     DecisionForm,
     DecisionFormApproval,
@@ -49,6 +50,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseTask",
+    "DecisionApproval",
     "DecisionForm",
     "DecisionFormApproval",
     "DecisionFormVersion",

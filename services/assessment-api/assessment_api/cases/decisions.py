@@ -5,13 +5,16 @@
 - a proposal to investigate (T35; ASM-177) emits ``assessment.proposal.issued``, which opens
   investigation's record at Milestone 1 (INV-003).
 
-Each follows the same steps, so issue #13 can add the Decision Form checks and approvals at the
-marked point without reordering them: the request's own rules; the case's state (a case that
-cannot move is refused before compliance-api is asked); for a decline, who it goes to, read from
-intake (``closing.service.issue_list``: 409 ``decision-recipients-incomplete`` while a recipient
-is undecided, 503 when intake cannot say); the guard; the row lock and ``If-Match``; the state
-again (another request may have moved it meanwhile); the transition with the guard's clearance,
-audited; the decision record, audited; its letters and calls through the casework kit; the event.
+Each follows the same steps: the request's own rules; the case's state (a case that cannot move
+is refused before compliance-api is asked); what must be in place first (``_ready``: the
+complaint handlers' rules, then every decision gate of ``readiness``, 409 ``decision-not-ready``
+listing each gap: the Decision Form, contact after allocation, the approval under the Delegation
+Scheme, ASM-172); for a decline, who it goes to, read from intake (``closing.service.issue_list``:
+409 ``decision-recipients-incomplete`` while a recipient is undecided, 503 when intake cannot
+say); the guard; the row lock and ``If-Match``; the state and ``_ready`` again under the lock
+(another request may have changed either meanwhile); the transition with the guard's clearance,
+audited; the decision record with its approver, audited, and the approval used; its letters and
+calls through the casework kit; the event.
 
 A decline at further consideration is issued under ¶3.109–3.110 (Legal): the decision letter is
 addressed to the complainant even when they were told by phone first (the call is recorded
@@ -22,6 +25,7 @@ ASM-174, ASM-055, ¶3.117).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +38,7 @@ from assessment_api.cases.models import (
     DeclineDecision,
     InvestigationProposal,
 )
+from assessment_api.cases.readiness import require_ready
 from assessment_api.cases.rules import decline_problems
 from assessment_api.cases.schemas import (
     DecisionCommunicationRead,
@@ -50,6 +55,7 @@ from assessment_api.cases.state import (
     transition,
 )
 from assessment_api.closing import service as closing
+from assessment_api.decision_approvals import service as approvals
 from assessment_api.handlers.service import check_ready_for_decision
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
@@ -97,6 +103,47 @@ PROPOSAL_COMMENTS = DeadlineRule(
 DECIDES_FROM = CaseStatus.further_consideration
 
 
+@dataclass(frozen=True)
+class Gated:
+    """The decision the gates are asked about (a decline's whole reason: its approval is bound
+    to it, ASM-172)."""
+
+    proposing: bool
+    closure_code: str | None = None
+    discretion: str | None = None
+    other_reason: str | None = None
+
+
+async def _ready(
+    session: AsyncSession, case_id: uuid.UUID, gated: Gated
+) -> approvals.DecisionApproval:
+    """What must be in place before the decision, and the approval it is made under."""
+    # ASM-071…084: the complaint handlers' rules (a decision per organisation complained
+    # about, the IFR and CHC checks, and for a proposal a completed complaints process).
+    await check_ready_for_decision(session, case_id, proposing=gated.proposing)
+    return await require_ready(
+        session, case_id, proposing=gated.proposing, closure_code=gated.closure_code,
+        discretion=gated.discretion, other_reason=gated.other_reason,
+    )  # fmt: skip
+
+
+async def _prechecked(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    to: CaseStatus,
+    gated: Gated,
+    if_match: str | None,
+) -> Case:
+    """What assessment can tell alone, before asking intake or compliance-api (checked again
+    under the case's lock in ``_cleared``)."""
+    case = await get_case(session, case_id)
+    _from_further_consideration(case, to)
+    check_if_match(if_match, make_etag(case.version), required=False)
+    await _ready(session, case_id, gated)
+    return case
+
+
 async def _cleared(
     session: AsyncSession,
     risk: ServiceClient,
@@ -106,20 +153,15 @@ async def _cleared(
     trigger: GuardTrigger,
     at: datetime,
     if_match: str | None,
-) -> tuple[Case, RiskClearance]:
-    """The case, locked and checked for ``to``, and the guard's clearance for ``trigger``."""
-    case = await get_case(session, case_id)
-    _from_further_consideration(case, to)
-    check_if_match(if_match, make_etag(case.version), required=False)
+    gated: Gated,
+) -> tuple[Case, RiskClearance, approvals.DecisionApproval]:
+    """The case, locked and checked for ``to``, the guard's clearance for ``trigger``, and the
+    approval the decision is made under (every gate checked again under the lock)."""
     clearance = await require_risk_assessment(risk, case_id=case_id, trigger=trigger, at=at)
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     _from_further_consideration(case, to)
-    # ASM-071…084: the complaint handlers' rules (a decision per organisation complained
-    # about, the IFR and CHC checks, and for a proposal a completed complaints process).
-    await check_ready_for_decision(
-        session, case_id, proposing=to is CaseStatus.proposed_to_investigate
-    )
-    return case, clearance
+    approval = await _ready(session, case_id, gated)
+    return case, clearance, approval
 
 
 def _from_further_consideration(case: Case, to: CaseStatus) -> None:
@@ -154,23 +196,24 @@ async def decline(
             "type when it is a discretion, and which other reason for 'other reason to decline'",
             extensions={"problems": [p.value for p in problems]},
         )
-    case = await get_case(session, case_id)
-    _from_further_consideration(case, CaseStatus.closed)
-    check_if_match(if_match, make_etag(case.version), required=False)
-    # What assessment can tell alone is refused before asking intake or compliance-api (and
-    # checked again under the case's lock in _cleared).
-    await check_ready_for_decision(session, case_id, proposing=False)
+    gated = Gated(
+        proposing=False, closure_code=data.closure_code,
+        discretion=data.discretion.value if data.discretion else None,
+        other_reason=data.other_reason.value if data.other_reason else None,
+    )  # fmt: skip
+    case = await _prechecked(
+        session, case_id=case_id, to=CaseStatus.closed, gated=gated, if_match=if_match
+    )
     owed = await closing.issue_list(
         intake, case, kind=closing.ClosureKind.decline,
         decision_by_telephone=data.decision_by_telephone,
         written_decision_requested=True,  # ¶3.109–3.110: the letter is addressed to them
         aggrieved_copy=data.aggrieved_copy, organisations_contacted=data.organisations_contacted,
     )  # fmt: skip
-    case, clearance = await _cleared(
+    case, clearance, approval = await _cleared(
         session, risk, case_id=case_id, to=CaseStatus.closed, trigger=GuardTrigger.decline,
-        at=at, if_match=if_match,
+        at=at, if_match=if_match, gated=gated,
     )  # fmt: skip
-    # Issue #13: the Decision Form, organisation decisions, approval and recipients go here.
     async with CASE.change(session, case, actor=actor, action="case.declined"):
         transition(
             case, CaseStatus.closed, at=at, clearance=clearance, closure_code=data.closure_code
@@ -185,8 +228,11 @@ async def decline(
         risk_assessment_id=clearance.assessment_id,
         decided_by=actor.sub,
         decided_at=at,
+        approval_id=approval.id,
+        approved_by=approval.decided_by,
     )
     repository.add(session, decision)
+    await approvals.use(session, approval, actor=actor, at=at)
     await DECLINE.created(session, decision, actor=actor, action="case.decline_decision_recorded")
     await _issue(
         session, case, decision, owed, by_telephone=data.decision_by_telephone, actor=actor
@@ -267,12 +313,16 @@ async def propose(
     calendar: WorkingCalendar,
     if_match: str | None,
 ) -> Case:
-    """T35: a proposal to investigate, made on a qualifying ``propose`` risk assessment."""
-    case, clearance = await _cleared(
-        session, risk, case_id=case_id, to=CaseStatus.proposed_to_investigate,
-        trigger=GuardTrigger.propose, at=at, if_match=if_match,
+    """T35: a proposal to investigate, made on a qualifying ``propose`` risk assessment, when
+    every decision gate is satisfied and the proposal is approved (ASM-172)."""
+    gated = Gated(proposing=True)
+    to = CaseStatus.proposed_to_investigate
+    await _prechecked(session, case_id=case_id, to=to, gated=gated, if_match=if_match)
+    case, clearance, approval = await _cleared(
+        session, risk, case_id=case_id, to=to, trigger=GuardTrigger.propose, at=at,
+        if_match=if_match, gated=gated,
     )  # fmt: skip
-    # Issue #13: gate tests, named persons, approval, letters and Milestone 1 go here.
+    # Issue #13: named persons, letters and Milestone 1 go here.
     async with CASE.change(session, case, actor=actor, action="case.investigation_proposed"):
         transition(case, CaseStatus.proposed_to_investigate, at=at, clearance=clearance)
     proposal = InvestigationProposal(
@@ -282,8 +332,11 @@ async def propose(
         risk_assessment_id=clearance.assessment_id,
         proposed_by=actor.sub,
         proposed_at=at,
+        approval_id=approval.id,
+        approved_by=approval.decided_by,
     )
     repository.add(session, proposal)
+    await approvals.use(session, approval, actor=actor, at=at)
     await PROPOSAL.created(session, proposal, actor=actor, action="case.proposal_recorded")
     issued_on = at.astimezone(BUSINESS_TIMEZONE).date()
     comments_due = PROPOSAL_COMMENTS.due_date(issued_on, calendar)
@@ -311,6 +364,7 @@ async def propose(
             milestone_1_date=issued_on,
             risk_assessment_id=clearance.assessment_id,
             proposed_by=actor.sub,
+            approved_by=approval.decided_by,
             case_allocated_to=case.owner,
             team=case.team,
         ),

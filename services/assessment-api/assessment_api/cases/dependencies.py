@@ -14,7 +14,7 @@ from shared.auth import CASE_DATA_READERS, Principal, Role
 from shared.calendar import WorkingCalendar
 from shared.http_api.deps import RequireRole
 from shared.http_api.ownership import CaseActorCheck
-from shared.http_api.problems import problem_responses
+from shared.http_api.problems import PROBLEM_JSON, problem_responses
 from shared.http_api.risk_guard import RiskGuardClient
 
 # The caseworkers who hold cases after allocation (¶2.183, ¶2.196) decide them: the case's
@@ -54,5 +54,30 @@ OwnerQuery = Annotated[
 
 READ = problem_responses(401, 403, 404, 422, 429)
 LIST = problem_responses(400, 401, 403, 422, 429)
-# A guarded decision: 409 also for risk-assessment-required, 503 when compliance-api cannot say.
+# A guarded decision: 409 also for risk-assessment-required and decision-not-ready, 503 when
+# compliance-api cannot say.
 DECIDE = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
+DECIDE[409]["content"][PROBLEM_JSON]["examples"] = {
+    "decision-not-ready": {
+        "summary": "What the guidance requires first is not all in place",
+        "value": {
+            "type": "https://casework.example/problems/decision-not-ready",
+            "title": "What the guidance requires before this decision is not all in place",
+            "status": 409,
+            "detail": "Before a proposal to investigate: ASM-101 try to reach the complainant "
+            "first; ASM-172 ask for a proposal to investigate to be approved",
+            "missing": [
+                {
+                    "requirement": "ASM-101",
+                    "detail": "try to reach the complainant first: contact made, or three "
+                    "failed calls over two days (¶2.217-2.218)",
+                },
+                {
+                    "requirement": "ASM-172",
+                    "detail": "ask for a proposal to investigate to be approved under the "
+                    "Delegation Scheme (¶3.108)",
+                },
+            ],
+        },
+    }
+}

@@ -5,6 +5,8 @@ NotFound
 UnprocessableContent
 └── DeclineReasonInvalid (422, decline-reason-invalid; lists each problem)
 Conflict
+├── DecisionNotReady (409, decision-not-ready; ``missing``: every gap, each naming its
+│   requirement; in readiness.py's gates)
 ├── RiskAssessmentRequired (409, risk-assessment-required; shared.casework.risk_guard)
 └── TaskAlreadyDone (409, task-already-done; shared.casework.tasks)
 InvalidTransition
@@ -14,7 +16,7 @@ UpstreamUnavailable
 └── RiskServiceUnavailable (503, risk-service-unavailable, Retry-After; the risk guard)
 """
 
-from shared.errors import NotFound, UnprocessableContent
+from shared.errors import Conflict, NotFound, UnprocessableContent
 
 
 class CaseNotFound(NotFound):
@@ -25,3 +27,8 @@ class CaseNotFound(NotFound):
 class DeclineReasonInvalid(UnprocessableContent):
     type = "decline-reason-invalid"
     title = "The decline's reason is not a single valid reason with its discretion (ASM-093)"
+
+
+class DecisionNotReady(Conflict):
+    type = "decision-not-ready"
+    title = "What the guidance requires before this decision is not all in place"

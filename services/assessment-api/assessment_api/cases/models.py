@@ -79,8 +79,8 @@ class Case(Timestamps, Base):
 
 class DeclineDecision(UUIDPrimaryKey, Timestamps, Base):
     """A decision not to investigate (T32; ASM-093 one reason, its discretion and rationale;
-    ASM-137/ASM-177 the risk assessment it was made on); its letters and calls are
-    ``DecisionCommunication`` rows. Issue #13 adds the Decision Form and approval around it."""
+    ASM-137/ASM-177 the risk assessment it was made on; ASM-172 its approval); its letters and
+    calls are ``DecisionCommunication`` rows."""
 
     __tablename__ = "decline_decision"
 
@@ -92,6 +92,10 @@ class DeclineDecision(UUIDPrimaryKey, Timestamps, Base):
     risk_assessment_id: Mapped[uuid.UUID]
     decided_by: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[datetime]
+    # ASM-172: the approval it was made under, and who approved (none on decisions made before
+    # approvals were recorded).
+    approval_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision_approval.id"))
+    approved_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("uq_decline_decision_case_id", "case_id", unique=True),)
 
@@ -123,6 +127,9 @@ class InvestigationProposal(UUIDPrimaryKey, Timestamps, Base):
     risk_assessment_id: Mapped[uuid.UUID]
     proposed_by: Mapped[str] = mapped_column(Text)
     proposed_at: Mapped[datetime]
+    # ASM-172: the approval it was made under, and who approved.
+    approval_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision_approval.id"))
+    approved_by: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("uq_investigation_proposal_case_id", "case_id", unique=True),)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from assessment_api.cases import decisions, service
+from assessment_api.cases import decisions, readiness, service
 from assessment_api.cases.dependencies import (
     DECIDE,
     LIST,
@@ -20,7 +20,14 @@ from assessment_api.cases.dependencies import (
     RiskClient,
 )
 from assessment_api.cases.rules import RiskRating
-from assessment_api.cases.schemas import CasePage, CaseRead, DeclineCreate, ProposalCreate, TaskRead
+from assessment_api.cases.schemas import (
+    CasePage,
+    CaseRead,
+    DecisionReadinessRead,
+    DeclineCreate,
+    ProposalCreate,
+    TaskRead,
+)
 from assessment_api.cases.state import CaseStatus
 from assessment_api.dependencies import IntakeClient
 from shared.clock import ClockDep
@@ -75,6 +82,23 @@ async def list_tasks(case_id: CaseIdPath, principal: CaseReader, session: DbSess
     return resource_response(await service.list_tasks(session, case_id))
 
 
+@router.get(
+    "/{case_id}/decision-readiness",
+    summary="What is left before a decline or a proposal",
+    response_model=DecisionReadinessRead,
+    responses=READ,
+)
+async def decision_readiness(
+    case_id: CaseIdPath, principal: CaseReader, session: DbSession
+) -> Response:
+    """Every condition not yet met before a decision not to investigate (whichever reason) and
+    before a proposal to investigate, each naming its requirement: the Decision Form (ASM-090…
+    095, ASM-118…), contact after allocation (ASM-101, ASM-102) and the approval under the
+    Delegation Scheme (ASM-172). Empty lists: ready (the risk assessment and the recipients are
+    checked when deciding)."""
+    return resource_response(await readiness.read(session, case_id))
+
+
 @router.post("/{case_id}/decline", response_model=CaseRead, responses=DECIDE)
 async def decline(
     case_id: CaseIdPath,
@@ -87,7 +111,11 @@ async def decline(
     clock: ClockDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
-    """T32: decide not to investigate, on a single reason (ASM-093). Needs a risk assessment
+    """T32: decide not to investigate, on a single reason (ASM-093). 409 `decision-not-ready`
+    lists every condition not yet met (`missing`: the Decision Form, contact after allocation,
+    an approval of this very decline under the Delegation Scheme, ASM-172; see
+    `decision-readiness`), checked before anything is asked of intake or compliance-api and
+    again under the case's lock. Needs a risk assessment
     with trigger `decline` at compliance-api, conflicts of interest considered (XC-RSK-001,
     ASM-137, ASM-177): 409 `risk-assessment-required` with a link to record one, 503 with
     Retry-After when compliance-api cannot say. Issued to the parties intake holds (ASM-173,
@@ -116,8 +144,10 @@ async def propose(
     calendar: Calendar,
     if_match: IfMatchHeader = None,
 ) -> Response:
-    """T35: propose to investigate. Needs a risk assessment with trigger `propose` at
-    compliance-api, conflicts of interest considered (XC-RSK-001, ASM-177): 409
+    """T35: propose to investigate. 409 `decision-not-ready` lists every condition not yet met
+    (`missing`: the Decision Form's tests, contact after allocation, an approval of the
+    proposal under the Delegation Scheme, ASM-172). Needs a risk assessment with trigger
+    `propose` at compliance-api, conflicts of interest considered (XC-RSK-001, ASM-177): 409
     `risk-assessment-required` with a link to record one, 503 with Retry-After when
     compliance-api cannot say."""
     case = await decisions.propose(

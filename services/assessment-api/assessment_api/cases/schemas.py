@@ -38,6 +38,10 @@ class DeclineRead(BaseModel):
     risk_assessment_id: uuid.UUID = Field(description="The qualifying assessment (XC-RSK-001)")
     decided_by: str
     decided_at: datetime
+    approval_id: uuid.UUID | None = Field(
+        default=None, description="The approval under the Delegation Scheme (ASM-172)"
+    )
+    approved_by: str | None = Field(default=None, description="Who approved it (ASM-172)")
 
 
 class DecisionCommunicationRead(BaseModel):
@@ -67,6 +71,10 @@ class ProposalRead(BaseModel):
     risk_assessment_id: uuid.UUID = Field(description="The qualifying assessment (XC-RSK-001)")
     proposed_by: str
     proposed_at: datetime
+    approval_id: uuid.UUID | None = Field(
+        default=None, description="The approval under the Delegation Scheme (ASM-172)"
+    )
+    approved_by: str | None = Field(default=None, description="Who approved it (ASM-172)")
 
 
 class CaseSummary(BaseModel):
@@ -233,3 +241,45 @@ class TaskRead(BaseModel):
     done_at: datetime | None
     done_by: str | None
     done_note: str | None
+
+
+class DecisionGapRead(BaseModel):
+    """One condition the guidance sets before a decision, not yet met."""
+
+    requirement: str = Field(examples=["ASM-172"])
+    detail: str
+
+
+class DecisionReadinessRead(BaseModel):
+    """What is left before a decision not to investigate and before a proposal to investigate
+    (empty lists: ready), each gap naming its requirement."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "0b6f3c1e-5d1c-4c8e-9d61-0f4f4d0c9a11",
+                    "status": "further_consideration",
+                    "before_decline": [
+                        {
+                            "requirement": "ASM-093",
+                            "detail": "decision.decline_reason: record the single reason to "
+                            "decline, with its discretion and rationale",
+                        }
+                    ],
+                    "before_proposal": [
+                        {
+                            "requirement": "ASM-172",
+                            "detail": "ask for a proposal to investigate to be approved under "
+                            "the Delegation Scheme (¶3.108)",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    case_id: uuid.UUID
+    status: CaseStatus
+    before_decline: list[DecisionGapRead]
+    before_proposal: list[DecisionGapRead]

@@ -91,7 +91,7 @@ from shared.clock import BUSINESS_TIMEZONE
 from shared.events.contracts.assessment import CaseClosedV1
 from shared.outbox.emit import emit
 
-__all__ = ["decision_readiness", "require_ready_to_decide"]
+__all__ = ["decision_gaps", "decision_readiness", "require_ready_to_decide"]
 
 WITHDRAWN = "withdrawn"
 
@@ -431,6 +431,31 @@ def _failed_call_dates(attempts: Sequence[FcContactAttempt]) -> list[date]:
         and a.direction == "outbound"
         and a.outcome != ContactOutcome.reached.value
     ]
+
+
+async def decision_gaps(
+    session: AsyncSession, case_id: uuid.UUID, *, proposing: bool, closure_code: str | None
+) -> list[tuple[str, str]]:
+    """The decision gate (the decision-gate contract) for a decline or a proposal: ASM-101
+    until contact is made or three calls over two days have failed; ASM-102 while a
+    conversation has not covered what a decision needs."""
+    unlock, missing = await decision_readiness(session, case_id)
+    if unlock is None:
+        return [
+            (
+                "ASM-101",
+                "try to reach the complainant first: contact made, or three failed calls over "
+                "two days (¶2.217-2.218)",
+            )
+        ]
+    if unlock is Unlock.contact_made and missing:
+        return [
+            (
+                "ASM-102",
+                "the conversation has not yet covered: " + ", ".join(i.value for i in missing),
+            )
+        ]
+    return []
 
 
 async def require_ready_to_decide(session: AsyncSession, case_id: uuid.UUID) -> Unlock:

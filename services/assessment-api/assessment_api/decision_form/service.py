@@ -77,7 +77,7 @@ from shared.casework.approvals import (
 from shared.changes import Audited, load_for_update
 from shared.pagination import Keyset, key_int, paginate
 
-__all__ = ["readiness"]
+__all__ = ["decision_gaps", "readiness"]
 
 
 def _snapshot(form: DecisionForm) -> dict[str, Any]:
@@ -304,6 +304,31 @@ async def readiness(session: AsyncSession, case_id: uuid.UUID) -> ReadinessRead:
     content = _content(form)
     approvals = list(await repository.approvals(session, case_id))
     return _readiness(content, _facts(case), _approved(approvals, content))
+
+
+async def decision_gaps(
+    session: AsyncSession, case_id: uuid.UUID, *, proposing: bool, closure_code: str | None
+) -> list[tuple[str, str]]:
+    """The decision gate (the decision-gate contract): what the form lacks before a proposal
+    or a decline, each naming its requirement; for a decline with its ``closure_code`` also a
+    form recording another reason (ASM-093: the decision made is the one recorded)."""
+    ready = await readiness(session, case_id)
+    problems = ready.before_proposal if proposing else ready.before_decline
+    gaps = [(p.requirement, f"{p.field}: {p.detail}") for p in problems]
+    if proposing or closure_code is None:
+        return gaps
+    form = await repository.form_for_case(session, case_id)
+    decision = None if form is None else _content(form).decision
+    reason = None if decision is None else decision.decline_reason
+    if reason is not None and reason.closure_code.value != closure_code:
+        gaps.append(
+            (
+                "ASM-093",
+                f"decision.decline_reason.closure_code: the form records "
+                f"'{reason.closure_code.value}', not '{closure_code}'",
+            )
+        )
+    return gaps
 
 
 async def read_form(session: AsyncSession, *, case_id: uuid.UUID) -> DecisionFormRead:

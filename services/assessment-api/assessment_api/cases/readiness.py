@@ -1,0 +1,115 @@
+"""Is everything the guidance requires before a decision at further consideration in place?
+
+The decision-gate aggregator for the decisions that end further consideration: a decision not
+to investigate (T32; a resolution, T33, is one too) and a proposal to investigate (T35). Each
+domain that adds conditions exposes a gate, ``decision_gaps(session, case_id, *, proposing,
+closure_code) -> [(requirement, what is missing)]``, a pure read; ``GATES`` lists them, and a
+new domain joins by being added there. ``require_ready`` answers 409 ``decision-not-ready``
+listing every gap of every gate at once, so the caseworker sees all that is left.
+
+The approval under the Delegation Scheme (ASM-172) is bound to the whole decision, so its gate is
+asked with the decline's discretion and other reason too.
+
+The complaint handlers' rules (``handlers.service.check_ready_for_decision``) are not a gate
+here: they lock the handler record and answer their own typed problems (ASM-071…084), so the
+decision routes call them first, as before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment_api.cases.errors import DecisionNotReady
+from assessment_api.cases.schemas import DecisionGapRead, DecisionReadinessRead
+from assessment_api.cases.service import get_case
+from assessment_api.contact import service as contact
+from assessment_api.decision_approvals import service as approvals
+from assessment_api.decision_form import service as decision_form
+
+Gap = tuple[str, str]
+
+
+class DecisionGate(Protocol):
+    def __call__(
+        self,
+        session: AsyncSession,
+        case_id: uuid.UUID,
+        *,
+        proposing: bool,
+        closure_code: str | None,
+    ) -> Awaitable[list[Gap]]: ...
+
+
+# ASM-090…095, ASM-114, ASM-118…136, ASM-170 (the Decision Form); ASM-101, ASM-102 (contact
+# after allocation).
+GATES: tuple[DecisionGate, ...] = (decision_form.decision_gaps, contact.decision_gaps)
+
+
+async def decision_gaps(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    *,
+    proposing: bool,
+    closure_code: str | None,
+    discretion: str | None = None,
+    other_reason: str | None = None,
+) -> list[Gap]:
+    """Every gate's gaps, in ``GATES`` order, then the approval's (ASM-172)."""
+    gaps: list[Gap] = []
+    for gate in GATES:
+        gaps += await gate(session, case_id, proposing=proposing, closure_code=closure_code)
+    gaps += await approvals.decision_gaps(
+        session, case_id, proposing=proposing, closure_code=closure_code,
+        discretion=discretion, other_reason=other_reason,
+    )  # fmt: skip
+    return gaps
+
+
+async def require_ready(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    *,
+    proposing: bool,
+    closure_code: str | None,
+    discretion: str | None = None,
+    other_reason: str | None = None,
+) -> approvals.DecisionApproval:
+    """The approval the decision is made under, when every gate is satisfied; else 409
+    ``decision-not-ready`` with ``missing: [{requirement, detail}]``, every gap at once."""
+    gaps = await decision_gaps(
+        session, case_id, proposing=proposing, closure_code=closure_code,
+        discretion=discretion, other_reason=other_reason,
+    )  # fmt: skip
+    approval = await approvals.covering(
+        session, case_id, proposing=proposing, closure_code=closure_code,
+        discretion=discretion, other_reason=other_reason,
+    )  # fmt: skip
+    if gaps or approval is None:
+        what = "a proposal to investigate" if proposing else "a decision not to investigate"
+        raise DecisionNotReady(
+            f"Before {what}: " + "; ".join(f"{r} {d}" for r, d in gaps),
+            extensions={"missing": [{"requirement": r, "detail": d} for r, d in gaps]},
+        )
+    return approval
+
+
+async def read(session: AsyncSession, case_id: uuid.UUID) -> DecisionReadinessRead:
+    """What is left before a decline (whichever reason) and before a proposal (404 for an
+    unknown case)."""
+    case = await get_case(session, case_id)
+
+    def gaps(found: list[Gap]) -> list[DecisionGapRead]:
+        return [DecisionGapRead(requirement=r, detail=d) for r, d in found]
+
+    decline = await decision_gaps(session, case_id, proposing=False, closure_code=None)
+    proposal = await decision_gaps(session, case_id, proposing=True, closure_code=None)
+    return DecisionReadinessRead(
+        case_id=case.id,
+        status=case.status,
+        before_decline=gaps(decline),
+        before_proposal=gaps(proposal),
+    )
