@@ -71,3 +71,30 @@ async def make_case(
     case = await session.get(Case, case_id, populate_existing=True)
     assert case is not None
     return case
+
+
+async def make_ready_to_decide(
+    session: AsyncSession,
+    case: Case,
+    *,
+    proposing: bool,
+    closure_code: str | None = "other reason to decline",
+    discretion: str | None = "general",
+    other_reason: str | None = "outcome not achievable",
+) -> None:
+    """Everything each decision gate needs before the decision (the case at further
+    consideration): a complete Decision Form recording it, contact made with the checklist
+    covered, and an approval of exactly this decision. The defaults are the decline the decision
+    tests make; ``proposing`` ignores them."""
+    from tests.assessment.contact.builders import make_contact_ready
+    from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
+    from tests.assessment.decision_form.builders import make_decision_form_ready
+
+    reason: dict[str, Any] = (
+        {}
+        if proposing
+        else {"closure_code": closure_code, "discretion": discretion, "other_reason": other_reason}
+    )
+    await make_decision_form_ready(session, case.id, proposing=proposing, **reason)
+    await make_contact_ready(session, case.id, proposing=proposing)
+    await make_decision_approvals_ready(session, case.id, proposing=proposing, **reason)

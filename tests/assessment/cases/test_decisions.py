@@ -30,8 +30,9 @@ from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from tests.assessment.cases.builders import CW, OTHER_CW, make_case
+from tests.assessment.cases.builders import CW, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.conftest import COMPLIANCE_BASE
+from tests.assessment.decision_approvals.builders import APPROVER
 
 Headers = Callable[..., dict[str, str]]
 DECLINE = {
@@ -45,6 +46,14 @@ NO_RISK = {"conflicts_of_interest_considered": True, "organisation_ids": [], "ri
 LOW = "No indication at this stage that a risk is present"
 
 pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
+
+
+async def ready_case(session: AsyncSession, trigger: str, **overrides: Any) -> Case:
+    """A case at further consideration with everything the decision gates need for ``trigger``
+    (the Decision Form, contact, the approval): the risk guard is what these tests look at."""
+    case = await make_case(session, **overrides)
+    await make_ready_to_decide(session, case, proposing=trigger == "propose")
+    return case
 
 
 async def assess(
@@ -130,7 +139,7 @@ async def test_refused_without_a_risk_assessment__XC_RSK_001_ASM_137_ASM_177(
     body: dict[str, Any],
     trigger: str,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, trigger)
     r = await decide(client, auth_headers, case.id, what, body)
 
     assert r.status_code == 409, r.text
@@ -156,7 +165,7 @@ async def test_an_assessment_for_the_other_decision_does_not_count__ASM_177(
     trigger: str,
 ) -> None:
     # ASM-177: "when a decision not to investigate is made and when a proposal … is sent".
-    case = await make_case(session)
+    case = await ready_case(session, trigger)
     other = "propose" if trigger == "decline" else "decline"
     await assess(compliance, auth_headers, case.id, other)
     r = await decide(client, auth_headers, case.id, what, body)
@@ -172,7 +181,7 @@ async def test_conflicts_of_interest_must_have_been_considered__ASM_137(
     compliance: httpx.AsyncClient,
 ) -> None:
     # ¶2.329: the assessment includes conflicts of interest of casework and senior staff.
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     await assess(compliance, auth_headers, case.id, "decline", conflicts=False)
     r = await decide(client, auth_headers, case.id, "decline", DECLINE)
     assert r.status_code == 409, r.text
@@ -187,7 +196,7 @@ async def test_yesterdays_assessment_does_not_count_by_default__CMP_104(
     clock: FixedClock,
 ) -> None:
     # CMP-104: dated in the preceding N days, N configurable, default the same day.
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     clock.advance(timedelta(days=-1))
     await assess(compliance, auth_headers, case.id, "decline")
     clock.advance(timedelta(days=1))
@@ -207,7 +216,7 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
     session: AsyncSession,
     compliance: httpx.AsyncClient,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     assessment = await assess(compliance, auth_headers, case.id, "decline")
 
     r = await decide(client, auth_headers, case.id, "decline", DECLINE, headers={"If-Match": '"1"'})
@@ -221,6 +230,7 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
     assert decline["risk_assessment_id"] == assessment["id"]
     assert (decline["discretion"], decline["other_reason"]) == ("general", "outcome not achievable")
     assert decline["decided_by"] == CW
+    assert decline["approved_by"] == APPROVER  # ASM-172
     [event] = await _events(session, case.id)
     assert (event.type, event.source, event.actor) == (
         "assessment.case.closed",
@@ -242,9 +252,10 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
             select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id)
         )
     ]
-    assert actions[-3:] == [
+    assert actions[-4:] == [
         "case.declined",
         "case.decline_decision_recorded",
+        "decision_approval.used",  # ASM-172: the approval covers this decision only
         "case.decline_communication_recorded",  # the letter to the complainant (ASM-173)
     ]
 
@@ -255,7 +266,7 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
     session: AsyncSession,
     compliance: httpx.AsyncClient,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "propose")
     assessment = await assess(compliance, auth_headers, case.id, "propose")
 
     r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
@@ -290,7 +301,7 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
         "milestone_1_date": "2026-11-02",
         "risk_assessment_id": assessment["id"],
         "proposed_by": CW,
-        "approved_by": None,
+        "approved_by": APPROVER,  # ASM-172
         "case_allocated_to": CW,
         "team": None,
     }
@@ -305,7 +316,7 @@ async def test_a_replayed_decision_answers_the_same_without_asking_again(
     session: AsyncSession,
     compliance: httpx.AsyncClient,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     await assess(compliance, auth_headers, case.id, "decline")
     key = {"Idempotency-Key": f"decline-{case.id}"}
     first = await decide(client, auth_headers, case.id, "decline", DECLINE, headers=key)
@@ -339,7 +350,7 @@ async def test_compliance_unreachable_is_a_503_with_retry_after__XC_RSK_001(
     body: dict[str, Any],
     trigger: str,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, trigger)
     await assess(compliance, auth_headers, case.id, trigger)  # it exists, but nobody can say
     app.state.risk_client = ServiceClient(
         base_url=f"http://127.0.0.1:{_unused_port()}", audience="compliance-api",

@@ -28,8 +28,8 @@ from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
-from tests.assessment.cases.builders import ORG, make_case
-from tests.assessment.cases.test_decisions import DECLINE, assess, decide
+from tests.assessment.cases.builders import ORG
+from tests.assessment.cases.test_decisions import DECLINE, assess, decide, ready_case
 from tests.assessment.intake_peer import StandIn, intake_case, party_rows
 
 Headers = Callable[..., dict[str, str]]
@@ -77,7 +77,7 @@ async def test_a_decline_is_written_to_everyone_intake_names__ASM_173_ASM_174_AS
     icase, people = await intake_case(
         with_intake, Jurisdiction.health, rep_authority=True, mp_role=PartyRole.mp_assisting
     )
-    await make_case(session, case_id=icase.id)
+    await ready_case(session, "decline", case_id=icase.id)
     await assess(compliance, auth_headers, icase.id, "decline")
     body = DECLINE | {
         "decision_by_telephone": True, "aggrieved_copy": True,
@@ -124,7 +124,7 @@ async def test_parliamentary_copies_the_referring_mp_and_no_rep_without_authorit
     with_intake: async_sessionmaker[AsyncSession],
 ) -> None:
     icase, people = await intake_case(with_intake, Jurisdiction.parliamentary)
-    await make_case(session, case_id=icase.id, jurisdiction="parliamentary")
+    await ready_case(session, "decline", case_id=icase.id, jurisdiction="parliamentary")
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE | {"aggrieved_copy": False})
     assert r.status_code == 200, r.text
@@ -144,7 +144,7 @@ async def test_an_assisting_mp_on_a_parliamentary_case_is_not_a_copy_recipient__
     icase, people = await intake_case(
         with_intake, Jurisdiction.parliamentary, mp_role=PartyRole.mp_assisting
     )
-    await make_case(session, case_id=icase.id, jurisdiction="parliamentary")
+    await ready_case(session, "decline", case_id=icase.id, jurisdiction="parliamentary")
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE | {"aggrieved_copy": False})
     assert r.status_code == 200, r.text
@@ -161,7 +161,7 @@ async def test_a_decline_with_the_aggrieveds_copy_undecided_is_refused__ASM_174(
     with_intake: async_sessionmaker[AsyncSession],
 ) -> None:
     icase, _ = await intake_case(with_intake, Jurisdiction.health)
-    await make_case(session, case_id=icase.id)
+    await ready_case(session, "decline", case_id=icase.id)
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE)
     assert r.status_code == 409, r.text
@@ -178,7 +178,7 @@ async def test_a_decline_with_no_complainant_to_address_is_refused__ASM_173(
     compliance: httpx.AsyncClient,
     intake_stand_in: StandIn,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     intake_stand_in.parties[case.id] = party_rows({uuid.uuid4(): "mp (referring)"})
     await assess(compliance, auth_headers, case.id, "decline")
     r = await decide(client, auth_headers, case.id, "decline", DECLINE)
@@ -193,7 +193,7 @@ async def test_the_parties_are_intakes_not_the_callers__ASM_173(
     session: AsyncSession,
     intake_stand_in: StandIn,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     named = DECLINE | {"complainant_person_id": str(uuid.uuid4())}
     r = await decide(client, auth_headers, case.id, "decline", named)
     assert r.status_code == 422, r.text  # nobody can be named in the request
@@ -207,7 +207,7 @@ async def test_an_organisation_the_case_is_not_about_is_refused__ASM_175(
     compliance: httpx.AsyncClient,
     intake_stand_in: StandIn,
 ) -> None:
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     await assess(compliance, auth_headers, case.id, "decline")
     body = DECLINE | {"organisations_contacted": [str(uuid.uuid4())]}
     r = await decide(client, auth_headers, case.id, "decline", body)
@@ -234,7 +234,7 @@ async def test_intake_down_refuses_the_decline_with_a_503_never_a_guess__ASM_173
         ),
     )  # fmt: skip
     app.state.intake_client = down
-    case = await make_case(session)
+    case = await ready_case(session, "decline")
     await assess(compliance, auth_headers, case.id, "decline")
     try:
         r = await decide(client, auth_headers, case.id, "decline", DECLINE)

@@ -17,7 +17,7 @@ from assessment_api.cases.service import CASE
 from assessment_api.cases.state import CaseStatus, transition
 from shared.auth import Principal, Role
 from shared.outbox.models import OutboxEvent
-from tests.assessment.cases.builders import CW, REFERRED_AT, make_case
+from tests.assessment.cases.builders import CW, REFERRED_AT, make_case, make_ready_to_decide
 from tests.assessment.cases.test_decisions import DECLINE, assess, decide
 
 STATUS_CHANGED = "assessment.case.status_changed"
@@ -67,6 +67,7 @@ async def test_a_decline_announces_the_closed_status_and_code(
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session, team="team-a")
+    await make_ready_to_decide(session, case, proposing=False)
     await assess(compliance, auth_headers, case.id, "decline")
     r = await decide(client, auth_headers, case.id, "decline", DECLINE)
     assert r.status_code == 200, r.text

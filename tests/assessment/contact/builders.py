@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -20,8 +20,11 @@ from assessment_api.allocations.models import (
     TaskKind,
 )
 from assessment_api.cases.models import Case
+from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt, Party
+from assessment_api.contact.rules import REQUIRED_BEFORE_DECISION, Answer, MethodBasis
 from intake_api.cases.models import PartyRole
 from shared.calendar import WorkingCalendar
+from shared.casework.communications import ContactOutcome
 from shared.casework.deadlines import new_deadline
 from tests.assessment.builders import make_entry
 from tests.assessment.cases.builders import CW, make_case
@@ -80,3 +83,70 @@ async def allocated_case(
         session.add(task)
     await session.flush()
     return Allocated(case, person.id, mp.id if mp else None, deadline, task)
+
+
+TRIED_AT = datetime(2026, 11, 2, 9, 5, tzinfo=UTC)
+
+
+async def make_contact_ready(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    *,
+    proposing: bool,
+    checklist: bool = True,
+    by: str = CW,
+) -> FcContactAttempt:
+    """ASM-101: a call answered by the complainant; ASM-102: with ``checklist``, the
+    conversation covering every item a decision needs (the same for a decline and a proposal).
+    Rows as ``service.record_attempt`` writes them (no notes: nothing to scan)."""
+    attempt = FcContactAttempt(
+        id=uuid.uuid4(), case_id=case_id, party=Party.complainant, person_id=uuid.uuid4(),
+        channel="telephone", direction="outbound", attempted_at=TRIED_AT,
+        outcome=ContactOutcome.reached.value, expectations_explained=False,
+        adjustments_discussed=False, notes=None, recorded_by=by, introduced=True,
+        contact_details_given=True, purpose_explained=True, first_contact=False,
+        method_basis=MethodBasis.telephone_by_default.value,
+    )  # fmt: skip
+    session.add(attempt)
+    await session.flush()
+    if checklist:
+        for item in REQUIRED_BEFORE_DECISION:
+            session.add(
+                FcChecklistAnswer(
+                    id=uuid.uuid4(),
+                    case_id=case_id,
+                    attempt_id=attempt.id,
+                    item=item,
+                    answer=Answer.covered,
+                    answered_at=TRIED_AT,
+                    recorded_by=by,
+                )
+            )
+        await session.flush()
+    return attempt
+
+
+async def make_failed_calls(
+    session: AsyncSession, case_id: uuid.UUID, *, days: int, calls: int, by: str = CW
+) -> None:
+    """ASM-101: ``calls`` unanswered calls to the complainant spread over ``days`` days."""
+    person = uuid.uuid4()
+    for n in range(calls):
+        session.add(
+            FcContactAttempt(
+                id=uuid.uuid4(),
+                case_id=case_id,
+                party=Party.complainant,
+                person_id=person,
+                channel="telephone",
+                direction="outbound",
+                attempted_at=TRIED_AT - timedelta(days=n % days, minutes=n),
+                outcome=ContactOutcome.no_answer.value,
+                expectations_explained=False,
+                adjustments_discussed=False,
+                notes=None,
+                recorded_by=by,
+                method_basis=MethodBasis.telephone_by_default.value,
+            )
+        )
+    await session.flush()

@@ -22,7 +22,7 @@ from assessment_api.handlers.models import HandlerRecord, OrganisationDecision, 
 from assessment_api.handlers.rules import OrganisationRole, Scope
 from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
-from tests.assessment.cases.builders import CW, OTHER_CW, make_case
+from tests.assessment.cases.builders import CW, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.cases.test_decisions import DECLINE, PROPOSAL, assess, decide
 from tests.assessment.handlers.builders import CONTRACTOR, HANDLER, ORIGINAL, make_handlers
 from tests.assessment.intake_peer import StandIn
@@ -285,6 +285,7 @@ async def test_a_proposal_waits_for_local_resolution_with_either__ASM_078(
     session: AsyncSession,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=True)  # the other gates
     await make_handlers(session, case, organisations=((ORIGINAL, R.provider, False),))
     await assess(compliance, auth_headers, case.id, "propose")
     r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
@@ -344,6 +345,7 @@ async def test_both_complained_about_each_needs_its_own_decision__ASM_076_ASM_08
     intake_stand_in: StandIn,  # the decline, once allowed, is issued to intake's parties
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=False)  # the other gates
     await make_handlers(
         session, case, scope=Scope.both,
         organisations=((ORIGINAL, R.provider, True), (HANDLER, R.commissioner, True)),

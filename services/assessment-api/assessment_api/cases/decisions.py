@@ -232,8 +232,8 @@ async def decline(
         approved_by=approval.decided_by,
     )
     repository.add(session, decision)
-    await approvals.use(session, approval, actor=actor, at=at)
     await DECLINE.created(session, decision, actor=actor, action="case.decline_decision_recorded")
+    await approvals.use(session, approval, actor=actor, at=at)
     await _issue(
         session, case, decision, owed, by_telephone=data.decision_by_telephone, actor=actor
     )
@@ -336,8 +336,8 @@ async def propose(
         approved_by=approval.decided_by,
     )
     repository.add(session, proposal)
-    await approvals.use(session, approval, actor=actor, at=at)
     await PROPOSAL.created(session, proposal, actor=actor, action="case.proposal_recorded")
+    await approvals.use(session, approval, actor=actor, at=at)
     issued_on = at.astimezone(BUSINESS_TIMEZONE).date()
     comments_due = PROPOSAL_COMMENTS.due_date(issued_on, calendar)
     # The organisations intake referred are the ones complained about; the Decision Form (issue
