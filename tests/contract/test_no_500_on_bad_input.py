@@ -64,6 +64,8 @@ from shared.testing.plugin import ServiceSpec, TokenFactory
 from tests.assessment.builders import make_entry, make_staff, use_ratings
 from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
+from tests.assessment.cases.builders import make_ready_to_decide
+from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
 from tests.assessment.triage.builders import make_threshold_set
 from tests.compliance.legal.builders import make_referral
 from tests.compliance.resolutions.builders import make_resolution_item
@@ -919,10 +921,36 @@ async def _a_closing_decision(caller: Caller, world: World) -> None:
     world.query = [("kind", "decision_not_to_investigate")]
 
 
+async def _ready_to_decide(caller: Caller, world: World, *, proposing: bool) -> None:
+    """Every decision gate satisfied (the Decision Form, contact, the approval; the defaults
+    are the decline the schema's first example makes)."""
+    case = await caller.session.get(AssessmentCase, uuid.UUID(world.ids["case_id"]))
+    assert case is not None
+    await make_ready_to_decide(caller.session, case, proposing=proposing)
+
+
 @prepare("assessment POST /v1/cases/{case_id}/decline")
 async def _a_decline_to_issue(caller: Caller, world: World) -> None:
     """The decline is issued to intake's parties (ASM-173): intake names a complainant."""
     _intake_names_a_complainant(caller)
+    await _ready_to_decide(caller, world, proposing=False)
+
+
+@prepare("assessment POST /v1/cases/{case_id}/proposal")
+async def _a_proposal_to_issue(caller: Caller, world: World) -> None:
+    await _ready_to_decide(caller, world, proposing=True)
+
+
+APPROVALS = "assessment {} /v1/cases/{{case_id}}/decision-approvals/{{approval_id}}"
+
+
+@prepare(APPROVALS.format("GET"), APPROVALS.format("POST") + "/decision")
+async def _a_decision_approval_asked(caller: Caller, world: World) -> None:
+    """Asked by the caseworker (someone other than the caller, a manager who may approve)."""
+    approval = await make_decision_approvals_ready(
+        caller.session, uuid.UUID(world.ids["case_id"]), proposing=True, decided=False
+    )
+    world.ids["approval_id"] = str(approval.id)
 
 
 async def _internal_world(caller: Caller, op: Operation) -> World:

@@ -28,11 +28,13 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from assessment_api.cases.models import Case
 from casework_dev.procs import (
     PrivatePostgres,
     ServiceProcess,
@@ -43,10 +45,14 @@ from casework_dev.procs import (
 from shared.auth import mint_dev_token
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 from shared.db import create_engine
+from tests.assessment.cases.builders import make_ready_to_decide
 
 pytestmark = pytest.mark.slow
 
 CW = "e2e-risk-cw"
+DECLINE_REASON: dict[str, Any] = {
+    "closure_code": "premature", "discretion": "specific", "other_reason": None,
+}  # fmt: skip
 SERVICES = ("assessment", "compliance")
 
 
@@ -152,8 +158,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         shutil.rmtree(pg_dir, ignore_errors=True)
 
 
-async def _case_at_further_consideration(stack: Stack, http: httpx.AsyncClient) -> uuid.UUID:
-    """A case referred by intake (its event, as the relay sends it), held by ``CW``."""
+async def _case_at_further_consideration(
+    stack: Stack, http: httpx.AsyncClient, what: str
+) -> uuid.UUID:
+    """A case referred by intake (its event, as the relay sends it), held by ``CW``, with what
+    the decision gates need for ``what`` (the Decision Form, contact, the approval) written in
+    assessment's database: this test's subject is the risk guard."""
     case_id = uuid.uuid4()
     event = {
         "id": str(uuid.uuid4()), "type": "intake.case.referred", "version": 1,
@@ -183,6 +193,13 @@ async def _case_at_further_consideration(stack: Stack, http: httpx.AsyncClient) 
                 {"cw": CW, "id": case_id},
             )
             assert moved.rowcount == 1
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            case = await session.get(Case, case_id)
+            assert case is not None
+            await make_ready_to_decide(
+                session, case, proposing=what == "proposal", **DECLINE_REASON
+            )
+            await session.commit()
     finally:
         await engine.dispose()
     return case_id
@@ -192,8 +209,8 @@ async def _decide(
     stack: Stack, http: httpx.AsyncClient, case_id: uuid.UUID, what: str
 ) -> httpx.Response:
     body: dict[str, Any] = (
-        {"closure_code": "premature", "discretion": "specific", "rationale": "Local resolution "
-         "is still under way and the trust has offered a meeting."}
+        {**DECLINE_REASON, "rationale": "Local resolution is still under way and the trust has "
+         "offered a meeting."}
         if what == "decline"
         else {"rationale": "Indications of service failure and an unremedied injustice."}
     )  # fmt: skip
@@ -225,7 +242,7 @@ async def test_refused_without_then_allowed_with_an_assessment__XC_RSK_001_ASM_1
     stack: Stack, what: str, trigger: str
 ) -> None:
     async with httpx.AsyncClient(timeout=15) as http:
-        case_id = await _case_at_further_consideration(stack, http)
+        case_id = await _case_at_further_consideration(stack, http, what)
 
         refused = await _decide(stack, http, case_id, what)
         assert refused.status_code == 409, refused.text
@@ -264,8 +281,8 @@ async def test_with_compliance_stopped_a_decision_is_503_with_retry_after__XC_RS
     stack: Stack,
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
-        decline_case = await _case_at_further_consideration(stack, http)
-        propose_case = await _case_at_further_consideration(stack, http)
+        decline_case = await _case_at_further_consideration(stack, http, "decline")
+        propose_case = await _case_at_further_consideration(stack, http, "proposal")
         await _assess(stack, http, decline_case, "decline")
         await _assess(stack, http, propose_case, "propose")
         stack.procs["compliance"].stop()

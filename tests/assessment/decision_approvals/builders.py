@@ -30,8 +30,10 @@ async def make_decision_approvals_ready(
     by: str = "cw-assess-1",
     approve: bool = True,
     approver: str = APPROVER,
+    decided: bool = True,
 ) -> DecisionApproval:
-    """An approval of the decision (a proposal, or the decline on exactly this reason)."""
+    """An approval of the decision (a proposal, or the decline on exactly this reason), decided
+    by ``approver`` (``decided=False``: asked for, not yet decided)."""
     kind = DecisionKind.proposal if proposing else DecisionKind.decline
     asked = DecisionAsked(
         kind=kind, closure_code=None if proposing else closure_code,
@@ -50,11 +52,13 @@ async def make_decision_approvals_ready(
         reason="The form records the analysis.", evidence=asked.evidence(), case_id=case_id,
         used_at=None,
     )  # fmt: skip
-    decide_approval(
-        approval, delegation=delegation,
-        actor=Principal(sub=approver, roles=frozenset({"senior_caseworker"})), approve=approve,
-        at=DECIDED_AT, reason="Agreed." if approve else "Not on this analysis.",
-    )  # fmt: skip
+    if decided:
+        decide_approval(
+            approval, delegation=delegation,
+            actor=Principal(sub=approver, roles=frozenset({"senior_caseworker"})),
+            approve=approve, at=DECIDED_AT,
+            reason="Agreed." if approve else "Not on this analysis.",
+        )  # fmt: skip
     session.add(approval)
     await session.flush()
     return approval
