@@ -121,10 +121,13 @@ async def _ready(
     # ASM-071…084: the complaint handlers' rules (a decision per organisation complained
     # about, the IFR and CHC checks, and for a proposal a completed complaints process).
     await check_ready_for_decision(session, case_id, proposing=gated.proposing)
-    return await require_ready(
+    approval = await require_ready(
         session, case_id, proposing=gated.proposing, closure_code=gated.closure_code,
         discretion=gated.discretion, other_reason=gated.other_reason,
     )  # fmt: skip
+    # The approval gate found one covering the decision (ASM-172), or it refused above.
+    assert approval is not None
+    return approval
 
 
 async def _prechecked(

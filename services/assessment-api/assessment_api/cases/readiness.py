@@ -77,24 +77,26 @@ async def require_ready(
     closure_code: str | None,
     discretion: str | None = None,
     other_reason: str | None = None,
-) -> approvals.DecisionApproval:
-    """The approval the decision is made under, when every gate is satisfied; else 409
-    ``decision-not-ready`` with ``missing: [{requirement, detail}]``, every gap at once."""
+) -> approvals.DecisionApproval | None:
+    """The approval the decision is made under (None for a decision approved elsewhere, e.g. a
+    resolution's closure code), when every gate is satisfied; else 409 ``decision-not-ready``
+    with ``missing: [{requirement, detail}]``, every gap at once."""
     gaps = await decision_gaps(
         session, case_id, proposing=proposing, closure_code=closure_code,
         discretion=discretion, other_reason=other_reason,
     )  # fmt: skip
-    approval = await approvals.covering(
-        session, case_id, proposing=proposing, closure_code=closure_code,
-        discretion=discretion, other_reason=other_reason,
-    )  # fmt: skip
-    if gaps or approval is None:
+    if gaps:
         what = "a proposal to investigate" if proposing else "a decision not to investigate"
         raise DecisionNotReady(
             f"Before {what}: " + "; ".join(f"{r} {d}" for r, d in gaps),
             extensions={"missing": [{"requirement": r, "detail": d} for r, d in gaps]},
         )
-    return approval
+    if not approvals.needs_approval(proposing=proposing, closure_code=closure_code):
+        return None
+    return await approvals.covering(
+        session, case_id, proposing=proposing, closure_code=closure_code,
+        discretion=discretion, other_reason=other_reason,
+    )  # fmt: skip
 
 
 async def read(session: AsyncSession, case_id: uuid.UUID) -> DecisionReadinessRead:

@@ -54,7 +54,7 @@ from shared.casework.approvals import (
 )
 from shared.changes import Audited, load_for_update
 
-__all__ = ["DecisionApproval", "covering", "decision_gaps", "use"]
+__all__ = ["DecisionApproval", "covering", "decision_gaps", "needs_approval", "use"]
 
 REQUIREMENT = "ASM-172"
 RULES = {
@@ -259,6 +259,12 @@ def _gap(standing: list[DecisionApproval], asked: DecisionAsked, exact: bool) ->
     return f"ask for {asked.describe()} to be approved under the Delegation Scheme (¶3.108)"
 
 
+def needs_approval(*, proposing: bool, closure_code: str | None) -> bool:
+    """A proposal and a decline are approved here (ASM-172); another closing decision (a
+    resolution's closure code) is not."""
+    return proposing or closure_code is None or closure_code in DECLINE_CODES
+
+
 async def decision_gaps(
     session: AsyncSession,
     case_id: uuid.UUID,
@@ -271,7 +277,7 @@ async def decision_gaps(
     """ASM-172: no approval covers the decision. A decline's ``closure_code`` None (what is
     left before a decline not yet worded) is covered by any approved decline; a closure code
     that is not a decline's (a resolution) needs no approval here."""
-    if not proposing and closure_code is not None and closure_code not in DECLINE_CODES:
+    if not needs_approval(proposing=proposing, closure_code=closure_code):
         return []
     asked = _asked(
         proposing=proposing, closure_code=closure_code, discretion=discretion,
