@@ -360,7 +360,7 @@ async def test_both_complained_about_each_needs_its_own_decision__ASM_076_ASM_08
     status = await session.scalar(select(Case.status).where(Case.id == case.id))
     assert status is CaseStatus.further_consideration
 
-    no = {**_decision(HANDLER), "decision": "General discretion", "investigate": False}
+    no = {**_decision(HANDLER), "decision": "other reason to decline", "investigate": False}
     r = await _call(client, auth_headers, case.id, "/decisions", no)
     assert r.status_code == 201, r.text
     assert r.json()["organisations_awaiting_decision"] == []
