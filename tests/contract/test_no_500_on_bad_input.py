@@ -34,6 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from assessment_api.cases.models import Case as AssessmentCase
 from assessment_api.cases.state import CaseStatus as AssessmentCaseStatus
+from assessment_api.components.models import ComplaintComponent
+from assessment_api.components.schemas import COMPONENT_EXAMPLE, SUMMARY_EXAMPLE
 from assessment_api.config import AssessmentSettings
 from assessment_api.handlers.models import OrganisationOnCase
 from assessment_api.main import create_app as create_assessment
@@ -1347,6 +1349,56 @@ async def _decision_form_agreement_asked(caller: Caller, world: World) -> None:
     world.headers["Authorization"] = f"Bearer {token}"
 
 
+# --- Complaint summary and components (ASM-105…108, ASM-176) --------------------------------
+
+COMPONENTS = "assessment {} /v1/cases/{{case_id}}/components"
+COMPONENT = COMPONENTS + "/{{component_id}}"
+
+
+async def _with_summary(caller: Caller, world: World) -> JsonDict:
+    """The schema's example summary (its issues are the component example's)."""
+    await _handlers_opened(caller, world)
+    url = f"/v1/cases/{world.ids['case_id']}/components/summary"
+    return await caller.call("POST", url, SUMMARY_EXAMPLE, expect=201)
+
+
+async def _with_component(caller: Caller, world: World) -> JsonDict:
+    await _with_summary(caller, world)
+    body = _with_ids(COMPONENT_EXAMPLE, world.ids)
+    url = f"/v1/cases/{world.ids['case_id']}/components"
+    component = await caller.call("POST", url, body, expect=201)
+    world.ids["component_id"] = component["id"]
+    return component
+
+
+@prepare(COMPONENTS.format("GET") + "/summary")
+async def _summary(caller: Caller, world: World) -> None:
+    await _with_summary(caller, world)
+
+
+@prepare(COMPONENTS.format("PUT") + "/summary")
+async def _summary_saved(caller: Caller, world: World) -> None:
+    summary = await _with_summary(caller, world)
+    world.headers["If-Match"] = f'"{summary["version"]}"'
+
+
+@prepare(COMPONENTS.format("POST"))
+async def _summary_for_a_component(caller: Caller, world: World) -> None:
+    await _with_summary(caller, world)
+
+
+@prepare(COMPONENT.format("GET"), COMPONENT.format("PATCH"), COMPONENT.format("POST") + "/decision")
+async def _component(caller: Caller, world: World) -> None:
+    await _with_component(caller, world)
+
+
+@prepare(COMPONENTS.format("POST") + "/organisation-decisions")
+async def _component_decided(caller: Caller, world: World) -> None:
+    component = await _with_component(caller, world)
+    url = f"/v1/cases/{world.ids['case_id']}/components/{component['id']}/decision"
+    await caller.call("POST", url, {"decision": "propose to investigate"})
+
+
 CONTACT = "assessment {method} /v1/cases/{{case_id}}/contact"
 CONTACT_COMPLAINANT = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d01"  # the contact schemas' examples
 CONTACT_MP = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d02"
@@ -1599,6 +1651,7 @@ PATCHED_TABLES: dict[str, type[Any]] = {
     "PersonUpdate": Person,
     "OrganisationUpdate": Organisation,
     "CaseOrganisationUpdate": OrganisationOnCase,
+    "ComplaintComponentUpdate": ComplaintComponent,
     "StaffUpdate": StaffRecord,
 }
 

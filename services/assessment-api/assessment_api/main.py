@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.closing.router import router as closing_router
+from assessment_api.components.router import router as components_router
 from assessment_api.config import AssessmentSettings
 from assessment_api.contact.router import router as contact_router
 from assessment_api.decision_approvals.router import router as decision_approvals_router
@@ -37,6 +38,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             allocations_router,
             cases_router,
             closing_router,
+            components_router,
             decision_form_router,
             decision_approvals_router,
             contact_router,

@@ -7,6 +7,7 @@ from assessment_api.allocations.models import (
     QueueEntry,
 )
 from assessment_api.cases.models import Case, CaseTask, DeclineDecision, InvestigationProposal
+from assessment_api.components.models import ComplaintComponent, ComplaintSummary
 from assessment_api.contact.models import FcChecklistAnswer, FcContactAttempt, FcWithdrawal
 from assessment_api.decision_approvals.models import DecisionApproval
 from assessment_api.decision_form.models import (
@@ -51,6 +52,8 @@ __all__ = [
     "Case",
     "CaseTask",
     "DecisionApproval",
+    "ComplaintComponent",
+    "ComplaintSummary",
     "DecisionForm",
     "DecisionFormApproval",
     "DecisionFormVersion",

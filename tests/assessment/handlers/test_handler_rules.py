@@ -16,8 +16,10 @@ from assessment_api.handlers.rules import (
     complained_about,
     decision_allowed,
     ifr_checks_outstanding,
+    individual_signatory_problems,
     local_resolution_complete,
     missing_component_areas,
+    organisation_decision_valid,
     premature_for_second_tier,
     proposal_organisations,
     recorded_at_intake,
@@ -274,3 +276,35 @@ def test_investigating_both_icb_and_nhse_waits_for_manager_and_written_complaint
         both_organisations_added=added,
     )
     assert [a.value for a in got] == outstanding
+
+
+# --- ASM-096, ASM-176: an individual signatory; what an organisation decision may be -----------
+
+
+def test_individual_signatory_recorded_as_the_provider__ASM_096() -> None:
+    provider = OrganisationRole("provider")
+    assert individual_signatory_problems(health=True, role=provider, practice_on_case=False) == []
+    problems = individual_signatory_problems(
+        health=False, role=OrganisationRole("commissioner"), practice_on_case=True
+    )
+    assert [p.value for p in problems] == ["not_health", "not_provider", "practice_on_case"]
+    problems = individual_signatory_problems(health=True, role=provider, practice_on_case=True)
+    assert [p.value for p in problems] == ["practice_on_case"]
+
+
+@pytest.mark.parametrize(
+    ("decision", "investigate", "valid"),
+    [
+        ("propose to investigate", True, True),
+        ("propose to investigate", False, False),
+        ("resolution", False, True),
+        ("resolution", True, False),
+        ("other reason to decline", False, True),
+        ("Premature: local resolution ongoing", False, True),
+        ("General discretion", False, False),
+    ],
+)
+def test_organisation_decision_values__ASM_176(
+    decision: str, investigate: bool, valid: bool
+) -> None:
+    assert organisation_decision_valid("".join(decision), investigate=investigate) is valid

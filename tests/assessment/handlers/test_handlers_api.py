@@ -362,7 +362,7 @@ async def test_both_complained_about_each_needs_its_own_decision__ASM_076_ASM_08
     status = await session.scalar(select(Case.status).where(Case.id == case.id))
     assert status is CaseStatus.further_consideration
 
-    no = {**_decision(HANDLER), "decision": "General discretion", "investigate": False}
+    no = {**_decision(HANDLER), "decision": "other reason to decline", "investigate": False}
     r = await _call(client, auth_headers, case.id, "/decisions", no)
     assert r.status_code == 201, r.text
     assert r.json()["organisations_awaiting_decision"] == []
@@ -597,3 +597,68 @@ async def test_a_closed_cases_handlers_stay_as_they_were(
     await session.refresh(record)
     assert isinstance(record, HandlerRecord)
     assert record.version == 1
+
+
+# --- ASM-096: the individual who signed a practice's final response is the organisation -------
+
+
+async def test_individual_signatory_recorded_as_the_organisation__ASM_096(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await make_case(session, organisation_ids=[])  # health
+    await make_handlers(session, case)
+    as_commissioner = {
+        "organisation_id": str(HANDLER), "role": "commissioner",
+        "signed_for_practice_id": str(ORIGINAL),
+    }  # fmt: skip
+    r = await _call(client, auth_headers, case.id, "/organisations", as_commissioner)
+    assert (r.status_code, _type(r)) == (422, "individual-signatory-invalid"), r.text
+    assert (r.json()["problems"], r.json()["requirement"]) == (["not_provider"], "ASM-096")
+    individual = {**as_commissioner, "role": "provider"}
+    r = await _call(client, auth_headers, case.id, "/organisations", individual)
+    assert r.status_code == 201, r.text
+    assert _org(r.json(), HANDLER)["signed_for_practice_id"] == str(ORIGINAL)
+    # The practice itself is then not recorded as the organisation (¶2.208).
+    practice = {"organisation_id": str(ORIGINAL), "role": "provider"}
+    r = await _call(client, auth_headers, case.id, "/organisations", practice)
+    assert (r.status_code, _type(r)) == (422, "individual-signatory-invalid"), r.text
+    assert r.json()["problems"] == ["practice_on_case"]
+    stored = await session.scalar(
+        select(OrganisationOnCase.signed_for_practice_id).where(
+            OrganisationOnCase.organisation_id == HANDLER
+        )
+    )
+    assert stored == ORIGINAL
+
+
+async def test_individual_signatory_only_in_place_of_a_practice_not_on_the_case__ASM_096(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await make_case(session)  # health; ORIGINAL is the provider on the case
+    await make_handlers(session, case, organisations=((ORIGINAL, OrganisationRole.provider, True),))
+    individual = {
+        "organisation_id": str(HANDLER), "role": "provider",
+        "signed_for_practice_id": str(ORIGINAL),
+    }  # fmt: skip
+    r = await _call(client, auth_headers, case.id, "/organisations", individual)
+    assert (r.status_code, _type(r)) == (422, "individual-signatory-invalid"), r.text
+    assert r.json()["problems"] == ["practice_on_case"]
+    parliamentary = await make_case(session, jurisdiction=PARLIAMENTARY, organisation_ids=[])
+    await make_handlers(session, parliamentary)
+    individual["role"] = "original"
+    r = await _call(client, auth_headers, parliamentary.id, "/organisations", individual)
+    assert (r.status_code, _type(r)) == (422, "individual-signatory-invalid"), r.text
+    assert r.json()["problems"] == ["not_health", "not_provider"]
+
+
+async def test_organisation_decision_is_a_decision_code__ASM_176(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await make_case(session, jurisdiction=PARLIAMENTARY)
+    await make_handlers(session, case, organisations=((ORIGINAL, R.original, True),))
+    for decision, investigate in (("General discretion", False), ("resolution", True)):
+        body = {**_decision(ORIGINAL), "decision": decision, "investigate": investigate}
+        r = await _call(client, auth_headers, case.id, "/decisions", body)
+        assert (r.status_code, _type(r)) == (422, "organisation-decision-invalid"), r.text
+        assert r.json()["requirement"] == "ASM-176"
+    assert await session.scalar(select(func.count(OrganisationDecision.id))) == 0

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases.errors import DecisionNotReady
 from assessment_api.cases.schemas import DecisionGapRead, DecisionReadinessRead
 from assessment_api.cases.service import get_case
+from assessment_api.components import service as components
 from assessment_api.contact import service as contact
 from assessment_api.decision_approvals import service as approvals
 from assessment_api.decision_form import service as decision_form
@@ -62,6 +63,12 @@ async def decision_gaps(
     gaps: list[Gap] = []
     for gate in GATES:
         gaps += await gate(session, case_id, proposing=proposing, closure_code=closure_code)
+    # ASM-105…108, ASM-176 (complaint summary, components and organisation decisions): asked with
+    # the decline's D.11 reason too (ASM-106: nothing left after agreeing the summary).
+    gaps += await components.decision_gaps(
+        session, case_id, proposing=proposing, closure_code=closure_code,
+        other_reason=other_reason,
+    )  # fmt: skip
     gaps += await approvals.decision_gaps(
         session, case_id, proposing=proposing, closure_code=closure_code,
         discretion=discretion, other_reason=other_reason,

@@ -91,7 +91,7 @@ from shared.clock import BUSINESS_TIMEZONE
 from shared.events.contracts.assessment import CaseClosedV1
 from shared.outbox.emit import emit
 
-__all__ = ["decision_gaps", "decision_readiness", "require_ready_to_decide"]
+__all__ = ["attempt_on_case", "decision_gaps", "decision_readiness", "require_ready_to_decide"]
 
 WITHDRAWN = "withdrawn"
 
@@ -578,3 +578,9 @@ async def _first_contact(
         made_at=clock.met_at,
         state=state,
     )
+
+
+async def attempt_on_case(session: AsyncSession, case_id: uuid.UUID, attempt_id: uuid.UUID) -> bool:
+    """ASM-107 (¶2.234): whether ``attempt_id`` is a contact attempt recorded on the case (its
+    notes are the record of a conversation another domain refers to)."""
+    return any(a.id == attempt_id for a in await repository.attempts(session, case_id))

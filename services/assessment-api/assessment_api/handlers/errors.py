@@ -7,7 +7,9 @@ NotFound
 UnprocessableContent
 ├── OrganisationRoleNotInSetting (422, organisation-role-not-in-setting)
 ├── ContractorActsForUnknown (422, contractor-acts-for-unknown; ASM-074)
-└── NotAHealthCase (422, not-a-health-case; ASM-082…084)
+├── NotAHealthCase (422, not-a-health-case; ASM-082…084)
+├── IndividualSignatoryInvalid (422, individual-signatory-invalid; ASM-096)
+└── OrganisationDecisionInvalid (422, organisation-decision-invalid; ASM-176)
 Conflict
 ├── HandlersAlreadyRecorded (409, handlers-already-recorded)
 ├── OrganisationAlreadyOnCase (409, organisation-already-on-case)
@@ -114,3 +116,15 @@ class HandlersCaseClosed(InvalidTransition):
 class NotAHealthCase(UnprocessableContent):
     type = "not-a-health-case"
     title = "Continuing Healthcare and Individual Funding Requests are health complaints"
+
+
+class IndividualSignatoryInvalid(UnprocessableContent):
+    type = "individual-signatory-invalid"
+    title = "An individual who signed a practice's final response is a health provider recorded "
+    "in the practice's place (ASM-096)"
+
+
+class OrganisationDecisionInvalid(UnprocessableContent):
+    type = "organisation-decision-invalid"
+    title = "An organisation decision is 'propose to investigate' (to be investigated), "
+    "'resolution' or a decline's closure code (ASM-176)"

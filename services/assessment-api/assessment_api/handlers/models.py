@@ -95,6 +95,9 @@ class OrganisationOnCase(UUIDPrimaryKey, Timestamps, Base):
     # Second tier: its stage is complete (ASM-071). Provider or commissioner: local resolution
     # is complete with it (ASM-078). None: not known yet.
     complaints_stage_complete: Mapped[bool | None] = mapped_column(Boolean)
+    # ASM-096 (¶2.208): this organisation is the individual who signed the final response of a
+    # family health service provider (the practice, intake's id), recorded in its place.
+    signed_for_practice_id: Mapped[uuid.UUID | None]
     added_by: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime]
 
@@ -107,6 +110,11 @@ class OrganisationOnCase(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(
             "acts_for_organisation_id IS NULL OR acts_for_organisation_id <> organisation_id",
             name="own_organisation",
+        ),
+        CheckConstraint(
+            "signed_for_practice_id IS NULL OR "
+            "(role = 'provider' AND signed_for_practice_id <> organisation_id)",
+            name="individual_signatory_is_provider",
         ),
     )
 
@@ -138,7 +146,10 @@ class OrganisationComponentArea(UUIDPrimaryKey, Timestamps, Base):
 class OrganisationDecision(UUIDPrimaryKey, Timestamps, Base):
     """The overall decision about one organisation on the case (the organisations tab,
     requirements §A ``OrganisationDecision``): ASM-076 / ASM-081 one per organisation complained
-    about and none against one that was not; ASM-176 (issue #13's Decision Form) builds on it."""
+    about and none against one that was not. ASM-176 (¶3.119–3.124): with complaint components,
+    ``components.service`` records it as they make it ('propose to investigate' forced,
+    'resolution', else the main reason's code), updating it as they change; ``investigate`` is
+    exactly a 'propose to investigate' (a CHECK)."""
 
     __tablename__ = "organisation_decision"
 
@@ -162,4 +173,7 @@ class OrganisationDecision(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         Index("uq_organisation_decision", "case_id", "organisation_id", unique=True),
         Index("uq_organisation_decision_organisation_on_case", "case_organisation_id", unique=True),
+        CheckConstraint(
+            "investigate = (decision = 'propose to investigate')", name="investigate_is_proposal"
+        ),
     )

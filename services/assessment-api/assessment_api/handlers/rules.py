@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assessment_api.cases.rules import DECLINE_CODES
+
 
 class OrganisationRole(StrEnum):
     """ASM-074 (¶2.148) and ASM-078…081: the part an organisation plays on the case. A
@@ -75,6 +77,41 @@ def decision_allowed(role: OrganisationRole, scope: Scope, *, health: bool) -> b
     """ASM-076 / ASM-081: a decision is recorded only against an organisation complained
     about; with both complained about, each gets its own (¶2.153, ¶2.165)."""
     return role in complained_about(scope, health=health)
+
+
+PROPOSE_TO_INVESTIGATE = "propose to investigate"
+RESOLUTION = "resolution"
+
+
+def organisation_decision_valid(decision: str, *, investigate: bool) -> bool:
+    """ASM-176 (¶3.120–3.122, requirements §F.2 organisations tab): an organisation decision is
+    'propose to investigate' (and only that is to be investigated), 'resolution', or the closure
+    code of the main reason for not pursuing the complaint against it (D.1, D.3)."""
+    if investigate != (decision == PROPOSE_TO_INVESTIGATE):
+        return False
+    return decision in (PROPOSE_TO_INVESTIGATE, RESOLUTION) or decision in DECLINE_CODES
+
+
+class SignatoryProblem(StrEnum):
+    not_health = "not_health"
+    not_provider = "not_provider"
+    practice_on_case = "practice_on_case"
+
+
+def individual_signatory_problems(
+    *, health: bool, role: OrganisationRole, practice_on_case: bool
+) -> list[SignatoryProblem]:
+    """ASM-096 (¶2.208): a family health service provider's final response signed by an
+    individual rather than a complaints manager: the individual is recorded as the organisation
+    (a health provider), not the practice, which is then not on the case itself."""
+    problems: list[SignatoryProblem] = []
+    if not health:
+        problems.append(SignatoryProblem.not_health)
+    if role is not OrganisationRole.provider:
+        problems.append(SignatoryProblem.not_provider)
+    if practice_on_case:
+        problems.append(SignatoryProblem.practice_on_case)
+    return problems
 
 
 def separate_decisions_needed(scope: Scope) -> bool:

@@ -117,6 +117,12 @@ class OrganisationAdd(BaseModel):
         description="Second tier: its stage is complete (ASM-071). Provider or commissioner: "
         "local resolution is complete with it (ASM-078). Null: not known yet",
     )
+    signed_for_practice_id: uuid.UUID | None = Field(
+        default=None,
+        description="ASM-096 (¶2.208): this organisation is the individual who signed the final "
+        "response of a family health service provider (the practice's intake id), not a "
+        "complaints manager; the individual is recorded as the organisation, not the practice",
+    )
 
     @model_validator(mode="after")
     def _contractor_acts_for(self) -> OrganisationAdd:
@@ -127,6 +133,10 @@ class OrganisationAdd(BaseModel):
             )
         if self.acts_for_organisation_id == self.organisation_id:
             raise ValueError("ASM-074: a contractor is its own organisation (¶2.148)")
+        if self.signed_for_practice_id is not None and (
+            self.signed_for_practice_id == self.organisation_id
+        ):
+            raise ValueError("ASM-096: the individual is recorded in the practice's place")
         return self
 
 
@@ -315,6 +325,9 @@ class CaseOrganisationRead(BaseModel):
     role: OrganisationRole
     acts_for_organisation_id: uuid.UUID | None
     complaints_stage_complete: bool | None
+    signed_for_practice_id: uuid.UUID | None = Field(
+        description="ASM-096: the individual who signed this practice's final response"
+    )
     complained_about: bool
     added_by: str
     added_at: datetime

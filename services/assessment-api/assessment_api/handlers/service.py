@@ -31,9 +31,11 @@ from assessment_api.handlers.errors import (
     HandlersCaseClosed,
     HandlersNotRecorded,
     IfrChecksOutstanding,
+    IndividualSignatoryInvalid,
     NotAHealthCase,
     OrganisationAlreadyOnCase,
     OrganisationDecisionExists,
+    OrganisationDecisionInvalid,
     OrganisationDecisionsMissing,
     OrganisationNotComplainedAbout,
     OrganisationRoleNotInSetting,
@@ -55,12 +57,17 @@ from assessment_api.handlers.rules import (
     complained_about,
     decision_allowed,
     ifr_checks_outstanding,
+    individual_signatory_problems,
     missing_component_areas,
+    organisation_decision_valid,
     premature_for_second_tier,
     proposal_organisations,
     recorded_at_intake,
     roles_in_setting,
     separate_decisions_needed,
+)
+from assessment_api.handlers.rules import (
+    PROPOSE_TO_INVESTIGATE as PROPOSE,
 )
 from assessment_api.handlers.schemas import (
     CaseOrganisationRead,
@@ -92,6 +99,8 @@ __all__ = [
     "add_organisation",
     "check_ready_for_decision",
     "open_handlers",
+    "organisation_decisions",
+    "organisation_on_case",
     "proposal_organisation_ids",
     "put_scope",
     "read_handlers",
@@ -100,6 +109,7 @@ __all__ = [
     "record_decision",
     "record_exception",
     "record_ifr",
+    "set_organisation_decision",
     "update_organisation",
 ]
 
@@ -287,6 +297,7 @@ def _read(
             role=o.role,
             acts_for_organisation_id=o.acts_for_organisation_id,
             complaints_stage_complete=o.complaints_stage_complete,
+            signed_for_practice_id=o.signed_for_practice_id,
             complained_about=o.role in in_scope,
             added_by=o.added_by,
             added_at=o.added_at,
@@ -501,6 +512,7 @@ async def add_organisation(
                 extensions={"requirement": "ASM-074"},
             )
     _handler_alone(record, orgs, record.scope, data.role)
+    _individual_signatory(record, orgs, data)
     org = OrganisationOnCase(
         id=uuid.uuid4(),
         case_id=case_id,
@@ -508,6 +520,7 @@ async def add_organisation(
         role=data.role,
         acts_for_organisation_id=data.acts_for_organisation_id,
         complaints_stage_complete=data.complaints_stage_complete,
+        signed_for_practice_id=data.signed_for_practice_id,
         added_by=actor.sub,
         added_at=at,
     )
@@ -516,6 +529,32 @@ async def add_organisation(
     _touch(record, at)
     await session.flush()
     return org
+
+
+def _individual_signatory(
+    record: HandlerRecord, orgs: Sequence[OrganisationOnCase], data: OrganisationAdd
+) -> None:
+    """ASM-096 (¶2.208): the individual who signed a family health service provider's final
+    response is the organisation, not the practice: neither is on the case with the other."""
+    if any(o.signed_for_practice_id == data.organisation_id for o in orgs):
+        raise IndividualSignatoryInvalid(
+            "An individual who signed this practice's final response is on the case in its "
+            "place (¶2.208)",
+            extensions={"problems": ["practice_on_case"], "requirement": "ASM-096"},
+        )
+    if data.signed_for_practice_id is None:
+        return
+    problems = individual_signatory_problems(
+        health=record.health,
+        role=data.role,
+        practice_on_case=any(o.organisation_id == data.signed_for_practice_id for o in orgs),
+    )
+    if problems:
+        raise IndividualSignatoryInvalid(
+            "Record the individual who signed a family health service provider's final "
+            "response as the (provider) organisation, in the practice's place (¶2.208)",
+            extensions={"problems": [p.value for p in problems], "requirement": "ASM-096"},
+        )
 
 
 async def update_organisation(
@@ -644,6 +683,7 @@ async def record_decision(
     _complained_about(record, org, _requirement(record, "ASM-081", "ASM-076"))
     if any(d.case_organisation_id == org.id for d in await repository.decisions(session, case_id)):
         raise OrganisationDecisionExists(f"Organisation {org.organisation_id} has its decision")
+    _decision_valid(data.decision, investigate=data.investigate)
     _checks_done(record)
     decision = OrganisationDecision(
         id=uuid.uuid4(),
@@ -752,3 +792,88 @@ async def check_ready_for_decision(
             "resolution with the provider or the commissioner) and no exception is recorded",
             extensions={"requirement": _requirement(record, "ASM-078", "ASM-071")},
         )
+
+
+def _decision_valid(decision: str, *, investigate: bool) -> None:
+    if not organisation_decision_valid(decision, investigate=investigate):
+        raise OrganisationDecisionInvalid(
+            "An organisation decision is 'propose to investigate' (and only that is to be "
+            "investigated), 'resolution', or the closure code of the main reason (¶3.120–3.122)",
+            extensions={"requirement": "ASM-176"},
+        )
+
+
+async def organisation_on_case(
+    session: AsyncSession, case_id: uuid.UUID, organisation_id: uuid.UUID
+) -> OrganisationOnCase:
+    """An organisation on the case (404 ``handlers-not-recorded`` when the case has none
+    recorded, ``case-organisation-not-found`` when it is not one of them)."""
+    if await repository.record_of(session, case_id) is None:
+        await get_case(session, case_id)
+        raise HandlersNotRecorded(f"Case {case_id} has no organisations recorded")
+    return _on_case(await repository.organisations(session, case_id), organisation_id)
+
+
+async def organisation_decisions(
+    session: AsyncSession, case_id: uuid.UUID
+) -> Sequence[OrganisationDecision]:
+    """The case's organisation decisions (ASM-076, ASM-081, ASM-176)."""
+    return await repository.decisions(session, case_id)
+
+
+async def set_organisation_decision(
+    session: AsyncSession,
+    *,
+    case_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    decision: str,
+    rationale: str,
+    actor: Principal,
+    at: datetime,
+) -> OrganisationDecision:
+    """ASM-176 (¶3.119–3.124): the organisation decision its complaint components make, recorded
+    or brought up to date (audited either way), under the same rules as ``record_decision``:
+    only for an organisation complained about, and not while the IFR or CHC checks are
+    outstanding. The caller derives ``decision`` (``components.rules``)."""
+    record = await _locked(session, case_id, None)
+    org = _on_case(await repository.organisations(session, case_id), organisation_id)
+    _complained_about(record, org, _requirement(record, "ASM-081", "ASM-076"))
+    investigate = decision == PROPOSE
+    _decision_valid(decision, investigate=investigate)
+    _checks_done(record)
+    current = next(
+        (
+            d
+            for d in await repository.decisions(session, case_id)
+            if d.case_organisation_id == org.id
+        ),
+        None,
+    )
+    if current is not None:
+        async with DECISION.change(
+            session, current, actor=actor, action="handlers.organisation_decision_updated"
+        ):
+            current.decision = decision
+            current.investigate = investigate
+            current.rationale = rationale
+            current.decided_by = actor.sub
+            current.decided_at = at
+            _touch(record, at)
+        return current
+    row = OrganisationDecision(
+        id=uuid.uuid4(),
+        case_id=case_id,
+        case_organisation_id=org.id,
+        organisation_id=org.organisation_id,
+        decision=decision,
+        investigate=investigate,
+        rationale=rationale,
+        decided_by=actor.sub,
+        decided_at=at,
+        version=1,
+    )
+    repository.add(session, row)
+    await DECISION.created(session, row, actor=actor, action="handlers.organisation_decided")
+    _touch(record, at)
+    await session.flush()
+    return row
