@@ -81,11 +81,14 @@ async def make_ready_to_decide(
     closure_code: str | None = "other reason to decline",
     discretion: str | None = "general",
     other_reason: str | None = "outcome not achievable",
+    skip: frozenset[str] = frozenset(),
 ) -> None:
     """Everything each decision gate needs before the decision (the case at further
     consideration): a complete Decision Form recording it, contact made with the checklist
     covered, and an approval of exactly this decision. The defaults are the decline the decision
-    tests make; ``proposing`` ignores them."""
+    tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("decision_form",
+    "contact", "components", "approvals"), for a test of those gates alone."""
+    from tests.assessment.components.builders import make_components_ready
     from tests.assessment.contact.builders import make_contact_ready
     from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
     from tests.assessment.decision_form.builders import make_decision_form_ready
@@ -95,6 +98,11 @@ async def make_ready_to_decide(
         if proposing
         else {"closure_code": closure_code, "discretion": discretion, "other_reason": other_reason}
     )
-    await make_decision_form_ready(session, case.id, proposing=proposing, **reason)
-    await make_contact_ready(session, case.id, proposing=proposing)
-    await make_decision_approvals_ready(session, case.id, proposing=proposing, **reason)
+    if "decision_form" not in skip:
+        await make_decision_form_ready(session, case.id, proposing=proposing, **reason)
+    if "contact" not in skip:
+        await make_contact_ready(session, case.id, proposing=proposing)
+    if "components" not in skip:
+        await make_components_ready(session, case.id, proposing=proposing, **reason)
+    if "approvals" not in skip:
+        await make_decision_approvals_ready(session, case.id, proposing=proposing, **reason)

@@ -26,6 +26,11 @@ from tests.assessment.contact.builders import make_contact_ready, make_failed_ca
 from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
 from tests.assessment.decision_form.builders import make_decision_form_ready
 
+# The gates this module tests; the others are made ready first.
+CORE = frozenset({"decision_form", "contact", "approvals"})
+# What a case with nothing recorded lacks: the form, contact, the summary and components, the
+# approval.
+EMPTY_CASE_GAPS = ["ASM-095", "ASM-101", "ASM-105", "ASM-108", "ASM-172"]
 Headers = Callable[..., dict[str, str]]
 pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
@@ -67,6 +72,7 @@ async def test_every_gap_listed_at_once_before_anyone_is_asked__ASM_095_ASM_101_
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     r = await decide(client, auth_headers, case.id, what, body)
     # No form, no contact tried, no approval: all three at once, before compliance-api (no
     # assessment exists, and the answer is not risk-assessment-required).
@@ -84,6 +90,7 @@ async def test_no_decision_form_refuses_alone__ASM_095(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_contact_ready(session, case.id, proposing=proposing)
     await make_decision_approvals_ready(session, case.id, proposing=proposing, **_reason(proposing))
     r = await decide(client, auth_headers, case.id, what, body)
@@ -102,6 +109,7 @@ async def test_remit_suitability_and_analysis_first__ASM_090_ASM_091(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_contact_ready(session, case.id, proposing=proposing)
     await make_decision_approvals_ready(session, case.id, proposing=proposing, **_reason(proposing))
     # A form with no decision recorded yet, remit, suitability and analysis left out.
@@ -122,6 +130,7 @@ async def test_a_proposal_needs_every_gate_test_and_the_time_limit__ASM_092_ASM_
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=True, skip=CORE)
     await make_contact_ready(session, case.id, proposing=True)
     await make_decision_approvals_ready(session, case.id, proposing=True)
     await make_decision_form_ready(
@@ -161,6 +170,7 @@ async def test_contact_not_yet_tried_refuses_alone__ASM_099_ASM_101(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=proposing, **_reason(proposing))
     await make_decision_approvals_ready(session, case.id, proposing=proposing, **_reason(proposing))
     assert _missing(await decide(client, auth_headers, case.id, what, body)) == ["ASM-101"]
@@ -181,6 +191,7 @@ async def test_checklist_not_covered_refuses_alone__ASM_102(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=proposing, **_reason(proposing))
     await make_decision_approvals_ready(session, case.id, proposing=proposing, **_reason(proposing))
     await make_contact_ready(session, case.id, proposing=proposing, checklist=False)
@@ -201,6 +212,7 @@ async def test_no_approval_refuses_alone__ASM_172_XC_ROL_002(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=proposing, **_reason(proposing))
     await make_contact_ready(session, case.id, proposing=proposing)
     assert _missing(await decide(client, auth_headers, case.id, what, body)) == ["ASM-172"]
@@ -216,6 +228,7 @@ async def test_a_refused_approval_does_not_count__ASM_172(
     proposing: bool,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=proposing, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=proposing, **_reason(proposing))
     await make_contact_ready(session, case.id, proposing=proposing)
     await make_decision_approvals_ready(
@@ -230,6 +243,7 @@ async def test_an_approval_of_another_decision_does_not_cover_this_one__ASM_172(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=False, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=False, **REASON)
     await make_contact_ready(session, case.id, proposing=False)
     # A proposal approved is not a decline approved…
@@ -258,8 +272,8 @@ async def test_the_readiness_read_lists_what_is_left_for_each_decision__ASM_172(
     assert r.status_code == 200, r.text
     got = r.json()
     assert got["status"] == "further_consideration"
-    assert [g["requirement"] for g in got["before_decline"]] == ["ASM-095", "ASM-101", "ASM-172"]
-    assert [g["requirement"] for g in got["before_proposal"]] == ["ASM-095", "ASM-101", "ASM-172"]
+    assert [g["requirement"] for g in got["before_decline"]] == EMPTY_CASE_GAPS
+    assert [g["requirement"] for g in got["before_proposal"]] == EMPTY_CASE_GAPS
 
     await make_ready_to_decide(session, case, proposing=True)
     got = (await client.get(url, headers=auth_headers("caseworker"))).json()
@@ -282,6 +296,7 @@ async def test_a_proposal_goes_ahead_once_approved_through_the_routes__ASM_172_X
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=True, skip=CORE)
     await make_decision_form_ready(session, case.id, proposing=True)
     await make_contact_ready(session, case.id, proposing=True)
     asked = await client.post(

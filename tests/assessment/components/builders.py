@@ -130,7 +130,13 @@ async def make_organisation_decision(
 
 
 async def make_components_ready(
-    session: AsyncSession, case_id: uuid.UUID, *, proposing: bool
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    *,
+    proposing: bool,
+    closure_code: str | None = None,
+    discretion: str | None = None,
+    other_reason: str | None = None,
 ) -> None:
     """The gates contract: the summary agreed and told (ASM-105), one component for the case's
     first organisation covering its issue (ASM-108), decided (proposed; or declined as 'other
@@ -144,5 +150,9 @@ async def make_components_ready(
         await make_component(session, org, decided={"decision": ComponentDecision.propose})
         await make_organisation_decision(session, org, "propose to investigate")
     else:
-        await make_component(session, org, decided=DECLINED)
-        await make_organisation_decision(session, org, "other reason to decline")
+        # The decline being made, when the caller names it (its code, discretion and reason).
+        declined = DECLINED if closure_code is None else DECLINED | {
+            "closure_code": closure_code, "discretion": discretion, "other_reason": other_reason,
+        }  # fmt: skip
+        await make_component(session, org, decided=declined)
+        await make_organisation_decision(session, org, str(declined["closure_code"]))
