@@ -101,6 +101,7 @@ SERVICES = [
                 "assessment_case",
                 "decline_decision",
                 "decision_communication",
+                "decision_approval",  # its FK target: the decision's approval (ASM-172)
             }
         ),
     ),
