@@ -511,8 +511,8 @@ async def add_organisation(
                 f"A contractor acts for the {org_role.value} organisation on the case",
                 extensions={"requirement": "ASM-074"},
             )
-    _handler_alone(record, orgs, record.scope, data.role)
     _individual_signatory(record, orgs, data)
+    _handler_alone(record, orgs, record.scope, data.role)
     org = OrganisationOnCase(
         id=uuid.uuid4(),
         case_id=case_id,
