@@ -45,20 +45,43 @@ async def _hand_off(api: Api, cid: str) -> JsonDict:
 
 async def health_case_to_hand_off(api: Api, *, received_date: str) -> JsonDict:
     """A written health complaint, local resolution complete, passed to the allocation queue."""
-    person = await _person(api, "Alex")
+    case, _ = await health_case_referred(
+        api, received_date=received_date, given="Alex", route="awaiting_allocation"
+    )
+    return case
+
+
+async def health_case_referred(
+    api: Api, *, received_date: str, given: str, route: str
+) -> tuple[JsonDict, JsonDict]:
+    """A written health complaint made by ``given`` Example about an NHS trust, local resolution
+    complete, referred on ``route``; the case and its complainant."""
+    person = await _person(api, given)
     org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
     case = await open_case(
         api, channel="online_form", jurisdiction="health", received_date=received_date,
         person=person, organisation=org,
     )  # fmt: skip
     await talk_and_acknowledge(api, case["id"], person["id"], at=datetime.now(UTC).isoformat())
-    await patch_case(api, case["id"], FACTS)
-    return await _hand_off(api, case["id"])
+    await patch_case(api, case["id"], {**FACTS, "route": route})
+    return await _hand_off(api, case["id"]), person
 
 
 async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> JsonDict:
     """An MP-referred parliamentary complaint (ASM-020), passed to ECT triage."""
-    person = await _person(api, "Sam")
+    case, _, _ = await parliamentary_case_referred(
+        api, received_date=received_date, given="Sam", route="ect_triage"
+    )
+    return case
+
+
+async def parliamentary_case_referred(
+    api: Api, *, received_date: str, given: str, route: str
+) -> tuple[JsonDict, JsonDict, JsonDict]:
+    """A parliamentary complaint by ``given`` Example referred by their MP (ASM-020: the
+    complaint to the MP in writing, the aggrieved's consent, the MP's request), with the MP as
+    the case's referring MP, referred on ``route``; the case, its complainant and the MP."""
+    person = await _person(api, given)
     mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
     org = await _organisation(
         api, "Department for Fictional Affairs", "government_department", "parliamentary"
@@ -78,7 +101,7 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
         cid,
         {
             **FACTS,
-            "route": "ect_triage",
+            "route": route,
             "mp_person_id": mp["id"],
             "complaint_to_mp_in_writing": True,
             "aggrieved_consent": True,
@@ -86,7 +109,7 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
             "mp_referral_signed_by": "mp",
         },
     )
-    return await _hand_off(api, cid)
+    return await _hand_off(api, cid), person, mp
 
 
 async def health_case_to_ect_triage(api: Api, *, received_date: str) -> tuple[JsonDict, JsonDict]:
