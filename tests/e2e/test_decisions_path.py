@@ -112,7 +112,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             p.start()
         for s, p in procs.items():
             try:
-                p.wait_ready(timeout=120)  # four processes starting at once on a busy machine
+                p.wait_ready(timeout=300)  # four processes starting at once on a busy machine
             except (RuntimeError, TimeoutError) as exc:
                 log = (root / f"{s}.log").read_text(errors="replace")[-4000:]
                 raise AssertionError(f"{s}-api did not start: {exc}\n{log}") from exc
@@ -195,6 +195,7 @@ async def test_parliamentary_case_declined_mp_copied__ASM_093_ASM_104_ASM_173_AS
     # XC-RSK-001 / ASM-177: refused without the risk assessment, then made on it.
     assert got["refused"]["status"] == 409
     assert got["refused"]["type"].endswith("/risk-assessment-required")
+    assert (got["refused"]["case_id"], got["refused"]["trigger"]) == (case["id"], "decline")
     decline = got["declined"]["decline"]
     assert decline["risk_assessment_id"] == got["assessed"]["id"]
     assert (decline["closure_code"], decline["discretion"], decline["other_reason"]) == (
