@@ -94,7 +94,7 @@ token: install ## Print a dev bearer token: make token ROLE=intake_caseworker [S
 	@if [ -z "$(ROLE)" ]; then echo "usage: make token ROLE=<role> [SUB=<subject>] [TTL=<seconds>]"; exit 2; fi
 	@$(PY) -m casework_dev.mint_token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") $(if $(TEAMS),--teams "$(TEAMS)") --ttl "$(TTL)"
 
-walkthrough: install ## Drive intake-, assessment- and compliance-api (make run must be going) through the README walk-through
+walkthrough: install ## Drive the four services (make run must be going) through the README walk-through
 	@$(PY) -m casework_dev.walkthrough
 
 clean: ## Remove the virtualenvs and caches (keeps .data and .local)

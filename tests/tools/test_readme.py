@@ -68,3 +68,35 @@ def test_the_idempotency_window_agrees_in_readme_setting_and_openapi() -> None:
         for text in texts:
             assert re.findall(r"\d+ hours", text) == [f"{default} hours"], (service, text)
             assert "at least" not in text
+
+
+# The walk-through's curl steps name each service by its variable ($I intake, $A assessment, $C
+# compliance) or, for investigation-api, its port.
+_CURL_BASES = {"I": "intake", "A": "assessment", "C": "compliance"}
+_CURL_PATH = re.compile(r"(?:\$(?P<var>[IAC])|http://127\.0\.0\.1:8003)(?P<path>/v1/[^\s\"'?]*)")
+
+
+def _route_of(path: str, templates: list[str]) -> str | None:
+    """The OpenAPI path ``path`` is a request to: literal segments equal, a ``{param}`` any."""
+    segments = path.rstrip("/").split("/")
+    for template in templates:
+        parts = template.split("/")
+        if len(parts) == len(segments) and all(
+            p == s or (p.startswith("{") and p.endswith("}"))
+            for p, s in zip(parts, segments, strict=True)
+        ):
+            return template
+    return None
+
+
+def test_every_walkthrough_curl_step_is_a_route_of_its_service() -> None:
+    """Each `curl` of the README's walk-through (cases A, B and C) requests a path its service
+    serves, so the steps cannot drift from the routes."""
+    found = [
+        (_CURL_BASES[m["var"]] if m["var"] else "investigation", m["path"])
+        for m in _CURL_PATH.finditer(README)
+    ]
+    assert len(found) > 20, found
+    paths = {s: list(_openapi(s)["paths"]) for s in SERVICES}
+    missing = [(s, path) for s, path in found if _route_of(path, paths[s]) is None]
+    assert not missing

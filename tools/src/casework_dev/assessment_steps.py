@@ -1,8 +1,19 @@
-"""Assessment steps over HTTP, along the README walk-through's case A: a case intake referred to
-ECT triage is triaged with the Public Value Model, passed to the allocation queue, allocated,
-risk-assessed at compliance-api and resolved on the early-consideration approach; intake's
-register follows it. Shared by ``make walkthrough`` (against ``make run``) and the end-to-end
-test (tests/e2e/test_assessment_path.py, four real processes).
+"""Assessment steps over HTTP, along the README walk-through's cases:
+
+- case A: a case intake referred to ECT triage is triaged with the Public Value Model, passed to
+  the allocation queue, allocated, risk-assessed at compliance-api and resolved on the
+  early-consideration approach (tests/e2e/test_assessment_path.py);
+- case B: an MP-referred parliamentary case is allocated, made ready for a decision
+  (``prepare_for_decision``) and declined (T32), the referring MP copied, the decline refused
+  until a ``decline`` risk assessment is recorded at compliance-api;
+- case C: a health case is allocated, made ready and proposed for investigation (T35), and
+  investigation-api opens its record at Milestone 1;
+- (tests only, until the T33 route lands) a case resolved with the organisation
+  (``resolve_with_organisation``), the resolution item stored at compliance-api
+  (tests/e2e/test_decisions_path.py runs B, C and this one).
+
+Intake's register follows each case. Shared by ``make walkthrough`` (against ``make run``) and
+the end-to-end tests (four real processes).
 
 Each call checks its status code and raises ``StepFailed`` with the answer when it differs;
 each wait is bounded and fails with what it last saw.
@@ -13,7 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,22 +92,38 @@ class Services:
     """The running services' base URLs, a client, and a way to mint bearer headers."""
 
     http: httpx.AsyncClient
-    urls: dict[str, str]  # intake, assessment, compliance
+    urls: dict[str, str]  # intake, assessment, compliance, investigation
     headers: Headers
     verbose: bool = False
 
     async def call(
         self, method: str, service: str, path: str, auth: dict[str, str], *, expect: int = 200,
         json: Any = None, params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:  # fmt: skip
         """The JSON answer; fails on another status code."""
+        return (
+            await self.send(
+                method, service, path, auth, expect=expect, json=json, params=params,
+                headers=headers,
+            )
+        )[0]  # fmt: skip
+
+    async def send(
+        self, method: str, service: str, path: str, auth: dict[str, str], *, expect: int = 200,
+        json: Any = None, params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Any, str | None]:  # fmt: skip
+        """The JSON answer and its ETag; fails on another status code."""
         url = f"{self.urls[service]}{path}"
-        r = await self.http.request(method, url, headers=auth, json=json, params=params)
+        r = await self.http.request(
+            method, url, headers={**auth, **(headers or {})}, json=json, params=params
+        )
         if r.status_code != expect:
             raise StepFailed(f"{method} {url} → {r.status_code}: {r.text}")
         if self.verbose:
             print(f"  {method:<5} {service}-api {path} → {r.status_code}")
-        return r.json() if r.content else None
+        return (r.json() if r.content else None), r.headers.get("etag")
 
 
 async def until(
@@ -282,3 +309,345 @@ async def case_a(
         "at_triage": at_triage, "scored": scored, **allocated, "resolved": resolved,
         "register": closed,
     }  # fmt: skip
+
+
+# --- Cases B and C: from allocation to a decision at further consideration (issue #13) --------
+
+TEAM = "general-1"  # the caseworkers' team in the staff directory
+
+# ASM-102 (¶2.219): every area of the first conversation with the complainant covered.
+CHECKLIST_ITEMS = (
+    "identity_verified", "introduction_and_role", "appropriate_time",
+    "circumstances_and_impact_acknowledged", "stage_and_next_steps_explained",
+    "adjustment_contact_method_agreed", "further_information_established",
+    "injustice_and_outcome_recorded", "clinical_advice_explained",
+    "financial_amounts_and_severity_scale", "expectations_managed",
+    "timescales_and_next_contact", "edr_suitability_considered", "contact_details_given",
+)  # fmt: skip
+# ASM-092: the gate tests the caseworker records (remit, time limit and ALR come from their
+# sections of the form).
+TYPED_GATES = (
+    "properly_made", "premature", "maladministration_indications", "injustice", "unremedied",
+)  # fmt: skip
+
+# T32 on a single reason (ASM-093): general discretion, 'outcome not achievable'; the same reason
+# as the Decision Form records (DECLINE_DECISION).
+DECLINE_RATIONALE = (
+    "The department has already apologised and changed the procedure; an investigation could "
+    "achieve nothing more for the complainant."
+)
+DECLINE_BODY: dict[str, Any] = {
+    "closure_code": "other reason to decline",
+    "discretion": "general",
+    "other_reason": "outcome not achievable",
+    "rationale": DECLINE_RATIONALE,
+}
+DECLINE_DECISION: dict[str, Any] = {
+    "outcome": "decline",
+    "decline_reason": {
+        "closure_code": "other reason to decline", "discretion": "general",
+        "other_reason": "outcome not achievable", "rationale": DECLINE_RATIONALE,
+    },
+}  # fmt: skip
+PROPOSE_DECISION: dict[str, Any] = {"outcome": "propose to investigate"}
+PROPOSAL_BODY = {
+    "rationale": "Indications of service failure in the discharge planning and an unremedied "
+    "injustice; every gate test passed."
+}
+# XC-RSK-001 (ASM-177): the risk assessment a proposal to investigate needs.
+NO_RISK_PROPOSE = {**NO_RISK_DECLINE, "trigger": "propose"}
+
+
+def decision_form_sections(*, received: date, jurisdiction: str, declining: bool) -> dict[str, Any]:
+    """The Decision Form's sections before its decision: remit and suitability first (ASM-091),
+    the analysis (ASM-090), each gate test (ASM-092; for a decline the injustice is already
+    remedied), the facts the time limit is computed from (ASM-118…120: aware 60 days before the
+    complaint reached us; parliamentary, measured to the day it went to the MP), no alternative
+    legal remedy (ASM-128), the precedent check (ASM-114) and the material evidence (ASM-170)."""
+    time_limit: dict[str, Any] = {"awareness_date": (received - timedelta(days=60)).isoformat()}
+    if jurisdiction == "parliamentary":
+        time_limit["complaint_to_mp_date"] = (received - timedelta(days=30)).isoformat()
+    failed = {"unremedied"} if declining else set()
+    return {
+        "remit": {"in_remit": True},
+        "suitability": {"suitable": True},
+        "analysis": "The records show the reply to the complaint was sent weeks late and the "
+        "complainant chased it several times.",
+        "gate_results": [
+            {"test": g, "result": "failed" if g in failed else "passed"} for g in TYPED_GATES
+        ],
+        "time_limit": time_limit,
+        "alr": {"exists": False},
+        "precedent_check": {
+            "carried_out_on": received.isoformat(),
+            "findings": "No similar complaints about this organisation in the last two years.",
+        },
+        "material_evidence": [
+            {"document_ref": "DOC-0001", "description": "The organisation's final response"}
+        ],
+    }
+
+
+async def to_further_consideration(s: Services, case_id: str, *, caseworker: str) -> dict[str, Any]:
+    """T14 (intake passed it to the allocation queue) then T24: allocated to ``caseworker``, who
+    then holds it at further consideration; intake's register after each move."""
+    await at_assessment(s, case_id, "awaiting_allocation")
+    await register_shows(s, case_id, service="assessment-api", status="awaiting_allocation")
+    await ensure_staff(s, caseworker, grade="caseworker", team=TEAM)
+    allocated = await allocate(s, case_id, caseworker=caseworker)
+    held = await at_assessment(s, case_id, "further_consideration")
+    if (held["owner"], held["team"]) != (caseworker, TEAM):
+        raise StepFailed(f"the allocated case is not held by {caseworker}: {held}")
+    await register_shows(
+        s, case_id, service="assessment-api", status="further_consideration", owner=caseworker
+    )
+    return {**allocated, "case": held}
+
+
+async def prepare_for_decision(
+    s: Services, case_id: str, *, caseworker: str, complainant_person_id: str,
+    decision: dict[str, Any], mp_person_id: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Every step that gets a case at further consideration ready for ``decision`` (the Decision
+    Form's decision section), each checked:
+
+    1. contact after allocation (ASM-099…102): the complainant reached by telephone, their
+       method (ASM-100), the ¶2.219 checklist covered; contact then says a decision may be made;
+    2. an MP-referred case: the referring MP told who is considering it (ASM-104);
+    3. the Decision Form: started with its sections, then saved whole with the decision under
+       ``If-Match`` (ASM-090…093), and its readiness lists nothing missing for that decision.
+
+    The complaint handlers' records (ASM-071…084) apply only when more than one organisation
+    handles the complaint; these cases have one, so there is nothing to record."""
+    me = s.headers("caseworker", sub=caseworker)
+    case = await s.call("GET", "assessment", f"/v1/cases/{case_id}", me)
+    contact = f"/v1/cases/{case_id}/contact"
+    attempt = {
+        "person_id": complainant_person_id, "channel": "telephone",
+        "attempted_at": datetime.now(UTC).isoformat(), "outcome": "reached",
+        "introduced": True, "contact_details_given": True, "purpose_explained": True,
+        "checklist": [{"item": item, "answer": "covered"} for item in CHECKLIST_ITEMS],
+    }  # fmt: skip
+    reached = await s.call(
+        "POST", "assessment", f"{contact}/attempts", me, json=attempt, expect=201
+    )
+    if not reached["first_contact"]:
+        raise StepFailed(f"the conversation was not first contact (ASM-099): {reached}")
+    if mp_person_id is not None:
+        told = {
+            "person_id": mp_person_id, "channel": "email",
+            "attempted_at": datetime.now(UTC).isoformat(), "outcome": "written_no_reply",
+            "introduced": True, "contact_details_given": True,
+        }  # fmt: skip
+        await s.call("POST", "assessment", f"{contact}/mp", me, json=told, expect=201)
+    state = await s.call("GET", "assessment", contact, me)
+    if not state["decision_ready"] or any(t["done_at"] is None for t in state["mp_tasks"]):
+        raise StepFailed(f"contact after allocation is not done (ASM-101/102/104): {state}")
+
+    form = f"/v1/cases/{case_id}/decision-form"
+    declining = decision["outcome"] == "decline"
+    sections = decision_form_sections(
+        received=date.fromisoformat(case["received_date"]), jurisdiction=case["jurisdiction"],
+        declining=declining,
+    )  # fmt: skip
+    started, etag = await s.send(
+        "POST", "assessment", form, me, json={**sections, "reason": "After the first conversation"},
+        expect=201,
+    )  # fmt: skip
+    if etag is None:
+        raise StepFailed(f"the new Decision Form has no ETag: {started}")
+    saved = await s.call(
+        "PUT", "assessment", form, me, headers={"If-Match": etag},
+        json={**sections, "decision": decision, "reason": "The decision recorded"},
+    )  # fmt: skip
+    ready = await s.call("GET", "assessment", f"{form}/readiness", me)
+    missing = ready["before_decline" if declining else "before_proposal"]
+    if saved["version"] != started["version"] + 1 or missing:
+        raise StepFailed(f"the Decision Form is not ready for {decision['outcome']}: {ready}")
+    return {"contact": state, "form": saved, "readiness": ready}
+
+
+async def record_risk_assessment(
+    s: Services, case_id: str, body: dict[str, Any], *, caseworker: str
+) -> dict[str, Any]:
+    """XC-RSK-001 (ASM-177): the case's risk assessment at compliance-api for ``body``'s trigger,
+    conflicts of interest considered."""
+    me = s.headers("caseworker", sub=caseworker)
+    assessed: dict[str, Any] = await s.call(
+        "POST", "compliance", f"/v1/risk/cases/{case_id}/assessments", me, json=body, expect=201
+    )
+    return assessed
+
+
+async def decline_with_mp_copy(
+    s: Services, case_id: str, *, caseworker: str, complainant_person_id: str, mp_person_id: str
+) -> dict[str, Any]:
+    """T32 on the form's single reason (ASM-093): refused 409 `risk-assessment-required` until
+    compliance-api holds a `decline` risk assessment (XC-RSK-001, ASM-137, ASM-177), then made
+    on it; the letter addressed to the complainant and a copy to the referring MP (ASM-173
+    ¶3.109), recorded as the decline's communications; intake's register shows it closed."""
+    me = s.headers("caseworker", sub=caseworker)
+    path = f"/v1/cases/{case_id}/decline"
+    refused = await s.call("POST", "assessment", path, me, json=DECLINE_BODY, expect=409)
+    if not str(refused.get("type", "")).endswith("/risk-assessment-required"):
+        raise StepFailed(f"the decline without a risk assessment was not refused for it: {refused}")
+    assessed = await record_risk_assessment(s, case_id, NO_RISK_DECLINE, caseworker=caseworker)
+    declined: dict[str, Any] = await s.call("POST", "assessment", path, me, json=DECLINE_BODY)
+    decline = declined.get("decline") or {}
+    if declined["status"] != "closed" or decline.get("risk_assessment_id") != assessed["id"]:
+        raise StepFailed(
+            f"the decline was not made on risk assessment {assessed['id']}: {declined}"
+        )
+    letters = {
+        (r.get("person_id"), r["is_copy"])
+        for c in declined["decline_communications"]
+        if c["medium"] == "letter"
+        for r in c["recipients"]
+    }
+    if {(complainant_person_id, False), (mp_person_id, True)} - letters:
+        raise StepFailed(
+            f"the decline did not go to the complainant with a copy to the MP: {declined}"
+        )
+    register = await register_shows(
+        s, case_id, service="assessment-api", status="closed",
+        closure_code=DECLINE_BODY["closure_code"],
+    )  # fmt: skip
+    return {"refused": refused, "assessed": assessed, "declined": declined, "register": register}
+
+
+async def investigation_opened(s: Services, case_id: str) -> dict[str, Any]:
+    """GET investigation-api /v1/investigations/{id} until the record is there at Milestone 1
+    'Investigation Allocated' (INV-003), opened from assessment's proposal."""
+    reader = s.headers("caseworker")
+
+    async def probe() -> tuple[bool, Any]:
+        url = f"{s.urls['investigation']}/v1/investigations/{case_id}"
+        r = await s.http.get(url, headers=reader)
+        if r.status_code != 200:
+            return False, (r.status_code, r.text[:300])
+        return any(m["number"] == 1 for m in r.json()["milestones"]), r.json()
+
+    found: dict[str, Any] = await until(f"investigation-api opens {case_id} at M1", probe)
+    if s.verbose:
+        print(f"  GET   investigation-api /v1/investigations/{case_id} → 200 (Milestone 1)")
+    return found
+
+
+async def propose_investigation(s: Services, case_id: str, *, caseworker: str) -> dict[str, Any]:
+    """T35 on a `propose` risk assessment (XC-RSK-001, ASM-177); intake's register shows it
+    proposed and investigation-api holds its record at Milestone 1."""
+    me = s.headers("caseworker", sub=caseworker)
+    assessed = await record_risk_assessment(s, case_id, NO_RISK_PROPOSE, caseworker=caseworker)
+    proposed: dict[str, Any] = await s.call(
+        "POST", "assessment", f"/v1/cases/{case_id}/proposal", me, json=PROPOSAL_BODY
+    )
+    proposal = proposed.get("proposal") or {}
+    if (
+        proposed["status"] != "proposed_to_investigate"
+        or proposal.get("risk_assessment_id") != assessed["id"]
+    ):
+        raise StepFailed(
+            f"the proposal was not made on risk assessment {assessed['id']}: {proposed}"
+        )
+    register = await register_shows(
+        s, case_id, service="assessment-api", status="proposed_to_investigate"
+    )
+    investigation = await investigation_opened(s, case_id)
+    return {
+        "assessed": assessed, "proposed": proposed, "register": register,
+        "investigation": investigation,
+    }  # fmt: skip
+
+
+async def case_b(
+    s: Services, case_id: str, *, caseworker: str, complainant_person_id: str, mp_person_id: str
+) -> dict[str, Any]:
+    """The walk-through's case B, an MP-referred parliamentary complaint, from the allocation
+    queue to a decision not to investigate copied to the referring MP."""
+    allocated = await to_further_consideration(s, case_id, caseworker=caseworker)
+    prepared = await prepare_for_decision(
+        s, case_id, caseworker=caseworker, complainant_person_id=complainant_person_id,
+        decision=DECLINE_DECISION, mp_person_id=mp_person_id,
+    )  # fmt: skip
+    declined = await decline_with_mp_copy(
+        s, case_id, caseworker=caseworker, complainant_person_id=complainant_person_id,
+        mp_person_id=mp_person_id,
+    )  # fmt: skip
+    return {**allocated, **prepared, **declined}
+
+
+async def case_c(
+    s: Services, case_id: str, *, caseworker: str, complainant_person_id: str
+) -> dict[str, Any]:
+    """The walk-through's case C, a health complaint, from the allocation queue to a proposal to
+    investigate and investigation-api's record at Milestone 1."""
+    allocated = await to_further_consideration(s, case_id, caseworker=caseworker)
+    prepared = await prepare_for_decision(
+        s, case_id, caseworker=caseworker, complainant_person_id=complainant_person_id,
+        decision=PROPOSE_DECISION,
+    )  # fmt: skip
+    proposed = await propose_investigation(s, case_id, caseworker=caseworker)
+    return {**allocated, **prepared, **proposed}
+
+
+# --- A resolution at further consideration (T33) ----------------------------------------------
+
+# ¶3.63–3.64 (ASM-154): what we ask the organisation to do (§D.20 actions), made clear to both
+# sides as a request, not a formal recommendation.
+RESOLUTION_ACTIONS = ["further_response_to_unanswered_issues", "service_improvements"]
+
+
+async def resolve_with_organisation(
+    s: Services, case_id: str, *, caseworker: str, organisation_id: str
+) -> dict[str, Any]:
+    """T33 (ASM-153…156): a resolution requested of the organisation (the case waits at
+    `resolution_requested`), which agrees; a resolution is a decision not to investigate
+    (¶3.67), so it is made on a `decline` risk assessment (XC-RSK-001) and closes the case.
+
+    The route is the one the T33 helper's branch is expected to add: POST
+    /v1/cases/{id}/resolution with the requested actions, then the organisation's response."""
+    me = s.headers("caseworker", sub=caseworker)
+    path = f"/v1/cases/{case_id}/resolution"
+    due = (datetime.now(LONDON).date() + timedelta(days=28)).isoformat()
+    request = {
+        "organisation_ids": [organisation_id],
+        "requested_actions": RESOLUTION_ACTIONS,
+        "not_a_recommendation_explained": True,
+        "rationale": "A fuller reply and a change to the discharge checklist would resolve the "
+        "complaint without an investigation.",
+        "due_date": due,
+    }
+    requested = await s.call("POST", "assessment", path, me, json=request, expect=201)
+    await at_assessment(s, case_id, "resolution_requested")
+    assessed = await record_risk_assessment(s, case_id, NO_RISK_DECLINE, caseworker=caseworker)
+    response = {
+        "organisation_id": organisation_id, "response": "agreed",
+        "agreed_actions": RESOLUTION_ACTIONS, "due_date": due,
+    }  # fmt: skip
+    agreed: dict[str, Any] = await s.call(
+        "POST", "assessment", f"{path}/response", me, json=response
+    )
+    if agreed["status"] != "closed":
+        raise StepFailed(f"the agreed resolution did not close the case: {agreed}")
+    return {"requested": requested, "assessed": assessed, "agreed": agreed}
+
+
+async def resolution_item_stored(s: Services, case_id: str) -> dict[str, Any]:
+    """GET compliance-api /v1/compliance-items?case_id= until the case's resolution item is
+    there (ASM-155 ¶3.66: recorded in the compliance section, never escalated)."""
+    reader = s.headers("caseworker")
+
+    async def probe() -> tuple[bool, Any]:
+        url = f"{s.urls['compliance']}/v1/compliance-items"
+        r = await s.http.get(url, headers=reader, params={"case_id": case_id})
+        if r.status_code != 200:
+            return False, (r.status_code, r.text[:300])
+        items = [i for i in r.json()["items"] if i["kind"] == "resolution"]
+        return len(items) == 1, items
+
+    items: list[dict[str, Any]] = await until(
+        f"compliance-api stores {case_id}'s resolution", probe
+    )
+    if s.verbose:
+        print(f"  GET   compliance-api /v1/compliance-items?case_id={case_id} → 200 (resolution)")
+    return items[0]

@@ -1,12 +1,16 @@
 """The walk-through: at intake, one health and one parliamentary complaint from receipt to
 hand-off, and one complaint to a gate closure; then case A, a health complaint referred to ECT
 triage, through assessment (triage, the allocation queue, allocation, a risk assessment at
-compliance-api, resolution) until intake's register shows it closed. Public APIs only.
+compliance-api, resolution) until intake's register shows it closed; case B, an MP-referred
+parliamentary complaint, from the allocation queue to a decision not to investigate copied to
+the MP; and case C, a health complaint, from the allocation queue to a proposal to investigate
+and investigation-api's record at Milestone 1. Public APIs only.
 
 ``python -m casework_dev.walkthrough`` runs it against ``make run`` (or ``--intake-url``,
-``--assessment-url``, ``--compliance-url``), printing each step. The tests run the intake
-functions in-process; tests/e2e/test_assessment_path.py runs case A's assessment steps
-(``casework_dev.assessment_steps.case_a``) against four real processes.
+``--assessment-url``, ``--compliance-url``, ``--investigation-url``), printing each step. The
+tests run the intake functions in-process; tests/e2e/test_assessment_path.py runs case A's
+assessment steps (``casework_dev.assessment_steps.case_a``) and tests/e2e/test_decisions_path.py
+cases B and C's (``case_b``, ``case_c``) against four real processes.
 """
 
 from __future__ import annotations
@@ -45,20 +49,43 @@ async def _hand_off(api: Api, cid: str) -> JsonDict:
 
 async def health_case_to_hand_off(api: Api, *, received_date: str) -> JsonDict:
     """A written health complaint, local resolution complete, passed to the allocation queue."""
-    person = await _person(api, "Alex")
+    case, _ = await health_case_referred(
+        api, received_date=received_date, given="Alex", route="awaiting_allocation"
+    )
+    return case
+
+
+async def health_case_referred(
+    api: Api, *, received_date: str, given: str, route: str
+) -> tuple[JsonDict, JsonDict]:
+    """A written health complaint made by ``given`` Example about an NHS trust, local resolution
+    complete, referred on ``route``; the case and its complainant."""
+    person = await _person(api, given)
     org = await _organisation(api, "Exampleshire Hospitals NHS Trust", "nhs_trust", "health")
     case = await open_case(
         api, channel="online_form", jurisdiction="health", received_date=received_date,
         person=person, organisation=org,
     )  # fmt: skip
     await talk_and_acknowledge(api, case["id"], person["id"], at=datetime.now(UTC).isoformat())
-    await patch_case(api, case["id"], FACTS)
-    return await _hand_off(api, case["id"])
+    await patch_case(api, case["id"], {**FACTS, "route": route})
+    return await _hand_off(api, case["id"]), person
 
 
 async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> JsonDict:
     """An MP-referred parliamentary complaint (ASM-020), passed to ECT triage."""
-    person = await _person(api, "Sam")
+    case, _, _ = await parliamentary_case_referred(
+        api, received_date=received_date, given="Sam", route="ect_triage"
+    )
+    return case
+
+
+async def parliamentary_case_referred(
+    api: Api, *, received_date: str, given: str, route: str
+) -> tuple[JsonDict, JsonDict, JsonDict]:
+    """A parliamentary complaint by ``given`` Example referred by their MP (ASM-020: the
+    complaint to the MP in writing, the aggrieved's consent, the MP's request), with the MP as
+    the case's referring MP, referred on ``route``; the case, its complainant and the MP."""
+    person = await _person(api, given)
     mp = await _person(api, "Morgan", title="Ms", mp={"constituency": "Example North"})
     org = await _organisation(
         api, "Department for Fictional Affairs", "government_department", "parliamentary"
@@ -78,7 +105,7 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
         cid,
         {
             **FACTS,
-            "route": "ect_triage",
+            "route": route,
             "mp_person_id": mp["id"],
             "complaint_to_mp_in_writing": True,
             "aggrieved_consent": True,
@@ -86,7 +113,7 @@ async def parliamentary_case_to_hand_off(api: Api, *, received_date: str) -> Jso
             "mp_referral_signed_by": "mp",
         },
     )
-    return await _hand_off(api, cid)
+    return await _hand_off(api, cid), person, mp
 
 
 async def health_case_to_ect_triage(api: Api, *, received_date: str) -> tuple[JsonDict, JsonDict]:
@@ -129,7 +156,7 @@ async def health_case_to_gate_closure(api: Api, *, received_date: str) -> JsonDi
     )
 
 
-WALKTHROUGH_CW = "walkthrough-cw"  # the caseworker case A is allocated to
+WALKTHROUGH_CW = "walkthrough-cw"  # the caseworker cases A, B and C are allocated to
 
 
 async def run(urls: dict[str, str], headers: assessment_steps.Headers, received_date: str) -> None:
@@ -158,6 +185,48 @@ async def run(urls: dict[str, str], headers: assessment_steps.Headers, received_
         f"   {case['reference']}: {register['status']} '{register['closure_code']}' at "
         f"{register['service']}"
     )
+    await decision_cases(urls, headers, received_date)
+
+
+async def decision_cases(
+    urls: dict[str, str], headers: assessment_steps.Headers, received_date: str
+) -> None:
+    """Cases B and C: referred by intake to the allocation queue, then decided at further
+    consideration."""
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as http:
+        api = Api(http, headers("intake_caseworker", sub="walkthrough-caseworker"), verbose=True)
+        print("== Case B: MP-referred parliamentary complaint → allocation queue (intake)")
+        case_b, person_b, mp = await parliamentary_case_referred(
+            api, received_date=received_date, given="Sam", route="awaiting_allocation"
+        )
+        print(f"   {case_b['reference']}: {case_b['status']}")
+        print("== Case C: health complaint → allocation queue (intake)")
+        case_c, person_c = await health_case_referred(
+            api, received_date=received_date, given="Casey", route="awaiting_allocation"
+        )
+        print(f"   {case_c['reference']}: {case_c['status']}")
+    async with httpx.AsyncClient(timeout=10) as http:
+        services = assessment_steps.Services(http, urls, headers, verbose=True)
+        print("== Case B at assessment: allocation → ready → decline, copied to the MP")
+        got = await assessment_steps.case_b(
+            services, case_b["id"], caseworker=WALKTHROUGH_CW,
+            complainant_person_id=person_b["id"], mp_person_id=mp["id"],
+        )  # fmt: skip
+        register = got["register"]
+        print(
+            f"   {case_b['reference']}: {register['status']} '{register['closure_code']}' at "
+            f"{register['service']}"
+        )
+        print("== Case C at assessment: allocation → ready → proposal → investigation at M1")
+        got = await assessment_steps.case_c(
+            services, case_c["id"], caseworker=WALKTHROUGH_CW,
+            complainant_person_id=person_c["id"],
+        )  # fmt: skip
+        milestones = [m["label"] for m in got["investigation"]["milestones"]]
+        print(
+            f"   {case_c['reference']}: {got['register']['status']}; investigation-api: "
+            f"{got['investigation']['status']}, {', '.join(milestones)}"
+        )
 
 
 def not_running(url: str, service: str = "intake-api") -> str:
@@ -185,12 +254,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--intake-url", default=f"http://127.0.0.1:{PORTS['intake']}")
     parser.add_argument("--assessment-url", default=f"http://127.0.0.1:{PORTS['assessment']}")
     parser.add_argument("--compliance-url", default=f"http://127.0.0.1:{PORTS['compliance']}")
+    parser.add_argument("--investigation-url", default=f"http://127.0.0.1:{PORTS['investigation']}")
     parser.add_argument("--received-date", default=datetime.now(UTC).date().isoformat())
     args = parser.parse_args(argv)
     urls = {
         "intake": args.intake_url,
         "assessment": args.assessment_url,
         "compliance": args.compliance_url,
+        "investigation": args.investigation_url,
     }
 
     def headers(*roles: str, sub: str | None = None) -> dict[str, str]:

@@ -1,0 +1,244 @@
+"""Issue #13: three cases from intake to a decision at further consideration, all four services
+as real processes wired as ``make run`` wires them (each service's default subscribers and
+peers, on free ports of a private PostgreSQL), through public HTTP only; one stack for the
+three.
+
+- Case 1 (the walk-through's case C): a health complaint is passed to the allocation queue,
+  allocated, made ready (contact after allocation, the Decision Form) and proposed for
+  investigation on a `propose` risk assessment (T35); investigation-api opens its record at
+  Milestone 1.
+- Case 2 (case B): an MP-referred parliamentary complaint, made ready the same way, is declined
+  (T32): refused until compliance-api holds a `decline` risk assessment, then made on it, the
+  letter to the complainant and a copy to the referring MP recorded; intake's register shows it
+  closed with the closure code.
+- Case 3: a case resolved with the organisation (T33), its resolution item stored at
+  compliance-api. The T33 route is another branch's: the test is an expected failure here.
+
+The steps are ``casework_dev.assessment_steps`` (the README walk-through runs the same ones);
+each checks its answer and every wait is bounded, failing with what it last saw.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from casework_dev import assessment_steps as steps
+from casework_dev.intake_steps import Api
+from casework_dev.procs import (
+    SERVICES,
+    PrivatePostgres,
+    ServiceProcess,
+    default_subscribers,
+    free_port,
+    prepare_databases,
+    service_env,
+)
+from casework_dev.walkthrough import health_case_referred, parliamentary_case_referred
+from shared.auth import mint_dev_token
+from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
+
+pytestmark = pytest.mark.slow
+
+LONDON = ZoneInfo("Europe/London")
+PROPOSING_CW = "e2e-decide-cw-1"
+DECLINING_CW = "e2e-decide-cw-2"
+RESOLVING_CW = "e2e-decide-cw-3"
+
+
+@dataclass
+class Stack:
+    procs: dict[str, ServiceProcess]
+    keys_dir: Path
+    root: Path
+
+    def url(self, service: str) -> str:
+        return self.procs[service].base_url
+
+    def headers(self, *roles: str, sub: str | None = None) -> dict[str, str]:
+        token = mint_dev_token(
+            keys_dir=self.keys_dir, issuer=DEV_ISSUER, audience=DEV_TOKEN_AUDIENCES,
+            sub=sub or f"e2e-{'-'.join(roles)}-{uuid.uuid4().hex[:6]}", roles=list(roles),
+        )  # fmt: skip
+        return {"Authorization": f"Bearer {token}"}
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {s}-api log (tail)\n"
+            + (self.root / f"{s}.log").read_text(errors="replace")[-2000:]
+            for s in SERVICES
+            if (self.root / f"{s}.log").exists()
+        )
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("decisions-path")
+    keys_dir = root / "keys"
+    # Not under pytest's base temp: PostgreSQL runs as another user (see test_four_services).
+    pg_dir = Path(tempfile.mkdtemp(prefix="casework-e2e-decide-"))
+    pg = PrivatePostgres(pg_dir / "pg")
+    procs: dict[str, ServiceProcess] = {}
+    try:
+        pg.start()
+        urls = prepare_databases(pg.url, "e2edecide", SERVICES)
+        ports = {s: free_port() for s in SERVICES}
+        base = {s: f"http://127.0.0.1:{ports[s]}" for s in SERVICES}
+        # The peers `make run` points each service at (casework_dev.run.service_env).
+        peers = {
+            "intake": {"INTAKE_ASSESSMENT_URL": base["assessment"]},
+            "assessment": {
+                "ASSESSMENT_COMPLIANCE_URL": base["compliance"],
+                "ASSESSMENT_INTAKE_URL": base["intake"],
+            },
+            "compliance": {"COMPLIANCE_STAFF_DIRECTORY_URL": base["assessment"]},
+        }
+        for s in SERVICES:
+            env = service_env(
+                s, urls[s], keys_dir=keys_dir, subscribers=default_subscribers(s, ports),
+                extra=peers.get(s),
+            )  # fmt: skip
+            procs[s] = ServiceProcess(s, env, port=ports[s], log_path=root / f"{s}.log")
+        for p in procs.values():
+            p.start()
+        for s, p in procs.items():
+            try:
+                p.wait_ready(timeout=300)  # four processes starting at once on a busy machine
+            except (RuntimeError, TimeoutError) as exc:
+                log = (root / f"{s}.log").read_text(errors="replace")[-4000:]
+                raise AssertionError(f"{s}-api did not start: {exc}\n{log}") from exc
+        yield Stack(procs, keys_dir, root)
+    finally:
+        for p in procs.values():
+            p.stop()
+        pg.cleanup()
+        shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+def services(stack: Stack, http: httpx.AsyncClient) -> steps.Services:
+    return steps.Services(
+        http=http, urls={s: stack.url(s) for s in SERVICES}, headers=stack.headers
+    )
+
+
+def intake(stack: Stack, http: httpx.AsyncClient) -> Api:
+    return Api(http, stack.headers("intake_caseworker", sub="e2e-decide-ic"))
+
+
+def today() -> str:
+    return datetime.now(LONDON).date().isoformat()
+
+
+async def test_health_case_proposed_opens_m1__ASM_090_ASM_092_ASM_099_ASM_102_ASM_177(
+    stack: Stack,
+) -> None:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=15) as http:
+        case, person = await health_case_referred(
+            intake(stack, http), received_date=today(), given="Casey", route="awaiting_allocation"
+        )
+    async with httpx.AsyncClient(timeout=15) as http:
+        try:
+            got = await steps.case_c(
+                services(stack, http), case["id"], caseworker=PROPOSING_CW,
+                complainant_person_id=person["id"],
+            )  # fmt: skip
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{stack.logs()}") from None
+    # ASM-099…102: the first conversation met the contact clock and covered the checklist.
+    assert got["contact"]["decision_ready"] is True
+    assert got["contact"]["checklist_missing"] == []
+    assert got["contact"]["first_contact"]["made_at"] is not None
+    # ASM-090…092: the form saved with the decision, every gate passed, nothing missing.
+    assert got["form"]["version"] == 2
+    assert got["form"]["content"]["decision"]["outcome"] == "propose to investigate"
+    assert set(got["form"]["gates"].values()) == {"passed"}
+    assert got["readiness"]["before_proposal"] == []
+    # ASM-177: the proposal names its risk assessment; investigation holds it at Milestone 1.
+    proposal = got["proposed"]["proposal"]
+    assert proposal["risk_assessment_id"] == got["assessed"]["id"]
+    investigation = got["investigation"]
+    assert (investigation["id"], investigation["status"]) == (case["id"], "proposed_to_investigate")
+    assert investigation["proposal_id"] == proposal["id"]
+    assert investigation["risk_assessment_id"] == got["assessed"]["id"]
+    assert [m["number"] for m in investigation["milestones"]] == [1]
+    assert investigation["owner"] == PROPOSING_CW
+    assert got["register"]["status"] == "proposed_to_investigate"
+
+
+async def test_parliamentary_case_declined_mp_copied__ASM_093_ASM_104_ASM_173_ASM_177(
+    stack: Stack,
+) -> None:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=15) as http:
+        case, person, mp = await parliamentary_case_referred(
+            intake(stack, http), received_date=today(), given="Sam", route="awaiting_allocation"
+        )
+    async with httpx.AsyncClient(timeout=15) as http:
+        try:
+            got = await steps.case_b(
+                services(stack, http), case["id"], caseworker=DECLINING_CW,
+                complainant_person_id=person["id"], mp_person_id=mp["id"],
+            )  # fmt: skip
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{stack.logs()}") from None
+    # ASM-104: allocation's MP task is done by telling the referring MP.
+    assert [t["done_at"] is not None for t in got["contact"]["mp_tasks"]] == [True]
+    assert got["readiness"]["before_decline"] == []
+    # XC-RSK-001 / ASM-177: refused without the risk assessment, then made on it.
+    assert got["refused"]["status"] == 409
+    assert got["refused"]["type"].endswith("/risk-assessment-required")
+    assert (got["refused"]["case_id"], got["refused"]["trigger"]) == (case["id"], "decline")
+    decline = got["declined"]["decline"]
+    assert decline["risk_assessment_id"] == got["assessed"]["id"]
+    assert (decline["closure_code"], decline["discretion"], decline["other_reason"]) == (
+        "other reason to decline", "general", "outcome not achievable",
+    )  # fmt: skip
+    # ASM-173 (¶3.109): addressed to the complainant, a copy to the referring MP, both letters.
+    letters = sorted(
+        (c["medium"], r["person_id"], r["is_copy"])
+        for c in got["declined"]["decline_communications"]
+        for r in c["recipients"]
+    )
+    assert letters == sorted([("letter", person["id"], False), ("letter", mp["id"], True)])
+    # Intake's register: closed at assessment with the decline's code.
+    assert (got["register"]["status"], got["register"]["closure_code"]) == (
+        "closed", "other reason to decline",
+    )  # fmt: skip
+
+
+@pytest.mark.xfail(strict=True, reason="T33 route lands with the resolution helper's branch")
+async def test_case_resolved_with_the_organisation_stores_its_resolution_item__ASM_154_ASM_155(
+    stack: Stack,
+) -> None:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=15) as http:
+        case, _ = await health_case_referred(
+            intake(stack, http), received_date=today(), given="Robin", route="awaiting_allocation"
+        )
+    async with httpx.AsyncClient(timeout=15) as http:
+        s = services(stack, http)
+        try:
+            held = await steps.to_further_consideration(s, case["id"], caseworker=RESOLVING_CW)
+            [organisation_id] = held["case"]["organisation_ids"]
+            got = await steps.resolve_with_organisation(
+                s, case["id"], caseworker=RESOLVING_CW, organisation_id=organisation_id
+            )
+            item = await steps.resolution_item_stored(s, case["id"])
+            register = await steps.register_shows(
+                s, case["id"], service="assessment-api", status="closed"
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{stack.logs()}") from None
+    # ASM-155 (¶3.66): a resolution item, open until done, never escalated.
+    assert (item["kind"], item["status"], item["escalation_stage"]) == ("resolution", "open", None)
+    assert item["organisation_ids"] == [organisation_id]
+    assert item["actions"] == steps.RESOLUTION_ACTIONS
+    assert item["risk_assessment_id"] == got["assessed"]["id"]
+    assert register["owner"] == RESOLVING_CW
