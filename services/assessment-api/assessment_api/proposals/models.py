@@ -68,7 +68,7 @@ class ProposalCommentDeadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base)
     """C-15 (ASM-161): one recipient's ten working days for comments; ``met_at`` is its reply.
     ``effective_due_date`` is kept by PostgreSQL from the extensions."""
 
-    __tablename__ = "proposal_comment_deadline"
+    __tablename__ = "proposal_recipient_deadline"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(CASE_FK, ondelete="CASCADE"))
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("investigation_proposal.id"))
@@ -78,16 +78,16 @@ class ProposalCommentDeadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base)
     recipient_id: Mapped[uuid.UUID]
 
     __table_args__ = (
-        Index("ix_proposal_comment_deadline_case_id", "case_id"),
+        Index("ix_proposal_recipient_deadline_case_id", "case_id"),
         Index(
-            "uq_proposal_comment_deadline_recipient",
+            "uq_proposal_recipient_deadline_recipient",
             "proposal_id",
             "recipient_kind",
             "recipient_id",
             unique=True,
         ),
         Index(
-            "ix_proposal_comment_deadline_open_due",
+            "ix_proposal_recipient_deadline_open_due",
             "effective_due_date",
             postgresql_where=text("met_at IS NULL AND cancelled_at IS NULL"),
         ),
@@ -97,14 +97,14 @@ class ProposalCommentDeadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base)
 class ProposalCommentExtension(ExtensionColumns, UUIDPrimaryKey, Timestamps, Base):
     """ASM-161 (¶3.78): an agreed new date for one recipient's comments, with who and when."""
 
-    __tablename__ = "proposal_comment_extension"
+    __tablename__ = "proposal_recipient_extension"
 
     deadline_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("proposal_comment_deadline.id", ondelete="CASCADE")
+        ForeignKey("proposal_recipient_deadline.id", ondelete="CASCADE")
     )
     agreed_at: Mapped[datetime]
 
     __table_args__ = (
-        Index("ix_proposal_comment_extension_deadline_id", "deadline_id"),
+        Index("ix_proposal_recipient_extension_deadline_id", "deadline_id"),
         CheckConstraint("length(btrim(reason)) > 0", name="reason_given"),
     )

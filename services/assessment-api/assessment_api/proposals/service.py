@@ -135,12 +135,12 @@ LETTER: Audited[ProposalCommunication] = Audited(
     case_id=lambda c: c.case_id,
 )
 DEADLINE: Audited[ProposalCommentDeadline] = Audited(
-    entity_type="proposal_comment_deadline",
+    entity_type="proposal_recipient_deadline",
     snapshot=lambda d: _deadline_snapshot(d),
     case_id=lambda d: d.case_id,
 )
 EXTENSION: Audited[ProposalCommentExtension] = Audited(
-    entity_type="proposal_comment_extension",
+    entity_type="proposal_recipient_extension",
     snapshot=lambda e: CommentExtensionRead.model_validate(e).model_dump(mode="json"),
 )
 
@@ -547,8 +547,9 @@ async def issue(
     overrides the plan's (the components' decisions, when they are fed in)."""
     plan = await repository.plan_of(session, case.id)
     parties = _parties(await closing.case_parties(client, case.id))
-    on_case = await _on_case(session, case)
-    org_rows = plan.organisations if plan is not None else _default_plan(on_case)
+    org_rows = (
+        plan.organisations if plan is not None else _default_plan(await _on_case(session, case))
+    )
     chosen = (
         [Issue(i.summary, i.proposed, i.reason, i.component_id) for i in issues]
         if issues is not None

@@ -56,7 +56,7 @@ def _proposal_fk(table: str) -> sa.ForeignKeyConstraint:
 
 _TRIGGERS = (
     """
-    CREATE FUNCTION proposal_comment_deadline_effective_due_date_default() RETURNS trigger
+    CREATE FUNCTION proposal_recipient_deadline_effective_due_date_default() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         NEW.effective_due_date := coalesce(NEW.effective_due_date, NEW.due_date);
@@ -64,23 +64,23 @@ _TRIGGERS = (
     END $$
     """,
     """
-    CREATE TRIGGER proposal_comment_deadline_effective_due_date_default
-        BEFORE INSERT ON proposal_comment_deadline
-        FOR EACH ROW EXECUTE FUNCTION proposal_comment_deadline_effective_due_date_default()
+    CREATE TRIGGER proposal_recipient_deadline_effective_due_date_default
+        BEFORE INSERT ON proposal_recipient_deadline
+        FOR EACH ROW EXECUTE FUNCTION proposal_recipient_deadline_effective_due_date_default()
     """,
     """
-    CREATE FUNCTION proposal_comment_extension_moves_due_date() RETURNS trigger
+    CREATE FUNCTION proposal_recipient_extension_moves_due_date() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE proposal_comment_deadline SET effective_due_date = NEW.new_due_date
+        UPDATE proposal_recipient_deadline SET effective_due_date = NEW.new_due_date
             WHERE id = NEW.deadline_id;
         RETURN NEW;
     END $$
     """,
     """
-    CREATE TRIGGER proposal_comment_extension_moves_due_date
-        AFTER INSERT ON proposal_comment_extension
-        FOR EACH ROW EXECUTE FUNCTION proposal_comment_extension_moves_due_date()
+    CREATE TRIGGER proposal_recipient_extension_moves_due_date
+        AFTER INSERT ON proposal_recipient_extension
+        FOR EACH ROW EXECUTE FUNCTION proposal_recipient_extension_moves_due_date()
     """,
 )
 
@@ -142,7 +142,7 @@ def upgrade() -> None:
     op.create_index("ix_proposal_communication_case_id", "proposal_communication", ["case_id"])
 
     op.create_table(
-        "proposal_comment_deadline",
+        "proposal_recipient_deadline",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("proposal_id", sa.Uuid(), nullable=False),
@@ -158,30 +158,30 @@ def upgrade() -> None:
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         *_timestamps(),
         sa.CheckConstraint(
-            RECIPIENT_KINDS, name=op.f("ck_proposal_comment_deadline_proposal_recipient_kind")
+            RECIPIENT_KINDS, name=op.f("ck_proposal_recipient_deadline_proposal_recipient_kind")
         ),
-        _case_fk("proposal_comment_deadline"),
-        _proposal_fk("proposal_comment_deadline"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_comment_deadline")),
+        _case_fk("proposal_recipient_deadline"),
+        _proposal_fk("proposal_recipient_deadline"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_recipient_deadline")),
     )
     op.create_index(
-        "ix_proposal_comment_deadline_case_id", "proposal_comment_deadline", ["case_id"]
+        "ix_proposal_recipient_deadline_case_id", "proposal_recipient_deadline", ["case_id"]
     )
     op.create_index(
-        "uq_proposal_comment_deadline_recipient",
-        "proposal_comment_deadline",
+        "uq_proposal_recipient_deadline_recipient",
+        "proposal_recipient_deadline",
         ["proposal_id", "recipient_kind", "recipient_id"],
         unique=True,
     )
     op.create_index(
-        "ix_proposal_comment_deadline_open_due",
-        "proposal_comment_deadline",
+        "ix_proposal_recipient_deadline_open_due",
+        "proposal_recipient_deadline",
         ["effective_due_date"],
         postgresql_where=sa.text("met_at IS NULL AND cancelled_at IS NULL"),
     )
 
     op.create_table(
-        "proposal_comment_extension",
+        "proposal_recipient_extension",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("deadline_id", sa.Uuid(), nullable=False),
         sa.Column("new_due_date", sa.Date(), nullable=False),
@@ -191,19 +191,19 @@ def upgrade() -> None:
         sa.Column("agreed_at", sa.DateTime(timezone=True), nullable=False),
         *_timestamps(),
         sa.CheckConstraint(
-            "length(btrim(reason)) > 0", name=op.f("ck_proposal_comment_extension_reason_given")
+            "length(btrim(reason)) > 0", name=op.f("ck_proposal_recipient_extension_reason_given")
         ),
         sa.ForeignKeyConstraint(
             ["deadline_id"],
-            ["proposal_comment_deadline.id"],
+            ["proposal_recipient_deadline.id"],
             ondelete="CASCADE",
-            name=op.f("fk_proposal_comment_extension_deadline_id_proposal_comment_deadline"),
+            name=op.f("fk_proposal_recipient_extension_deadline_id_proposal_recipient_deadline"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_comment_extension")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_recipient_extension")),
     )
     op.create_index(
-        "ix_proposal_comment_extension_deadline_id",
-        "proposal_comment_extension",
+        "ix_proposal_recipient_extension_deadline_id",
+        "proposal_recipient_extension",
         ["deadline_id"],
     )
     for statement in _TRIGGERS:
@@ -212,14 +212,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for statement in (
-        "DROP TRIGGER proposal_comment_extension_moves_due_date ON proposal_comment_extension",
-        "DROP FUNCTION proposal_comment_extension_moves_due_date()",
-        "DROP TRIGGER proposal_comment_deadline_effective_due_date_default "
-        "ON proposal_comment_deadline",
-        "DROP FUNCTION proposal_comment_deadline_effective_due_date_default()",
+        "DROP TRIGGER proposal_recipient_extension_moves_due_date ON proposal_recipient_extension",
+        "DROP FUNCTION proposal_recipient_extension_moves_due_date()",
+        "DROP TRIGGER proposal_recipient_deadline_effective_due_date_default "
+        "ON proposal_recipient_deadline",
+        "DROP FUNCTION proposal_recipient_deadline_effective_due_date_default()",
     ):
         op.execute(statement)
-    op.drop_table("proposal_comment_extension")
-    op.drop_table("proposal_comment_deadline")
+    op.drop_table("proposal_recipient_extension")
+    op.drop_table("proposal_recipient_deadline")
     op.drop_table("proposal_communication")
     op.drop_table("proposal_plan")
