@@ -232,7 +232,7 @@ class CommentExtensionRead(BaseModel):
     agreed_at: datetime
 
 
-class CommentDeadlineRead(BaseModel):
+class RecipientDeadlineRead(BaseModel):
     """C-15: one recipient's comment deadline; ``met_at`` is when their reply was recorded."""
 
     id: uuid.UUID
@@ -263,7 +263,7 @@ class ProposalRecord(BaseModel):
     proposal_id: uuid.UUID | None
     issued_at: datetime | None
     letters: list[ProposalLetterRead]
-    deadlines: list[CommentDeadlineRead]
+    deadlines: list[RecipientDeadlineRead]
     window: CommentWindowRead
 
 

@@ -68,7 +68,6 @@ from assessment_api.proposals.rules import (
     comment_window as window_rule,
 )
 from assessment_api.proposals.schemas import (
-    CommentDeadlineRead,
     CommentExtensionCreate,
     CommentExtensionRead,
     CommentReplyCreate,
@@ -82,6 +81,7 @@ from assessment_api.proposals.schemas import (
     ProposalPlanRead,
     ProposalPlanWrite,
     ProposalRecord,
+    RecipientDeadlineRead,
 )
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
@@ -788,7 +788,7 @@ async def read_proposal(
         issued_at=outbound[0].occurred_at if outbound else None,
         letters=[ProposalLetterRead.model_validate(c) for c in letters],
         deadlines=[
-            CommentDeadlineRead(
+            RecipientDeadlineRead(
                 id=d.id, recipient_kind=d.recipient_kind, recipient_id=d.recipient_id,
                 rule=d.rule, starts_on=d.starts_on, due_date=d.due_date,
                 effective_due_date=d.effective_due_date, met_at=d.met_at,
