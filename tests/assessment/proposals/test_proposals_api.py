@@ -9,13 +9,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.handlers.models import OrganisationOnCase
 from assessment_api.handlers.rules import OrganisationRole, Scope
@@ -30,7 +33,9 @@ from intake_api.organisations.models import (
 )
 from intake_api.organisations.state import PvOptOutStatus
 from shared.audit import AuditEntry
+from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
+from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, make_case
@@ -477,3 +482,33 @@ async def test_the_window_closes_when_every_recipient_has_replied__ASM_158(
     )
     # What a recipient tells us is scanned (XC-RSK-004).
     assert all(row.legal_scan is not None for row in replies)
+
+
+@pytest.mark.usefixtures("guarded")
+async def test_a_proposal_is_not_issued_when_intake_cannot_name_the_parties__ASM_159(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    app: FastAPI,
+    dev_keys_dir: Path,
+) -> None:
+    case = await make_case(session)
+    await make_proposals_ready(session, case.id, proposing=True)
+    await assess(compliance, auth_headers, case.id, "propose")
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.down", audience="intake-api",
+        tokens=DevServiceTokenProvider(
+            keys_dir=dev_keys_dir, issuer=DEV_ISSUER, subject="assessment-api"
+        ),
+        transport=httpx.MockTransport(lambda _: httpx.Response(500)),
+    )  # fmt: skip
+    r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
+    _problem(r, 503, "intake-unavailable")
+    assert r.headers["retry-after"]
+    status = await session.scalar(select(Case.status).where(Case.id == case.id))
+    assert status is CaseStatus.further_consideration
+    letters = await session.scalars(
+        select(ProposalCommunication.id).where(ProposalCommunication.case_id == case.id)
+    )
+    assert letters.all() == []
