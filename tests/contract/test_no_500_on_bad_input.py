@@ -39,6 +39,7 @@ from assessment_api.components.schemas import COMPONENT_EXAMPLE, SUMMARY_EXAMPLE
 from assessment_api.config import AssessmentSettings
 from assessment_api.handlers.models import OrganisationOnCase
 from assessment_api.main import create_app as create_assessment
+from assessment_api.proposals.rules import RecipientKind
 from assessment_api.staff.models import StaffRecord
 from compliance_api.config import ComplianceSettings
 from compliance_api.main import create_app as create_compliance
@@ -68,6 +69,7 @@ from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.assessment.cases.builders import make_ready_to_decide
 from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
+from tests.assessment.proposals.builders import make_issued
 from tests.assessment.triage.builders import make_threshold_set
 from tests.compliance.legal.builders import make_referral
 from tests.compliance.resolutions.builders import make_resolution_item
@@ -1249,6 +1251,64 @@ async def _handlers_and_a_commissioner(caller: Caller, world: World) -> None:
     """The example's organisation id is the world's, already on the case as its provider."""
     await _handlers_opened(caller, world)
     world.body = {**world.body, "organisation_id": str(uuid.uuid4())}
+
+
+# --- The proposal to investigate (ASM-158…167): intake's parties and register, a plan, letters --
+
+PROPOSAL = "/v1/cases/{case_id}/proposal"
+
+
+def _intake_for_proposals(request: httpx.Request) -> httpx.Response:
+    """intake-api for the proposal walker: a complainant, and a trust for any organisation
+    (tests/assessment/proposals hold the real intake app behind it)."""
+    if request.url.path.endswith("/parties"):
+        return _intake_lists_a_complainant(request)
+    return httpx.Response(
+        200,
+        json={"id": request.url.path.split("/")[3], "kind": "nhs_trust", "jurisdiction": "health",
+              "contract_type": None, "principal_officer": None, "focal_point": None,
+              "pv_opt_out": None, "version": 1},
+    )  # fmt: skip
+
+
+def _proposal_intake(caller: Caller) -> None:
+    app = getattr(caller.client._transport, "app")  # noqa: B009
+    app.state.intake_client = ServiceClient(
+        base_url="http://intake.walker", audience="intake-api",
+        tokens=token_provider_for(app.state.settings),
+        transport=httpx.MockTransport(_intake_for_proposals),
+    )  # fmt: skip
+
+
+@prepare(f"assessment POST {PROPOSAL}", f"assessment POST {PROPOSAL}/plan")
+async def _proposal_reads_intake(caller: Caller, world: World) -> None:
+    """T35 writes to intake's parties; the plan reads intake's register."""
+    _proposal_intake(caller)
+
+
+@prepare(f"assessment GET {PROPOSAL}/plan", f"assessment PUT {PROPOSAL}/plan")
+async def _a_proposal_plan(caller: Caller, world: World) -> None:
+    _proposal_intake(caller)
+    url = f"/v1/cases/{world.ids['case_id']}/proposal/plan"
+    example = {"scope": "S", "injustice_claimed": "I", "outcome_sought": "O"}
+    r = await caller.client.post(url, json=example, headers=caller.headers)
+    assert r.status_code == 201, r.text
+    world.headers = {**world.headers, "If-Match": r.headers["ETag"]}
+
+
+@prepare(
+    f"assessment POST {PROPOSAL}/deadlines/{{deadline_id}}/replies",
+    f"assessment POST {PROPOSAL}/deadlines/{{deadline_id}}/extensions",
+)
+async def _a_proposal_issued(caller: Caller, world: World) -> None:
+    """Letters sent Thursday 3 April 2025: each recipient's comments due 17 April."""
+    case = await caller.session.get(AssessmentCase, uuid.UUID(world.ids["case_id"]))
+    assert case is not None
+    _, [deadline] = await make_issued(
+        caller.session, case, issued_on=date(2025, 4, 3),
+        recipients=[(RecipientKind.organisation, uuid.UUID(world.ids["organisation_id"]))],
+    )  # fmt: skip
+    world.ids["deadline_id"] = str(deadline.id)
 
 
 @prepare("investigation-internal POST /internal/events")

@@ -261,7 +261,8 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
     # assessment announces each change of a case's status or holder, for intake's register;
     # requirements §E.2 names the proposal issued (in place of the catalogue's "investigation
     # proposed", carrying what investigation opens its record from), the resolution agreed, and
-    # the allocation acts (category changes, complex referrals, systemic issues: ASM-086…089).
+    # the allocation acts (category changes, complex referrals, systemic issues: ASM-086…089);
+    # one recipient's comment deadline extended after a proposal (ASM-161) is announced too.
     assert {p: sorted(t) for p, t in PRODUCERS.items()} == {
         "intake-api": [
             "intake.case.closed", "intake.case.created", "intake.case.referred",
@@ -274,6 +275,7 @@ def test_the_catalogue_is_design_section_2_plus_the_announced_additions() -> Non
             "assessment.category_change.requested", "assessment.complex_referral.decided",
             "assessment.complex_referral.requested",
             "assessment.correspondence.legal_terms_found",
+            "assessment.proposal.comment_deadline_extended",
             "assessment.proposal.issued", "assessment.resolution.agreed",
             "assessment.systemic_issue.flagged",
         ],

@@ -79,7 +79,10 @@ class AssessmentSettings(BaseServiceSettings):
             "investigation-api": SubscriberSettings(
                 url="http://127.0.0.1:8003/internal/events",
                 audience="investigation-api",
-                event_types=["assessment.proposal.issued"],
+                event_types=[
+                    "assessment.proposal.issued",
+                    "assessment.proposal.comment_deadline_extended",
+                ],
             ),
         }
     )

@@ -17,6 +17,7 @@ from assessment_api.dr.router import router as dr_router
 from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
 from assessment_api.handlers.router import router as handlers_router
+from assessment_api.proposals.router import router as proposals_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
 from assessment_api.triage.router import router as triage_router
@@ -45,6 +46,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             dr_router,
             early_router,
             handlers_router,
+            proposals_router,
             staff_router,
             triage_router,
         ),
@@ -90,6 +92,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "Second-tier and health complaint handlers (ASM-071…084): the "
                 "organisations of a case with their roles, the complainant's scope, decisions "
                 "per organisation, and the CHC and IFR checks.",
+            },
+            {
+                "name": "proposals",
+                "description": "The proposal to investigate (¶3.73–3.108): the plan before it is "
+                "issued (organisations with their basis and addressee, named persons, issues in "
+                "and out), its letters, each recipient's C-15 comment deadline and the comment "
+                "window (ASM-158…167).",
             },
             {
                 "name": "early consideration",

@@ -34,6 +34,12 @@ from assessment_api.handlers.models import (
     OrganisationDecision,
     OrganisationOnCase,
 )
+from assessment_api.proposals.models import (
+    ProposalCommentDeadline,
+    ProposalCommentExtension,
+    ProposalCommunication,
+    ProposalPlan,
+)
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
@@ -81,6 +87,10 @@ __all__ = [
     "OutboxDelivery",
     "OutboxEvent",
     "OutboxSubscription",
+    "ProposalCommentDeadline",
+    "ProposalCommentExtension",
+    "ProposalCommunication",
+    "ProposalPlan",
     "PvmAssessment",
     "QueueEntry",
     "StaffConflict",

@@ -2,6 +2,7 @@
 
 from investigation_api.investigations.models import (
     CommentDeadline,
+    CommentExtension,
     Investigation,
     InvestigationOrganisation,
     InvestigationParty,
@@ -18,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "AuditEntry",
     "CommentDeadline",
+    "CommentExtension",
     "IdempotencyRecord",
     "InboxEvent",
     "Investigation",

@@ -33,6 +33,7 @@ from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.conftest import COMPLIANCE_BASE
 from tests.assessment.decision_approvals.builders import APPROVER
+from tests.assessment.intake_peer import StandIn
 
 Headers = Callable[..., dict[str, str]]
 DECLINE = {
@@ -265,8 +266,10 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
     auth_headers: Headers,
     session: AsyncSession,
     compliance: httpx.AsyncClient,
+    intake_stand_in: StandIn,
 ) -> None:
     case = await ready_case(session, "propose")
+    complainant = intake_stand_in.complainant
     assessment = await assess(compliance, auth_headers, case.id, "propose")
 
     r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
@@ -292,11 +295,15 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
             {"organisation_id": str(o), "role": "organisation"} for o in case.organisation_ids
         ],
         "named_person_ids": [],
-        "parties": [],
+        # intake's complainant (the stand-in's) gets the party letter (ASM-159(b)).
+        "parties": [{"person_id": str(complainant), "role": "complainant"}],
         "component_ids": [],
         "comment_deadlines": [
-            {"recipient_kind": "organisation", "recipient_id": str(o), "due_date": "2026-11-16"}
-            for o in case.organisation_ids
+            *(
+                {"recipient_kind": "organisation", "recipient_id": str(o), "due_date": "2026-11-16"}
+                for o in case.organisation_ids
+            ),
+            {"recipient_kind": "party", "recipient_id": str(complainant), "due_date": "2026-11-16"},
         ],
         "milestone_1_date": "2026-11-02",
         "risk_assessment_id": assessment["id"],

@@ -25,6 +25,7 @@ ASM-174, ASM-055, ¶3.117).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,23 +58,17 @@ from assessment_api.cases.state import (
 from assessment_api.closing import service as closing
 from assessment_api.decision_approvals import service as approvals
 from assessment_api.handlers.service import check_ready_for_decision
+from assessment_api.proposals import service as proposals
+from assessment_api.proposals.schemas import IssueInput
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
 from shared.casework.communications import Recipient
-from shared.casework.deadlines import DeadlineRule, Unit
 from shared.casework.risk_guard import GuardTrigger, RiskClearance, require_risk_assessment
 from shared.changes import Audited, load_for_update
 from shared.clients import ServiceClient
 from shared.clock import BUSINESS_TIMEZONE
 from shared.concurrency import check_if_match, make_etag
-from shared.events.contracts.assessment import (
-    CaseClosedV1,
-    CommentDeadline,
-    ProposalIssuedV1,
-    ProposalOrganisation,
-    ProposalOrganisationRole,
-    RecipientKind,
-)
+from shared.events.contracts.assessment import CaseClosedV1, ProposalIssuedV1
 from shared.outbox.emit import emit
 
 DECLINE: Audited[DeclineDecision] = Audited(
@@ -92,12 +87,9 @@ PROPOSAL: Audited[InvestigationProposal] = Audited(
     case_id=lambda p: p.case_id,
 )
 
-# C-15 (¶3.78, ASM-161): ten working days for comments, stated in each proposal letter.
-PROPOSAL_COMMENTS = DeadlineRule(
-    text="C-15 ¶3.78: comments on the proposal to investigate within 10 working days",
-    amount=10,
-    unit=Unit.working_days,
-)
+# C-15 (¶3.78, ASM-161): ten working days for comments, stated in each proposal letter (the
+# proposals domain sets one per recipient).
+PROPOSAL_COMMENTS = proposals.PROPOSAL_COMMENTS
 
 # T32 and T35 start from further consideration (a caseworker holds the case).
 DECIDES_FROM = CaseStatus.further_consideration
@@ -308,6 +300,7 @@ def _communication(
 async def propose(
     session: AsyncSession,
     risk: ServiceClient,
+    intake: ServiceClient,
     *,
     case_id: uuid.UUID,
     data: ProposalCreate,
@@ -315,9 +308,13 @@ async def propose(
     at: datetime,
     calendar: WorkingCalendar,
     if_match: str | None,
+    issues: Sequence[IssueInput] | None = None,
 ) -> Case:
     """T35: a proposal to investigate, made on a qualifying ``propose`` risk assessment, when
-    every decision gate is satisfied and the proposal is approved (ASM-172)."""
+    every decision gate is satisfied and the proposal is approved (ASM-172), issued through the
+    proposals domain: a letter and a C-15 comment deadline for each organisation, named person
+    and party (ASM-158…167, XC-COM-004). ``issues`` (the components' decisions, ASM-160)
+    override the plan's when given."""
     gated = Gated(proposing=True)
     to = CaseStatus.proposed_to_investigate
     await _prechecked(session, case_id=case_id, to=to, gated=gated, if_match=if_match)
@@ -325,7 +322,6 @@ async def propose(
         session, risk, case_id=case_id, to=to, trigger=GuardTrigger.propose, at=at,
         if_match=if_match, gated=gated,
     )  # fmt: skip
-    # Issue #13: named persons, letters and Milestone 1 go here.
     async with CASE.change(session, case, actor=actor, action="case.investigation_proposed"):
         transition(case, CaseStatus.proposed_to_investigate, at=at, clearance=clearance)
     proposal = InvestigationProposal(
@@ -342,9 +338,10 @@ async def propose(
     await PROPOSAL.created(session, proposal, actor=actor, action="case.proposal_recorded")
     await approvals.use(session, approval, actor=actor, at=at)
     issued_on = at.astimezone(BUSINESS_TIMEZONE).date()
-    comments_due = PROPOSAL_COMMENTS.due_date(issued_on, calendar)
-    # The organisations intake referred are the ones complained about; the Decision Form (issue
-    # #13) adds second tiers, contractors, named persons, parties and components.
+    issued = await proposals.issue(
+        session, intake, case, proposal_id=proposal.id, issues=issues, actor=actor, at=at,
+        calendar=calendar,
+    )  # fmt: skip
     await emit(
         session,
         ProposalIssuedV1(
@@ -352,18 +349,11 @@ async def propose(
             proposal_id=proposal.id,
             case_type=case.case_type,
             jurisdiction=case.jurisdiction,
-            organisations=[
-                ProposalOrganisation(organisation_id=o, role=ProposalOrganisationRole.organisation)
-                for o in case.organisation_ids
-            ],
-            comment_deadlines=[
-                CommentDeadline(
-                    recipient_kind=RecipientKind.organisation,
-                    recipient_id=o,
-                    due_date=comments_due,
-                )
-                for o in case.organisation_ids
-            ],
+            organisations=issued.organisations,
+            named_person_ids=issued.named_person_ids,
+            parties=issued.parties,
+            component_ids=issued.component_ids,
+            comment_deadlines=issued.comment_deadlines,
             milestone_1_date=issued_on,
             risk_assessment_id=clearance.assessment_id,
             proposed_by=actor.sub,

@@ -30,6 +30,7 @@ from assessment_api.components import service as components
 from assessment_api.contact import service as contact
 from assessment_api.decision_approvals import service as approvals
 from assessment_api.decision_form import service as decision_form
+from assessment_api.proposals import service as proposals
 
 Gap = tuple[str, str]
 
@@ -47,7 +48,12 @@ class DecisionGate(Protocol):
 
 # ASM-090…095, ASM-114, ASM-118…136, ASM-170 (the Decision Form); ASM-101, ASM-102 (contact
 # after allocation).
-GATES: tuple[DecisionGate, ...] = (decision_form.decision_gaps, contact.decision_gaps)
+# ASM-158…167 (the proposal plan: organisations, addressees, named persons, issues).
+GATES: tuple[DecisionGate, ...] = (
+    decision_form.decision_gaps,
+    contact.decision_gaps,
+    proposals.decision_gaps,
+)
 
 
 async def decision_gaps(

@@ -139,6 +139,7 @@ async def propose(
     principal: CaseActor,
     session: DbSession,
     risk: RiskClient,
+    intake: IntakeClient,
     idem: IdempotencyDep,
     clock: ClockDep,
     calendar: Calendar,
@@ -149,9 +150,11 @@ async def propose(
     proposal under the Delegation Scheme, ASM-172). Needs a risk assessment with trigger
     `propose` at compliance-api, conflicts of interest considered (XC-RSK-001, ASM-177): 409
     `risk-assessment-required` with a link to record one, 503 with Retry-After when
-    compliance-api cannot say."""
+    compliance-api cannot say. Issued as the proposal plan says (`/proposal/plan`): a letter
+    and a ten-working-day comment deadline (C-15) for each organisation, named person and
+    party intake holds (ASM-158…167); 503 `intake-unavailable` when intake cannot say."""
     case = await decisions.propose(
-        session, risk, case_id=case_id, data=body, actor=principal, at=clock.now(),
+        session, risk, intake, case_id=case_id, data=body, actor=principal, at=clock.now(),
         calendar=calendar, if_match=if_match,
     )  # fmt: skip
     read = await service.read_case(session, case)

@@ -603,12 +603,15 @@ class ProposalIssue:
 
 async def proposal_issues(session: AsyncSession, case_id: uuid.UUID) -> list[ProposalIssue]:
     """Each component of the case for the proposal letters: its organisation, summary
-    description, whether it is proposed for investigation and, if not, its code and why."""
+    description, whether it is proposed for investigation, and why (a component not proposed:
+    its code and rationale)."""
     out: list[ProposalIssue] = []
     for c in await repository.components(session, case_id):
         proposed = c.decision is ComponentDecision.propose
         code = component_code(c.decision, c.closure_code)
-        reason = None if proposed or code is None else f"{code}: {c.rationale or ''}".rstrip(": ")
+        reason = (
+            c.rationale if proposed or code is None else f"{code}: {c.rationale or ''}".rstrip(": ")
+        )
         out.append(
             ProposalIssue(
                 component_id=c.id,

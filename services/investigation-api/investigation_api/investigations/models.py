@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.casework.deadlines import DeadlineColumns
+from shared.casework.deadlines import DeadlineColumns, ExtensionColumns
 from shared.db import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -200,3 +200,19 @@ class CommentDeadline(DeadlineColumns, UUIDPrimaryKey, Timestamps, Base):
             name="recipient_kind_known",
         ),
     )
+
+
+class CommentExtension(ExtensionColumns, Timestamps, Base):
+    """ASM-161 (¶3.78): an extension agreed at assessment for one recipient, received as
+    ``assessment.proposal.comment_deadline_extended``; keyed by assessment's extension id. The
+    recipient's ``effective_due_date`` is moved by PostgreSQL (migration 0004)."""
+
+    __tablename__ = "proposal_comment_extension"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    deadline_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("proposal_comment_deadline.id", ondelete="CASCADE")
+    )
+    source_event_id: Mapped[uuid.UUID]
+
+    __table_args__ = (Index("ix_proposal_comment_extension_deadline_id", "deadline_id"),)

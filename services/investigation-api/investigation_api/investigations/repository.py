@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from investigation_api.investigations.models import (
     CommentDeadline,
+    CommentExtension,
     Investigation,
     InvestigationOrganisation,
     InvestigationParty,
@@ -109,3 +110,30 @@ async def list_investigations(
     if after is not None:
         stmt = stmt.where(tuple_(Investigation.proposed_at, Investigation.id) < after)
     return (await session.scalars(stmt)).all()
+
+
+async def comment_deadline_of(
+    session: AsyncSession, case_id: uuid.UUID, recipient_kind: str, recipient_id: uuid.UUID
+) -> CommentDeadline | None:
+    stmt = (
+        select(CommentDeadline)
+        .where(
+            CommentDeadline.investigation_id == case_id,
+            CommentDeadline.recipient_kind == recipient_kind,
+            CommentDeadline.recipient_id == recipient_id,
+        )
+        .with_for_update()
+    )
+    return await session.scalar(stmt)
+
+
+async def insert_extension(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Store the extension unless it is stored; True if this stored it (its trigger moves the
+    recipient's effective due date)."""
+    stmt = (
+        pg_insert(CommentExtension)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(CommentExtension.id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None

@@ -36,7 +36,10 @@ from investigation_api.investigations.schemas import (
     PartyRead,
 )
 from shared.casework.ownership import Holding
-from shared.events.contracts.assessment import ProposalIssuedV1
+from shared.events.contracts.assessment import (
+    ProposalCommentDeadlineExtendedV1,
+    ProposalIssuedV1,
+)
 from shared.events.envelope import EventEnvelope
 from shared.inbox.handlers import audit_effect
 from shared.pagination import Keyset, key_datetime, key_uuid, paginate
@@ -154,6 +157,41 @@ async def open_from_proposal(
         after=MilestoneRead.model_validate(m1).model_dump(mode="json"),
     )  # fmt: skip
     return True
+
+
+async def record_extension(
+    session: AsyncSession, *, envelope: EventEnvelope, payload: ProposalCommentDeadlineExtendedV1
+) -> bool:
+    """ASM-161 / ASM-158: an extension agreed at assessment for one recipient moves that
+    recipient's comment deadline here (the original kept), so confirmation waits for it
+    (INV-019). True if stored; a recipient this record does not have (another proposal) or an
+    extension already stored changes nothing, audited as received."""
+    deadline = await repository.comment_deadline_of(
+        session, envelope.case_id, payload.recipient_kind.value, payload.recipient_id
+    )
+    stored = False
+    if deadline is not None:
+        with session.no_autoflush:
+            stored = await repository.insert_extension(
+                session,
+                {
+                    "id": payload.extension_id,
+                    "deadline_id": deadline.id,
+                    "new_due_date": payload.new_due_date,
+                    "reason": f"agreed at assessment ({payload.TYPE} event {envelope.id})",
+                    "is_reasonable_adjustment": False,
+                    "granted_by": payload.agreed_by,
+                    "source_event_id": envelope.id,
+                },
+            )
+    audit_effect(
+        session, envelope, entity_type="proposal_comment_deadline",
+        entity_id=deadline.id if deadline is not None else payload.extension_id,
+        action="investigation.comment_deadline_extended" if stored
+        else "investigation.comment_extension_not_applied",
+        after=payload.model_dump(mode="json"),
+    )  # fmt: skip
+    return stored
 
 
 def _one_per_recipient(payload: ProposalIssuedV1) -> list[Any]:

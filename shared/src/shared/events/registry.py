@@ -7,7 +7,8 @@ after the hand-off), ``intake.correspondence.legal_terms_found`` and
 ``assessment.correspondence.legal_terms_found`` (XC-RSK-004: correspondence with legal-action
 wording, for compliance-api's Legal Team referral), ``assessment.proposal.issued`` (requirements
 §E.2 ProposalToInvestigateIssued, in place of the catalogue's ``assessment.investigation.
-proposed``: it carries what investigation-api opens its record from) and
+proposed``: it carries what investigation-api opens its record from), its
+``assessment.proposal.comment_deadline_extended`` (one recipient's C-15 date moved, ASM-161) and
 ``assessment.resolution.agreed`` (§E.2 ResolutionAgreed: compliance-api's resolution item),
 ``assessment.case.status_changed`` (which assessment emits on every change of a case's status or
 holder, so that intake's register follows it), the allocation acts of requirements §E.2
@@ -47,6 +48,7 @@ PRODUCERS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "assessment.case.allocated",
                 "assessment.correspondence.legal_terms_found",
                 "assessment.proposal.issued",
+                "assessment.proposal.comment_deadline_extended",
                 "assessment.resolution.agreed",
                 "assessment.case.closed",
                 "assessment.case.status_changed",

@@ -143,6 +143,25 @@ class ProposalIssuedV1(EventPayload):
     team: str | None = Field(default=None, description="That caseworker's team")
 
 
+@contract
+class ProposalCommentDeadlineExtendedV1(EventPayload):
+    """assessment.proposal.comment_deadline_extended v1: an extension agreed, after the proposal
+    was issued, for ONE recipient's comments (ASM-161 ¶3.78, C-15): investigation-api moves that
+    recipient's date on its record, so that the investigation is not confirmed before the latest
+    date has passed (ASM-158, INV-019). The original date is kept; ids and dates only."""
+
+    TYPE: ClassVar[str] = "assessment.proposal.comment_deadline_extended"
+    VERSION: ClassVar[int] = 1
+
+    proposal_id: uuid.UUID
+    recipient_kind: RecipientKind
+    recipient_id: uuid.UUID = Field(description="The organisation's or person's id")
+    original_due_date: IsoDate
+    new_due_date: IsoDate
+    extension_id: uuid.UUID
+    agreed_by: str = Field(description="Who agreed it (token subject)")
+
+
 class ResolutionAction(StrEnum):
     """What an organisation agreed to do to resolve the complaint at further consideration
     (§D.20 "resolution at assessment examples", ¶2.139, ¶3.63). We only **request** these: they
