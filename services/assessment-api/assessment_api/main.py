@@ -17,6 +17,7 @@ from assessment_api.event_handlers import handlers
 from assessment_api.handlers.router import router as handlers_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
+from assessment_api.suitability.router import router as suitability_router
 from assessment_api.triage.router import router as triage_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
@@ -42,6 +43,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             early_router,
             handlers_router,
             staff_router,
+            suitability_router,
             triage_router,
         ),
         internal_routers=(staff_internal_router,),
@@ -74,6 +76,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "remit and suitability first, the gate tests, time limits and alternative legal "
                 "remedy, the single decline reason, material evidence; versioned, with what is "
                 "missing before a decline or a proposal.",
+            },
+            {
+                "name": "suitability",
+                "description": "Suitability, capacity and representatives at further "
+                "consideration (¶2.247–2.264, ASM-109…113): why the aggrieved cannot complain "
+                "personally, capacity, a child's maturity, the representative's suitability, the "
+                "aggrieved's consent, and the roles intake should hold.",
             },
             {
                 "name": "complaint handlers",

@@ -33,6 +33,7 @@ from assessment_api.handlers.models import (
     OrganisationOnCase,
 )
 from assessment_api.staff.models import StaffConflict, StaffRecord
+from assessment_api.suitability.models import SuitabilityAssessment
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
 from shared.db import Base
@@ -80,6 +81,7 @@ __all__ = [
     "QueueEntry",
     "StaffConflict",
     "StaffRecord",
+    "SuitabilityAssessment",
     "ThresholdSet",
     "TriageApproval",
     "TriageClosure",
