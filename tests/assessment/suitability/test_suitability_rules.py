@@ -423,3 +423,121 @@ def test_an_assessment_is_needed_where_someone_acts_for_the_aggrieved__ASM_109(
     for proposing, code in ((True, None), (False, "premature"), (False, "Ineligible complainant")):
         found = decision_problems(None, parties, proposing=proposing, closure_code=code)
         assert [(p.requirement, p.field) for p in found] == [("ASM-109", "suitability")]
+
+
+# --- Boundaries and the ordering of what is reported --------------------------------------------
+
+LOWER = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
+def test_a_representative_with_any_other_id_is_not_the_aggrieved__ASM_109() -> None:
+    c = content(
+        complainant_is_aggrieved=False,
+        aggrieved_status="deceased",
+        representative=suitable_rep(person_id=str(LOWER)),
+    )
+    assert save_problems(c, TODAY) == []
+
+
+def test_the_first_unanswered_factor_is_named__ASM_112() -> None:
+    r = suitable_rep()
+    del r["conflict_of_interest"], r["not_in_best_interests"]
+    c = content(complainant_is_aggrieved=False, aggrieved_status="deceased", representative=r)
+    [found] = [p for p in save_problems(c, TODAY) if p.detail.startswith("check each factor")]
+    assert found.field == "representative.conflict_of_interest"
+    assert "not_in_best_interests" in found.detail
+
+
+def test_consent_and_a_check_dated_today_or_earlier_are_fine__ASM_110_ASM_113() -> None:
+    today = content(
+        complainant_is_aggrieved=False,
+        aggrieved_status="has_capacity",
+        representative=suitable_rep(),
+        consent={"method": "telephone", "given_on": "2026-11-02"},
+    )
+    assert save_problems(today, TODAY) == []
+    check = {
+        "methods": ["medical_records"],
+        "checked_on": "2026-10-01",
+        "finding": "lacks_capacity",
+    }
+    assert save_problems(_lacking(check=check), TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "finding"),
+    [
+        ("too_young", "has_capacity"),
+        ("deceased", "has_capacity"),
+        ("deceased", "lacks_capacity"),
+        ("too_young", "lacks_capacity"),
+        ("has_capacity", "has_capacity"),
+        ("lacks_capacity", "lacks_capacity"),
+    ],
+)
+def test_a_check_contradicts_only_the_opposite_status__ASM_110(status: str, finding: str) -> None:
+    check = {"methods": ["clinical_advice"], "checked_on": "2026-10-01", "finding": finding}
+    c = content(
+        complainant_is_aggrieved=False,
+        aggrieved_status=status,
+        representative=suitable_rep(),
+        capacity={"check": check},
+    )
+    assert ("ASM-110", "aggrieved_status") not in ids(save_problems(c, TODAY))
+
+
+def test_the_aggrieved_as_complainant_names_the_rule_that_applies__ASM_113() -> None:
+    [b] = [
+        p
+        for p in role_problems(_capable(), [P(REP, "representative (person)")])
+        if p.field == "aggrieved_person_id" and "(b)" in p.detail
+    ]
+    assert "¶2.262" in b.detail
+    [alone] = [
+        p for p in role_problems(content(), [P(OTHER, "complainant")]) if "personally" in p.detail
+    ]
+    assert alone.field == "aggrieved_person_id"
+
+
+def test_every_other_representative_at_intake_is_named__ASM_112() -> None:
+    parties = [
+        P(AGGRIEVED, "complainant"),
+        P(REP, "representative (person)"),
+        P(LOWER, "representative (person)"),
+        P(OTHER, "representative (organisation)"),
+    ]
+    found = [p for p in role_problems(_capable(), parties) if p.requirement == "ASM-112"]
+    assert [p.detail.split()[2] for p in found] == [str(LOWER), str(OTHER)]
+
+
+def test_an_ineligible_complainant_decline_still_needs_the_rest__ASM_109_ASM_112() -> None:
+    unsuitable = rep(**FACTORS, outcome="unsuitable", reasons="The aggrieved's sister objects.")
+    no_status = content(complainant_is_aggrieved=False, representative=unsuitable)
+    found = ids(
+        decision_problems(no_status, [], proposing=False, closure_code="Ineligible complainant")
+    )
+    assert found == {("ASM-109", "aggrieved_status")}
+    pending = content(
+        complainant_is_aggrieved=False, aggrieved_status="deceased", representative=rep()
+    )
+    found = ids(
+        decision_problems(pending, [], proposing=False, closure_code="Ineligible complainant")
+    )
+    assert found == {("ASM-112", "representative.outcome")}
+
+
+def test_roles_are_compared_only_once_the_person_is_found_suitable__ASM_113() -> None:
+    mismatched = [P(OTHER, "complainant")]
+    unsuitable = rep(**FACTORS, outcome="unsuitable", reasons="Acts against her interests.")
+    c = content(
+        complainant_is_aggrieved=False, aggrieved_status="deceased", representative=unsuitable
+    )
+    assert (
+        decision_problems(c, mismatched, proposing=False, closure_code="Ineligible complainant")
+        == []
+    )
+    pending = content(
+        complainant_is_aggrieved=False, aggrieved_status="deceased", representative=rep()
+    )
+    found = decision_problems(pending, mismatched, proposing=True, closure_code=None)
+    assert [p.requirement for p in found] == ["ASM-112"]
