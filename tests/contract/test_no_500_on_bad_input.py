@@ -1376,6 +1376,33 @@ EXCEPTIONAL_FORM = {
 }
 
 
+SUITABILITY = "assessment {} /v1/cases/{{case_id}}/suitability"
+
+
+async def _with_suitability(caller: Caller, world: World) -> JsonDict:
+    """ASM-109: the aggrieved complains personally, so the form may say "suitable" (ASM-091)."""
+    url = f"/v1/cases/{world.ids['case_id']}/suitability"
+    body = {"complainant_is_aggrieved": True, "aggrieved_person_id": str(uuid.uuid4())}
+    return await caller.call("POST", url, body, expect=201)
+
+
+@prepare(SUITABILITY.format("GET"))
+async def _suitability(caller: Caller, world: World) -> None:
+    await _with_suitability(caller, world)
+
+
+@prepare(SUITABILITY.format("PUT"))
+async def _suitability_saved(caller: Caller, world: World) -> None:
+    saved = await _with_suitability(caller, world)
+    world.headers["If-Match"] = f'"{saved["version"]}"'
+
+
+@prepare(SUITABILITY.format("GET") + "/readiness")
+async def _suitability_readiness(caller: Caller, world: World) -> None:
+    """The readiness read compares the roles with intake's parties: intake names a complainant."""
+    _intake_names_a_complainant(caller)
+
+
 async def _with_form(caller: Caller, world: World, body: Any = None) -> JsonDict:
     url = f"/v1/cases/{world.ids['case_id']}/decision-form"
     return await caller.call("POST", url, body or {"analysis": "Notes so far."}, expect=201)
@@ -1386,8 +1413,15 @@ async def _decision_form(caller: Caller, world: World) -> None:
     await _with_form(caller, world)
 
 
+@prepare(FORM.format("POST"))
+async def _decision_form_suitability(caller: Caller, world: World) -> None:
+    """The example says "suitable": the suitability assessment finds so (ASM-091)."""
+    await _with_suitability(caller, world)
+
+
 @prepare(FORM.format("PUT"))
 async def _decision_form_saved(caller: Caller, world: World) -> None:
+    await _with_suitability(caller, world)
     form = await _with_form(caller, world)
     world.headers["If-Match"] = f'"{form["version"]}"'
 

@@ -20,6 +20,7 @@ from assessment_api.handlers.router import router as handlers_router
 from assessment_api.proposals.router import router as proposals_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
+from assessment_api.suitability.router import router as suitability_router
 from assessment_api.triage.router import router as triage_router
 from shared.http_api.app import create_service_app
 from shared.http_api.risk_guard import risk_guard_lifespan
@@ -48,6 +49,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             handlers_router,
             proposals_router,
             staff_router,
+            suitability_router,
             triage_router,
         ),
         internal_routers=(staff_internal_router,),
@@ -86,6 +88,13 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "description": "A decline or a proposal approved under the Delegation Scheme "
                 "before it is made (ASM-172, XC-ROL-002; ¶3.108): each approval covers the one "
                 "decision asked for, at the level the configurable table names.",
+            },
+            {
+                "name": "suitability",
+                "description": "Suitability, capacity and representatives at further "
+                "consideration (¶2.247–2.264, ASM-109…113): why the aggrieved cannot complain "
+                "personally, capacity, a child's maturity, the representative's suitability, the "
+                "aggrieved's consent, and the roles intake should hold.",
             },
             {
                 "name": "complaint handlers",

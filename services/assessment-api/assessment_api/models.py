@@ -41,6 +41,7 @@ from assessment_api.proposals.models import (
     ProposalPlan,
 )
 from assessment_api.staff.models import StaffConflict, StaffRecord
+from assessment_api.suitability.models import SuitabilityAssessment
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
 from shared.db import Base
@@ -95,6 +96,7 @@ __all__ = [
     "QueueEntry",
     "StaffConflict",
     "StaffRecord",
+    "SuitabilityAssessment",
     "ThresholdSet",
     "TriageApproval",
     "TriageClosure",

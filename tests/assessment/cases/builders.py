@@ -86,23 +86,30 @@ async def make_ready_to_decide(
     """Everything each decision gate needs before the decision (the case at further
     consideration): a complete Decision Form recording it, contact made with the checklist
     covered, and an approval of exactly this decision. The defaults are the decline the decision
-    tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("decision_form",
-    "contact", "components", "approvals"), for a test of those gates alone."""
+    tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("suitability",
+    "decision_form", "contact", "components", "proposals", "approvals"), for a test of those
+    gates alone."""
     from tests.assessment.components.builders import make_components_ready
     from tests.assessment.contact.builders import make_contact_ready
     from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
     from tests.assessment.decision_form.builders import make_decision_form_ready
+    from tests.assessment.proposals.builders import make_proposals_ready
+    from tests.assessment.suitability.builders import make_suitability_ready
 
     reason: dict[str, Any] = (
         {}
         if proposing
         else {"closure_code": closure_code, "discretion": discretion, "other_reason": other_reason}
     )
+    if "suitability" not in skip:  # the form's suitability answer is the assessment's (ASM-091)
+        await make_suitability_ready(session, case.id, proposing=proposing)
     if "decision_form" not in skip:
         await make_decision_form_ready(session, case.id, proposing=proposing, **reason)
     if "contact" not in skip:
         await make_contact_ready(session, case.id, proposing=proposing)
     if "components" not in skip:
         await make_components_ready(session, case.id, proposing=proposing, **reason)
+    if "proposals" not in skip:
+        await make_proposals_ready(session, case.id, proposing=proposing)
     if "approvals" not in skip:
         await make_decision_approvals_ready(session, case.id, proposing=proposing, **reason)

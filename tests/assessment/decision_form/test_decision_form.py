@@ -14,14 +14,28 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.decision_form.models import DecisionFormVersion
 from assessment_api.decision_form.service import readiness
 from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
-from tests.assessment.cases.builders import CW, make_case
+from tests.assessment.cases.builders import CW
+from tests.assessment.cases.builders import make_case as make_bare_case
+from tests.assessment.suitability.builders import make_suitability_ready
 
 Headers = Callable[..., dict[str, str]]
+
+
+async def make_case(session: AsyncSession, **values: Any) -> Case:
+    """A case whose suitability assessment finds the aggrieved complaining personally, so the
+    form's "suitable" answer agrees with it (ASM-091; tests/assessment/decision_form/
+    test_form_suitability.py holds the disagreements)."""
+    case = await make_bare_case(session, **values)
+    await make_suitability_ready(session, case.id, proposing=True)
+    return case
+
+
 AD = "ad-casework-1"
 
 REASONS = (

@@ -4,7 +4,9 @@ The form is kept while the case is at further consideration: created once, then 
 a new version under ``If-Match`` (each save audited before → after and kept in the history).
 Every save is checked by ``rules.save_problems`` (422 ``decision-form-invalid``, naming each
 requirement), so no client records a decision before remit and suitability (ASM-091), a proposal
-before every gate test (ASM-092), or a decline without its single reason (ASM-093).
+before every gate test (ASM-092), or a decline without its single reason (ASM-093). The form's
+suitability answer is the suitability assessment's conclusion (``suitability.service``, ASM-091):
+checked on every save and again in the readiness read, since the assessment can change later.
 
 ``readiness(session, case_id)`` is what the decline and proposal routes call: what the form
 still lacks before either, including the Assistant Director's agreements (ASM-123, ASM-124),
@@ -67,6 +69,7 @@ from assessment_api.decision_form.schemas import (
     VersionPage,
     VersionRead,
 )
+from assessment_api.suitability import service as suitability
 from shared.auth import Principal, Role
 from shared.casework.approvals import (
     ApprovalDecision,
@@ -139,8 +142,37 @@ def _at_further_consideration(case: Case) -> None:
         )
 
 
-def _check(content: FormContent, case: Case, today: date) -> None:
-    problems = dedupe(save_problems(content, _facts(case), today))
+_SUITABILITY_DETAIL = {
+    None: "record the suitability assessment first (¶2.247–2.264)",
+    suitability.Conclusion.incomplete: "the suitability assessment is not complete yet",
+    suitability.Conclusion.suitable: "the suitability assessment finds the person suitable",
+    suitability.Conclusion.unsuitable: "the suitability assessment finds the representative not "
+    "suitable",
+}
+
+
+async def _suitability_problems(
+    session: AsyncSession, case_id: uuid.UUID, content: FormContent
+) -> list[Problem]:
+    """ASM-091 (¶2.200): the form's suitability answer is the suitability assessment's
+    conclusion: "suitable" only when it finds the person suitable, "not suitable" only when it
+    finds the representative unsuitable; neither while it is missing or incomplete."""
+    section = content.suitability
+    if section is None:
+        return []
+    found = await suitability.case_conclusion(session, case_id)
+    agrees = (
+        suitability.Conclusion.suitable if section.suitable else suitability.Conclusion.unsuitable
+    )
+    if found is agrees:
+        return []
+    return [Problem("ASM-091", "suitability.suitable", _SUITABILITY_DETAIL[found])]
+
+
+def _check(
+    content: FormContent, case: Case, today: date, suitability_problems: list[Problem]
+) -> None:
+    problems = dedupe([*save_problems(content, _facts(case), today), *suitability_problems])
     if problems:
         raise DecisionFormInvalid(
             "; ".join(f"{p.requirement} {p.field}: {p.detail}" for p in problems),
@@ -180,7 +212,7 @@ async def create_form(
     if await repository.form_for_case(session, case_id) is not None:
         raise DecisionFormExists("Save a new version with PUT and If-Match")
     content, stored = _stored(data)
-    _check(content, case, today)
+    _check(content, case, today, await _suitability_problems(session, case_id, content))
     form = DecisionForm(
         id=uuid.uuid4(), case_id=case_id, content=stored, saved_by=actor.sub, saved_at=at
     )
@@ -213,7 +245,7 @@ async def save_form(
         required=True,
     )  # fmt: skip
     content, stored = _stored(data)
-    _check(content, case, today)
+    _check(content, case, today, await _suitability_problems(session, case_id, content))
     async with FORM.change(
         session, form, actor=actor, action="decision_form.saved", reason=data.reason
     ):
@@ -277,19 +309,20 @@ def _approved(
 
 
 def _readiness(
-    content: FormContent | None, facts: CaseFacts, approved: frozenset[ApprovalKind]
+    content: FormContent | None,
+    facts: CaseFacts,
+    approved: frozenset[ApprovalKind],
+    suitability_problems: list[Problem],
 ) -> ReadinessRead:
     if content is None:
         return ReadinessRead(
             before_decline=[_problem(NO_FORM)], before_proposal=[_problem(NO_FORM)]
         )
+    decline = [*missing_before_decline(content, facts, approved), *suitability_problems]
+    proposal = [*missing_before_proposal(content, facts, approved), *suitability_problems]
     return ReadinessRead(
-        before_decline=[
-            _problem(p) for p in dedupe(missing_before_decline(content, facts, approved))
-        ],
-        before_proposal=[
-            _problem(p) for p in dedupe(missing_before_proposal(content, facts, approved))
-        ],
+        before_decline=[_problem(p) for p in dedupe(decline)],
+        before_proposal=[_problem(p) for p in dedupe(proposal)],
     )
 
 
@@ -300,10 +333,15 @@ async def readiness(session: AsyncSession, case_id: uuid.UUID) -> ReadinessRead:
     case = await get_case(session, case_id)
     form = await repository.form_for_case(session, case_id)
     if form is None:
-        return _readiness(None, _facts(case), frozenset())
+        return _readiness(None, _facts(case), frozenset(), [])
     content = _content(form)
     approvals = list(await repository.approvals(session, case_id))
-    return _readiness(content, _facts(case), _approved(approvals, content))
+    return _readiness(
+        content,
+        _facts(case),
+        _approved(approvals, content),
+        await _suitability_problems(session, case_id, content),
+    )
 
 
 async def decision_gaps(
@@ -357,7 +395,12 @@ async def read_form(session: AsyncSession, *, case_id: uuid.UUID) -> DecisionFor
         time_limit=None if result is None else TimeLimitRead(**_time_limit_fields(result)),
         time_limit_parts=parts,
         gates=gates(content, facts),
-        readiness=_readiness(content, facts, _approved(approvals, content)),
+        readiness=_readiness(
+            content,
+            facts,
+            _approved(approvals, content),
+            await _suitability_problems(session, case_id, content),
+        ),
         approvals=[_approval_read(a, content) for a in approvals],
     )
 
