@@ -1447,12 +1447,13 @@ async def _decision_form_agreement_asked(caller: Caller, world: World) -> None:
 
 COMPONENTS = "assessment {} /v1/cases/{{case_id}}/components"
 COMPONENT = COMPONENTS + "/{{component_id}}"
+SUMMARY = "assessment {} /v1/cases/{{case_id}}/complaint-summary"
 
 
 async def _with_summary(caller: Caller, world: World) -> JsonDict:
     """The schema's example summary (its issues are the component example's)."""
     await _handlers_opened(caller, world)
-    url = f"/v1/cases/{world.ids['case_id']}/components/summary"
+    url = f"/v1/cases/{world.ids['case_id']}/complaint-summary"
     return await caller.call("POST", url, SUMMARY_EXAMPLE, expect=201)
 
 
@@ -1465,12 +1466,12 @@ async def _with_component(caller: Caller, world: World) -> JsonDict:
     return component
 
 
-@prepare(COMPONENTS.format("GET") + "/summary")
+@prepare(SUMMARY.format("GET"))
 async def _summary(caller: Caller, world: World) -> None:
     await _with_summary(caller, world)
 
 
-@prepare(COMPONENTS.format("PUT") + "/summary")
+@prepare(SUMMARY.format("PUT"))
 async def _summary_saved(caller: Caller, world: World) -> None:
     summary = await _with_summary(caller, world)
     world.headers["If-Match"] = f'"{summary["version"]}"'
@@ -1486,7 +1487,7 @@ async def _component(caller: Caller, world: World) -> None:
     await _with_component(caller, world)
 
 
-@prepare(COMPONENTS.format("POST") + "/organisation-decisions")
+@prepare("assessment POST /v1/cases/{case_id}/organisation-decisions")
 async def _component_decided(caller: Caller, world: World) -> None:
     component = await _with_component(caller, world)
     url = f"/v1/cases/{world.ids['case_id']}/components/{component['id']}/decision"

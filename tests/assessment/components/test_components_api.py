@@ -76,6 +76,9 @@ def _type(r: httpx.Response) -> str:
 
 
 def _url(case_id: uuid.UUID, path: str = "") -> str:
+    for own in ("/summary", "/precedents", "/organisation-decisions"):
+        if path.startswith(own):
+            return f"/v1/cases/{case_id}" + path.replace("/summary", "/complaint-summary", 1)
     return f"/v1/cases/{case_id}/components{path}"
 
 

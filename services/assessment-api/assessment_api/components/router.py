@@ -1,6 +1,8 @@
-"""``/v1/cases/{case_id}/components``: the complaint summary, the complaint components with
-their decisions, and the organisation decisions they make, at further consideration
-(¶2.227–2.245, ¶3.119–3.124; ASM-105…108, ASM-114, ASM-116, ASM-117, ASM-126, ASM-176)."""
+"""``/v1/cases/{case_id}/components`` (with ``/complaint-summary``, ``/precedents`` and
+``/organisation-decisions`` beside it, so no fixed path sits under a component id): the
+complaint summary, the complaint components with their decisions, and the organisation
+decisions they make, at further consideration (¶2.227–2.245, ¶3.119–3.124; ASM-105…108,
+ASM-114, ASM-116, ASM-117, ASM-126, ASM-176)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from shared.http_api.responses import resource_response
 from shared.idempotency import IdempotencyDep
 from shared.pagination import CursorQuery, LimitQuery
 
-router = APIRouter(prefix="/v1/cases/{case_id}/components", tags=["complaint components"])
+router = APIRouter(prefix="/v1/cases/{case_id}", tags=["complaint components"])
 
 
 def _summary(summary: service.ComplaintSummary, status_code: int = 200) -> Response:
@@ -44,7 +46,7 @@ def _summary(summary: service.ComplaintSummary, status_code: int = 200) -> Respo
         ComplaintSummaryRead.model_validate(summary),
         version=summary.version,
         status_code=status_code,
-        location=f"/v1/cases/{summary.case_id}/components/summary",
+        location=f"/v1/cases/{summary.case_id}/complaint-summary",
     )
 
 
@@ -57,7 +59,9 @@ def _component(component: service.ComplaintComponent, status_code: int = 200) ->
     )
 
 
-@router.get("", summary="The case's components", response_model=ComponentsRead, responses=READ)
+@router.get(
+    "/components", summary="The case's components", response_model=ComponentsRead, responses=READ
+)
 async def read_components(
     case_id: CaseIdPath, principal: CaseReader, session: DbSession
 ) -> Response:
@@ -68,7 +72,7 @@ async def read_components(
 
 
 @router.post(
-    "/summary",
+    "/complaint-summary",
     status_code=201,
     summary="Record the complaint summary",
     response_model=ComplaintSummaryRead,
@@ -92,7 +96,7 @@ async def create_summary(
 
 
 @router.get(
-    "/summary",
+    "/complaint-summary",
     summary="Read the complaint summary",
     response_model=ComplaintSummaryRead,
     responses=READ,
@@ -103,7 +107,7 @@ async def read_summary(case_id: CaseIdPath, principal: CaseReader, session: DbSe
 
 
 @router.put(
-    "/summary",
+    "/complaint-summary",
     summary="Save a new version of the complaint summary",
     response_model=ComplaintSummaryRead,
     responses=CHANGE,
@@ -173,7 +177,7 @@ async def record_organisation_decision(
 
 
 @router.post(
-    "",
+    "/components",
     status_code=201,
     summary="Add a complaint component",
     response_model=ComplaintComponentRead,
@@ -197,7 +201,7 @@ async def add_component(
 
 
 @router.get(
-    "/{component_id}",
+    "/components/{component_id}",
     summary="Read a complaint component",
     response_model=ComplaintComponentRead,
     responses=READ,
@@ -210,7 +214,7 @@ async def read_component(
 
 
 @router.patch(
-    "/{component_id}",
+    "/components/{component_id}",
     summary="Change a complaint component",
     response_model=ComplaintComponentRead,
     responses=CHANGE,
@@ -234,7 +238,7 @@ async def update_component(
 
 
 @router.post(
-    "/{component_id}/decision",
+    "/components/{component_id}/decision",
     summary="Record a component's decision",
     response_model=ComplaintComponentRead,
     responses=ACT,
