@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases.decisions import PROPOSAL_COMMENTS
 from assessment_api.cases.models import Case, DeclineDecision, InvestigationProposal
 from assessment_api.cases.state import CaseStatus
+from assessment_api.components.models import ComplaintComponent
 from shared.audit import AuditEntry
 from shared.calendar import WorkingCalendar
 from shared.casework.risk_guard import CREATE_RELATION
@@ -285,7 +286,7 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
         CW,
     )
     # Everything investigation opens its record from (INV-003: M1 on the issue date; C-15:
-    # Monday 2 November 2026 + 10 working days); what the Decision Form adds is still empty.
+    # Monday 2 November 2026 + 10 working days).
     assert event.payload == {
         "reference": case.reference,
         "proposal_id": got["proposal"]["id"],
@@ -297,7 +298,13 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
         "named_person_ids": [],
         # intake's complainant (the stand-in's) gets the party letter (ASM-159(b)).
         "parties": [{"person_id": str(complainant), "role": "complainant"}],
-        "component_ids": [],
+        # The complaint component the case was made ready with (ASM-108).
+        "component_ids": [
+            str(c)
+            for c in await session.scalars(
+                select(ComplaintComponent.id).where(ComplaintComponent.case_id == case.id)
+            )
+        ],
         "comment_deadlines": [
             *(
                 {"recipient_kind": "organisation", "recipient_id": str(o), "due_date": "2026-11-16"}

@@ -118,6 +118,16 @@ async def make_component(
 async def make_organisation_decision(
     session: AsyncSession, org: OrganisationOnCase, decision: str
 ) -> OrganisationDecision:
+    existing = await session.scalar(
+        select(OrganisationDecision).where(OrganisationDecision.case_organisation_id == org.id)
+    )
+    if (
+        existing is not None
+    ):  # recorded already (through handlers' route): as the components make it
+        existing.decision = decision
+        existing.investigate = decision == "propose to investigate"
+        await session.flush()
+        return existing
     row = OrganisationDecision(
         id=uuid.uuid4(), case_id=org.case_id, case_organisation_id=org.id,
         organisation_id=org.organisation_id, decision=decision,

@@ -283,10 +283,11 @@ async def test_a_proposal_waits_for_local_resolution_with_either__ASM_078(
     compliance: httpx.AsyncClient,
     auth_headers: Headers,
     session: AsyncSession,
+    intake_stand_in: StandIn,  # the proposal, once allowed, is issued to intake's parties
 ) -> None:
     case = await make_case(session)
-    await make_ready_to_decide(session, case, proposing=True)  # the other gates
     await make_handlers(session, case, organisations=((ORIGINAL, R.provider, False),))
+    await make_ready_to_decide(session, case, proposing=True)  # the other gates
     await assess(compliance, auth_headers, case.id, "propose")
     r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
     assert (r.status_code, _type(r)) == (409, "case-premature"), r.text
@@ -345,12 +346,12 @@ async def test_both_complained_about_each_needs_its_own_decision__ASM_076_ASM_08
     intake_stand_in: StandIn,  # the decline, once allowed, is issued to intake's parties
 ) -> None:
     case = await make_case(session)
-    await make_ready_to_decide(session, case, proposing=False)  # the other gates
     await make_handlers(
         session, case, scope=Scope.both,
         organisations=((ORIGINAL, R.provider, True), (HANDLER, R.commissioner, True)),
     )  # fmt: skip
     r = await _call(client, auth_headers, case.id, "/decisions", _decision(ORIGINAL))
+    await make_ready_to_decide(session, case, proposing=False)  # the other gates
     assert r.status_code == 201, r.text
     assert r.json()["separate_decisions_needed"] is True
     assert r.json()["organisations_awaiting_decision"] == [str(HANDLER)]
