@@ -32,6 +32,8 @@ from assessment_api.handlers.models import (
     OrganisationDecision,
     OrganisationOnCase,
 )
+from assessment_api.resolution.models import FcResolutionCommunication, FcResolutionRequest
+from assessment_api.special_handling.models import InvestigationPriority, LeadLink
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
 from shared.audit import AuditEntry
@@ -63,11 +65,15 @@ __all__ = [
     "EcInformationRequest",
     "FcChecklistAnswer",
     "FcContactAttempt",
+    "FcResolutionCommunication",
+    "FcResolutionRequest",
     "FcWithdrawal",
     "HandlerRecord",
     "IdempotencyRecord",
     "InboxEvent",
+    "InvestigationPriority",
     "InvestigationProposal",
+    "LeadLink",
     "MediatedComponent",
     "OrganisationComponentArea",
     "OrganisationDecision",
