@@ -42,7 +42,7 @@ async def linked_cases(
     )
     if after is not None:
         stmt = stmt.where(tuple_(LeadLink.linked_at, LeadLink.id) > tuple_(*after))
-    return [(link, case) for link, case in (await session.execute(stmt)).tuples()]
+    return [(link, case) for link, case in (await session.execute(stmt)).all()]
 
 
 async def priority_of(session: AsyncSession, case_id: uuid.UUID) -> InvestigationPriority | None:
