@@ -1564,6 +1564,70 @@ async def _contact_made(caller: Caller, world: World) -> None:
     await caller.call("POST", url, call, expect=201)
 
 
+# --- Resolution at further consideration (T33, T34) and special handling (ASM-168, ASM-169) ---
+
+RESOLUTION = "assessment POST /v1/cases/{case_id}/resolution"
+SPECIAL = "assessment {method} /v1/cases/{{case_id}}/{what}"
+
+
+async def _resolution_requested(caller: Caller, world: World) -> None:
+    """T33: a resolution requested of the case's organisation; the answer heard now."""
+    request = {
+        "organisation_ids": [world.ids["organisation_id"]], "actions": ["financial_redress"],
+        "rationale": "A payment would resolve it.",
+        "complainant_told_not_recommendations": True,
+        "organisations_told_not_recommendations": True,
+    }  # fmt: skip
+    url = f"/v1/cases/{world.ids['case_id']}/resolution"
+    await caller.call("POST", url, request, expect=201)
+    world.body = {**world.body, "heard_at": NOW_ISO}  # the example's time is before the request
+
+
+@prepare(f"{RESOLUTION}/refused")
+async def _resolution_to_refuse(caller: Caller, world: World) -> None:
+    await _resolution_requested(caller, world)
+
+
+@prepare(f"{RESOLUTION}/agreed")
+async def _resolution_to_agree(caller: Caller, world: World) -> None:
+    """The closure is issued to intake's parties (ASM-156, ASM-173): intake names a complainant."""
+    _intake_names_a_complainant(caller)
+    await _resolution_requested(caller, world)
+
+
+@prepare(SPECIAL.format(method="POST", what="lead-link"))
+async def _a_lead(caller: Caller, world: World) -> None:
+    """ASM-168: another case at assessment to be the lead."""
+    lead = await make_assessment_case(caller.session, owner=IC)
+    world.body = {**world.body, "lead_case_id": str(lead.id)}
+
+
+@prepare(
+    SPECIAL.format(method="GET", what="lead-link"),
+    SPECIAL.format(method="POST", what="lead-link/removal"),
+)
+async def _linked_to_a_lead(caller: Caller, world: World) -> None:
+    """ASM-168: the case connected to a lead; a removal names the link's ETag."""
+    lead = await make_assessment_case(caller.session, owner=IC)
+    url = f"/v1/cases/{world.ids['case_id']}/lead-link"
+    body = {"lead_case_id": str(lead.id), "explanation": "The same error as the lead."}
+    await caller.call("POST", url, body, expect=201)
+    world.headers["If-Match"] = '"1"'
+
+
+@prepare(SPECIAL.format(method="GET", what="investigation-priority"))
+async def _prioritised(caller: Caller, world: World) -> None:
+    """ASM-169: prioritised after the line-manager discussion (the world's operations manager)."""
+    body = {
+        "reason": "Terminal illness.",
+        "line_manager_discussion": {
+            "line_manager_id": "om-example-1", "discussed_at": NOW_ISO, "agreed": "Prioritise.",
+        },
+    }  # fmt: skip
+    url = f"/v1/cases/{world.ids['case_id']}/investigation-priority"
+    await caller.call("POST", url, body, expect=201)
+
+
 # --- The test ----------------------------------------------------------------------------------
 
 

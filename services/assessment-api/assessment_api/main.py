@@ -18,6 +18,8 @@ from assessment_api.early.router import router as early_router
 from assessment_api.event_handlers import handlers
 from assessment_api.handlers.router import router as handlers_router
 from assessment_api.proposals.router import router as proposals_router
+from assessment_api.resolution.router import router as resolution_router
+from assessment_api.special_handling.router import router as special_handling_router
 from assessment_api.staff.router import internal_router as staff_internal_router
 from assessment_api.staff.router import router as staff_router
 from assessment_api.suitability.router import router as suitability_router
@@ -48,6 +50,8 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             early_router,
             handlers_router,
             proposals_router,
+            resolution_router,
+            special_handling_router,
             staff_router,
             suitability_router,
             triage_router,
@@ -120,6 +124,18 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                 "(¶2.212–2.226, ASM-099…104): first contact within 10 working days, the "
                 "method, each attempt, the conversation checklist, the referring MP, and "
                 "'withdrawn' when more information is needed.",
+            },
+            {
+                "name": "resolution",
+                "description": "Resolution at further consideration (¶3.59–3.67, T33, T34): "
+                "actions requested of the organisation (not recommendations), its refusal, or "
+                "its agreement closing the case as a resolution behind the risk guard.",
+            },
+            {
+                "name": "special handling",
+                "description": "Linked to lead (¶3.97–3.99, ASM-168) and exceptional "
+                "prioritisation for investigation after a line-manager discussion (¶3.100, "
+                "ASM-169).",
             },
         ),
         event_handlers=handlers,

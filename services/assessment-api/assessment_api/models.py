@@ -40,6 +40,8 @@ from assessment_api.proposals.models import (
     ProposalCommunication,
     ProposalPlan,
 )
+from assessment_api.resolution.models import FcResolutionCommunication, FcResolutionRequest
+from assessment_api.special_handling.models import InvestigationPriority, LeadLink
 from assessment_api.staff.models import StaffConflict, StaffRecord
 from assessment_api.suitability.models import SuitabilityAssessment
 from assessment_api.triage.models import PvmAssessment, ThresholdSet, TriageApproval, TriageClosure
@@ -75,11 +77,15 @@ __all__ = [
     "EcInformationRequest",
     "FcChecklistAnswer",
     "FcContactAttempt",
+    "FcResolutionCommunication",
+    "FcResolutionRequest",
     "FcWithdrawal",
     "HandlerRecord",
     "IdempotencyRecord",
     "InboxEvent",
+    "InvestigationPriority",
     "InvestigationProposal",
+    "LeadLink",
     "MediatedComponent",
     "OrganisationComponentArea",
     "OrganisationDecision",

@@ -231,3 +231,24 @@ async def test_reading_and_closing_items_need_their_roles(
         f"/v1/compliance-items/{uuid.uuid4()}", headers=auth_headers("caseworker")
     )
     _problem(missing, 404, "compliance-item-not-found")
+
+
+async def test_a_resolution_as_assessment_agrees_it_is_an_item_that_never_escalates__ASM_155(
+    client: httpx.AsyncClient, auth_headers: Headers, case_id: uuid.UUID, session: AsyncSession
+) -> None:
+    # The payload assessment's T33 route emits (tests/assessment/resolution): no component ids
+    # (the Decision Form's components are not ids yet), the agreed date, the risk assessment.
+    sent = event(case_id, component_ids=[], actions=["payment_for_admitted_loss"])
+    assert await deliver(client, auth_headers, sent) == ["processed"]
+    (item,) = await items_of(client, auth_headers, case_id)
+    assert (item["kind"], item["status"], item["escalation_stage"]) == ("resolution", "open", None)
+    assert (item["component_ids"], item["actions"]) == ([], ["payment_for_admitted_loss"])
+    # ¶3.66: not a recommendation, so the escalation process never applies to it.
+    for change in ({"status": "escalated"}, {"escalation_stage": 1}):
+        with pytest.raises(IntegrityError):
+            async with session.begin_nested():
+                await session.execute(
+                    update(ComplianceItem)
+                    .where(ComplianceItem.id == uuid.UUID(item["id"]))
+                    .values(**change)
+                )

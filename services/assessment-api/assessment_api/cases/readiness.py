@@ -31,6 +31,7 @@ from assessment_api.contact import service as contact
 from assessment_api.decision_approvals import service as approvals
 from assessment_api.decision_form import service as decision_form
 from assessment_api.proposals import service as proposals
+from assessment_api.special_handling import service as special_handling
 
 Gap = tuple[str, str]
 
@@ -53,6 +54,7 @@ GATES: tuple[DecisionGate, ...] = (
     decision_form.decision_gaps,
     contact.decision_gaps,
     proposals.decision_gaps,
+    special_handling.decision_gaps,  # ASM-168: linked to a lead case
 )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
+from assessment_api.cases.rules import OtherReason
 from assessment_api.cases.service import get_case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.decision_form import repository
@@ -80,7 +81,7 @@ from shared.casework.approvals import (
 from shared.changes import Audited, load_for_update
 from shared.pagination import Keyset, key_int, paginate
 
-__all__ = ["decision_gaps", "readiness"]
+__all__ = ["decision_gaps", "readiness", "recorded_other_reason"]
 
 
 def _snapshot(form: DecisionForm) -> dict[str, Any]:
@@ -367,6 +368,17 @@ async def decision_gaps(
             )
         )
     return gaps
+
+
+async def recorded_other_reason(session: AsyncSession, case_id: uuid.UUID) -> OtherReason | None:
+    """The D.11 other reason the form's decline reason records (e.g. 'linked to lead', ¶3.99),
+    or None (no form, no decline reason, or none given). A pure read."""
+    form = await repository.form_for_case(session, case_id)
+    if form is None:
+        return None
+    decision = _content(form).decision
+    reason = decision.decline_reason if decision is not None else None
+    return reason.other_reason if reason is not None else None
 
 
 async def read_form(session: AsyncSession, *, case_id: uuid.UUID) -> DecisionFormRead:
