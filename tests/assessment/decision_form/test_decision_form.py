@@ -20,6 +20,7 @@ from assessment_api.decision_form.service import readiness
 from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
 from tests.assessment.cases.builders import CW, make_case
+from tests.assessment.decision_form.builders import SHOULD_WE
 
 Headers = Callable[..., dict[str, str]]
 AD = "ad-casework-1"
@@ -48,6 +49,7 @@ READY: dict[str, Any] = {
     "material_evidence": [{"document_ref": "DOC-1", "description": "Final response"}],
     "precedent_check": {"carried_out_on": "2026-10-30", "findings": "No similar findings."},
     "duty_of_candour": True,
+    **SHOULD_WE,
 }
 EXCEPTIONAL: dict[str, Any] = {
     "awareness_date": "2025-09-01",
