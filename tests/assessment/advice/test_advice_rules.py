@@ -325,3 +325,104 @@ def test_no_applicable_standard_needs_the_steps_and_the_om__ASM_150(accredited: 
     assert ("ASM-150", "accredited") in check(replace(whole, accredited=True), accredited=False)
     named = replace(whole, name="NICE NG226")
     assert check(named, accredited=accredited) == {("ASM-150", "source")}
+
+
+YESTERDAY = date(2026, 11, 1)
+TOMORROW = date(2026, 11, 3)
+
+
+def test_legal_advice_goes_to_the_legal_team_not_a_named_adviser__ASM_151() -> None:
+    legal = clinical(advice_type=AdviceType.legal, clinical_format=None, adviser_id=None)
+    assert request_problems(legal, TODAY) == []
+    named = replace(legal, adviser_id=fresh("lawyer-1"))
+    assert fields(request_problems(named, TODAY)) == {("ASM-151", "adviser_id")}
+    # A follow-up of clinical advice is clinical advice (whichever way the kinds sort).
+    first = Earlier(AdviceType.clinical, AdviceStatus.received, None)
+    edi = clinical(advice_type=AdviceType.edi, clinical_format=None, adviser_id=None)
+    assert ("ASM-144", "follow_up_of") in fields(
+        request_problems(replace(edi, follow_up_of=first), TODAY)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "needs_how_used"),
+    [
+        (AdviceType.clinical, True),
+        (AdviceType.edi, True),
+        (AdviceType.other_specialist, True),
+        (AdviceType.manager_peer, True),
+        (AdviceType.legal, False),
+    ],
+)
+def test_how_advice_was_used_and_when_it_came__ASM_144(
+    kind: AdviceType, needs_how_used: bool
+) -> None:
+    def problems(**kw: Any) -> set[tuple[str, str]]:
+        args: dict[str, Any] = {
+            "how_used": None,
+            "quality_concern": None,
+            "lead_clinician_id": None,
+            "received_on": YESTERDAY,
+            "today": TODAY,
+        }
+        return fields(received_problems(kind, **(args | kw)))
+
+    assert problems() == ({("ASM-144", "how_used")} if needs_how_used else set())
+    assert problems(how_used="Informed the view.") == set()
+    assert problems(how_used="Informed the view.", received_on=TODAY) == set()
+    assert problems(how_used="Informed the view.", received_on=TOMORROW) == {
+        ("ASM-144", "received_on")
+    }
+    concern = problems(how_used="Used.", quality_concern="Thin.", lead_clinician_id="lc-1")
+    assert concern == (set() if kind is AdviceType.clinical else {("ASM-144", "quality_concern")})
+
+
+def test_a_name_request_is_recorded_once_received__ASM_145() -> None:
+    for day, expected in ((YESTERDAY, set()), (TODAY, set()), (TOMORROW, {"received_on"})):
+        problems = name_request_problems(
+            for_regulator=False, lead_clinician_told_on=None, received_on=day, today=TODAY
+        )
+        assert {p.field for p in problems} == expected
+    told = name_request_problems(
+        for_regulator=False, lead_clinician_told_on=TODAY, received_on=TODAY, today=TODAY
+    )
+    assert fields(told) == {("ASM-145", "lead_clinician_told_on")}
+
+
+def test_the_om_discussion_is_whole_and_past__ASM_142() -> None:
+    def problems(**kw: Any) -> set[tuple[str, str]]:
+        facts = no_advice(**kw)
+        return fields(clinical_decision_problems(facts, holds_accreditation=False, today=TODAY))
+
+    whole = {"om_id": "om-1", "om_outcome": OmOutcome.agreed_not_required}
+    assert problems(**whole, om_discussed_on=YESTERDAY) == set()
+    assert problems(**whole, om_discussed_on=TODAY) == set()
+    assert problems(om_outcome=OmOutcome.unsure) == {("ASM-142", "om_discussed_on")}
+    assert problems(om_discussed_on=YESTERDAY) == {("ASM-142", "om_discussed_on")}
+    assert problems(om_id="om-1", om_discussed_on=YESTERDAY) == {("ASM-142", "om_discussed_on")}
+    for day, expected in ((YESTERDAY, set()), (TODAY, set())):
+        assert problems(lead_clinician_consulted_on=day) == expected
+    assert problems(lead_clinician_consulted_on=TOMORROW) == {
+        ("ASM-142", "lead_clinician_consulted_on")
+    }
+    # A lead clinician consulted without the OM is not the OM's agreement.
+    assert fields(without_advice_gaps(no_advice(lead_clinician_consulted_on=TODAY))) == {
+        ("ASM-142", "om_discussed_on")
+    }
+
+
+def test_the_oms_confirmation_names_the_om_and_the_day__ASM_150() -> None:
+    none = applied(
+        outcome=StandardOutcome.no_applicable_standard, source=None, name=None,
+        in_force_at_event_date=None, search_steps=("Searched NICE",), adviser_stated_clearly=True,
+    )  # fmt: skip
+    assert check(replace(none, om_id="om-1")) == {("ASM-150", "om_confirmed_on")}
+    assert check(replace(none, om_confirmed_on=TODAY)) == {("ASM-150", "om_confirmed_on")}
+    confirmed = replace(none, om_id="om-1", om_confirmed_on=YESTERDAY)
+    assert check(confirmed) == set()
+    assert check(replace(confirmed, om_confirmed_on=TOMORROW)) == {("ASM-150", "om_confirmed_on")}
+    for day, expected in ((YESTERDAY, set()), (TODAY, set())):
+        assert check(replace(confirmed, lead_clinician_consulted_on=day)) == expected
+    assert check(replace(confirmed, lead_clinician_consulted_on=TOMORROW)) == {
+        ("ASM-150", "lead_clinician_consulted_on")
+    }
