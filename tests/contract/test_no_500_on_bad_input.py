@@ -1494,6 +1494,26 @@ async def _component_decided(caller: Caller, world: World) -> None:
     await caller.call("POST", url, {"decision": "propose to investigate"})
 
 
+ADVICE = "assessment {} /v1/cases/{{case_id}}/advice/requests/{{request_id}}"
+
+
+@prepare(
+    ADVICE.format("GET"), ADVICE.format("POST") + "/received", ADVICE.format("POST") + "/withdrawn"
+)
+async def _advice_requested(caller: Caller, world: World) -> None:
+    """A clinical advice request on the case, answered under its ETag (ASM-143, ASM-144)."""
+    url = f"/v1/cases/{world.ids['case_id']}/advice/requests"
+    body = {
+        "advice_type": "clinical",
+        "format": "written",
+        "discipline": "orthopaedics",
+        "questions": "Was the referral pathway followed?",
+    }
+    asked = await caller.call("POST", url, body, expect=201)
+    world.ids["request_id"] = asked["id"]
+    world.headers["If-Match"] = f'"{asked["version"]}"'
+
+
 CONTACT = "assessment {method} /v1/cases/{{case_id}}/contact"
 CONTACT_COMPLAINANT = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d01"  # the contact schemas' examples
 CONTACT_MP = "5a0e8a1c-1f0b-4a7e-9b0e-2d5e6b7c8d02"

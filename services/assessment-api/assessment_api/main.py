@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from assessment_api.advice.router import router as advice_router
 from assessment_api.allocations.router import router as allocations_router
 from assessment_api.cases.router import router as cases_router
 from assessment_api.closing.router import router as closing_router
@@ -39,6 +40,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         version=VERSION,
         description="Assessment: allocation, early consideration, further consideration and proposals to investigate (guidance §2 ¶2.77–2.329, §3).",
         routers=(
+            advice_router,
             allocations_router,
             cases_router,
             closing_router,

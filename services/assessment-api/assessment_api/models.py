@@ -1,5 +1,11 @@
 """Every table of assessment-api, imported so Alembic sees one complete metadata."""
 
+from assessment_api.advice.models import (
+    AdviceRequest,
+    AdviserNameRequest,
+    ClinicalAdviceDecision,
+    ClinicalStandard,
+)
 from assessment_api.allocations.models import (
     AllocationApproval,
     AllocationDeadline,
@@ -54,12 +60,16 @@ from shared.outbox.models import OutboxCaseStream, OutboxDelivery, OutboxEvent, 
 metadata = Base.metadata
 
 __all__ = [
+    "AdviceRequest",
+    "AdviserNameRequest",
     "AllocationApproval",
     "AllocationDeadline",
     "AllocationTask",
     "AuditEntry",
     "Case",
     "CaseTask",
+    "ClinicalAdviceDecision",
+    "ClinicalStandard",
     "ComplaintComponent",
     "ComplaintSummary",
     "DecisionApproval",

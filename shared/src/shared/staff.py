@@ -44,6 +44,9 @@ class Post(StrEnum):
     assistant_director_complex_teams = "assistant_director_complex_teams"
     # ASM-087 (¶2.191): receives possible systemic issues.
     assistant_director_complex_and_senior_teams = "assistant_director_complex_and_senior_teams"
+    # ASM-142, ASM-150 (¶3.13, ¶3.50): delegated authority under the Accreditation Scheme to
+    # decide without clinical advice, or rely on the adviser's opinion, without the OM.
+    accredited_delegated_authority = "accredited_delegated_authority"
 
 
 class DeclaredConflict(BaseModel):

@@ -87,8 +87,10 @@ async def make_ready_to_decide(
     consideration): a complete Decision Form recording it, contact made with the checklist
     covered, and an approval of exactly this decision. The defaults are the decline the decision
     tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("suitability",
-    "decision_form", "contact", "components", "proposals", "approvals"), for a test of those
+    "decision_form", "contact", "components", "advice", "proposals", "approvals"), for a test of
+    those
     gates alone."""
+    from tests.assessment.advice.builders import make_advice_ready
     from tests.assessment.components.builders import make_components_ready
     from tests.assessment.contact.builders import make_contact_ready
     from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
@@ -109,6 +111,8 @@ async def make_ready_to_decide(
         await make_contact_ready(session, case.id, proposing=proposing)
     if "components" not in skip:
         await make_components_ready(session, case.id, proposing=proposing, **reason)
+    if "advice" not in skip:
+        await make_advice_ready(session, case.id, proposing=proposing)
     if "proposals" not in skip:
         await make_proposals_ready(session, case.id, proposing=proposing)
     if "approvals" not in skip:

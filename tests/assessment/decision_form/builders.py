@@ -18,6 +18,26 @@ TODAY = date(2026, 11, 2)
 GATES = ("properly_made", "premature", "maladministration_indications", "injustice", "unremedied")
 PREMATURE = frozenset({"premature", "Premature: local resolution ongoing"})
 
+# ASM-139, ASM-140: the should-we indications a proposal records (guidance ¶3.3–3.8).
+SHOULD_WE: dict[str, Any] = {
+    "maladministration": {
+        "indicated": True,
+        "should_have_happened": "A referral to the specialist within two weeks.",
+        "did_happen": "The referral was sent five weeks after the appointment.",
+        "gap": "Three weeks of delay against the trust's own pathway.",
+        "admitted_failings": "The trust's final response apologises for the delay.",
+    },
+    "injustice": {
+        "could_have_caused_injustice": True,
+        "likely_caused_by_failings": True,
+        "reasoning": "The delay postponed treatment and prolonged the pain she describes.",
+        "organisation_actions": "An apology; no other remedy offered.",
+        "remedied": "not_remedied",
+        "remedied_rationale": "An apology alone does not address the weeks of avoidable pain.",
+        "outcome_sought_considered": True,
+    },
+}
+
 
 def ready_content(
     *,
@@ -50,6 +70,7 @@ def ready_content(
         "duty_of_candour": True,
     }
     if proposing:
+        content |= SHOULD_WE  # a proposal records the should-we indications (ASM-139, ASM-140)
         content["decision"] = {"outcome": "propose to investigate"}
     elif closure_code is not None:
         reason: dict[str, Any] = {

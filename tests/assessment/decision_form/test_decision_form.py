@@ -22,6 +22,7 @@ from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
 from tests.assessment.cases.builders import CW
 from tests.assessment.cases.builders import make_case as make_bare_case
+from tests.assessment.decision_form.builders import SHOULD_WE
 from tests.assessment.suitability.builders import make_suitability_ready
 
 Headers = Callable[..., dict[str, str]]
@@ -62,6 +63,7 @@ READY: dict[str, Any] = {
     "material_evidence": [{"document_ref": "DOC-1", "description": "Final response"}],
     "precedent_check": {"carried_out_on": "2026-10-30", "findings": "No similar findings."},
     "duty_of_candour": True,
+    **SHOULD_WE,
 }
 EXCEPTIONAL: dict[str, Any] = {
     "awareness_date": "2025-09-01",

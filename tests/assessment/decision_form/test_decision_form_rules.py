@@ -36,6 +36,7 @@ from assessment_api.decision_form.rules import (
 )
 from assessment_api.decision_form.schemas import FormContent
 from shared.calendar import bank_holidays
+from tests.assessment.decision_form.builders import SHOULD_WE
 
 HEALTH = CaseFacts(jurisdiction=Jurisdiction.health, received=date(2026, 10, 1))
 PARLIAMENTARY = CaseFacts(jurisdiction=Jurisdiction.parliamentary, received=date(2026, 10, 1))
@@ -71,6 +72,7 @@ def ready_for_proposal(**overrides: Any) -> dict[str, Any]:
         "alr": {"exists": False},
         "material_evidence": [{"document_ref": "DOC-1", "description": "Final response"}],
         "precedent_check": {"carried_out_on": "2026-10-30", "findings": "No similar findings."},
+        **SHOULD_WE,
     }
     return base | overrides
 

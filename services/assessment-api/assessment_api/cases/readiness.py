@@ -23,6 +23,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.advice import service as advice
 from assessment_api.cases.errors import DecisionNotReady
 from assessment_api.cases.schemas import DecisionGapRead, DecisionReadinessRead
 from assessment_api.cases.service import get_case
@@ -55,6 +56,7 @@ GATES: tuple[DecisionGate, ...] = (
     contact.decision_gaps,
     proposals.decision_gaps,
     special_handling.decision_gaps,  # ASM-168: linked to a lead case
+    advice.decision_gaps,  # ASM-142, ASM-144, ASM-146: clinical advice and the standard
 )
 
 

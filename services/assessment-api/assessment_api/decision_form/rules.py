@@ -19,6 +19,11 @@ database). Closed lists are quoted from requirements §D; each rule names its re
   are not ALRs are refused as ALR grounds (¶2.308–2.309); a court that gave, or could have
   given, the full remedy closes the case as 'out of remit - alternative legal remedy achieved'
   (¶2.301).
+- Should we look into it (guidance §3): another forum better placed (ASM-138), the indications
+  of maladministration and of an unremedied injustice recorded before a proposal, unless it is
+  proposed on size and complexity with its audit trail (ASM-139, ASM-140), mixed outcomes and
+  the ALR (ASM-135), and the cases presumed, or more likely to be, investigated: declining one
+  needs its exceptional circumstances recorded (ASM-157).
 - Readiness: what is missing before a decline and before a proposal, each item naming its
   requirement.
 """
@@ -38,6 +43,7 @@ from shared.calendar import WorkingCalendar
 if TYPE_CHECKING:
     from assessment_api.decision_form.schemas import (
         AlrSection,
+        ComplexityBasis,
         FormContent,
         TimeLimitDiscretion,
         TimeLimitSection,
@@ -243,6 +249,23 @@ class SupervisionPoint(StrEnum):
     remit_and_suitability = "remit_and_suitability"
     gate_tests = "gate_tests"
     decision = "decision"
+
+
+class OtherForumDecision(StrEnum):
+    """ASM-138 (¶3.1): which body is better placed to consider the complaint and achieve the
+    remedy (usually only one investigation takes place)."""
+
+    we_are_better_placed = "we_are_better_placed"
+    other_forum_better_placed = "other_forum_better_placed"
+
+
+class Remedied(StrEnum):
+    """ASM-140 (¶3.8): whether, in our judgement, the organisation's actions have remedied the
+    injustice."""
+
+    fully = "fully"
+    partly = "partly"
+    not_remedied = "not_remedied"
 
 
 # --- Time limits (ASM-118…127) ----------------------------------------------------------------
@@ -667,6 +690,212 @@ def section_problems(content: FormContent, facts: CaseFacts, today: date) -> lis
         if gate.test in seen_gates:
             out.append(Problem("ASM-092", f"gate_results[{i}]", "one result per gate test"))
         seen_gates.add(gate.test)
+    return out + should_we_problems(content, today)
+
+
+# --- Should we look into it? (guidance §3) ----------------------------------------------------
+
+
+def _typed_gate(content: FormContent, test: TypedGate) -> GateResult | None:
+    for record in content.gate_results:
+        if record.test is test:
+            return record.result
+    return None
+
+
+def _by_complexity(content: FormContent) -> bool:
+    basis = content.propose_due_to_complexity
+    return basis is not None and basis.applies
+
+
+def _complexity_problems(basis: ComplexityBasis) -> list[Problem]:
+    if basis.applies and is_boilerplate(basis.rationale):
+        return [
+            Problem(
+                "ASM-139",
+                "propose_due_to_complexity.rationale",
+                "leave a clear audit trail of why size and complexity mean the case is best "
+                "resolved by investigation (¶3.5, ¶3.9)",
+            )
+        ]
+    return []
+
+
+def should_we_problems(content: FormContent, today: date) -> list[Problem]:
+    """What is inconsistent in the should-we sections (ASM-138…140), whatever the stage."""
+    out: list[Problem] = []
+    forum = content.other_forum
+    if forum is not None:
+        if forum.unsure and forum.discussed_at is None:
+            out.append(
+                Problem(
+                    "ASM-138",
+                    "other_forum.discussed_at",
+                    "unsure which body is better placed: discuss the case with the other "
+                    "complaint handler first (¶3.2)",
+                )
+            )
+        if forum.discussed_at is not None and forum.discussed_at > today:
+            out.append(Problem("ASM-138", "other_forum.discussed_at", "not yet discussed"))
+    mal = content.maladministration
+    mal_gate = _typed_gate(content, TypedGate.maladministration_indications)
+    if (
+        mal is not None
+        and mal_gate is not None
+        and (mal_gate is GateResult.passed) is not (mal.indicated)
+    ):
+        out.append(
+            Problem(
+                "ASM-139",
+                "maladministration.indicated",
+                "the 'maladministration_indications' result and the indications recorded disagree",
+            )
+        )
+    injustice = content.injustice
+    if injustice is not None:
+        gate = _typed_gate(content, TypedGate.injustice)
+        indicated = injustice.could_have_caused_injustice
+        if gate is not None and (gate is GateResult.passed) is not indicated:
+            out.append(
+                Problem(
+                    "ASM-140",
+                    "injustice.could_have_caused_injustice",
+                    "the 'injustice' result and the indications recorded disagree",
+                )
+            )
+        unremedied = _typed_gate(content, TypedGate.unremedied)
+        if unremedied is GateResult.passed and injustice.remedied is Remedied.fully:
+            out.append(
+                Problem(
+                    "ASM-140",
+                    "injustice.remedied",
+                    "the injustice is judged fully remedied, so the 'unremedied' test cannot "
+                    "have passed (¶3.8)",
+                )
+            )
+        if unremedied is GateResult.failed and injustice.remedied is not Remedied.fully:
+            out.append(
+                Problem(
+                    "ASM-140",
+                    "injustice.remedied",
+                    "the 'unremedied' test failed, so the injustice is judged fully remedied "
+                    "(¶3.8)",
+                )
+            )
+    if content.propose_due_to_complexity is not None:
+        out += _complexity_problems(content.propose_due_to_complexity)
+    return out
+
+
+# ¶3.5, ¶3.9: the tests a proposal on size and complexity may leave without a view.
+COMPLEXITY_GATES = frozenset(
+    {GateTest.maladministration_indications, GateTest.injustice, GateTest.unremedied}
+)
+
+
+def should_we_missing_before_proposal(content: FormContent) -> list[Problem]:
+    """ASM-138…140 before a proposal: one investigation only, by the better-placed body; the
+    indications recorded on the form, unless proposed on size and complexity."""
+    out: list[Problem] = []
+    forum = content.other_forum
+    if forum is not None and forum.decision is OtherForumDecision.other_forum_better_placed:
+        out.append(
+            Problem(
+                "ASM-138",
+                "other_forum.decision",
+                f"'{forum.name}' is better placed to consider the complaint: usually only one "
+                "investigation takes place (¶3.1)",
+            )
+        )
+    if _by_complexity(content):
+        return out
+    if content.maladministration is None:
+        out.append(
+            Problem(
+                "ASM-139",
+                "maladministration",
+                "record the indications of maladministration or service failure (what should "
+                "have happened, what did, the gap) on the form (¶3.3–3.4)",
+            )
+        )
+    if content.injustice is None:
+        out.append(
+            Problem(
+                "ASM-140",
+                "injustice",
+                "record the indications of an unremedied injustice and what the organisation "
+                "has already done on the form (¶3.6–3.8)",
+            )
+        )
+    return out
+
+
+def presumption_missing(content: FormContent, facts: CaseFacts) -> list[Problem]:
+    """ASM-157 (¶3.69, ¶3.72) before a decline: a health complaint with indications of
+    potentially avoidable death is presumed investigated, and avoidable serious harm or a wider
+    public interest make investigation more likely; declining one is for exceptional
+    circumstances, recorded."""
+    flags = content.presumption
+    if flags is None:
+        return []
+    named = []
+    if flags.potential_avoidable_death and facts.jurisdiction is Jurisdiction.health:
+        named.append("potentially avoidable death (¶3.69)")
+    if flags.avoidable_serious_harm:
+        named.append("avoidable serious harm (¶3.70)")
+    if flags.wider_public_interest:
+        named.append("wider public interest (¶3.71)")
+    reason = flags.exceptional_circumstances
+    if named and (reason is None or is_boilerplate(reason)):
+        return [
+            Problem(
+                "ASM-157",
+                "presumption.exceptional_circumstances",
+                "declining a case with indications of "
+                + ", ".join(named)
+                + " needs the exceptional circumstances recorded (¶3.72)",
+            )
+        ]
+    return []
+
+
+def mixed_outcomes_missing(content: FormContent, code: str | None) -> list[Problem]:
+    """ASM-135 (¶2.320, ¶2.322): with mixed outcomes the ALR is still considered, including
+    whether the money sought is an amount we would likely recommend; pursuing the ALR first
+    (a 'reasonable to pursue an alternative legal remedy' decline) tells the complainant they
+    may come back with the outcomes not achieved, and our time limit."""
+    alr = content.alr
+    mixed = alr.mixed_outcomes if alr is not None else None
+    if alr is None or mixed is None:
+        return []
+    out: list[Problem] = []
+    if alr.exists and not mixed.money_sought_considered:
+        out.append(
+            Problem(
+                "ASM-135",
+                "alr.mixed_outcomes.money_sought_considered",
+                "with mixed outcomes, still consider whether any money sought is an amount we "
+                "would likely recommend (¶2.320)",
+            )
+        )
+    if code == ALR_REASONABLE:
+        if not mixed.told_may_return:
+            out.append(
+                Problem(
+                    "ASM-135",
+                    "alr.mixed_outcomes.told_may_return",
+                    "tell the complainant they may come back with the outcomes the courts do "
+                    "not achieve (¶2.322)",
+                )
+            )
+        if not mixed.time_limit_given:
+            out.append(
+                Problem(
+                    "ASM-135",
+                    "alr.mixed_outcomes.time_limit_given",
+                    "give the complainant the details of our time limit (¶2.322)",
+                )
+            )
     return out
 
 
@@ -822,8 +1051,9 @@ def missing_before_decline(
                 "record the single reason to decline, with its discretion and rationale",
             )
         )
-        return out + _approvals_missing(content, approved)
+        return out + _approvals_missing(content, approved) + presumption_missing(content, facts)
     code = reason.closure_code.value
+    out += presumption_missing(content, facts) + mixed_outcomes_missing(content, code)
     for problem in decline_problems(code, reason.discretion, reason.other_reason):
         out.append(Problem("ASM-093", "decision.decline_reason", problem.value))
     state = gates(content, facts)
@@ -943,9 +1173,12 @@ def missing_before_proposal(
     decision = content.decision
     if decision is not None and decision.outcome is Outcome.decline:
         out.append(Problem("ASM-092", "decision.outcome", "the form records a decline"))
+    out += should_we_missing_before_proposal(content) + mixed_outcomes_missing(content, None)
     for gate, result in gates(content, facts).items():
         requirement = _GATE_REQUIREMENT.get(gate, "ASM-092")
         field = _GATE_FIELD.get(gate, f"gate_results.{gate.value}")
+        if result is None and gate in COMPLEXITY_GATES and _by_complexity(content):
+            continue  # ¶3.5, ¶3.9: proposed on size and complexity, with its audit trail
         if result is None:
             out.append(
                 Problem(requirement, field, f"the '{gate.value}' test has no result yet (¶2.202)")

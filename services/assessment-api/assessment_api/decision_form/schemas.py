@@ -23,7 +23,9 @@ from assessment_api.decision_form.rules import (
     GateTest,
     LegalRoute,
     MeasuredTo,
+    OtherForumDecision,
     Outcome,
+    Remedied,
     RemitCategory,
     SupervisionPoint,
     TimeLimitDecision,
@@ -191,6 +193,33 @@ class FinancialPosition(BaseModel):
     reasons: LongText | None = None
 
 
+class MixedOutcomes(BaseModel):
+    """ASM-135 (¶2.319–2.322): some outcomes sought could be achieved in court, some not. The
+    ALR is still considered, including whether any money sought is an amount we would likely
+    recommend; what legal action would directly achieve; and, if the ALR is to be pursued
+    first, the complainant is told they may come back with the outcomes a court did not give,
+    and our time limit."""
+
+    model_config = _FORBID
+
+    achievable_in_court: LongText = Field(description="The outcomes legal action would achieve")
+    not_achievable_in_court: LongText = Field(description="The outcomes it would not")
+    directly_achieved: LongText | None = Field(
+        default=None, description="What the complainant would achieve as a direct result (¶2.321)"
+    )
+    money_sought_considered: StrictBool = Field(
+        default=False,
+        description="Whether any money sought is an amount we would likely recommend (¶2.320)",
+    )
+    told_may_return: StrictBool = Field(
+        default=False,
+        description="Told they may come back with outcomes the courts do not give (¶2.322)",
+    )
+    time_limit_given: StrictBool = Field(
+        default=False, description="Given the details of our time limit (¶2.322)"
+    )
+
+
 class AlrSection(BaseModel):
     """ASM-128…136: is or was there an alternative legal remedy, and is or was it reasonable to
     use it."""
@@ -206,6 +235,7 @@ class AlrSection(BaseModel):
     negligence_claim_pointed_out: StrictBool = False
     financial: FinancialPosition | None = None
     rationale: LongText | None = None
+    mixed_outcomes: MixedOutcomes | None = None
 
 
 class DeclineReason(BaseModel):
@@ -276,6 +306,90 @@ class SupervisionNote(BaseModel):
     note: LongText | None = None
 
 
+# --- Should we look into it? (guidance §3, ASM-138…141, ASM-157) ------------------------------
+
+
+class OtherForum(BaseModel):
+    """ASM-138 (¶3.1–3.2): another complaint handler could also look at the complaint; usually
+    only one investigation takes place. Which body is better placed, and, when the caseworker
+    was unsure, the discussion with that handler first."""
+
+    model_config = _FORBID
+
+    name: ShortText = Field(description="The other complaint handler")
+    unsure: StrictBool = Field(
+        default=False, description="Unsure which body is better placed (¶3.2: discuss first)"
+    )
+    discussed_at: IsoDate | None = Field(default=None, description="When it was discussed")
+    decision: OtherForumDecision
+    rationale: LongText = Field(description="Why that body is better placed to achieve the remedy")
+
+
+class MaladministrationIndications(BaseModel):
+    """ASM-139 (¶3.3–3.4): only indications at this stage: what should have happened, what did,
+    and the gap; failings the organisation admitted; the standards considered."""
+
+    model_config = _FORBID
+
+    indicated: StrictBool = Field(description="Indications of maladministration or service failure")
+    should_have_happened: LongText
+    did_happen: LongText
+    gap: LongText | None = None
+    admitted_failings: LongText | None = Field(
+        default=None, description="Failings the organisation has already admitted (¶3.4)"
+    )
+    standards_considered: LongText | None = Field(
+        default=None, description="Relevant standards or guidelines considered (¶3.4)"
+    )
+
+
+class ComplexityBasis(BaseModel):
+    """ASM-139, ASM-140 (¶3.5, ¶3.9): no view can be reached without substantial advice or
+    disproportionate time, so the case is proposed on its size and complexity, with the audit
+    trail of how that was decided."""
+
+    model_config = _FORBID
+
+    applies: StrictBool
+    rationale: LongText
+
+
+class InjusticeIndications(BaseModel):
+    """ASM-140 (¶3.6–3.8): whether the failings could have caused an unremedied injustice (not
+    proven), whether the injustice claimed likely resulted from them, what the organisation has
+    already done, and whether we judge it remedied (guided, not led, by the outcome sought)."""
+
+    model_config = _FORBID
+
+    could_have_caused_injustice: StrictBool
+    likely_caused_by_failings: StrictBool
+    reasoning: LongText
+    organisation_actions: LongText | None = Field(
+        default=None, description="What the organisation has already done to put things right"
+    )
+    remedied: Remedied = Field(description="Our judgement, not the complainant's (¶3.8)")
+    remedied_rationale: LongText
+    outcome_sought_considered: StrictBool = Field(
+        default=False, description="The outcome sought taken into account, not led by (¶3.8)"
+    )
+
+
+class Presumption(BaseModel):
+    """ASM-157 (¶3.68–3.72): cases we are more likely to investigate. A health complaint with
+    indications of potentially avoidable death is presumed investigated (¶3.69); avoidable serious
+    harm and wider public interest make it more likely (¶3.70–3.71); declining any of them needs
+    exceptional circumstances, recorded (¶3.69, ¶3.72)."""
+
+    model_config = _FORBID
+
+    potential_avoidable_death: StrictBool = False
+    avoidable_serious_harm: StrictBool = False
+    wider_public_interest: StrictBool = False
+    exceptional_circumstances: LongText | None = Field(
+        default=None, description="Why this case is an exception, when declining one of them"
+    )
+
+
 EXAMPLE: dict[str, Any] = {
     "remit": {"in_remit": True},
     "suitability": {"suitable": True},
@@ -317,6 +431,15 @@ class FormContent(BaseModel):
     supervision_points: list[SupervisionNote] = Field(
         default_factory=list, max_length=len(SupervisionPoint)
     )
+    other_forum: OtherForum | None = Field(default=None, description="ASM-138")
+    maladministration: MaladministrationIndications | None = Field(
+        default=None, description="ASM-139"
+    )
+    injustice: InjusticeIndications | None = Field(default=None, description="ASM-140")
+    propose_due_to_complexity: ComplexityBasis | None = Field(
+        default=None, description="ASM-139, ASM-140 (¶3.5, ¶3.9)"
+    )
+    presumption: Presumption | None = Field(default=None, description="ASM-157")
 
 
 class DecisionFormSave(FormContent):

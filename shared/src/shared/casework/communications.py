@@ -15,6 +15,13 @@ letter explains the right to seek judicial review). No service can store such a 
   its text (:class:`UnscannedCorrespondence`, a programming error), so the scan is filled only
   by :func:`scan_communication` / :func:`scan_contact_attempt`, whose result tells the recording
   service to emit its ``…legal_terms_found`` event in the same transaction.
+
+Legal advice is privileged (ASM-151, XC-DP-005, ¶3.53–3.57): a document marked
+``DocumentRef.privileged`` (the Legal Team's advice, or our request for it) never goes out. The
+kit refuses an outbound communication that encloses one (:class:`PrivilegedDocumentRefused`,
+422) whether the service checks first (:func:`refuse_privileged`) or not (an ORM hook on
+``CommunicationColumns`` before every INSERT and UPDATE); only the confirmation that advice was
+sought, the ¶3.57 standard paragraph (:data:`LEGAL_ADVICE_PARAGRAPH`), may be sent.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.casework import legal_phrases
+from shared.errors import UnprocessableContent
 
 Medium = Literal["letter", "email", "telephone"]
 Direction = Literal["inbound", "outbound"]
@@ -109,6 +117,11 @@ class DocumentRef(BaseModel):
         default=False,
         description="Personal or sensitive information, e.g. medical history (¶1.66)",
     )
+    privileged: StrictBool = Field(
+        default=False,
+        description="Legal advice, or a request for it: privileged, never sent out (ASM-151, "
+        "XC-DP-005)",
+    )
 
 
 def failed_attempts(attempts: list[Any], *, person_id: uuid.UUID | None = None) -> int:
@@ -118,6 +131,62 @@ def failed_attempts(attempts: list[Any], *, person_id: uuid.UUID | None = None) 
         for a in attempts
         if a.outcome in FAILED_OUTCOMES and (person_id is None or a.person_id == person_id)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Privileged legal advice (ASM-151, XC-DP-005)
+# ---------------------------------------------------------------------------------------------
+
+# ¶3.57: what may be sent to complainants or organisations about legal advice (the confirmation
+# that advice may be sought, never the request or the advice).
+LEGAL_ADVICE_PARAGRAPH = (
+    "During the course of our investigation it is possible that we may need to seek legal "
+    "advice on any matter that relates to the interpretation of legislation, and our powers to "
+    "conduct or continue an investigation as a result of current law. That advice is "
+    "confidential to PHSO and we will not be sharing with you either the content of the request "
+    "we make or the advice we receive. In most of the work we undertake, it is not usual that "
+    "we need to obtain or consider legal advice."
+)
+
+
+class PrivilegedDocumentRefused(UnprocessableContent):
+    type = "privileged-document-refused"
+    title = "Legal advice is privileged and cannot be sent (ASM-151, XC-DP-005)"
+
+
+def privileged_titles(documents: list[dict[str, Any]] | list[DocumentRef] | None) -> list[str]:
+    """The titles of the privileged documents among ``documents`` (models or stored dicts)."""
+    out: list[str] = []
+    for doc in documents or []:
+        data = doc.model_dump() if isinstance(doc, DocumentRef) else doc
+        if data.get("privileged") is True:
+            out.append(str(data.get("title")))
+    return out
+
+
+def refuse_privileged(
+    direction: str, documents: list[dict[str, Any]] | list[DocumentRef] | None
+) -> None:
+    """422 ``privileged-document-refused`` when an outbound communication encloses legal advice
+    (ASM-151, XC-DP-005). Inbound rows are what others sent us, never our privileged advice."""
+    if direction != "outbound":
+        return
+    if privileged_titles(documents):
+        raise PrivilegedDocumentRefused(
+            "Legal advice is privileged: it is never enclosed with an outgoing letter or email, "
+            "and only the ¶3.57 paragraph confirming that advice may be sought can be sent",
+            extensions={"requirement": "ASM-151"},
+        )
+
+
+@event.listens_for(CommunicationColumns, "before_insert", propagate=True)
+def _privileged_inserted(mapper: Any, connection: Any, target: Any) -> None:
+    refuse_privileged(target.direction, target.documents)
+
+
+@event.listens_for(CommunicationColumns, "before_update", propagate=True)
+def _privileged_updated(mapper: Any, connection: Any, target: Any) -> None:
+    refuse_privileged(target.direction, target.documents)
 
 
 # ---------------------------------------------------------------------------------------------
