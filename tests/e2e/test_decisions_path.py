@@ -4,10 +4,13 @@ peers, on free ports of a private PostgreSQL), through public HTTP only; one sta
 three.
 
 - Case 1 (the walk-through's case C): a health complaint is passed to the allocation queue,
-  allocated, made ready (contact after allocation, the Decision Form) and proposed for
+  allocated, made ready (contact after allocation, the Decision Form, the complaint summary
+  and its component proposed, the organisation decision, the proposal approved under the
+  Delegation Scheme; the decision readiness then lists nothing) and proposed for
   investigation on a `propose` risk assessment (T35); investigation-api opens its record at
   Milestone 1.
-- Case 2 (case B): an MP-referred parliamentary complaint, made ready the same way, is declined
+- Case 2 (case B): an MP-referred parliamentary complaint, made ready the same way (its
+  component declined on the decline's reason, the decline approved), is declined
   (T32): refused until compliance-api holds a `decline` risk assessment, then made on it, the
   letter to the complainant and a copy to the referring MP recorded; intake's register shows it
   closed with the closure code.

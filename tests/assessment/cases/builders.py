@@ -88,8 +88,7 @@ async def make_ready_to_decide(
     covered, and an approval of exactly this decision. The defaults are the decline the decision
     tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("suitability",
     "decision_form", "contact", "components", "advice", "proposals", "approvals"), for a test of
-    those
-    gates alone."""
+    those gates alone."""
     from tests.assessment.advice.builders import make_advice_ready
     from tests.assessment.components.builders import make_components_ready
     from tests.assessment.contact.builders import make_contact_ready

@@ -289,6 +289,23 @@ async def test_the_readiness_read_lists_what_is_left_for_each_decision__ASM_172(
     assert denied.status_code == 403
 
 
+async def test_the_readiness_read_lists_nothing_before_a_ready_decline__ASM_176_ASM_172(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    """Asked for a decline not yet worded, the read holds no closure code: every gate met for
+    the decline (its component declined on its code, the organisation decision recorded, the
+    decline approved) lists nothing, and the decline itself is let through to the risk guard."""
+    case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=False)
+    r = await client.get(
+        f"/v1/cases/{case.id}/decision-readiness", headers=auth_headers("caseworker")
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["before_decline"] == [], r.text
+    assert "ASM-176" in {g["requirement"] for g in r.json()["before_proposal"]}
+    _guarded(await decide(client, auth_headers, case.id, "decline", DECLINE))
+
+
 async def test_a_proposal_goes_ahead_once_approved_through_the_routes__ASM_172_XC_ROL_002(
     client: httpx.AsyncClient,
     auth_headers: Headers,

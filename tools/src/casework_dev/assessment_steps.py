@@ -350,6 +350,13 @@ DECLINE_DECISION: dict[str, Any] = {
     },
 }  # fmt: skip
 PROPOSE_DECISION: dict[str, Any] = {"outcome": "propose to investigate"}
+# ASM-105, ASM-108: the complaint as agreed with the complainant, one issue and one component.
+COMPLAINT_ISSUE = "Late reply to the complaint"
+COMPLAINT_SUMMARY = (
+    "The complainant says the organisation replied to their complaint weeks late, after they "
+    "chased it several times."
+)
+ORGANISATION_RATIONALE = "Its one component makes the organisation's decision."
 PROPOSAL_BODY = {
     "rationale": "Indications of service failure in the discharge planning and an unremedied "
     "injustice; every gate test passed."
@@ -415,10 +422,15 @@ async def prepare_for_decision(
        method (ASM-100), the ¶2.219 checklist covered; contact then says a decision may be made;
     2. an MP-referred case: the referring MP told who is considering it (ASM-104);
     3. the Decision Form: started with its sections, then saved whole with the decision under
-       ``If-Match`` (ASM-090…093), and its readiness lists nothing missing for that decision.
+       ``If-Match`` (ASM-090…093), and its readiness lists nothing missing for that decision;
+    4. the organisation intake referred recorded on the case, its complaints process complete
+       (ASM-071, ASM-078; ``complaint_handlers``);
+    5. the complaint summary, a component for that organisation with its decision, and the
+       organisation decision it makes (ASM-105…108, ASM-176; ``summary_and_components``);
+    6. the decision approved under the Delegation Scheme (ASM-172; ``approve_decision``);
+    7. ``GET /v1/cases/{id}/decision-readiness`` lists nothing left before that decision.
 
-    The complaint handlers' records (ASM-071…084) apply only when more than one organisation
-    handles the complaint; these cases have one, so there is nothing to record."""
+    With one organisation, no separate decision per handler applies (ASM-076, ASM-081)."""
     me = s.headers("caseworker", sub=caseworker)
     case = await s.call("GET", "assessment", f"/v1/cases/{case_id}", me)
     contact = f"/v1/cases/{case_id}/contact"
@@ -464,7 +476,114 @@ async def prepare_for_decision(
     missing = ready["before_decline" if declining else "before_proposal"]
     if saved["version"] != started["version"] + 1 or missing:
         raise StepFailed(f"the Decision Form is not ready for {decision['outcome']}: {ready}")
-    return {"contact": state, "form": saved, "readiness": ready}
+
+    organisation_id = str(case["organisation_ids"][0])
+    handlers = await complaint_handlers(s, case_id, organisation_id, caseworker=caseworker)
+    components = await summary_and_components(
+        s, case_id, organisation_id, caseworker=caseworker, attempt_id=reached["id"],
+        decision=decision,
+    )  # fmt: skip
+    approval = await approve_decision(s, case_id, caseworker=caseworker, decision=decision)
+    gates = await s.call("GET", "assessment", f"/v1/cases/{case_id}/decision-readiness", me)
+    if gates["before_decline" if declining else "before_proposal"]:
+        raise StepFailed(f"the case is not ready for {decision['outcome']}: {gates}")
+    return {
+        "contact": state, "form": saved, "readiness": ready, "handlers": handlers,
+        "components": components, "approval": approval, "decision_readiness": gates,
+    }  # fmt: skip
+
+
+async def complaint_handlers(
+    s: Services, case_id: str, organisation_id: str, *, caseworker: str
+) -> dict[str, Any]:
+    """The organisations intake referred, recorded against the case (ASM-072, ASM-079): the one
+    organisation complained about, its complaints process complete (ASM-071, ASM-078; a
+    proposal needs it), under ``If-Match``. Components are recorded against it."""
+    me = s.headers("caseworker", sub=caseworker)
+    handlers = f"/v1/cases/{case_id}/handlers"
+    await s.call("POST", "assessment", handlers, me, json={}, expect=201)
+    org = f"{handlers}/organisations/{organisation_id}"
+    _, etag = await s.send("GET", "assessment", org, me)
+    if etag is None:
+        raise StepFailed(f"the case's organisation {organisation_id} has no ETag")
+    done: dict[str, Any] = await s.call(
+        "PATCH", "assessment", org, me, headers={"If-Match": etag},
+        json={"complaints_stage_complete": True},
+    )  # fmt: skip
+    return done
+
+
+async def summary_and_components(
+    s: Services, case_id: str, organisation_id: str, *, caseworker: str, attempt_id: str,
+    decision: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """The complaint summary agreed in the first conversation and the complainant told
+    (ASM-105, ASM-107), one component for the organisation covering its issue (ASM-108) with
+    the decision (proposed; or declined on the decline's own reason, ASM-093), and the
+    organisation decision it makes (ASM-176). Returns the case's components as they stand."""
+    me = s.headers("caseworker", sub=caseworker)
+    path = f"/v1/cases/{case_id}/components"
+    today = datetime.now(LONDON).date().isoformat()
+    summary = {
+        "summary": COMPLAINT_SUMMARY, "issues": [COMPLAINT_ISSUE], "excluded_issues": [],
+        "discussed_on": today, "discussion_attempt_id": attempt_id,
+        "complainant_told_on": today, "complainant_told_how": "telephone",
+    }  # fmt: skip
+    await s.call("POST", "assessment", f"{path}/summary", me, json=summary, expect=201)
+    component = {
+        "organisation_id": organisation_id, "area": "complaint handling",
+        "summary_description": COMPLAINT_SUMMARY, "issues": [COMPLAINT_ISSUE],
+    }  # fmt: skip
+    added = await s.call("POST", "assessment", path, me, json=component, expect=201)
+    if decision["outcome"] == "decline":
+        reason = decision["decline_reason"]
+        decided = {
+            "decision": "decline", "closure_code": reason["closure_code"],
+            "discretion": reason["discretion"], "other_reason": reason["other_reason"],
+            "rationale": reason["rationale"], "material_evidence": ["DOC-0001"],
+        }  # fmt: skip
+    else:
+        decided = {"decision": "propose to investigate"}
+    await s.call("POST", "assessment", f"{path}/{added['id']}/decision", me, json=decided)
+    standing: dict[str, Any] = await s.call(
+        "POST", "assessment", f"{path}/organisation-decisions", me,
+        json={"organisation_id": organisation_id, "rationale": ORGANISATION_RATIONALE},
+        expect=201,
+    )  # fmt: skip
+    missing = standing["before_decline" if decision["outcome"] == "decline" else "before_proposal"]
+    if missing:
+        raise StepFailed(f"the components are not ready for {decision['outcome']}: {standing}")
+    return standing
+
+
+async def approve_decision(
+    s: Services, case_id: str, *, caseworker: str, decision: dict[str, Any]
+) -> dict[str, Any]:
+    """ASM-172 (XC-ROL-002): the caseworker asks for exactly this decision to be approved under
+    the Delegation Scheme; someone else holding a role of the level the settings name for a
+    caseworker (a senior caseworker by default) approves it."""
+    me = s.headers("caseworker", sub=caseworker)
+    path = f"/v1/cases/{case_id}/decision-approvals"
+    if decision["outcome"] == "decline":
+        reason = decision["decline_reason"]
+        body = {
+            "decision": "decline", "closure_code": reason["closure_code"],
+            "discretion": reason["discretion"], "other_reason": reason["other_reason"],
+            "reason": "The Decision Form records the analysis; the decline rests on one reason.",
+        }  # fmt: skip
+    else:
+        body = {"decision": "proposal", "reason": "Every gate test passed on the Decision Form."}
+    asked = await s.call("POST", "assessment", path, me, json=body, expect=201)
+    roles = asked["approver_roles"]
+    role = "senior_caseworker" if "senior_caseworker" in roles else roles[0]
+    decided: dict[str, Any] = await s.call(
+        "POST", "assessment", f"{path}/{asked['id']}/decision",
+        s.headers(role, sub=f"walkthrough-{role}"),
+        json={"approve": True, "reason": "Agreed: the Decision Form's analysis supports it."},
+    )  # fmt: skip
+    if decided["decision"] != "approved":
+        raise StepFailed(f"the decision was not approved: {decided}")
+    return decided
 
 
 async def record_risk_assessment(

@@ -555,7 +555,7 @@ async def _gaps(
                     "proposal (¶3.122)",
                 )
             )
-        elif closure_code_gap(closure_code, codes):
+        elif closure_code is not None and closure_code_gap(closure_code, codes):
             gaps.append(
                 (
                     "ASM-176",
@@ -583,7 +583,8 @@ async def decision_gaps(
     summary' when ``other_reason``, the decline's D.11 reason, is given); ASM-108 at least one
     component, each decided; ASM-176 each organisation's decision as its components make it, a
     proposal with a component proposed, a decline with none proposed and a closure code among the
-    components' codes (¶3.124). Pure read: no writes, no locks."""
+    components' codes (¶3.124; a decline not yet worded, ``closure_code`` None, as the readiness
+    read asks, is not checked against them). Pure read: no writes, no locks."""
     return await _gaps(
         session, case_id, proposing=proposing, closure_code=closure_code, other_reason=other_reason
     )
