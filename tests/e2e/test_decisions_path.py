@@ -4,9 +4,10 @@ peers, on free ports of a private PostgreSQL), through public HTTP only; one sta
 three.
 
 - Case 1 (the walk-through's case C): a health complaint is passed to the allocation queue,
-  allocated, made ready (contact after allocation, the Decision Form, the complaint summary
-  and its component proposed, the organisation decision, the proposal approved under the
-  Delegation Scheme; the decision readiness then lists nothing) and proposed for
+  allocated, made ready (contact after allocation, the suitability assessment, the Decision
+  Form with its should-we sections, the complaint summary and its component proposed, the
+  organisation decision, the clinical-advice record, the proposal plan, the proposal approved
+  under the Delegation Scheme; the decision readiness then lists nothing) and proposed for
   investigation on a `propose` risk assessment (T35); investigation-api opens its record at
   Milestone 1.
 - Case 2 (case B): an MP-referred parliamentary complaint, made ready the same way (its
@@ -14,8 +15,9 @@ three.
   (T32): refused until compliance-api holds a `decline` risk assessment, then made on it, the
   letter to the complainant and a copy to the referring MP recorded; intake's register shows it
   closed with the closure code.
-- Case 3: a case resolved with the organisation (T33), its resolution item stored at
-  compliance-api. The T33 route is another branch's: the test is an expected failure here.
+- Case 3: a case resolved with the organisation at further consideration (T33): the
+  resolution requested, the case at `resolution_requested`, the organisation's agreement
+  closing it on a `decline` risk assessment; its resolution item stored at compliance-api.
 
 The steps are ``casework_dev.assessment_steps`` (the README walk-through runs the same ones);
 each checks its answer and every wait is bounded, failing with what it last saw.
@@ -217,7 +219,6 @@ async def test_parliamentary_case_declined_mp_copied__ASM_093_ASM_104_ASM_173_AS
     )  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason="T33 route lands with the resolution helper's branch")
 async def test_case_resolved_with_the_organisation_stores_its_resolution_item__ASM_154_ASM_155(
     stack: Stack,
 ) -> None:

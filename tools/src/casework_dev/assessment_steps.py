@@ -8,8 +8,8 @@
   until a ``decline`` risk assessment is recorded at compliance-api;
 - case C: a health case is allocated, made ready and proposed for investigation (T35), and
   investigation-api opens its record at Milestone 1;
-- (tests only, until the T33 route lands) a case resolved with the organisation
-  (``resolve_with_organisation``), the resolution item stored at compliance-api
+- (tests only) a case resolved with the organisation at further consideration (T33,
+  ``resolve_with_organisation``), the resolution item stored at compliance-api
   (tests/e2e/test_decisions_path.py runs B, C and this one).
 
 Intake's register follows each case. Shared by ``make walkthrough`` (against ``make run``) and
@@ -363,6 +363,41 @@ PROPOSAL_BODY = {
 }
 # XC-RSK-001 (ASM-177): the risk assessment a proposal to investigate needs.
 NO_RISK_PROPOSE = {**NO_RISK_DECLINE, "trigger": "propose"}
+# ASM-139, ASM-140 (¶3.4–3.8): the should-we sections a Decision Form recording a proposal has.
+SHOULD_WE: dict[str, Any] = {
+    "maladministration": {
+        "indicated": True,
+        "should_have_happened": "A reply to the complaint within the organisation's timescale.",
+        "did_happen": "The reply was sent weeks late, after the complainant chased it.",
+        "gap": "Several weeks of delay against the organisation's own complaints procedure.",
+        "admitted_failings": "The final response apologises for the delay.",
+    },
+    "injustice": {
+        "could_have_caused_injustice": True,
+        "likely_caused_by_failings": True,
+        "reasoning": "The delay caused avoidable distress and time spent chasing a reply.",
+        "organisation_actions": "An apology; no other remedy offered.",
+        "remedied": "not_remedied",
+        "remedied_rationale": "An apology alone does not address the distress described.",
+        "outcome_sought_considered": True,
+    },
+}
+# ASM-159, ASM-160: the proposal plan (the organisations written to are derived from the
+# complaint handlers and intake's register).
+PROPOSAL_PLAN: dict[str, Any] = {
+    "scope": "How the organisation handled the complaint and the delay in replying to it",
+    "injustice_claimed": "Distress and time spent chasing a reply",
+    "outcome_sought": "An apology and a review of the complaints procedure",
+}
+# ASM-142 (¶3.12–3.13): a health case's record that no clinical advice is needed, the
+# Operations Manager having agreed.
+CLINICAL_DECISION: dict[str, Any] = {
+    "clinical_decision_involved": True,
+    "om_id": "walkthrough-om",
+    "om_outcome": "agreed_not_required",
+    "rationale": "The complaint is about a reply sent late; no clinical judgement is at issue, "
+    "as the Operations Manager agreed.",
+}
 
 
 def decision_form_sections(*, received: date, jurisdiction: str, declining: bool) -> dict[str, Any]:
@@ -375,7 +410,9 @@ def decision_form_sections(*, received: date, jurisdiction: str, declining: bool
     if jurisdiction == "parliamentary":
         time_limit["complaint_to_mp_date"] = (received - timedelta(days=30)).isoformat()
     failed = {"unremedied"} if declining else set()
+    should_we = {} if declining else SHOULD_WE  # ASM-139, ASM-140: a proposal records them
     return {
+        **should_we,
         "remit": {"in_remit": True},
         "suitability": {"suitable": True},
         "analysis": "The records show the reply to the complaint was sent weeks late and the "
@@ -421,14 +458,20 @@ async def prepare_for_decision(
     1. contact after allocation (ASM-099…102): the complainant reached by telephone, their
        method (ASM-100), the ¶2.219 checklist covered; contact then says a decision may be made;
     2. an MP-referred case: the referring MP told who is considering it (ASM-104);
-    3. the Decision Form: started with its sections, then saved whole with the decision under
-       ``If-Match`` (ASM-090…093), and its readiness lists nothing missing for that decision;
+    3. the suitability assessment: the complainant is the aggrieved (ASM-109…113), so the
+       Decision Form may say "suitable" (ASM-091); then the Decision Form: started with its
+       sections (a proposal's with the should-we indications, ASM-139, ASM-140), then saved
+       whole with the decision under ``If-Match`` (ASM-090…093), and its readiness lists
+       nothing missing for that decision;
     4. the organisation intake referred recorded on the case, its complaints process complete
        (ASM-071, ASM-078; ``complaint_handlers``);
     5. the complaint summary, a component for that organisation with its decision, and the
        organisation decision it makes (ASM-105…108, ASM-176; ``summary_and_components``);
-    6. the decision approved under the Delegation Scheme (ASM-172; ``approve_decision``);
-    7. ``GET /v1/cases/{id}/decision-readiness`` lists nothing left before that decision.
+    6. a health case: the record that no clinical advice is needed, the Operations Manager
+       agreeing (ASM-142; ``clinical_advice_decided``);
+    7. a proposal: the proposal plan, nothing missing (ASM-159…167; ``proposal_plan``);
+    8. the decision approved under the Delegation Scheme (ASM-172; ``approve_decision``);
+    9. ``GET /v1/cases/{id}/decision-readiness`` lists nothing left before that decision.
 
     With one organisation, no separate decision per handler applies (ASM-076, ASM-081)."""
     me = s.headers("caseworker", sub=caseworker)
@@ -456,6 +499,10 @@ async def prepare_for_decision(
     if not state["decision_ready"] or any(t["done_at"] is None for t in state["mp_tasks"]):
         raise StepFailed(f"contact after allocation is not done (ASM-101/102/104): {state}")
 
+    suitability = await s.call(
+        "POST", "assessment", f"/v1/cases/{case_id}/suitability", me, expect=201,
+        json={"complainant_is_aggrieved": True, "aggrieved_person_id": complainant_person_id},
+    )  # fmt: skip
     form = f"/v1/cases/{case_id}/decision-form"
     declining = decision["outcome"] == "decline"
     sections = decision_form_sections(
@@ -483,14 +530,48 @@ async def prepare_for_decision(
         s, case_id, organisation_id, caseworker=caseworker, attempt_id=reached["id"],
         decision=decision,
     )  # fmt: skip
+    advice = None
+    if case["jurisdiction"] == "health":
+        advice = await clinical_advice_decided(s, case_id, caseworker=caseworker)
+    plan = None
+    if not declining:
+        plan = await proposal_plan(s, case_id, caseworker=caseworker)
     approval = await approve_decision(s, case_id, caseworker=caseworker, decision=decision)
     gates = await s.call("GET", "assessment", f"/v1/cases/{case_id}/decision-readiness", me)
     if gates["before_decline" if declining else "before_proposal"]:
         raise StepFailed(f"the case is not ready for {decision['outcome']}: {gates}")
     return {
-        "contact": state, "form": saved, "readiness": ready, "handlers": handlers,
-        "components": components, "approval": approval, "decision_readiness": gates,
+        "contact": state, "suitability": suitability, "form": saved, "readiness": ready,
+        "handlers": handlers, "components": components, "advice": advice, "plan": plan,
+        "approval": approval, "decision_readiness": gates,
     }  # fmt: skip
+
+
+async def clinical_advice_decided(s: Services, case_id: str, *, caseworker: str) -> dict[str, Any]:
+    """ASM-142 (¶3.12–3.13): a health case's record of whether clinical advice is needed; here a
+    view on a clinical decision is involved but the Operations Manager agreed, today, that it can
+    be decided without clinical advice, with the reasoning."""
+    me = s.headers("caseworker", sub=caseworker)
+    today = datetime.now(LONDON).date().isoformat()
+    recorded: dict[str, Any] = await s.call(
+        "POST", "assessment", f"/v1/cases/{case_id}/advice/clinical-decisions", me,
+        json={**CLINICAL_DECISION, "om_discussed_on": today}, expect=201,
+    )  # fmt: skip
+    return recorded
+
+
+async def proposal_plan(s: Services, case_id: str, *, caseworker: str) -> dict[str, Any]:
+    """ASM-159…167: the proposal prepared (scope, injustice claimed, outcome sought); the
+    organisations written to are derived from the complaint handlers recorded before it and
+    intake's register. The plan must list nothing missing."""
+    me = s.headers("caseworker", sub=caseworker)
+    plan: dict[str, Any] = await s.call(
+        "POST", "assessment", f"/v1/cases/{case_id}/proposal/plan", me, json=PROPOSAL_PLAN,
+        expect=201,
+    )  # fmt: skip
+    if not plan["ready"] or plan["gaps"]:
+        raise StepFailed(f"the proposal plan is not ready (ASM-159…167): {plan}")
+    return plan
 
 
 async def complaint_handlers(
@@ -529,7 +610,10 @@ async def summary_and_components(
         "discussed_on": today, "discussion_attempt_id": attempt_id,
         "complainant_told_on": today, "complainant_told_how": "telephone",
     }  # fmt: skip
-    await s.call("POST", "assessment", f"{path}/summary", me, json=summary, expect=201)
+    await s.call(
+        "POST", "assessment", f"/v1/cases/{case_id}/complaint-summary", me, json=summary,
+        expect=201,
+    )  # fmt: skip
     component = {
         "organisation_id": organisation_id, "area": "complaint handling",
         "summary_description": COMPLAINT_SUMMARY, "issues": [COMPLAINT_ISSUE],
@@ -546,7 +630,7 @@ async def summary_and_components(
         decided = {"decision": "propose to investigate"}
     await s.call("POST", "assessment", f"{path}/{added['id']}/decision", me, json=decided)
     standing: dict[str, Any] = await s.call(
-        "POST", "assessment", f"{path}/organisation-decisions", me,
+        "POST", "assessment", f"/v1/cases/{case_id}/organisation-decisions", me,
         json={"organisation_id": organisation_id, "rationale": ORGANISATION_RATIONALE},
         expect=201,
     )  # fmt: skip
@@ -719,35 +803,49 @@ RESOLUTION_ACTIONS = ["further_response_to_unanswered_issues", "service_improvem
 async def resolve_with_organisation(
     s: Services, case_id: str, *, caseworker: str, organisation_id: str
 ) -> dict[str, Any]:
-    """T33 (ASM-153…156): a resolution requested of the organisation (the case waits at
-    `resolution_requested`), which agrees; a resolution is a decision not to investigate
-    (¶3.67), so it is made on a `decline` risk assessment (XC-RSK-001) and closes the case.
-
-    The route is the one the T33 helper's branch is expected to add: POST
-    /v1/cases/{id}/resolution with the requested actions, then the organisation's response."""
+    """T33 (ASM-153…156): a resolution requested of the organisation, both sides told the
+    actions are not formal recommendations (the case waits at `resolution_requested`); the
+    organisation agrees, resolving the significant component by action it was not already
+    taking. A resolution is a decision not to investigate (¶3.67), so it is made on a `decline`
+    risk assessment (XC-RSK-001) and closes the case."""
     me = s.headers("caseworker", sub=caseworker)
     path = f"/v1/cases/{case_id}/resolution"
     due = (datetime.now(LONDON).date() + timedelta(days=28)).isoformat()
     request = {
         "organisation_ids": [organisation_id],
-        "requested_actions": RESOLUTION_ACTIONS,
-        "not_a_recommendation_explained": True,
+        "actions": RESOLUTION_ACTIONS,
+        "due_date": due,
         "rationale": "A fuller reply and a change to the discharge checklist would resolve the "
         "complaint without an investigation.",
-        "due_date": due,
+        "complainant_told_not_recommendations": True,
+        "organisations_told_not_recommendations": True,
     }
     requested = await s.call("POST", "assessment", path, me, json=request, expect=201)
+    if requested["case_status"] != "resolution_requested":
+        raise StepFailed(f"the case does not await the organisation's answer: {requested}")
     await at_assessment(s, case_id, "resolution_requested")
     assessed = await record_risk_assessment(s, case_id, NO_RISK_DECLINE, caseworker=caseworker)
-    response = {
-        "organisation_id": organisation_id, "response": "agreed",
-        "agreed_actions": RESOLUTION_ACTIONS, "due_date": due,
+    agreement = {
+        "heard_at": datetime.now(UTC).isoformat(), "heard_by": "email",
+        "summary": "The trust agrees to reply in full and to change its discharge checklist.",
+        "due_date": due, "organisation_already_acting": False,
+        "components": [
+            {"description": "Delay in diagnosis", "significant": True, "resolved": True}
+        ],
+        "complaints_process_complete": True, "properly_made": True,
     }  # fmt: skip
     agreed: dict[str, Any] = await s.call(
-        "POST", "assessment", f"{path}/response", me, json=response
+        "POST", "assessment", f"{path}/agreed", me, json=agreement
     )
-    if agreed["status"] != "closed":
-        raise StepFailed(f"the agreed resolution did not close the case: {agreed}")
+    [answered] = agreed["requests"]
+    if (
+        agreed["case_status"] != "closed"
+        or answered["status"] != "agreed"
+        or answered["risk_assessment_id"] != assessed["id"]
+    ):
+        raise StepFailed(
+            f"the agreed resolution did not close the case on {assessed['id']}: {agreed}"
+        )
     return {"requested": requested, "assessed": assessed, "agreed": agreed}
 
 
