@@ -167,6 +167,13 @@ async def test_health_case_proposed_opens_m1__ASM_090_ASM_092_ASM_099_ASM_102_AS
     assert got["form"]["content"]["decision"]["outcome"] == "propose to investigate"
     assert set(got["form"]["gates"].values()) == {"passed"}
     assert got["readiness"]["before_proposal"] == []
+    # The other gates of a health proposal: suitability, the advice record, the plan.
+    assert got["suitability"]["conclusion"] == "suitable"
+    assert got["advice"]["om_outcome"] == "agreed_not_required"
+    assert (got["plan"]["ready"], got["plan"]["gaps"]) == (True, [])
+    planned = [o["organisation_id"] for o in got["plan"]["organisations"]]
+    assert planned == got["case"]["organisation_ids"]
+    assert got["decision_readiness"]["before_proposal"] == []
     # ASM-177: the proposal names its risk assessment; investigation holds it at Milestone 1.
     proposal = got["proposed"]["proposal"]
     assert proposal["risk_assessment_id"] == got["assessed"]["id"]
@@ -197,6 +204,9 @@ async def test_parliamentary_case_declined_mp_copied__ASM_093_ASM_104_ASM_173_AS
     # ASM-104: allocation's MP task is done by telling the referring MP.
     assert [t["done_at"] is not None for t in got["contact"]["mp_tasks"]] == [True]
     assert got["readiness"]["before_decline"] == []
+    # A parliamentary decline needs neither clinical advice nor a proposal plan.
+    assert (got["advice"], got["plan"]) == (None, None)
+    assert got["decision_readiness"]["before_decline"] == []
     # XC-RSK-001 / ASM-177: refused without the risk assessment, then made on it.
     assert got["refused"]["status"] == 409
     assert got["refused"]["type"].endswith("/risk-assessment-required")
@@ -240,6 +250,13 @@ async def test_case_resolved_with_the_organisation_stores_its_resolution_item__A
             )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{stack.logs()}") from None
+    # ASM-154: requested with both sides told; T33 closed the case on the risk assessment.
+    [requested] = got["requested"]["requests"]
+    assert requested["actions"] == steps.RESOLUTION_ACTIONS
+    assert requested["complainant_told_not_recommendations"] is True
+    [agreed] = got["agreed"]["requests"]
+    assert (got["agreed"]["case_status"], agreed["status"]) == ("closed", "agreed")
+    assert agreed["risk_assessment_id"] == got["assessed"]["id"]
     # ASM-155 (¶3.66): a resolution item, open until done, never escalated.
     assert (item["kind"], item["status"], item["escalation_stage"]) == ("resolution", "open", None)
     assert item["organisation_ids"] == [organisation_id]

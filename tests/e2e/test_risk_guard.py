@@ -161,9 +161,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 async def _case_at_further_consideration(
     stack: Stack, http: httpx.AsyncClient, what: str
 ) -> uuid.UUID:
-    """A case referred by intake (its event, as the relay sends it), held by ``CW``, with what
-    the decision gates need for ``what`` (the Decision Form, contact, the approval) written in
-    assessment's database: this test's subject is the risk guard."""
+    """A case referred by intake (its event, as the relay sends it) about one organisation,
+    held by ``CW``, with what every decision gate needs for ``what`` (``make_ready_to_decide``:
+    suitability, the Decision Form, contact, the components on that organisation, advice, the
+    proposal plan, the approval) written in assessment's database: this test's subject is the
+    risk guard."""
     case_id = uuid.uuid4()
     event = {
         "id": str(uuid.uuid4()), "type": "intake.case.referred", "version": 1,
@@ -172,7 +174,8 @@ async def _case_at_further_consideration(
         "payload": {
             "reference": f"CAS-{case_id.hex[:7].upper()}", "case_type": "complaint",
             "jurisdiction": "health", "route": "awaiting_allocation",
-            "triage_category": "general", "priority": "standard", "organisation_ids": [],
+            "triage_category": "general", "priority": "standard",
+            "organisation_ids": [str(uuid.uuid4())],  # the trust complained about
             "received_date": "2026-10-01", "risk_assessment_required": True,
         },
     }  # fmt: skip
