@@ -25,7 +25,7 @@ from shared.casework.communications import (
 from shared.clock import FixedClock
 from shared.outbox.models import OutboxEvent
 from tests.assessment.builders import make_staff
-from tests.assessment.cases.builders import CW, make_case
+from tests.assessment.cases.builders import CW, make_case, make_ready_to_decide
 from tests.assessment.cases.test_decisions import DECLINE, assess, decide
 
 Headers = Callable[..., dict[str, str]]
@@ -106,6 +106,7 @@ async def test_a_flow_with_advice_leaks_no_adviser_or_legal_advice__ASM_145_XC_D
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=False)  # every decision gate
     adviser = await make_staff(session, ADVISER, grade="caseworker", roles=["clinical_adviser"])
     adviser.display_name = ADVISER_NAME
     await session.flush()

@@ -28,9 +28,18 @@ from tests.assessment.decision_form.builders import make_decision_form_ready
 
 # The gates this module tests; the others are made ready first.
 CORE = frozenset({"decision_form", "contact", "approvals"})
-# What a case with nothing recorded lacks: the form, contact, the summary and components, the
-# approval.
-EMPTY_CASE_GAPS = ["ASM-095", "ASM-101", "ASM-105", "ASM-108", "ASM-172"]
+# What a (health) case with nothing recorded lacks: the form, contact, the clinical-advice
+# record, the summary and components, the approval; and for a proposal its plan.
+EMPTY_CASE_GAPS = ["ASM-095", "ASM-101", "ASM-142", "ASM-105", "ASM-108", "ASM-172"]
+EMPTY_CASE_PROPOSAL_GAPS = [
+    "ASM-095",
+    "ASM-101",
+    "ASM-159",
+    "ASM-142",
+    "ASM-105",
+    "ASM-108",
+    "ASM-172",
+]
 Headers = Callable[..., dict[str, str]]
 pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
@@ -273,7 +282,7 @@ async def test_the_readiness_read_lists_what_is_left_for_each_decision__ASM_172(
     got = r.json()
     assert got["status"] == "further_consideration"
     assert [g["requirement"] for g in got["before_decline"]] == EMPTY_CASE_GAPS
-    assert [g["requirement"] for g in got["before_proposal"]] == EMPTY_CASE_GAPS
+    assert [g["requirement"] for g in got["before_proposal"]] == EMPTY_CASE_PROPOSAL_GAPS
 
     await make_ready_to_decide(session, case, proposing=True)
     got = (await client.get(url, headers=auth_headers("caseworker"))).json()

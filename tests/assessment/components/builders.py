@@ -157,7 +157,10 @@ async def make_components_ready(
     await make_summary(session, case_id)
     org = await organisation_on_case(session, case)
     if proposing:
-        await make_component(session, org, decided={"decision": ComponentDecision.propose})
+        await make_component(
+            session, org,
+            decided={"decision": ComponentDecision.propose, "rationale": "Indications of failing."},
+        )  # fmt: skip
         await make_organisation_decision(session, org, "propose to investigate")
     else:
         # The decline being made, when the caller names it (its code, discretion and reason).

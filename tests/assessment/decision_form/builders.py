@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.cases.models import Case
 from assessment_api.decision_form import service
 from assessment_api.decision_form.schemas import DecisionFormSave
 from shared.auth import Principal
@@ -102,6 +103,9 @@ async def make_decision_form_ready(
         proposing=proposing, closure_code=closure_code, discretion=discretion,
         other_reason=other_reason,
     )  # fmt: skip
+    case = await session.get(Case, case_id)
+    if case is not None and case.jurisdiction == "parliamentary" and "time_limit" in content:
+        content["time_limit"]["complaint_to_mp_date"] = "2026-02-02"  # C-11: measured to the MP
     content = {k: v for k, v in content.items() if k not in drop}
     await service.create_form(
         session, case_id=case_id, data=DecisionFormSave.model_validate(content),

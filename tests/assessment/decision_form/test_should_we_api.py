@@ -14,6 +14,7 @@ from assessment_api.decision_form.service import readiness
 from shared.audit import AuditEntry
 from tests.assessment.cases.builders import CW, make_case
 from tests.assessment.decision_form.builders import SHOULD_WE
+from tests.assessment.suitability.builders import make_suitability_ready
 
 Headers = Callable[..., dict[str, str]]
 GATES = ("properly_made", "premature", "maladministration_indications", "injustice", "unremedied")
@@ -44,6 +45,7 @@ async def test_a_decline_of_a_presumed_case_is_refused_without_its_exception__AS
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:
     case = await make_case(session)
+    await make_suitability_ready(session, case.id, proposing=True)  # the form's answer (ASM-091)
     headers = auth_headers("caseworker", sub=CW)
     url = f"/v1/cases/{case.id}/decision-form"
     flags = {"potential_avoidable_death": True, "avoidable_serious_harm": True}
@@ -82,6 +84,7 @@ async def test_a_proposal_needs_the_indications_recorded__ASM_139_ASM_140(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:
     case = await make_case(session)
+    await make_suitability_ready(session, case.id, proposing=True)  # the form's answer (ASM-091)
     body = {k: v for k, v in FORM.items() if k not in {"maladministration", "injustice"}}
     body["decision"] = {"outcome": "propose to investigate"}
     r = await client.post(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
+from assessment_api.components.rules import ComponentArea
 from assessment_api.handlers.models import OrganisationOnCase
 from assessment_api.handlers.rules import OrganisationRole, Scope
 from assessment_api.proposals import service
@@ -38,8 +39,9 @@ from shared.clock import FixedClock
 from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
-from tests.assessment.cases.builders import CW, make_case
+from tests.assessment.cases.builders import CW, make_case, make_ready_to_decide
 from tests.assessment.cases.test_decisions import PROPOSAL, assess, decide
+from tests.assessment.components.builders import DECLINED, make_component, organisation_on_case
 from tests.assessment.handlers.builders import make_handlers
 from tests.assessment.intake_peer import intake_case
 from tests.assessment.proposals.builders import (
@@ -169,6 +171,13 @@ async def test_a_proposal_is_prepared_and_issued_to_every_recipient__ASM_159_ASM
     assert gone["proceed_without"]["decided_by"] == CW  # C-17: decided and recorded
 
     await assess(compliance, auth_headers, case.id, "propose")
+    # The other gates of the proposal (the plan above is this test's own).
+    await make_ready_to_decide(session, case, proposing=True, skip=frozenset({"proposals"}))
+    # A second component, not proposed (ASM-160: the letter's issues are the components').
+    await make_component(
+        session, await organisation_on_case(session, case), area=ComponentArea.communication,
+        decided=DECLINED | {"rationale": "No injustice is claimed from it"},
+    )  # fmt: skip
     r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
     assert r.status_code == 200, r.text
 
@@ -201,8 +210,11 @@ async def test_a_proposal_is_prepared_and_issued_to_every_recipient__ASM_159_ASM
         paragraphs = letters[("party", str(people[who]))]["paragraphs"]
         assert any("has not yet started" in p for p in paragraphs)  # ASM-159(b)
     complainant = letters[("party", str(people["complainant"]))]["paragraphs"]
-    assert "The tone of one call: we do not propose to investigate, because No injustice is " \
-        "claimed from it" in complainant  # ASM-160  # fmt: skip
+    assert any(  # ASM-160
+        p.endswith("we do not propose to investigate, because other reason to decline: No "
+                   "injustice is claimed from it")
+        for p in complainant
+    )  # fmt: skip
     assert not any("ASM-160" in p for p in letters[("party", str(people["mp"]))]["paragraphs"])
     # C-15: every recipient's ten working days from Monday 2 November 2026.
     assert {(x["recipient_kind"], x["recipient_id"]) for x in got["deadlines"]} == expected
@@ -494,7 +506,7 @@ async def test_a_proposal_is_not_issued_when_intake_cannot_name_the_parties__ASM
     dev_keys_dir: Path,
 ) -> None:
     case = await make_case(session)
-    await make_proposals_ready(session, case.id, proposing=True)
+    await make_ready_to_decide(session, case, proposing=True)  # every gate of the proposal
     await assess(compliance, auth_headers, case.id, "propose")
     app.state.intake_client = ServiceClient(
         base_url="http://intake.down", audience="intake-api",

@@ -23,7 +23,7 @@ from shared.errors import PROBLEM_TYPE_BASE
 from shared.events.contracts.assessment import ResolutionAgreedV1
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
-from tests.assessment.cases.builders import CW, ORG, OTHER_CW, make_case
+from tests.assessment.cases.builders import CW, ORG, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.intake_peer import StandIn, party_rows
 from tests.assessment.resolution.builders import make_resolution_request
 from tests.helpers import NOW_ISO
@@ -262,6 +262,7 @@ async def test_a_refusal_is_audited_and_the_caseworker_may_then_propose__ASM_154
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session)
+    await make_ready_to_decide(session, case, proposing=True)  # every gate of the proposal
     await make_resolution_request(session, case)
 
     r = await act(client, auth_headers, case.id, "refused", REFUSED, headers={"If-Match": '"2"'})
