@@ -5,7 +5,8 @@ Since FastAPI 0.16x an included router is kept as a router rather than copied in
 router included under ``/v1/people`` shows ``""`` and ``GET /v1/people/{id}`` shows
 ``/{person_id:uuid}``. Labels like those are useless to an operator and merge different routes.
 
-The full templates come from the app's own OpenAPI document (public API, built once per app):
+The full templates are the app's OpenAPI ``paths`` (read from its routes once per app, as
+``get_openapi`` walks them, without building the schema):
 among the templates of the request's method whose pattern matches the path and which end with the
 matched route's own template, the most literal one wins (``/v1/cases/search`` before
 ``/v1/cases/{case_id}``). Routes outside the schema (health, metrics, docs) are top-level, so their
@@ -16,10 +17,11 @@ raw paths could hold ids or personal data.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import routing
 from starlette.types import Scope
 
 UNMATCHED = "<unmatched>"
@@ -75,6 +77,24 @@ class RouteTemplates:
         return own if own.startswith("/") else UNMATCHED
 
 
+def schema_paths(routes: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """The OpenAPI document's ``paths`` templates and methods, read from the routes as FastAPI's
+    own ``get_openapi`` walks them (included routers flattened with their prefixes; only API
+    routes in the schema), without building the schema: that takes seconds on a large app, and
+    every new app (one per test) paid it on its first request."""
+    paths: dict[str, dict[str, Any]] = {}
+    for context in routing.iter_route_contexts(routes):
+        if not isinstance(context.original_route, routing.APIRoute):
+            continue
+        if not getattr(context, "include_in_schema", True):
+            continue
+        template = getattr(context, "path_format", None)
+        methods = getattr(context, "methods", None) or ()
+        if isinstance(template, str):
+            paths.setdefault(template, {}).update({m.lower(): {} for m in methods})
+    return paths
+
+
 def route_template(scope: Scope) -> str:
     """The request's full route template (see the module docstring)."""
     route = scope.get("route")
@@ -84,12 +104,7 @@ def route_template(scope: Scope) -> str:
     app = scope.get("app")
     templates = getattr(getattr(app, "state", None), "route_templates", None)
     if templates is None:
-        openapi = getattr(app, "openapi", None)
-        try:
-            paths = openapi()["paths"] if callable(openapi) else {}
-        except Exception:  # a broken schema must not break the request's bookkeeping
-            paths = {}
-        templates = RouteTemplates(paths)
+        templates = RouteTemplates(schema_paths(getattr(app, "routes", ())))
         if app is not None and hasattr(app, "state"):
             app.state.route_templates = templates
     return templates.full(str(scope.get("method", "")), str(scope.get("path", "")), route_path)
