@@ -942,6 +942,8 @@ async def _a_decline_to_issue(caller: Caller, world: World) -> None:
 
 @prepare("assessment POST /v1/cases/{case_id}/proposal")
 async def _a_proposal_to_issue(caller: Caller, world: World) -> None:
+    """T35 writes to intake's parties, once every gate is satisfied."""
+    _proposal_intake(caller)
     await _ready_to_decide(caller, world, proposing=True)
 
 
@@ -1280,9 +1282,9 @@ def _proposal_intake(caller: Caller) -> None:
     )  # fmt: skip
 
 
-@prepare(f"assessment POST {PROPOSAL}", f"assessment POST {PROPOSAL}/plan")
+@prepare(f"assessment POST {PROPOSAL}/plan")
 async def _proposal_reads_intake(caller: Caller, world: World) -> None:
-    """T35 writes to intake's parties; the plan reads intake's register."""
+    """The plan reads intake's register (T35's own preparation is ``_a_proposal_to_issue``)."""
     _proposal_intake(caller)
 
 
