@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assessment_api.closing.rules import Party
 from intake_api.cases.models import Case as IntakeCase
 from intake_api.cases.models import CaseParty, Jurisdiction, PartyRole
 from tests.intake.builders import make_case as make_intake_case
@@ -65,12 +66,25 @@ def party_rows(
     ]  # fmt: skip
 
 
+def intake_parties(people: Mapping[str, uuid.UUID]) -> list[Party]:
+    """``intake_case``'s people as intake's parties (ids and roles), for builders that must agree
+    with them (the suitability assessment's roles, ASM-113)."""
+    roles = {"complainant": "complainant", "aggrieved": "aggrieved",
+             "rep": "representative (person)"}  # fmt: skip
+    return [Party(person_id=people[k], role=r) for k, r in roles.items()]
+
+
+# The stand-in's complainant on every case not given its own parties: the person the
+# suitability builder makes the complainant and aggrieved, so the roles agree (ASM-113).
+STAND_IN_COMPLAINANT = uuid.UUID("00000000-0000-4000-8000-00000000c0de")
+
+
 class StandIn:
     """A stand-in for intake's ``GET /v1/cases/{id}/parties``: a case's rows as set in
     ``parties``; any other case has ``default`` (one complainant, ``complainant``)."""
 
     def __init__(self) -> None:
-        self.complainant = uuid.uuid4()
+        self.complainant = STAND_IN_COMPLAINANT
         self.parties: dict[uuid.UUID, list[dict[str, object]]] = {}
         self.default = party_rows({self.complainant: "complainant"})
         self.asked: list[uuid.UUID] = []

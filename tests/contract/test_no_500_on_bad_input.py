@@ -1612,8 +1612,15 @@ async def _resolution_to_refuse(caller: Caller, world: World) -> None:
 
 @prepare(f"{RESOLUTION}/agreed")
 async def _resolution_to_agree(caller: Caller, world: World) -> None:
-    """The closure is issued to intake's parties (ASM-156, ASM-173): intake names a complainant."""
+    """The closure is issued to intake's parties (ASM-156, ASM-173): intake names a complainant;
+    every gate of a resolution is met first (the example agrees 'general discretion -
+    resolution')."""
     _intake_names_a_complainant(caller)
+    case = await caller.session.get(AssessmentCase, uuid.UUID(world.ids["case_id"]))
+    assert case is not None
+    await make_ready_to_decide(
+        caller.session, case, proposing=False, closure_code="general discretion - resolution"
+    )
     await _resolution_requested(caller, world)
 
 

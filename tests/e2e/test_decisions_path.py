@@ -15,9 +15,11 @@ three.
   (T32): refused until compliance-api holds a `decline` risk assessment, then made on it, the
   letter to the complainant and a copy to the referring MP recorded; intake's register shows it
   closed with the closure code.
-- Case 3: a case resolved with the organisation at further consideration (T33): the
-  resolution requested, the case at `resolution_requested`, the organisation's agreement
-  closing it on a `decline` risk assessment; its resolution item stored at compliance-api.
+- Case 3: a case resolved with the organisation at further consideration (T33): made ready as
+  for any decision not to investigate (the form recording the resolution, the component
+  resolved, the approval), the resolution requested, the case at `resolution_requested`, the
+  organisation's agreement closing it on a `decline` risk assessment under the approval; its
+  resolution item stored at compliance-api.
 
 The steps are ``casework_dev.assessment_steps`` (the README walk-through runs the same ones);
 each checks its answer and every wait is bounded, failing with what it last saw.
@@ -233,7 +235,7 @@ async def test_case_resolved_with_the_organisation_stores_its_resolution_item__A
     stack: Stack,
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=15) as http:
-        case, _ = await health_case_referred(
+        case, person = await health_case_referred(
             intake(stack, http), received_date=today(), given="Robin", route="awaiting_allocation"
         )
     async with httpx.AsyncClient(timeout=15) as http:
@@ -242,8 +244,9 @@ async def test_case_resolved_with_the_organisation_stores_its_resolution_item__A
             held = await steps.to_further_consideration(s, case["id"], caseworker=RESOLVING_CW)
             [organisation_id] = held["case"]["organisation_ids"]
             got = await steps.resolve_with_organisation(
-                s, case["id"], caseworker=RESOLVING_CW, organisation_id=organisation_id
-            )
+                s, case["id"], caseworker=RESOLVING_CW, organisation_id=organisation_id,
+                complainant_person_id=person["id"],
+            )  # fmt: skip
             item = await steps.resolution_item_stored(s, case["id"])
             register = await steps.register_shows(
                 s, case["id"], service="assessment-api", status="closed"
@@ -257,6 +260,14 @@ async def test_case_resolved_with_the_organisation_stores_its_resolution_item__A
     [agreed] = got["agreed"]["requests"]
     assert (got["agreed"]["case_status"], agreed["status"]) == ("closed", "agreed")
     assert agreed["risk_assessment_id"] == got["assessed"]["id"]
+    # ASM-156 (¶3.67): a decision not to investigate under the normal requirements: every gate
+    # of a decision met first (the form records the resolution, the component is resolved) and
+    # the closure made under its approval (ASM-172).
+    assert got["prepared"]["decision_readiness"]["before_resolution"] == []
+    assert got["prepared"]["form"]["content"]["decision"]["outcome"] == "resolve"
+    assert (agreed["approval_id"], agreed["approved_by"]) == (
+        got["prepared"]["approval"]["id"], got["prepared"]["approval"]["decided_by"],
+    )  # fmt: skip
     # ASM-155 (¶3.66): a resolution item, open until done, never escalated.
     assert (item["kind"], item["status"], item["escalation_stage"]) == ("resolution", "open", None)
     assert item["organisation_ids"] == [organisation_id]

@@ -4,6 +4,7 @@ then moved in the database to where a test needs them (allocation is another mod
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases import service
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
+from assessment_api.suitability.rules import PartyLike
 from shared.events.contracts.intake import CaseReferredV1
 from shared.events.envelope import EventEnvelope
 
@@ -82,13 +84,15 @@ async def make_ready_to_decide(
     discretion: str | None = "general",
     other_reason: str | None = "outcome not achievable",
     skip: frozenset[str] = frozenset(),
+    parties: Sequence[PartyLike] = (),
 ) -> None:
     """Everything each decision gate needs before the decision (the case at further
     consideration): a complete Decision Form recording it, contact made with the checklist
     covered, and an approval of exactly this decision. The defaults are the decline the decision
     tests make; ``proposing`` ignores them. ``skip`` names gates left unready ("suitability",
     "decision_form", "contact", "components", "advice", "proposals", "approvals"), for a test of
-    those gates alone."""
+    those gates alone. ``parties``: intake's, when not the stand-in's one complainant (the
+    suitability assessment agrees with their roles, ASM-113)."""
     from tests.assessment.advice.builders import make_advice_ready
     from tests.assessment.components.builders import make_components_ready
     from tests.assessment.contact.builders import make_contact_ready
@@ -103,7 +107,7 @@ async def make_ready_to_decide(
         else {"closure_code": closure_code, "discretion": discretion, "other_reason": other_reason}
     )
     if "suitability" not in skip:  # the form's suitability answer is the assessment's (ASM-091)
-        await make_suitability_ready(session, case.id, proposing=proposing)
+        await make_suitability_ready(session, case.id, proposing=proposing, parties=parties)
     if "decision_form" not in skip:
         await make_decision_form_ready(session, case.id, proposing=proposing, **reason)
     if "contact" not in skip:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases.decisions import PROPOSAL_COMMENTS
 from assessment_api.cases.models import Case, DeclineDecision, InvestigationProposal
 from assessment_api.cases.state import CaseStatus
+from assessment_api.closing.rules import Party
 from assessment_api.components.models import ComplaintComponent
 from shared.audit import AuditEntry
 from shared.calendar import WorkingCalendar
@@ -34,7 +35,7 @@ from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.conftest import COMPLIANCE_BASE
 from tests.assessment.decision_approvals.builders import APPROVER
-from tests.assessment.intake_peer import StandIn
+from tests.assessment.intake_peer import StandIn, party_rows
 
 Headers = Callable[..., dict[str, str]]
 DECLINE = {
@@ -50,11 +51,14 @@ LOW = "No indication at this stage that a risk is present"
 pytestmark = pytest.mark.usefixtures("guarded", "intake_stand_in")
 
 
-async def ready_case(session: AsyncSession, trigger: str, **overrides: Any) -> Case:
+async def ready_case(
+    session: AsyncSession, trigger: str, *, parties: Sequence[Party] = (), **overrides: Any
+) -> Case:
     """A case at further consideration with everything the decision gates need for ``trigger``
-    (the Decision Form, contact, the approval): the risk guard is what these tests look at."""
+    (the Decision Form, contact, the approval; the suitability assessment agreeing with intake's
+    ``parties``): the risk guard is what these tests look at."""
     case = await make_case(session, **overrides)
-    await make_ready_to_decide(session, case, proposing=trigger == "propose")
+    await make_ready_to_decide(session, case, proposing=trigger == "propose", parties=parties)
     return case
 
 
@@ -247,6 +251,7 @@ async def test_a_decline_with_its_assessment_closes_the_case__XC_RSK_001_ASM_137
         "discretion": "general",
         "other_reason": "outcome not achievable",
         "risk_assessment_id": assessment["id"],
+        "approved_by": APPROVER,  # ASM-172: who approved it travels with the closure
     }
     actions = [
         a.action
@@ -489,3 +494,47 @@ def test_proposal_comments_are_due_in_ten_working_days__ASM_161() -> None:
     assert PROPOSAL_COMMENTS.due_date(date(2025, 4, 3), calendar) == date(2025, 4, 17)
     # Over Christmas: 18 December 2025 + 10 working days skips 25, 26 December and 1 January.
     assert PROPOSAL_COMMENTS.due_date(date(2025, 12, 18), calendar) == date(2026, 1, 6)
+
+
+@pytest.mark.parametrize("trigger", ["decline", "propose"])
+async def test_intakes_roles_must_be_as_the_suitability_assessment_makes_them__ASM_113(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+    intake_stand_in: StandIn,
+    trigger: str,
+) -> None:
+    # The assessment makes the stand-in's complainant the aggrieved, complaining personally;
+    # intake records someone else as the complainant: the decision waits for intake's roles to
+    # be corrected (¶2.261–2.262), asked once intake's parties are read, under the case's lock.
+    case = await ready_case(session, trigger)
+    case_id = case.id
+    other = uuid.uuid4()
+    intake_stand_in.parties[case_id] = party_rows(
+        {intake_stand_in.complainant: "aggrieved", other: "complainant"}
+    )
+    await assess(compliance, auth_headers, case_id, trigger)
+    what, body = (
+        ("decline", DECLINE | {"aggrieved_copy": False})
+        if trigger == "decline"
+        else ("proposal", PROPOSAL)
+    )
+    r = await decide(client, auth_headers, case_id, what, body)
+    assert r.status_code == 409, r.text
+    assert r.json()["type"] == f"{PROBLEM_TYPE_BASE}decision-not-ready"
+    missing = [(m["requirement"], m["detail"]) for m in r.json()["missing"]]
+    assert (
+        "ASM-113",
+        f"complainant: intake records {other} as the complainant, but the assessment makes "
+        f"{intake_stand_in.complainant} the complainant (¶2.261–2.262)",
+    ) in missing, missing
+    assert {req for req, _ in missing} == {"ASM-113"}
+    session.expire_all()
+    held = await session.get(Case, case_id)
+    assert held is not None
+    assert held.status is CaseStatus.further_consideration
+    # Corrected at intake: the same decision goes through.
+    intake_stand_in.parties[case_id] = party_rows({intake_stand_in.complainant: "complainant"})
+    r = await decide(client, auth_headers, case_id, what, body)
+    assert r.status_code == 200, r.text

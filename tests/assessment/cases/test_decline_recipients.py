@@ -30,7 +30,7 @@ from shared.errors import PROBLEM_TYPE_BASE
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import ORG
 from tests.assessment.cases.test_decisions import DECLINE, assess, decide, ready_case
-from tests.assessment.intake_peer import StandIn, intake_case, party_rows
+from tests.assessment.intake_peer import StandIn, intake_case, intake_parties, party_rows
 
 Headers = Callable[..., dict[str, str]]
 pytestmark = pytest.mark.usefixtures("guarded")
@@ -77,7 +77,7 @@ async def test_a_decline_is_written_to_everyone_intake_names__ASM_173_ASM_174_AS
     icase, people = await intake_case(
         with_intake, Jurisdiction.health, rep_authority=True, mp_role=PartyRole.mp_assisting
     )
-    await ready_case(session, "decline", case_id=icase.id)
+    await ready_case(session, "decline", case_id=icase.id, parties=intake_parties(people))
     await assess(compliance, auth_headers, icase.id, "decline")
     body = DECLINE | {
         "decision_by_telephone": True, "aggrieved_copy": True,
@@ -124,7 +124,13 @@ async def test_parliamentary_copies_the_referring_mp_and_no_rep_without_authorit
     with_intake: async_sessionmaker[AsyncSession],
 ) -> None:
     icase, people = await intake_case(with_intake, Jurisdiction.parliamentary)
-    await ready_case(session, "decline", case_id=icase.id, jurisdiction="parliamentary")
+    await ready_case(
+        session,
+        "decline",
+        case_id=icase.id,
+        jurisdiction="parliamentary",
+        parties=intake_parties(people),
+    )
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE | {"aggrieved_copy": False})
     assert r.status_code == 200, r.text
@@ -144,7 +150,13 @@ async def test_an_assisting_mp_on_a_parliamentary_case_is_not_a_copy_recipient__
     icase, people = await intake_case(
         with_intake, Jurisdiction.parliamentary, mp_role=PartyRole.mp_assisting
     )
-    await ready_case(session, "decline", case_id=icase.id, jurisdiction="parliamentary")
+    await ready_case(
+        session,
+        "decline",
+        case_id=icase.id,
+        jurisdiction="parliamentary",
+        parties=intake_parties(people),
+    )
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE | {"aggrieved_copy": False})
     assert r.status_code == 200, r.text
@@ -160,8 +172,8 @@ async def test_a_decline_with_the_aggrieveds_copy_undecided_is_refused__ASM_174(
     compliance: httpx.AsyncClient,
     with_intake: async_sessionmaker[AsyncSession],
 ) -> None:
-    icase, _ = await intake_case(with_intake, Jurisdiction.health)
-    await ready_case(session, "decline", case_id=icase.id)
+    icase, people = await intake_case(with_intake, Jurisdiction.health)
+    await ready_case(session, "decline", case_id=icase.id, parties=intake_parties(people))
     await assess(compliance, auth_headers, icase.id, "decline")
     r = await decide(client, auth_headers, icase.id, "decline", DECLINE)
     assert r.status_code == 409, r.text

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.models import Case
-from assessment_api.cases.rules import Discretion, OtherReason
+from assessment_api.cases.rules import RESOLUTION_CODES, Discretion, OtherReason
 from assessment_api.components.models import ComplaintComponent, ComplaintSummary
 from assessment_api.components.rules import ComponentArea, ComponentDecision
 from assessment_api.handlers.models import HandlerRecord, OrganisationDecision, OrganisationOnCase
@@ -151,7 +151,8 @@ async def make_components_ready(
     """The gates contract: the summary agreed and told (ASM-105), one component for the case's
     first organisation covering its issue (ASM-108), decided (proposed; or declined as 'other
     reason to decline', 'outcome not achievable', general discretion, as the cases tests'
-    decline), and the organisation decision its component makes (ASM-176)."""
+    decline; resolved for a resolution's code), and the organisation decision its component
+    makes (ASM-176)."""
     case = await session.get(Case, case_id)
     assert case is not None
     await make_summary(session, case_id)
@@ -162,6 +163,13 @@ async def make_components_ready(
             decided={"decision": ComponentDecision.propose, "rationale": "Indications of failing."},
         )  # fmt: skip
         await make_organisation_decision(session, org, "propose to investigate")
+    elif closure_code in RESOLUTION_CODES:  # T33: the component the resolution resolves
+        await make_component(
+            session, org,
+            decided={"decision": ComponentDecision.resolved, "rationale": "The trust will pay.",
+                     "material_evidence": ["DOC-0001"]},
+        )  # fmt: skip
+        await make_organisation_decision(session, org, "resolution")
     else:
         # The decline being made, when the caller names it (its code, discretion and reason).
         declined = DECLINED if closure_code is None else DECLINED | {

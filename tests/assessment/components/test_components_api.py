@@ -540,6 +540,32 @@ async def test_resolved_and_declined_components_make_resolution__ASM_176(
     assert gaps == []
 
 
+async def test_a_case_closes_as_a_resolution_on_a_resolved_component__ASM_176_ASM_156(
+    session: AsyncSession,
+) -> None:
+    # T33: the case's code ('general discretion - resolution', 'premature - resolution') is not
+    # a component's code; it needs a component the organisation's actions resolve (¶3.120).
+    case = await make_case(session)
+    await make_summary(session, case.id)
+    org = await organisation_on_case(session, case)
+    component = await make_component(session, org, decided=DECLINED)
+    await make_organisation_decision(session, org, DECLINE_CODE)
+    for code in ("general discretion - resolution", "premature - resolution"):
+        gaps = await service.decision_gaps(session, case.id, proposing=False, closure_code=code)
+        assert [r for r, _ in gaps] == ["ASM-176"]
+        assert gaps[0][1].startswith("No component is resolved")
+    component.decision = ComponentDecision.resolved
+    component.closure_code = component.discretion = component.other_reason = None
+    await session.flush()
+    await make_organisation_decision(session, org, "resolution")
+    for code in ("general discretion - resolution", "premature - resolution"):
+        assert (
+            await service.decision_gaps(session, case.id, proposing=False, closure_code=code) == []
+        )
+    read = await service.read_components(session, case.id)
+    assert read.before_resolution == []
+
+
 async def test_a_component_proposed_forces_propose_to_investigate__ASM_176(
     client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
 ) -> None:

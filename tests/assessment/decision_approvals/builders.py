@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment_api.cases.rules import RESOLUTION_CODES
 from assessment_api.decision_approvals.models import DecisionApproval
 from assessment_api.decision_approvals.rules import DecisionAsked, DecisionKind
 from assessment_api.decision_approvals.service import RULES
@@ -32,13 +33,21 @@ async def make_decision_approvals_ready(
     approver: str = APPROVER,
     decided: bool = True,
 ) -> DecisionApproval:
-    """An approval of the decision (a proposal, or the decline on exactly this reason), decided
+    """An approval of the decision (a proposal, a resolution for a resolution's closure code, or
+    the decline on exactly this reason), decided
     by ``approver`` (``decided=False``: asked for, not yet decided)."""
-    kind = DecisionKind.proposal if proposing else DecisionKind.decline
+    kind = (
+        DecisionKind.proposal
+        if proposing
+        else DecisionKind.resolution
+        if closure_code in RESOLUTION_CODES
+        else DecisionKind.decline
+    )
+    declining = kind is DecisionKind.decline
     asked = DecisionAsked(
-        kind=kind, closure_code=None if proposing else closure_code,
-        discretion=None if proposing else discretion,
-        other_reason=None if proposing else other_reason,
+        kind=kind, closure_code=closure_code if declining else None,
+        discretion=discretion if declining else None,
+        other_reason=other_reason if declining else None,
     )  # fmt: skip
     delegation = Delegation(
         kind=kind.value,

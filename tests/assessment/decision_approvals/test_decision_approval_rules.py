@@ -124,3 +124,14 @@ def test_settings_refuse_a_table_naming_an_undefined_level__XC_ROL_002() -> None
         assert level_for(default, kind, {"senior_caseworker"}).roles == {
             Role.operations_manager, Role.assistant_director, Role.director,
         }  # fmt: skip
+
+
+def test_a_resolution_is_covered_by_an_approval_of_a_resolution_only__ASM_156_ASM_172() -> None:
+    resolution = DecisionAsked(DecisionKind.resolution)
+    decline = DecisionAsked(DecisionKind.decline, "other reason to decline", "general", "x")
+    assert covers(resolution, DecisionAsked(DecisionKind.resolution))
+    assert not covers(resolution, decline)
+    assert not covers(decline, resolution)
+    assert not covers(DecisionAsked(DecisionKind.proposal), resolution)
+    assert not covers(resolution, DecisionAsked(DecisionKind.proposal), exact=False)
+    assert resolution.describe() == "closing the case as a resolution"

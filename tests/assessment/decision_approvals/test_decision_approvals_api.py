@@ -29,6 +29,7 @@ DECLINE = {
     "reason": "The trust has apologised; the form records the analysis.",
 }
 PROPOSAL = {"decision": "proposal", "reason": "Every gate test passed on the form."}
+RESOLUTION = {"decision": "resolution", "reason": "The trust agreed to pay the admitted loss."}
 AGREE = {"approve": True, "reason": "Agreed: the analysis supports it."}
 
 
@@ -158,6 +159,44 @@ async def test_a_decision_that_is_not_a_single_valid_one_is_refused__ASM_093(
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith(PROBLEM_JSON)
     assert (await client.get(_url(case.id), headers=auth_headers("auditor"))).json() == []
+
+
+async def test_a_resolution_is_approved_while_the_organisations_answer_is_awaited__ASM_156(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # ASM-156 (¶3.67), ASM-172: a resolution is a decision not to investigate and is approved
+    # as one, its own kind; it may be asked while the resolution request awaits the answer.
+    from tests.assessment.resolution.builders import make_resolution_request
+
+    case = await make_case(session)
+    await make_resolution_request(session, case)
+    asked = await _ask(client, auth_headers, case.id, RESOLUTION)
+    assert asked.status_code == 201, asked.text
+    got = asked.json()
+    assert got["covers"] == {
+        "decision": "resolution", "closure_code": None, "discretion": None, "other_reason": None,
+    }  # fmt: skip
+    assert got["rule"].startswith("ASM-156 ¶3.67, ASM-172 ¶3.108")
+    decided = await _decide(client, auth_headers, case.id, got["id"], "senior_caseworker", "s1")
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"] == "approved"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"closure_code": "general discretion - resolution"},
+        {"discretion": "general"},
+        {"other_reason": "outcome not achievable"},
+    ],
+)
+async def test_a_resolutions_approval_names_no_decline_reason__ASM_093(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession, extra: dict[str, Any]
+) -> None:
+    case = await make_case(session)
+    r = await _ask(client, auth_headers, case.id, RESOLUTION | extra)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith(PROBLEM_JSON)
 
 
 async def test_only_at_further_consideration_and_by_the_holder(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.models import Case
+from assessment_api.cases.rules import RESOLUTION_CODES
 from assessment_api.decision_form import service
 from assessment_api.decision_form.schemas import DecisionFormSave
 from shared.auth import Principal
@@ -73,6 +74,8 @@ def ready_content(
     if proposing:
         content |= SHOULD_WE  # a proposal records the should-we indications (ASM-139, ASM-140)
         content["decision"] = {"outcome": "propose to investigate"}
+    elif closure_code in RESOLUTION_CODES:
+        content["decision"] = {"outcome": "resolve"}  # T33 (ASM-156)
     elif closure_code is not None:
         reason: dict[str, Any] = {
             "closure_code": closure_code,

@@ -31,6 +31,7 @@ from assessment_api.decision_form.rules import (
     limit_date,
     missing_before_decline,
     missing_before_proposal,
+    missing_before_resolution,
     save_problems,
     time_limit_result,
 )
@@ -555,6 +556,68 @@ def test_proposal_has_no_decline_reason__ASM_093() -> None:
     decision = decline("premature", "specific") | {"outcome": "propose to investigate"}
     problems = save_problems(form(**ready_for_proposal(decision=decision)), HEALTH, TODAY)
     assert requirements(problems) == {"ASM-093"}
+
+
+# --- A resolution at further consideration (T33; ASM-153, ASM-156) ----------------------------
+
+RESOLVE = {"outcome": "resolve"}
+
+
+def test_a_resolution_is_recorded_as_its_own_decision__ASM_156() -> None:
+    # ¶3.67: a decision not to investigate under the normal requirements: analysis, remit and
+    # suitability first, the evidence relied on; no gate test result is asked of it.
+    sections = ready_for_proposal(decision=RESOLVE)
+    del sections["gate_results"]
+    assert missing_before_resolution(form(**sections), HEALTH) == []
+    assert save_problems(form(**sections), HEALTH, TODAY) == []
+    # Not a decline and not a proposal: neither is ready on it.
+    assert requirements(missing_before_decline(form(**sections), HEALTH)) == {"ASM-093"}
+    assert ("ASM-092", "decision.outcome") in {
+        (p.requirement, p.field) for p in missing_before_proposal(form(**sections), HEALTH)
+    }
+
+
+def test_a_resolution_needs_the_form_to_record_it__ASM_156() -> None:
+    for decision in (None, {"outcome": "propose to investigate"}, decline("premature", "specific")):
+        sections = ready_for_proposal(**({} if decision is None else {"decision": decision}))
+        missing = missing_before_resolution(form(**sections), HEALTH)
+        assert [(p.requirement, p.field) for p in missing] == [("ASM-156", "decision.outcome")]
+
+
+def test_a_resolution_comes_after_the_analysis_remit_and_suitability__ASM_090_ASM_091() -> None:
+    sections = ready_for_proposal(decision=RESOLVE)
+    for section in ("analysis", "remit", "suitability"):
+        del sections[section]
+    assert requirements(save_problems(form(**sections), HEALTH, TODAY)) == {"ASM-090", "ASM-091"}
+
+
+def test_a_resolution_is_of_a_complaint_we_can_legally_consider__ASM_153() -> None:
+    # ¶3.59: a complaint we can legally consider (it may be premature or not properly made).
+    sections = ready_for_proposal(
+        decision=RESOLVE, remit={"in_remit": False, "out_of_remit_category": "Out of remit - other"}
+    )
+    missing = missing_before_resolution(form(**sections), HEALTH)
+    assert [(p.requirement, p.field) for p in missing] == [("ASM-153", "remit.in_remit")]
+    premature = ready_for_proposal(
+        decision=RESOLVE, gate_results=[{"test": "premature", "result": "failed"}]
+    )
+    assert missing_before_resolution(form(**premature), HEALTH) == []
+
+
+def test_a_resolution_has_no_decline_reason__ASM_093_ASM_156() -> None:
+    decision = decline("premature", "specific") | {"outcome": "resolve"}
+    problems = save_problems(form(**ready_for_proposal(decision=decision)), HEALTH, TODAY)
+    assert [(p.requirement, p.detail) for p in problems] == [
+        ("ASM-093", "a resolution has no decline reason")
+    ]
+
+
+def test_resolving_a_presumed_case_needs_the_exceptional_circumstances__ASM_157() -> None:
+    # ¶3.69, ¶3.72: a resolution is a decision not to investigate; a case presumed investigated
+    # is closed without one only in exceptional circumstances, recorded.
+    sections = ready_for_proposal(decision=RESOLVE)
+    sections["presumption"] = {"potential_avoidable_death": True}
+    assert requirements(missing_before_resolution(form(**sections), HEALTH)) == {"ASM-157"}
 
 
 def test_decline_needs_the_form_to_record_it__ASM_093() -> None:

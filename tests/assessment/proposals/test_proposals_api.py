@@ -43,7 +43,7 @@ from tests.assessment.cases.builders import CW, make_case, make_ready_to_decide
 from tests.assessment.cases.test_decisions import PROPOSAL, assess, decide
 from tests.assessment.components.builders import DECLINED, make_component, organisation_on_case
 from tests.assessment.handlers.builders import make_handlers
-from tests.assessment.intake_peer import intake_case
+from tests.assessment.intake_peer import intake_case, intake_parties
 from tests.assessment.proposals.builders import (
     make_issued,
     make_plan,
@@ -172,7 +172,10 @@ async def test_a_proposal_is_prepared_and_issued_to_every_recipient__ASM_159_ASM
 
     await assess(compliance, auth_headers, case.id, "propose")
     # The other gates of the proposal (the plan above is this test's own).
-    await make_ready_to_decide(session, case, proposing=True, skip=frozenset({"proposals"}))
+    await make_ready_to_decide(
+        session, case, proposing=True, skip=frozenset({"proposals"}),
+        parties=intake_parties(people),
+    )  # fmt: skip
     # A second component, not proposed (ASM-160: the letter's issues are the components').
     await make_component(
         session, await organisation_on_case(session, case), area=ComponentArea.communication,

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
+from assessment_api.components.models import ComplaintComponent
+from assessment_api.decision_approvals.models import DecisionApproval
 from assessment_api.resolution.models import FcResolutionCommunication, FcResolutionRequest
 from shared.audit import AuditEntry
 from shared.errors import PROBLEM_TYPE_BASE
@@ -24,6 +26,7 @@ from shared.events.contracts.assessment import ResolutionAgreedV1
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, ORG, OTHER_CW, make_case, make_ready_to_decide
+from tests.assessment.decision_approvals.builders import APPROVER, make_decision_approvals_ready
 from tests.assessment.intake_peer import StandIn, party_rows
 from tests.assessment.resolution.builders import make_resolution_request
 from tests.helpers import NOW_ISO
@@ -55,6 +58,7 @@ AGREED = {
 }
 NO_RISK = {"conflicts_of_interest_considered": True, "organisation_ids": [], "risks": []}
 LOW = "No indication at this stage that a risk is present"
+GD_RESOLUTION = "general discretion - resolution"
 
 
 async def assess(
@@ -114,6 +118,13 @@ async def _actions(session: AsyncSession, case_id: uuid.UUID) -> list[str]:
         select(AuditEntry.action).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
     )
     return list(rows)
+
+
+async def agreeable(session: AsyncSession, case: Case, **request: Any) -> FcResolutionRequest:
+    """Every gate of a resolution met (ASM-156: the form records it, the component is resolved,
+    the approval), then the resolution requested: the case awaits the organisation's answer."""
+    await make_ready_to_decide(session, case, proposing=False, closure_code=GD_RESOLUTION)
+    return await make_resolution_request(session, case, **request)
 
 
 # --- The request (T33 first half) ------------------------------------------------------------
@@ -344,13 +355,21 @@ async def test_an_agreement_closes_as_a_resolution_and_tells_compliance__ASM_155
     intake_stand_in: StandIn,
 ) -> None:
     case = await make_case(session)
-    request = await make_resolution_request(session, case)
+    request = await agreeable(session, case)
     case_id, reference, request_id = case.id, case.reference, request.id
     mp = uuid.uuid4()
     intake_stand_in.parties[case.id] = party_rows(
         {intake_stand_in.complainant: "complainant", mp: "mp (referring)"}
     )
     assessment = await assess(compliance, auth_headers, case_id, "decline")
+    resolved = list(
+        await session.scalars(
+            select(ComplaintComponent.id).where(ComplaintComponent.case_id == case_id)
+        )
+    )
+    approval_id = await session.scalar(
+        select(DecisionApproval.id).where(DecisionApproval.case_id == case_id)
+    )
 
     r = await act(client, auth_headers, case_id, "agreed", AGREED, headers={"If-Match": '"2"'})
 
@@ -361,6 +380,12 @@ async def test_an_agreement_closes_as_a_resolution_and_tells_compliance__ASM_155
     assert agreed["status"] == "agreed"
     assert agreed["closure_code"] == "general discretion - resolution"
     assert agreed["risk_assessment_id"] == assessment["id"]
+    # ASM-156, ASM-172: a decision not to investigate, closed under its approval, now used.
+    assert (agreed["approval_id"], agreed["approved_by"]) == (str(approval_id), APPROVER)
+    session.expire_all()
+    used = await session.get(DecisionApproval, approval_id)
+    assert used is not None
+    assert used.used_at is not None
     assert agreed["agreement"]["components"][0] == {
         "description": "Lost hearing aid", "significant": True, "resolved": True,
     }  # fmt: skip
@@ -395,6 +420,7 @@ async def test_an_agreement_closes_as_a_resolution_and_tells_compliance__ASM_155
         "discretion": None,
         "other_reason": None,
         "risk_assessment_id": assessment["id"],
+        "approved_by": APPROVER,  # ASM-172: closed under its approval
     }
     resolution = events["assessment.resolution.agreed"]
     assert (resolution.source, resolution.actor) == ("assessment-api", CW)
@@ -402,7 +428,7 @@ async def test_an_agreement_closes_as_a_resolution_and_tells_compliance__ASM_155
         "reference": reference,
         "resolution_id": str(request_id),
         "organisation_ids": [str(ORG)],
-        "component_ids": [],
+        "component_ids": [str(c) for c in resolved],  # the components it resolves (¶3.120)
         "actions": ["financial_redress", "service_improvements"],
         "due_date": "2026-12-01",
         "decided_by": CW,
@@ -424,7 +450,7 @@ async def test_the_agreed_date_given_with_the_agreement_is_the_items_due_date__A
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session)
-    await make_resolution_request(session, case, due_date=None)
+    await agreeable(session, case, due_date=None)
     await assess(compliance, auth_headers, case.id, "decline")
     body = AGREED | {"due_date": "2027-01-15", "properly_made": False}
     r = await act(client, auth_headers, case.id, "agreed", body)
@@ -443,7 +469,7 @@ async def test_an_agreement_without_a_decline_risk_assessment_is_refused__XC_RSK
     compliance: httpx.AsyncClient,
 ) -> None:
     case = await make_case(session)
-    await make_resolution_request(session, case)
+    await agreeable(session, case)
     await assess(compliance, auth_headers, case.id, "propose")  # the other decision's
     body = problem(
         await act(client, auth_headers, case.id, "agreed", AGREED), 409, "risk-assessment-required"
@@ -492,7 +518,7 @@ async def test_an_agreement_with_the_aggrieveds_copy_undecided_is_refused__ASM_1
     intake_stand_in: StandIn,
 ) -> None:
     case = await make_case(session)
-    await make_resolution_request(session, case)
+    await agreeable(session, case)
     intake_stand_in.parties[case.id] = party_rows(
         {intake_stand_in.complainant: "complainant", uuid.uuid4(): "aggrieved"}
     )
@@ -519,7 +545,7 @@ async def test_an_agreement_with_no_complainant_at_intake_is_refused__ASM_156_AS
     intake_stand_in: StandIn,
 ) -> None:
     case = await make_case(session)
-    await make_resolution_request(session, case)
+    await agreeable(session, case)
     intake_stand_in.parties[case.id] = []
     await assess(compliance, auth_headers, case.id, "decline")
     body = problem(
@@ -552,3 +578,130 @@ async def test_the_complaint_handlers_rules_gate_the_agreement__ASM_156(
     )
     assert body["requirement"] in ("ASM-076", "ASM-081")
     assert await _status(session, case.id) is CaseStatus.resolution_requested
+
+
+# --- The decision gates of a resolution (ASM-156 ¶3.67: the normal requirements) -------------
+
+
+async def test_an_agreement_before_the_gates_are_met_is_refused_before_compliance__ASM_156(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # No form, no components, no approval: refused with every gap at once, before compliance-api
+    # is asked (no risk assessment is recorded, and the answer is not risk-assessment-required).
+    case = await make_case(session)
+    await make_resolution_request(session, case)
+    body = problem(
+        await act(client, auth_headers, case.id, "agreed", AGREED), 409, "decision-not-ready"
+    )
+    missing = {m["requirement"] for m in body["missing"]}
+    # The Decision Form (none yet), contact, components and approval each name their gap.
+    assert {"ASM-095", "ASM-101", "ASM-105", "ASM-108", "ASM-172"} <= missing, body
+    assert body["detail"].startswith("Before closing the case as a resolution")
+    assert await _status(session, case.id) is CaseStatus.resolution_requested
+    assert [e.type for e in await _events(session, case.id)] == ["assessment.case.status_changed"]
+
+
+@pytest.mark.parametrize(
+    ("skip", "requirements", "detail"),
+    [
+        ("approvals", ["ASM-172"], "closing the case as a resolution"),
+        ("components", ["ASM-105", "ASM-108"], "No complaint summary"),
+    ],
+)
+async def test_each_gate_of_a_decision_not_to_investigate_holds_a_resolution__ASM_156_ASM_172(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    skip: str,
+    requirements: list[str],
+    detail: str,
+) -> None:
+    case = await make_case(session)
+    await make_ready_to_decide(
+        session, case, proposing=False, closure_code=GD_RESOLUTION, skip=frozenset({skip})
+    )
+    await make_resolution_request(session, case)
+    body = problem(
+        await act(client, auth_headers, case.id, "agreed", AGREED), 409, "decision-not-ready"
+    )
+    assert [m["requirement"] for m in body["missing"]] == requirements, body
+    assert detail in body["missing"][0]["detail"]
+
+
+async def test_an_approved_decline_does_not_cover_closing_as_a_resolution__ASM_172(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # ASM-172: an approval covers exactly the decision approved; a decline is another decision.
+    case = await make_case(session)
+    await make_ready_to_decide(
+        session, case, proposing=False, closure_code=GD_RESOLUTION, skip=frozenset({"approvals"})
+    )
+    await make_decision_approvals_ready(
+        session, case.id, proposing=False, closure_code="other reason to decline",
+        discretion="general", other_reason="outcome not achievable",
+    )  # fmt: skip
+    await make_resolution_request(session, case)
+    body = problem(
+        await act(client, auth_headers, case.id, "agreed", AGREED), 409, "decision-not-ready"
+    )
+    [gap] = body["missing"]
+    assert gap["requirement"] == "ASM-172"
+    assert gap["detail"].startswith("ask for closing the case as a resolution to be approved")
+
+
+async def test_a_form_recording_a_decline_does_not_close_as_a_resolution__ASM_156_ASM_093(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    # The decision made is the one the Decision Form records: a form declining the case is not
+    # a resolution's (and the component declined is not resolved).
+    from tests.assessment.decision_form.builders import make_decision_form_ready
+
+    case = await make_case(session)
+    await make_ready_to_decide(
+        session, case, proposing=False, closure_code=GD_RESOLUTION,
+        skip=frozenset({"decision_form"}),
+    )  # fmt: skip
+    await make_decision_form_ready(
+        session, case.id, proposing=False, closure_code="other reason to decline",
+        discretion="general", other_reason="outcome not achievable",
+    )  # fmt: skip
+    await make_resolution_request(session, case)
+    body = problem(
+        await act(client, auth_headers, case.id, "agreed", AGREED), 409, "decision-not-ready"
+    )
+    assert ("ASM-156", "decision.outcome: record the decision to close the case as a resolution "
+            "(¶3.67)") in {(m["requirement"], m["detail"]) for m in body["missing"]}  # fmt: skip
+
+
+async def test_the_readiness_read_lists_what_is_left_before_a_resolution__ASM_156(
+    client: httpx.AsyncClient, auth_headers: Headers, session: AsyncSession
+) -> None:
+    case = await make_case(session)
+    url = f"/v1/cases/{case.id}/decision-readiness"
+    r = await client.get(url, headers=auth_headers("caseworker", sub=CW))
+    assert r.status_code == 200, r.text
+    assert {"ASM-172", "ASM-105"} <= {g["requirement"] for g in r.json()["before_resolution"]}
+    await make_ready_to_decide(session, case, proposing=False, closure_code=GD_RESOLUTION)
+    r = await client.get(url, headers=auth_headers("caseworker", sub=CW))
+    assert r.json()["before_resolution"] == [], r.json()
+    # A resolution is not a decline: the decline's own reason and approval are still missing.
+    assert r.json()["before_decline"] != []
+
+
+async def test_an_agreed_resolution_without_its_approval_is_refused_by_the_database__ASM_156(
+    session: AsyncSession,
+) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from assessment_api.resolution.state import RequestStatus
+
+    case = await make_case(session)
+    request = await make_resolution_request(session, case)
+    with pytest.raises(IntegrityError, match="agreed_is_approved"):
+        async with session.begin_nested():
+            await session.execute(
+                update(FcResolutionRequest)
+                .where(FcResolutionRequest.id == request.id)
+                .values(status=RequestStatus.agreed)
+            )

@@ -13,6 +13,7 @@ from assessment_api.suitability.models import SuitabilityAssessment
 from assessment_api.suitability.rules import PartyLike
 from assessment_api.suitability.schemas import SuitabilityContent
 from tests.assessment.cases.builders import CW
+from tests.assessment.intake_peer import STAND_IN_COMPLAINANT
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 FACTORS: dict[str, Any] = {
@@ -58,8 +59,9 @@ async def make_suitability_ready(
     a proposal alike), agreeing with intake's ``parties`` where they follow ASM-113: no
     representative, the aggrieved complains personally; a representative who is the complainant,
     (a) the aggrieved is deceased; a representative beside the complainant, (b)/(d) the
-    complainant is the aggrieved with capacity and consented by telephone."""
-    complainant = _first(parties, "complainant") or uuid.uuid4()
+    complainant is the aggrieved with capacity and consented by telephone. Without ``parties``,
+    intake's are the stand-in's: its one complainant complains personally."""
+    complainant = _first(parties, "complainant") or STAND_IN_COMPLAINANT
     rep = _first(parties, *REPRESENTATIVE_ROLES)
     if rep is None:
         return await make_suitability(

@@ -350,6 +350,8 @@ DECLINE_DECISION: dict[str, Any] = {
     },
 }  # fmt: skip
 PROPOSE_DECISION: dict[str, Any] = {"outcome": "propose to investigate"}
+# T33 (ASM-156 ¶3.67): the form records the resolution the organisation is asked to agree.
+RESOLVE_DECISION: dict[str, Any] = {"outcome": "resolve"}
 # ASM-105, ASM-108: the complaint as agreed with the complainant, one issue and one component.
 COMPLAINT_ISSUE = "Late reply to the complaint"
 COMPLAINT_SUMMARY = (
@@ -505,6 +507,10 @@ async def prepare_for_decision(
     )  # fmt: skip
     form = f"/v1/cases/{case_id}/decision-form"
     declining = decision["outcome"] == "decline"
+    # What is left before it: a resolution (T33) has its own list (ASM-156).
+    before = {"decline": "before_decline", "resolve": "before_resolution"}.get(
+        decision["outcome"], "before_proposal"
+    )
     sections = decision_form_sections(
         received=date.fromisoformat(case["received_date"]), jurisdiction=case["jurisdiction"],
         declining=declining,
@@ -520,7 +526,7 @@ async def prepare_for_decision(
         json={**sections, "decision": decision, "reason": "The decision recorded"},
     )  # fmt: skip
     ready = await s.call("GET", "assessment", f"{form}/readiness", me)
-    missing = ready["before_decline" if declining else "before_proposal"]
+    missing = ready[before]
     if saved["version"] != started["version"] + 1 or missing:
         raise StepFailed(f"the Decision Form is not ready for {decision['outcome']}: {ready}")
 
@@ -534,11 +540,11 @@ async def prepare_for_decision(
     if case["jurisdiction"] == "health":
         advice = await clinical_advice_decided(s, case_id, caseworker=caseworker)
     plan = None
-    if not declining:
+    if before == "before_proposal":
         plan = await proposal_plan(s, case_id, caseworker=caseworker)
     approval = await approve_decision(s, case_id, caseworker=caseworker, decision=decision)
     gates = await s.call("GET", "assessment", f"/v1/cases/{case_id}/decision-readiness", me)
-    if gates["before_decline" if declining else "before_proposal"]:
+    if gates[before]:
         raise StepFailed(f"the case is not ready for {decision['outcome']}: {gates}")
     return {
         "contact": state, "suitability": suitability, "form": saved, "readiness": ready,
@@ -626,6 +632,11 @@ async def summary_and_components(
             "discretion": reason["discretion"], "other_reason": reason["other_reason"],
             "rationale": reason["rationale"], "material_evidence": ["DOC-0001"],
         }  # fmt: skip
+    elif decision["outcome"] == "resolve":  # ¶3.120: the organisation's action resolves it
+        decided = {
+            "decision": "resolved", "material_evidence": ["DOC-0001"],
+            "rationale": "The organisation agrees to reply in full and change its checklist.",
+        }  # fmt: skip
     else:
         decided = {"decision": "propose to investigate"}
     await s.call("POST", "assessment", f"{path}/{added['id']}/decision", me, json=decided)
@@ -634,7 +645,8 @@ async def summary_and_components(
         json={"organisation_id": organisation_id, "rationale": ORGANISATION_RATIONALE},
         expect=201,
     )  # fmt: skip
-    missing = standing["before_decline" if decision["outcome"] == "decline" else "before_proposal"]
+    before = {"decline": "before_decline", "resolve": "before_resolution"}
+    missing = standing[before.get(decision["outcome"], "before_proposal")]
     if missing:
         raise StepFailed(f"the components are not ready for {decision['outcome']}: {standing}")
     return standing
@@ -655,6 +667,11 @@ async def approve_decision(
             "discretion": reason["discretion"], "other_reason": reason["other_reason"],
             "reason": "The Decision Form records the analysis; the decline rests on one reason.",
         }  # fmt: skip
+    elif decision["outcome"] == "resolve":  # ASM-156: a decision not to investigate
+        body = {
+            "decision": "resolution",
+            "reason": "The organisation's agreed actions resolve the significant issue.",
+        }
     else:
         body = {"decision": "proposal", "reason": "Every gate test passed on the Decision Form."}
     asked = await s.call("POST", "assessment", path, me, json=body, expect=201)
@@ -801,14 +818,22 @@ RESOLUTION_ACTIONS = ["further_response_to_unanswered_issues", "service_improvem
 
 
 async def resolve_with_organisation(
-    s: Services, case_id: str, *, caseworker: str, organisation_id: str
-) -> dict[str, Any]:
-    """T33 (ASM-153…156): a resolution requested of the organisation, both sides told the
-    actions are not formal recommendations (the case waits at `resolution_requested`); the
-    organisation agrees, resolving the significant component by action it was not already
-    taking. A resolution is a decision not to investigate (¶3.67), so it is made on a `decline`
-    risk assessment (XC-RSK-001) and closes the case."""
+    s: Services, case_id: str, *, caseworker: str, organisation_id: str,
+    complainant_person_id: str,
+) -> dict[str, Any]:  # fmt: skip
+    """T33 (ASM-153…156): a resolution is a decision not to investigate issued under the normal
+    requirements (¶3.67), so the case is first made ready as for any decision
+    (``prepare_for_decision``: the Decision Form recording the resolution, the component the
+    actions resolve, the approval under the Delegation Scheme, ASM-172); then a resolution is
+    requested of the organisation, both sides told the actions are not formal recommendations
+    (the case waits at `resolution_requested`); the organisation agrees, resolving the
+    significant component by action it was not already taking. It is made on a `decline` risk
+    assessment (XC-RSK-001) and closes the case under the approval."""
     me = s.headers("caseworker", sub=caseworker)
+    prepared = await prepare_for_decision(
+        s, case_id, caseworker=caseworker, complainant_person_id=complainant_person_id,
+        decision=RESOLVE_DECISION,
+    )  # fmt: skip
     path = f"/v1/cases/{case_id}/resolution"
     due = (datetime.now(LONDON).date() + timedelta(days=28)).isoformat()
     request = {
@@ -842,11 +867,13 @@ async def resolve_with_organisation(
         agreed["case_status"] != "closed"
         or answered["status"] != "agreed"
         or answered["risk_assessment_id"] != assessed["id"]
+        or answered["approval_id"] != prepared["approval"]["id"]
     ):
         raise StepFailed(
-            f"the agreed resolution did not close the case on {assessed['id']}: {agreed}"
+            f"the agreed resolution did not close the case on {assessed['id']} under the "
+            f"approval: {agreed}"
         )
-    return {"requested": requested, "assessed": assessed, "agreed": agreed}
+    return {"prepared": prepared, "requested": requested, "assessed": assessed, "agreed": agreed}
 
 
 async def resolution_item_stored(s: Services, case_id: str) -> dict[str, Any]:

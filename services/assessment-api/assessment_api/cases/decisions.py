@@ -107,15 +107,19 @@ class Gated:
 
 
 async def _ready(
-    session: AsyncSession, case_id: uuid.UUID, gated: Gated
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    gated: Gated,
+    parties: Sequence[closing.Party] | None = None,
 ) -> approvals.DecisionApproval:
-    """What must be in place before the decision, and the approval it is made under."""
+    """What must be in place before the decision, and the approval it is made under (with
+    intake's ``parties``, suitability's role check too, ASM-113)."""
     # ASM-071…084: the complaint handlers' rules (a decision per organisation complained
     # about, the IFR and CHC checks, and for a proposal a completed complaints process).
     await check_ready_for_decision(session, case_id, proposing=gated.proposing)
     approval = await require_ready(
         session, case_id, proposing=gated.proposing, closure_code=gated.closure_code,
-        discretion=gated.discretion, other_reason=gated.other_reason,
+        discretion=gated.discretion, other_reason=gated.other_reason, parties=parties,
     )  # fmt: skip
     # The approval gate found one covering the decision (ASM-172), or it refused above.
     assert approval is not None
@@ -149,13 +153,15 @@ async def _cleared(
     at: datetime,
     if_match: str | None,
     gated: Gated,
+    parties: Sequence[closing.Party],
 ) -> tuple[Case, RiskClearance, approvals.DecisionApproval]:
     """The case, locked and checked for ``to``, the guard's clearance for ``trigger``, and the
-    approval the decision is made under (every gate checked again under the lock)."""
+    approval the decision is made under (every gate checked again under the lock, with
+    intake's ``parties``)."""
     clearance = await require_risk_assessment(risk, case_id=case_id, trigger=trigger, at=at)
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     _from_further_consideration(case, to)
-    approval = await _ready(session, case_id, gated)
+    approval = await _ready(session, case_id, gated, parties)
     return case, clearance, approval
 
 
@@ -199,15 +205,17 @@ async def decline(
     case = await _prechecked(
         session, case_id=case_id, to=CaseStatus.closed, gated=gated, if_match=if_match
     )
+    parties = await closing.case_parties(intake, case_id)
     owed = await closing.issue_list(
         intake, case, kind=closing.ClosureKind.decline,
         decision_by_telephone=data.decision_by_telephone,
         written_decision_requested=True,  # ¶3.109–3.110: the letter is addressed to them
         aggrieved_copy=data.aggrieved_copy, organisations_contacted=data.organisations_contacted,
+        parties=parties,
     )  # fmt: skip
     case, clearance, approval = await _cleared(
         session, risk, case_id=case_id, to=CaseStatus.closed, trigger=GuardTrigger.decline,
-        at=at, if_match=if_match, gated=gated,
+        at=at, if_match=if_match, gated=gated, parties=parties,
     )  # fmt: skip
     async with CASE.change(session, case, actor=actor, action="case.declined"):
         transition(
@@ -242,6 +250,7 @@ async def decline(
             discretion=data.discretion.value if data.discretion else None,
             other_reason=data.other_reason.value if data.other_reason else None,
             risk_assessment_id=clearance.assessment_id,
+            approved_by=approval.decided_by,
         ),
         case_id=case.id,
         actor=actor.sub,
@@ -318,9 +327,10 @@ async def propose(
     gated = Gated(proposing=True)
     to = CaseStatus.proposed_to_investigate
     await _prechecked(session, case_id=case_id, to=to, gated=gated, if_match=if_match)
+    parties = await closing.case_parties(intake, case_id)
     case, clearance, approval = await _cleared(
         session, risk, case_id=case_id, to=to, trigger=GuardTrigger.propose, at=at,
-        if_match=if_match, gated=gated,
+        if_match=if_match, gated=gated, parties=parties,
     )  # fmt: skip
     async with CASE.change(session, case, actor=actor, action="case.investigation_proposed"):
         transition(case, CaseStatus.proposed_to_investigate, at=at, clearance=clearance)
@@ -340,7 +350,7 @@ async def propose(
     issued_on = at.astimezone(BUSINESS_TIMEZONE).date()
     issued = await proposals.issue(
         session, intake, case, proposal_id=proposal.id, issues=issues, actor=actor, at=at,
-        calendar=calendar,
+        calendar=calendar, parties=parties,
     )  # fmt: skip
     await emit(
         session,

@@ -84,18 +84,20 @@ async def list_tasks(case_id: CaseIdPath, principal: CaseReader, session: DbSess
 
 @router.get(
     "/{case_id}/decision-readiness",
-    summary="What is left before a decline or a proposal",
+    summary="What is left before a decline, a proposal or a resolution",
     response_model=DecisionReadinessRead,
     responses=READ,
 )
 async def decision_readiness(
     case_id: CaseIdPath, principal: CaseReader, session: DbSession
 ) -> Response:
-    """Every condition not yet met before a decision not to investigate (whichever reason) and
-    before a proposal to investigate, each naming its requirement: the Decision Form (ASM-090…
-    095, ASM-118…), contact after allocation (ASM-101, ASM-102) and the approval under the
-    Delegation Scheme (ASM-172). Empty lists: ready (the risk assessment and the recipients are
-    checked when deciding)."""
+    """Every condition not yet met before a decision not to investigate (whichever reason),
+    before a proposal to investigate and before closing the case as the resolution an
+    organisation agreed (T33, ASM-156), each naming its requirement: the Decision Form (ASM-090…
+    095, ASM-118…), contact after allocation (ASM-101, ASM-102), the proposal plan, a lead link
+    (ASM-168), advice (ASM-142…146), the components and organisation decisions (ASM-105…108,
+    ASM-176) and the approval under the Delegation Scheme (ASM-172). Empty lists: ready (the
+    risk assessment and the recipients are checked when deciding)."""
     return resource_response(await readiness.read(session, case_id))
 
 

@@ -88,6 +88,12 @@ DISCRETION_CODES = frozenset(
 # T32: the closure codes of a decision not to investigate at further consideration (D.1, D.3).
 DECLINE_CODES = LEGAL_BAR_CODES | DISCRETION_CODES
 
+# A resolution's closure codes (ASM-070 ¶2.141): at early consideration (T22) and at further
+# consideration (T33, where it is a decision not to investigate, ASM-156 ¶3.67).
+GENERAL_DISCRETION_RESOLUTION = "general discretion - resolution"
+PREMATURE_RESOLUTION = "premature - resolution"
+RESOLUTION_CODES = frozenset({GENERAL_DISCRETION_RESOLUTION, PREMATURE_RESOLUTION})
+
 
 class DeclineProblem(StrEnum):
     unknown_code = "unknown_code"

@@ -251,8 +251,9 @@ class DecisionGapRead(BaseModel):
 
 
 class DecisionReadinessRead(BaseModel):
-    """What is left before a decision not to investigate and before a proposal to investigate
-    (empty lists: ready), each gap naming its requirement."""
+    """What is left before a decision not to investigate, before a proposal to investigate and
+    before closing the case as a resolution the organisation agreed (T33) (empty lists: ready),
+    each gap naming its requirement."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -274,6 +275,13 @@ class DecisionReadinessRead(BaseModel):
                             "the Delegation Scheme (¶3.108)",
                         }
                     ],
+                    "before_resolution": [
+                        {
+                            "requirement": "ASM-156",
+                            "detail": "decision.outcome: record the decision to close the case "
+                            "as a resolution (¶3.67)",
+                        }
+                    ],
                 }
             ]
         }
@@ -283,3 +291,4 @@ class DecisionReadinessRead(BaseModel):
     status: CaseStatus
     before_decline: list[DecisionGapRead]
     before_proposal: list[DecisionGapRead]
+    before_resolution: list[DecisionGapRead]

@@ -27,7 +27,13 @@ from assessment_api.cases.schemas import (
     ProposalRead,
     TaskRead,
 )
-from assessment_api.cases.state import CaseStatus, check_allowed, opening_status, transition
+from assessment_api.cases.state import (
+    DECIDING,
+    CaseStatus,
+    check_allowed,
+    opening_status,
+    transition,
+)
 from assessment_api.cases.status_events import CaseAudited, announce_opened
 from shared.casework.ownership import Holding
 from shared.changes import Audited, load_for_update
@@ -39,6 +45,7 @@ from shared.pagination import Keyset, key_date, key_uuid, paginate
 
 __all__ = [
     "CASE",
+    "DECIDING",
     "Case",
     "CaseStatus",
     "check_allowed",

@@ -78,6 +78,12 @@ ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.closed: frozenset(),
 }
 
+# Where the caseworker works on the decision at further consideration: the case held there, or
+# awaiting the organisation's answer to a resolution request (T33/T34). The Decision Form, the
+# components and the approval of the decision may change while the answer is awaited: an
+# agreement closes the case on them (¶3.67).
+DECIDING: frozenset[CaseStatus] = frozenset({S.further_consideration, S.resolution_requested})
+
 # Route (intake's CaseReferredV1.route) → the status the case starts in.
 OPENING_STATUS: dict[str, CaseStatus] = {
     "ect_triage": S.ect_triage,  # T13

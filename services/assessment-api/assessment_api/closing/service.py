@@ -65,9 +65,11 @@ async def _recipients(
     written_decision_requested: bool,
     aggrieved_copy: bool | None,
     organisations_contacted: Sequence[uuid.UUID],
+    parties: Sequence[Party] | None = None,
 ) -> Recipients:
     _on_the_case(case, organisations_contacted)
-    parties = await intake.case_parties(client, case.id)
+    if parties is None:
+        parties = await intake.case_parties(client, case.id)
     return closure_recipients(
         kind=kind, jurisdiction=case.jurisdiction, parties=parties,
         organisations_contacted=organisations_contacted,
@@ -112,16 +114,17 @@ async def issue_list(
     written_decision_requested: bool,
     aggrieved_copy: bool | None,
     organisations_contacted: Sequence[uuid.UUID] = (),
+    parties: Sequence[Party] | None = None,
 ) -> list[Owed]:
     """Everyone the closing decision must reach, for the deciding act to write to; 409
     ``decision-recipients-incomplete`` naming the requirement while the list is not complete
     (ASM-173: no complainant to address it to; ASM-174: a separate aggrieved's copy undecided).
     A decision is never issued to part of the list (ASM-173 Test: "closure is blocked until both
-    exist")."""
+    exist"). ``parties``: intake's, when the deciding act has read them already."""
     result = await _recipients(
         client, case, kind=kind, decision_by_telephone=decision_by_telephone,
         written_decision_requested=written_decision_requested, aggrieved_copy=aggrieved_copy,
-        organisations_contacted=organisations_contacted,
+        organisations_contacted=organisations_contacted, parties=parties,
     )  # fmt: skip
     _complete(result)
     return result.owed

@@ -316,7 +316,7 @@ class OrganisationStandingRead(BaseModel):
 
 class ComponentsRead(BaseModel):
     """The case's summary, components and organisation decisions, and what is missing before a
-    decline and before a proposal (empty: ready)."""
+    decline, a proposal and a resolution (T33) (empty: ready)."""
 
     case_id: uuid.UUID
     summary: ComplaintSummaryRead | None
@@ -324,6 +324,7 @@ class ComponentsRead(BaseModel):
     organisations: list[OrganisationStandingRead]
     before_decline: list[GapRead]
     before_proposal: list[GapRead]
+    before_resolution: list[GapRead]
 
 
 class PrecedentRead(BaseModel):

@@ -21,7 +21,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment_api.cases.service import Case, CaseStatus, get_case, lock_case
+from assessment_api.cases.rules import GENERAL_DISCRETION_RESOLUTION, RESOLUTION_CODES
+from assessment_api.cases.service import DECIDING, Case, get_case, lock_case
 from assessment_api.components import repository
 from assessment_api.components.errors import (
     ComponentAreaDuplicate,
@@ -40,6 +41,7 @@ from assessment_api.components.errors import (
 from assessment_api.components.models import ComplaintComponent, ComplaintSummary
 from assessment_api.components.rules import (
     PROPOSE_TO_INVESTIGATE,
+    RESOLUTION,
     ComponentDecision,
     DecisionInput,
     OrganisationDecisionProblem,
@@ -117,7 +119,7 @@ ORGANISATION_PROBLEM_REQUIREMENT = {
 
 
 def _at_further_consideration(case: Case) -> None:
-    if case.status is not CaseStatus.further_consideration:
+    if case.status not in DECIDING:
         raise ComponentsNotAtFurtherConsideration(
             f"Case {case.id} is {case.status.value}: the summary and components change only at "
             "further consideration",
@@ -555,6 +557,15 @@ async def _gaps(
                     "proposal (¶3.122)",
                 )
             )
+        elif closure_code in RESOLUTION_CODES:
+            if RESOLUTION not in codes:
+                gaps.append(
+                    (
+                        "ASM-176",
+                        "No component is resolved: the case closes as a resolution on the "
+                        "components the organisation's actions resolve (¶3.62, ¶3.120)",
+                    )
+                )
         elif closure_code is not None and closure_code_gap(closure_code, codes):
             gaps.append(
                 (
@@ -626,6 +637,15 @@ async def proposal_issues(session: AsyncSession, case_id: uuid.UUID) -> list[Pro
     return out
 
 
+async def resolved_component_ids(session: AsyncSession, case_id: uuid.UUID) -> list[uuid.UUID]:
+    """The case's components decided resolved (¶3.120), in the order they were recorded."""
+    return [
+        c.id
+        for c in await repository.components(session, case_id)
+        if component_code(c.decision, c.closure_code) == RESOLUTION
+    ]
+
+
 async def component_ids(session: AsyncSession, case_id: uuid.UUID) -> list[uuid.UUID]:
     """The case's complaint components, in the order they were recorded."""
     return [c.id for c in await repository.components(session, case_id)]
@@ -664,6 +684,11 @@ async def read_components(session: AsyncSession, case_id: uuid.UUID) -> Componen
         if not g[1].startswith("The closure code")
     ]
     proposal = await _gaps(session, case_id, proposing=True, closure_code=None, other_reason=None)
+    # Both resolution codes meet the same conditions: the code follows from the agreement.
+    resolution = await _gaps(
+        session, case_id, proposing=False, closure_code=GENERAL_DISCRETION_RESOLUTION,
+        other_reason=None,
+    )  # fmt: skip
     return ComponentsRead(
         case_id=case_id,
         summary=ComplaintSummaryRead.model_validate(summary) if summary else None,
@@ -671,6 +696,7 @@ async def read_components(session: AsyncSession, case_id: uuid.UUID) -> Componen
         organisations=organisations,
         before_decline=_gap_reads(decline),
         before_proposal=_gap_reads(proposal),
+        before_resolution=_gap_reads(resolution),
     )
 
 

@@ -1,5 +1,5 @@
-"""``/v1/cases/{case_id}/decision-approvals``: a decline or a proposal approved under the
-Delegation Scheme before it is made (ASM-172, XC-ROL-002; ¶3.108)."""
+"""``/v1/cases/{case_id}/decision-approvals``: a decline, a proposal or a resolution approved
+under the Delegation Scheme before it is made (ASM-172, XC-ROL-002; ¶3.108)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ async def list_approvals(
 @router.post(
     "",
     status_code=201,
-    summary="Ask for a decline or a proposal to be approved",
+    summary="Ask for a decline, a proposal or a resolution to be approved",
     response_model=DecisionApprovalRead,
     responses=CREATE,
 )
@@ -66,9 +66,10 @@ async def request_approval(
     table: Table,
 ) -> Response:
     """ASM-172: the approval covers exactly this decision (a decline's closure code, discretion
-    and other reason, or a proposal), decided at the level the Delegation Scheme's table names
-    for the requester; an earlier undecided request of the same kind is superseded. At further
-    consideration only (409 `decision-approval-not-at-further-consideration`)."""
+    and other reason; a proposal; or closing as a resolution, T33), decided at the level the
+    Delegation Scheme's table names for the requester; an earlier undecided request of the same
+    kind is superseded. At further consideration, or while a resolution request awaits the
+    organisation's answer (409 `decision-approval-not-at-further-consideration`)."""
     approval = await service.request(
         session, case_id=case_id, data=body, actor=principal, at=clock.now(), table=table
     )
@@ -101,7 +102,7 @@ async def read_approval(
 
 @router.post(
     "/{approval_id}/decision",
-    summary="Approve or refuse a decline or a proposal",
+    summary="Approve or refuse a decline, a proposal or a resolution",
     response_model=DecisionApprovalRead,
     responses=DECIDE,
 )

@@ -7,6 +7,9 @@
   it, and per decision kind the level that approves a requester holding a given role. A
   requester holding several roles is approved at the most senior level any of them names; a
   requester none of whose roles is named is approved at the table's default level.
+- A resolution at further consideration (T33) is a decision not to investigate issued under the
+  normal requirements (ASM-156 ¶3.67), so it is approved too, as its own kind: closing the case
+  as the resolution the organisation agreed.
 - An approval covers exactly what was approved: the kind, and for a decline its closure code,
   discretion and other reason (``covers``). A decision that differs is not covered.
 """
@@ -24,6 +27,7 @@ from shared.auth import Role
 class DecisionKind(StrEnum):
     decline = "decline"  # T32
     proposal = "proposal"  # T35
+    resolution = "resolution"  # T33: a decision not to investigate (ASM-156 ¶3.67)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Level:
 
 @dataclass(frozen=True)
 class ApprovalTable:
-    """The Delegation Scheme's levels for the two decisions (G-21: configurable)."""
+    """The Delegation Scheme's levels for the decisions (G-21: configurable)."""
 
     levels: Sequence[Level]  # lowest first
     by_requester: Mapping[DecisionKind, Mapping[str, str]]  # requester's role -> level name
@@ -90,6 +94,8 @@ class DecisionAsked:
     def describe(self) -> str:
         if self.kind is DecisionKind.proposal:
             return "a proposal to investigate"
+        if self.kind is DecisionKind.resolution:
+            return "closing the case as a resolution"
         parts = [p for p in (self.closure_code, self.discretion, self.other_reason) if p]
         return "a decline on " + " / ".join(f"'{p}'" for p in parts)
 
@@ -105,11 +111,12 @@ def asked_from(evidence: Mapping[str, Any]) -> DecisionAsked:
 
 def covers(approved: DecisionAsked, decision: DecisionAsked, *, exact: bool = True) -> bool:
     """Whether an approval of ``approved`` covers ``decision``: the same kind, and for a decline
-    the same closure code, discretion and other reason. ``exact=False`` (what is left before a
-    decline whose reason is not yet given) compares the kind only."""
+    the same closure code, discretion and other reason (a proposal and a resolution are covered
+    by their kind). ``exact=False`` (what is left before a decline whose reason is not yet
+    given) compares the kind only."""
     if approved.kind is not decision.kind:
         return False
-    if not exact or decision.kind is DecisionKind.proposal:
+    if not exact or decision.kind is not DecisionKind.decline:
         return True
     return (approved.closure_code, approved.discretion, approved.other_reason) == (
         decision.closure_code,

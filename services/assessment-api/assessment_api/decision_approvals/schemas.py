@@ -26,7 +26,10 @@ _CLOSURE_FIELDS = ("closure_code", "discretion", "other_reason")
 _RULES: dict[str, Any] = {
     "allOf": [
         {
-            "if": {"required": ["decision"], "properties": {"decision": {"const": "proposal"}}},
+            "if": {
+                "required": ["decision"],
+                "properties": {"decision": {"enum": ["proposal", "resolution"]}},
+            },
             "then": absent(*_CLOSURE_FIELDS),
             "else": given("closure_code"),
         },
@@ -57,8 +60,9 @@ _RULES: dict[str, Any] = {
 
 
 class DecisionApprovalCreate(BaseModel):
-    """Ask for a decline or a proposal to be approved under the Delegation Scheme (ASM-172):
-    the approval covers exactly this decision."""
+    """Ask for a decline, a proposal or a resolution (T33, a decision not to investigate,
+    ASM-156) to be approved under the Delegation Scheme (ASM-172): the approval covers exactly
+    this decision."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -74,6 +78,11 @@ class DecisionApprovalCreate(BaseModel):
                     "records the analysis.",
                 },
                 {"decision": "proposal", "reason": "Every gate test passed on the form."},
+                {
+                    "decision": "resolution",
+                    "reason": "The trust agreed to pay the admitted loss; the components it "
+                    "resolves are recorded.",
+                },
             ],
         },
     )
@@ -82,7 +91,8 @@ class DecisionApprovalCreate(BaseModel):
     closure_code: str | None = Field(
         default=None,
         json_schema_extra={"enum": [*sorted(DECLINE_CODES), None]},
-        description="A decline's single reason, as a D.1 / D.3 closure code; none for a proposal",
+        description="A decline's single reason, as a D.1 / D.3 closure code; none for a "
+        "proposal or a resolution",
     )
     discretion: Discretion | None = Field(
         default=None, description="ASM-093: for a discretion code; none for a legal bar"
@@ -94,9 +104,11 @@ class DecisionApprovalCreate(BaseModel):
 
     @model_validator(mode="after")
     def _single_reason(self) -> DecisionApprovalCreate:
-        if self.decision is DecisionKind.proposal:
+        if self.decision is not DecisionKind.decline:
             if any(getattr(self, f) is not None for f in _CLOSURE_FIELDS):
-                raise ValueError("a proposal names no closure code, discretion or other reason")
+                raise ValueError(
+                    f"a {self.decision.value} names no closure code, discretion or other reason"
+                )
             return self
         if self.closure_code is None:
             raise ValueError("a decline gives its closure code (ASM-093)")

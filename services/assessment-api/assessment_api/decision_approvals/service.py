@@ -1,11 +1,13 @@
 """Use cases of decision approvals (ASM-172, XC-ROL-002, XC-ROL-005; ¶3.108).
 
-A decision not to investigate (T32) and a proposal to investigate (T35) are approved before they
-are made, through the casework kit's ``approvals``: asked for by the caseworker deciding (the
-case held at further consideration), decided once, with reasons, by someone else holding a role
-of the level the Delegation Scheme table names for the requester (``rules.level_for``; the table
-is the service's settings, G-21). An approval is bound to the decision asked for: a decline on
-another reason is not covered, and once the covered decision is made the approval is used.
+A decision not to investigate (T32, and a resolution, T33, ASM-156) and a proposal to
+investigate (T35) are approved before they are made, through the casework kit's ``approvals``:
+asked for by the caseworker deciding (the case held at further consideration, or awaiting the
+organisation's answer to a resolution request), decided once, with reasons, by someone else
+holding a role of the level the Delegation Scheme table names for the requester
+(``rules.level_for``; the table is the service's settings, G-21). An approval is bound to the
+decision asked for: a decline on another reason is not covered, and once the covered decision is
+made the approval is used.
 
 ``decision_gaps`` is the decision gate (the decision-gate contract): what is missing before the
 decision, naming ASM-172. ``covering`` finds the approval a decision is made under, and ``use``
@@ -21,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
-from assessment_api.cases.rules import DECLINE_CODES
+from assessment_api.cases.rules import DECLINE_CODES, RESOLUTION_CODES
 from assessment_api.cases.service import get_case
-from assessment_api.cases.state import CaseStatus
+from assessment_api.cases.state import DECIDING
 from assessment_api.decision_approvals import repository
 from assessment_api.decision_approvals.errors import (
     DecisionApprovalNotFound,
@@ -62,6 +64,8 @@ RULES = {
     "is agreed under the Delegation Scheme and the Supervision Model",
     DecisionKind.proposal: "ASM-172 ¶3.108: a proposal to investigate is agreed under the "
     "Delegation Scheme and the Supervision Model",
+    DecisionKind.resolution: "ASM-156 ¶3.67, ASM-172 ¶3.108: a case closed as a resolution is a "
+    "decision not to investigate, issued in line with the normal requirements",
 }
 
 
@@ -98,7 +102,7 @@ def _level(table: ApprovalTable, name: str) -> Level:
 
 async def _locked_case(session: AsyncSession, case_id: uuid.UUID) -> Case:
     case = await load_for_update(session, Case, case_id, if_match=None, missing=CaseNotFound)
-    if case.status is not CaseStatus.further_consideration:
+    if case.status not in DECIDING:
         raise NotAtFurtherConsideration(
             f"The case is {case.status.value}, not at further consideration",
             extensions={"current_status": case.status.value},
@@ -218,6 +222,8 @@ def _asked(
 ) -> DecisionAsked:
     if proposing:
         return DecisionAsked(kind=DecisionKind.proposal)
+    if closure_code in RESOLUTION_CODES:
+        return DecisionAsked(kind=DecisionKind.resolution)
     return DecisionAsked(
         kind=DecisionKind.decline, closure_code=closure_code, discretion=discretion,
         other_reason=other_reason,
@@ -260,9 +266,14 @@ def _gap(standing: list[DecisionApproval], asked: DecisionAsked, exact: bool) ->
 
 
 def needs_approval(*, proposing: bool, closure_code: str | None) -> bool:
-    """A proposal and a decline are approved here (ASM-172); another closing decision (a
-    resolution's closure code) is not."""
-    return proposing or closure_code is None or closure_code in DECLINE_CODES
+    """A proposal, a decline and a resolution at further consideration are approved here
+    (ASM-172, ASM-156); another closing decision (a withdrawal) is not."""
+    return (
+        proposing
+        or closure_code is None
+        or closure_code in DECLINE_CODES
+        or closure_code in RESOLUTION_CODES
+    )
 
 
 async def decision_gaps(
@@ -275,8 +286,8 @@ async def decision_gaps(
     other_reason: str | None = None,
 ) -> list[tuple[str, str]]:
     """ASM-172: no approval covers the decision. A decline's ``closure_code`` None (what is
-    left before a decline not yet worded) is covered by any approved decline; a closure code
-    that is not a decline's (a resolution) needs no approval here."""
+    left before a decline not yet worded) is covered by any approved decline; a resolution's
+    closure code (T33) by an approved resolution."""
     if not needs_approval(proposing=proposing, closure_code=closure_code):
         return []
     asked = _asked(

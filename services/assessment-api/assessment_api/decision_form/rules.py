@@ -134,10 +134,13 @@ class DeclineCode(StrEnum):
 
 
 class Outcome(StrEnum):
-    """ASM-092 (¶2.201): propose an investigation, or decline it."""
+    """ASM-092 (¶2.201): propose an investigation, or decline it; or close the case as a
+    resolution the organisation agrees to (¶3.59–3.67, T33), which is a decision not to
+    investigate (ASM-156)."""
 
     propose_to_investigate = "propose to investigate"
     decline = "decline"
+    resolve = "resolve"
 
 
 class GateTest(StrEnum):
@@ -1171,8 +1174,10 @@ def missing_before_proposal(
             )
         )
     decision = content.decision
-    if decision is not None and decision.outcome is Outcome.decline:
-        out.append(Problem("ASM-092", "decision.outcome", "the form records a decline"))
+    if decision is not None and decision.outcome is not Outcome.propose_to_investigate:
+        out.append(
+            Problem("ASM-092", "decision.outcome", f"the form records '{decision.outcome.value}'")
+        )
     out += should_we_missing_before_proposal(content) + mixed_outcomes_missing(content, None)
     for gate, result in gates(content, facts).items():
         requirement = _GATE_REQUIREMENT.get(gate, "ASM-092")
@@ -1215,6 +1220,36 @@ def missing_before_proposal(
     return out + _approvals_missing(content, approved)
 
 
+def missing_before_resolution(
+    content: FormContent, facts: CaseFacts, approved: frozenset[ApprovalKind] = frozenset()
+) -> list[Problem]:
+    """What the form lacks before a case closes as a resolution (T33): a decision not to
+    investigate issued under the normal requirements (ASM-156 ¶3.67), so the analysis, remit and
+    suitability come first (ASM-090, ASM-091) and the evidence relied on is flagged (ASM-170); a
+    complaint we can legally consider (ASM-153 ¶3.59: in remit, though it may be premature or not
+    properly made); the form's decision is the resolution; a case presumed investigated needs its
+    exceptional circumstances (ASM-157 ¶3.72)."""
+    out = _common_missing(content)
+    if content.remit is not None and not content.remit.in_remit:
+        out.append(
+            Problem(
+                "ASM-153",
+                "remit.in_remit",
+                "a resolution is for a complaint we can legally consider (¶3.59)",
+            )
+        )
+    decision = content.decision
+    if decision is None or decision.outcome is not Outcome.resolve:
+        out.append(
+            Problem(
+                "ASM-156",
+                "decision.outcome",
+                "record the decision to close the case as a resolution (¶3.67)",
+            )
+        )
+    return out + presumption_missing(content, facts) + _approvals_missing(content, approved)
+
+
 def save_problems(content: FormContent, facts: CaseFacts, today: date) -> list[Problem]:
     """What refuses a save (422): inconsistent sections, and a decision recorded out of order
     (ASM-090, ASM-091 first; ASM-092 every gate before a proposal; ASM-093 the single reason;
@@ -1228,14 +1263,15 @@ def save_problems(content: FormContent, facts: CaseFacts, today: date) -> list[P
         missing = missing_before_decline(content, facts, frozenset(ApprovalKind))
     else:
         if decision.decline_reason is not None:
+            resolve = decision.outcome is Outcome.resolve
+            what = "a resolution" if resolve else "a proposal to investigate"
             out.append(
-                Problem(
-                    "ASM-093",
-                    "decision.decline_reason",
-                    "a proposal to investigate has no decline reason",
-                )
+                Problem("ASM-093", "decision.decline_reason", f"{what} has no decline reason")
             )
-        missing = missing_before_proposal(content, facts, frozenset(ApprovalKind))
+        if decision.outcome is Outcome.resolve:
+            missing = missing_before_resolution(content, facts, frozenset(ApprovalKind))
+        else:
+            missing = missing_before_proposal(content, facts, frozenset(ApprovalKind))
     return out + [p for p in missing if p.awaits_approval is None]
 
 

@@ -475,10 +475,11 @@ class PartTimeLimitRead(TimeLimitRead):
 
 
 class ReadinessRead(BaseModel):
-    """What is missing before a decline and before a proposal (empty: ready)."""
+    """What is missing before a decline, a proposal and a resolution (empty: ready)."""
 
     before_decline: list[ProblemRead]
     before_proposal: list[ProblemRead]
+    before_resolution: list[ProblemRead]
 
 
 class ApprovalRead(BaseModel):

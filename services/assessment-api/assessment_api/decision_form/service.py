@@ -24,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
-from assessment_api.cases.rules import OtherReason
+from assessment_api.cases.rules import RESOLUTION_CODES, OtherReason
 from assessment_api.cases.service import get_case
-from assessment_api.cases.state import CaseStatus
+from assessment_api.cases.state import DECIDING
 from assessment_api.decision_form import repository
 from assessment_api.decision_form.errors import (
     ApprovalNotFound,
@@ -53,6 +53,7 @@ from assessment_api.decision_form.rules import (
     gates,
     missing_before_decline,
     missing_before_proposal,
+    missing_before_resolution,
     save_problems,
     time_limit_result,
 )
@@ -136,7 +137,7 @@ def _content(form: DecisionForm) -> FormContent:
 
 
 def _at_further_consideration(case: Case) -> None:
-    if case.status is not CaseStatus.further_consideration:
+    if case.status not in DECIDING:
         raise NotAtFurtherConsideration(
             f"The case is {case.status.value}, not at further consideration",
             extensions={"current_status": case.status.value},
@@ -317,13 +318,17 @@ def _readiness(
 ) -> ReadinessRead:
     if content is None:
         return ReadinessRead(
-            before_decline=[_problem(NO_FORM)], before_proposal=[_problem(NO_FORM)]
+            before_decline=[_problem(NO_FORM)],
+            before_proposal=[_problem(NO_FORM)],
+            before_resolution=[_problem(NO_FORM)],
         )
     decline = [*missing_before_decline(content, facts, approved), *suitability_problems]
     proposal = [*missing_before_proposal(content, facts, approved), *suitability_problems]
+    resolution = [*missing_before_resolution(content, facts, approved), *suitability_problems]
     return ReadinessRead(
         before_decline=[_problem(p) for p in dedupe(decline)],
         before_proposal=[_problem(p) for p in dedupe(proposal)],
+        before_resolution=[_problem(p) for p in dedupe(resolution)],
     )
 
 
@@ -348,13 +353,21 @@ async def readiness(session: AsyncSession, case_id: uuid.UUID) -> ReadinessRead:
 async def decision_gaps(
     session: AsyncSession, case_id: uuid.UUID, *, proposing: bool, closure_code: str | None
 ) -> list[tuple[str, str]]:
-    """The decision gate (the decision-gate contract): what the form lacks before a proposal
-    or a decline, each naming its requirement; for a decline with its ``closure_code`` also a
-    form recording another reason (ASM-093: the decision made is the one recorded)."""
+    """The decision gate (the decision-gate contract): what the form lacks before a proposal,
+    a resolution (``closure_code`` a resolution's, T33) or a decline, each naming its
+    requirement; for a decline with its ``closure_code`` also a form recording another reason
+    (ASM-093: the decision made is the one recorded)."""
     ready = await readiness(session, case_id)
-    problems = ready.before_proposal if proposing else ready.before_decline
+    resolving = not proposing and closure_code in RESOLUTION_CODES
+    problems = (
+        ready.before_proposal
+        if proposing
+        else ready.before_resolution
+        if resolving
+        else ready.before_decline
+    )
     gaps = [(p.requirement, f"{p.field}: {p.detail}") for p in problems]
-    if proposing or closure_code is None:
+    if proposing or resolving or closure_code is None:
         return gaps
     form = await repository.form_for_case(session, case_id)
     decision = None if form is None else _content(form).decision

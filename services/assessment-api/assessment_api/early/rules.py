@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from assessment_api.cases.rules import (
+    GENERAL_DISCRETION_RESOLUTION,
+    PREMATURE_RESOLUTION,
+)
 from shared.casework.deadlines import DeadlineLike, DeadlineRule, Unit, is_open, passed
 
 # ASM-053 / C-05: two phone attempts in a week; a week for a reply to written contact.
@@ -248,10 +252,6 @@ def resolution_letters(
 
 
 # --- Resolution (ASM-066, ASM-068, ASM-070) --------------------------------------------------
-
-GENERAL_DISCRETION_RESOLUTION = "general discretion - resolution"
-PREMATURE_RESOLUTION = "premature - resolution"
-RESOLUTION_CODES = frozenset({GENERAL_DISCRETION_RESOLUTION, PREMATURE_RESOLUTION})
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from assessment_api.cases.rules import DECLINE_CODES, Discretion, OtherReason
+from assessment_api.cases.rules import DECLINE_CODES, RESOLUTION_CODES, Discretion, OtherReason
 from assessment_api.early.models import EcDecisionKind
-from assessment_api.early.rules import RESOLUTION_CODES, Evidence, Unlock
+from assessment_api.early.rules import Evidence, Unlock
 from shared.casework.communications import ContactOutcome
 from shared.schemas import IsoDate, IsoDateTime, LongText, Reason, ShortText, absent, given
 

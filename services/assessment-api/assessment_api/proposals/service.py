@@ -560,14 +560,18 @@ async def issue(
     actor: Principal,
     at: datetime,
     calendar: WorkingCalendar,
+    parties: Sequence[closing.Party] | None = None,
 ) -> Issued:
     """T35's letters and comment deadlines, in ``propose``'s transaction: a letter to each
     organisation (ASM-159(a), ASM-163, ASM-164, ASM-166), to each named person via their
     organisation (ASM-167; none to one we proceed without), and to each party (ASM-159(b),
     ASM-160 in the complainant's); one C-15 deadline per recipient (ASM-161). ``issues``
-    overrides the plan's (the components' decisions, when they are fed in)."""
+    overrides the plan's (the components' decisions, when they are fed in). ``parties``:
+    intake's, when ``propose`` has read them already."""
     plan = await repository.plan_of(session, case.id)
-    parties = _parties(await closing.case_parties(client, case.id))
+    if parties is None:
+        parties = await closing.case_parties(client, case.id)
+    roles = _parties(parties)
     org_rows = (
         plan.organisations if plan is not None else _default_plan(await _on_case(session, case))
     )
@@ -612,7 +616,7 @@ async def issue(
                 [*NAMED_PERSON_LETTER, *_scope_lines(plan)],
             )
         )  # fmt: skip
-    for party, role in parties:
+    for party, role in roles:
         letters.append(
             _Letter(
                 RecipientKind.party, party.person_id, [Recipient(person_id=party.person_id)],
@@ -655,7 +659,7 @@ async def issue(
             for r in org_rows
         ],
         named_person_ids=named_ids,
-        parties=[ProposalParty(person_id=p.person_id, role=role) for p, role in parties],
+        parties=[ProposalParty(person_id=p.person_id, role=role) for p, role in roles],
         component_ids=[i.component_id for i in chosen if i.proposed and i.component_id],
         comment_deadlines=deadlines,
     )

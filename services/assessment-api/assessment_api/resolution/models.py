@@ -47,6 +47,9 @@ class FcResolutionRequest(UUIDPrimaryKey, Timestamps, Base):
     agreement: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     closure_code: Mapped[str | None] = mapped_column(Text)
     risk_assessment_id: Mapped[uuid.UUID | None]
+    # ASM-156 ¶3.67, ASM-172: the approval under the Delegation Scheme it was closed under.
+    approval_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision_approval.id"))
+    approved_by: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[int] = mapped_column(Integer)
 
@@ -57,6 +60,11 @@ class FcResolutionRequest(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(
             "complainant_told_not_recommendations AND organisations_told_not_recommendations",
             name="not_recommendations_told",
+        ),
+        # ASM-156, ASM-172: an agreed resolution closed the case under an approval.
+        CheckConstraint(
+            "status <> 'agreed' OR (approval_id IS NOT NULL AND approved_by IS NOT NULL)",
+            name="agreed_is_approved",
         ),
         Index(
             "uq_fc_resolution_request_open",

@@ -167,6 +167,10 @@ class FcResolutionRequestRead(BaseModel):
     agreement: dict[str, Any] | None = Field(description="What resolved the complaint (agreed)")
     closure_code: str | None
     risk_assessment_id: uuid.UUID | None = Field(description="The qualifying assessment (agreed)")
+    approval_id: uuid.UUID | None = Field(
+        default=None, description="The approval it was closed under (agreed; ASM-156, ASM-172)"
+    )
+    approved_by: str | None = Field(default=None, description="Who approved it (agreed)")
     version: int
 
 

@@ -6,27 +6,34 @@
 - ``record_refusal`` (T34, ¶3.65): audited; the case returns to further consideration, where
   the caseworker may propose to investigate.
 - ``record_agreement`` (T33, second half): the case closes as a resolution, a decision not to
-  investigate (ASM-156 ¶3.67). It follows ``cases/decisions.py``: the agreement's own rules
-  (ASM-153); the case's state; the decision gates (``_check_ready``); who it goes to, read from
-  intake (``closing.service.issue_list``: 409 ``decision-recipients-incomplete``, 503); the risk
-  guard with trigger ``decline`` (XC-RSK-001); the row lock and ``If-Match``; the state and the
-  gates again; the transition with the clearance, audited; the answer, letters and calls through
-  the casework kit; ``assessment.case.closed`` and ``assessment.resolution.agreed`` (compliance's
-  resolution item, never escalated: ASM-155, CMP-023) in the same transaction.
+  investigate (ASM-156 ¶3.67), issued under the normal requirements. It follows
+  ``cases/decisions.py``: the agreement's own rules (ASM-153); the case's state; the complaint
+  handlers' rules and every decision gate of ``cases.readiness`` for its closure code, the
+  approval under the Delegation Scheme (ASM-172) among them (``_check_ready``); who it goes to,
+  read from intake (``closing.service.issue_list``: 409 ``decision-recipients-incomplete``, 503);
+  the risk guard with trigger ``decline`` (XC-RSK-001); the row lock and ``If-Match``; the state
+  and the gates again; the transition with the clearance, audited; the approval used and
+  recorded on the request; the answer, letters and calls through the casework kit;
+  ``assessment.case.closed`` and ``assessment.resolution.agreed`` (compliance's resolution item,
+  never escalated: ASM-155, CMP-023) in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_api.cases.errors import CaseNotFound
 from assessment_api.cases.models import Case
+from assessment_api.cases.readiness import require_ready
 from assessment_api.cases.service import CASE, get_case, scan_and_announce_communication
 from assessment_api.cases.state import CaseStatus, check_allowed, transition
 from assessment_api.closing import service as closing
+from assessment_api.components import service as components
+from assessment_api.decision_approvals import service as approvals
 from assessment_api.handlers.service import check_ready_for_decision
 from assessment_api.resolution import repository
 from assessment_api.resolution.errors import (
@@ -109,10 +116,25 @@ def _awaiting_answer(case: Case) -> None:
         )
 
 
-async def _check_ready(session: AsyncSession, case_id: uuid.UUID) -> None:
+async def _check_ready(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    code: str,
+    parties: Sequence[closing.Party] | None = None,
+) -> approvals.DecisionApproval:
     """The decision gates of a decision not to investigate (a resolution is one, ¶3.67): the
-    complaint handlers' rules for now; the one place the gates aggregator goes."""
+    complaint handlers' rules (ASM-071…084, their own typed 409s), then every gate of the
+    aggregator for the resolution's closure code (409 ``decision-not-ready`` listing each gap:
+    the Decision Form's resolution, contact, a lead link, advice, the components resolved, the
+    approval; with intake's ``parties``, suitability's role check, ASM-113); the approval the
+    case closes under."""
     await check_ready_for_decision(session, case_id, proposing=False)
+    approval = await require_ready(
+        session, case_id, proposing=False, closure_code=code, parties=parties
+    )
+    # A resolution's code is approved here (ASM-172): the gate refused above if none covers it.
+    assert approval is not None
+    return approval
 
 
 # --- T33 first half: the request -------------------------------------------------------------
@@ -240,26 +262,28 @@ async def record_agreement(
     check_if_match(if_match, make_etag(case.version), required=False)
     request = await _open_request(session, case_id)
     _heard_in_time(data, request, at)
+    code = closure_code(
+        complaints_process_complete=data.complaints_process_complete,
+        properly_made=data.properly_made,
+    )
     # What assessment can tell alone is refused before asking intake or compliance-api.
-    await _check_ready(session, case_id)
+    await _check_ready(session, case_id, code)
+    parties = await closing.case_parties(intake, case_id)
     owed = await closing.issue_list(
         intake, case, kind=closing.ClosureKind.resolution,
         decision_by_telephone=data.decision_by_telephone,
         written_decision_requested=True,  # ¶3.109–3.110: the letter is addressed to them
         aggrieved_copy=data.aggrieved_copy,
         organisations_contacted=request.organisation_ids,  # ¶3.117: they were asked to act
+        parties=parties,
     )  # fmt: skip
     clearance = await require_risk_assessment(
         risk, case_id=case_id, trigger=GuardTrigger.decline, at=at
     )
     case = await load_for_update(session, Case, case_id, if_match=if_match, missing=CaseNotFound)
     _awaiting_answer(case)
-    await _check_ready(session, case_id)
+    approval = await _check_ready(session, case_id, code, parties)
     request = await _open_request(session, case_id, lock=True)
-    code = closure_code(
-        complaints_process_complete=data.complaints_process_complete,
-        properly_made=data.properly_made,
-    )
     async with CASE.change(
         session, case, actor=actor, action="case.resolved_at_further_consideration"
     ):
@@ -275,6 +299,9 @@ async def record_agreement(
         )  # fmt: skip
         request.closure_code = code
         request.risk_assessment_id = clearance.assessment_id
+        request.approval_id = approval.id
+        request.approved_by = approval.decided_by
+    await approvals.use(session, approval, actor=actor, at=at)
     await _record_answer(session, case, request, data, actor=actor)
     await _issue(session, case, request, owed, by_telephone=data.decision_by_telephone, actor=actor)
     await emit(
@@ -285,6 +312,7 @@ async def record_agreement(
             decision="decision_not_to_investigate",
             decision_id=request.id,
             risk_assessment_id=clearance.assessment_id,
+            approved_by=approval.decided_by,
         ),
         case_id=case.id,
         actor=actor.sub,
@@ -296,6 +324,7 @@ async def record_agreement(
             reference=case.reference,
             resolution_id=request.id,
             organisation_ids=list(request.organisation_ids),
+            component_ids=await components.resolved_component_ids(session, case.id),
             actions=[ResolutionAction(a) for a in request.actions],
             due_date=request.due_date,
             decided_by=actor.sub,

@@ -17,8 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from assessment_api.cases.rules import OTHER_REASON_TO_DECLINE, OtherReason
-from assessment_api.early.rules import RESOLUTION_CODES
+from assessment_api.cases.rules import OTHER_REASON_TO_DECLINE, RESOLUTION_CODES, OtherReason
 
 ASM_168 = "ASM-168"
 

@@ -33,6 +33,11 @@ class CaseClosedV1(EventPayload):
     risk_assessment_id: uuid.UUID | None = Field(
         description="The qualifying risk assessment at compliance-api (XC-RSK-001)"
     )
+    approved_by: str | None = Field(
+        default=None,
+        description="Who approved the decision under the Delegation Scheme (ASM-172; a decline "
+        "or a resolution at further consideration), as a token subject; none otherwise",
+    )
 
 
 class ProposalOrganisationRole(StrEnum):
