@@ -6,6 +6,7 @@ compliance-api cannot say. compliance-api is a real app in process (tests/assess
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
 from collections.abc import Callable, Sequence
@@ -30,12 +31,18 @@ from shared.clients import DevServiceTokenProvider, ServiceClient
 from shared.clock import FixedClock
 from shared.config import DEV_ISSUER
 from shared.errors import PROBLEM_TYPE_BASE
+from shared.events.contracts.assessment import ProposalIssuedV1
 from shared.http_api.problems import PROBLEM_JSON
 from shared.outbox.models import OutboxEvent
 from tests.assessment.cases.builders import CW, OTHER_CW, make_case, make_ready_to_decide
 from tests.assessment.conftest import COMPLIANCE_BASE
 from tests.assessment.decision_approvals.builders import APPROVER
 from tests.assessment.intake_peer import StandIn, party_rows
+from tests.assessment.special_handling.builders import (
+    LINE_MANAGER,
+    PRIORITY_REASON,
+    make_investigation_priority,
+)
 
 Headers = Callable[..., dict[str, str]]
 DECLINE = {
@@ -323,10 +330,41 @@ async def test_a_proposal_with_its_assessment_is_issued_at_m1__XC_RSK_001_ASM_17
         "approved_by": APPROVER,  # ASM-172
         "case_allocated_to": CW,
         "team": None,
+        "investigation_priority": None,  # ASM-169: the case was not prioritised
     }
     # Read back: the case shows its proposal.
     read = await client.get(f"/v1/cases/{case.id}", headers=auth_headers("auditor"))
     assert read.json()["proposal"] == got["proposal"]
+
+
+async def test_a_prioritised_case_s_proposal_carries_its_prioritisation__ASM_169(
+    client: httpx.AsyncClient,
+    auth_headers: Headers,
+    session: AsyncSession,
+    compliance: httpx.AsyncClient,
+) -> None:
+    """¶3.100: the exceptional prioritisation agreed with the line manager reaches
+    investigation with the proposal, as ids and dates: the reason (health information) stays."""
+    case = await ready_case(session, "propose")
+    priority = await make_investigation_priority(session, case)
+    await assess(compliance, auth_headers, case.id, "propose")
+
+    r = await decide(client, auth_headers, case.id, "proposal", PROPOSAL)
+
+    assert r.status_code == 200, r.text
+    [event] = await _events(session, case.id)
+    assert event.type == "assessment.proposal.issued"
+    assert event.payload["investigation_priority"] == {
+        "priority_id": str(priority.id),
+        "line_manager_id": LINE_MANAGER,
+        "discussed_at": "2026-11-02T09:00:00Z",
+        "recorded_by": CW,
+    }
+    assert PRIORITY_REASON not in json.dumps(event.payload)
+    assert priority.agreed not in json.dumps(event.payload)
+    ref = ProposalIssuedV1.model_validate(event.payload).investigation_priority
+    assert ref is not None
+    assert ref.discussed_at == priority.discussed_at
 
 
 async def test_a_replayed_decision_answers_the_same_without_asking_again(

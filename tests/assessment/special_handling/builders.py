@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment_api.cases.models import Case
 from assessment_api.cases.state import CaseStatus
 from assessment_api.decision_form.models import DecisionForm
-from assessment_api.special_handling.models import LeadLink
+from assessment_api.special_handling.models import InvestigationPriority, LeadLink
 from tests.assessment.cases.builders import CW, make_case
 
 LINKED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LINE_MANAGER = "om-special-1"
+PRIORITY_REASON = "The complainant has a terminal illness."
 
 
 async def make_lead_link(
@@ -30,6 +32,25 @@ async def make_lead_link(
     session.add(link)
     await session.flush()
     return link
+
+
+async def make_investigation_priority(
+    session: AsyncSession,
+    case: Case,
+    *,
+    discussed_at: datetime = LINKED_AT,
+    line_manager_id: str = LINE_MANAGER,
+) -> InvestigationPriority:
+    """``case`` prioritised for investigation after a line-manager discussion (ASM-169)."""
+    priority = InvestigationPriority(
+        id=uuid.uuid4(), case_id=case.id, reason=PRIORITY_REASON,
+        line_manager_id=line_manager_id, discussed_at=discussed_at,
+        agreed="Prioritise for investigation; propose this week.", recorded_by=CW,
+        recorded_at=discussed_at,
+    )  # fmt: skip
+    session.add(priority)
+    await session.flush()
+    return priority
 
 
 async def make_decline_form(

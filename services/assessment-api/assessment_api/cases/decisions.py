@@ -3,7 +3,8 @@
 - a decision not to investigate (T32; ASM-093 a single reason; ASM-137, ASM-177 risk assessed
   with conflicts of interest) closes the case and emits ``assessment.case.closed``;
 - a proposal to investigate (T35; ASM-177) emits ``assessment.proposal.issued``, which opens
-  investigation's record at Milestone 1 (INV-003).
+  investigation's record at Milestone 1 (INV-003), carrying the case's exceptional
+  prioritisation for investigation when it has one (ASM-169, ids and dates only).
 
 Each follows the same steps: the request's own rules; the case's state (a case that cannot move
 is refused before compliance-api is asked); what must be in place first (``_ready``: the
@@ -60,6 +61,7 @@ from assessment_api.decision_approvals import service as approvals
 from assessment_api.handlers.service import check_ready_for_decision
 from assessment_api.proposals import service as proposals
 from assessment_api.proposals.schemas import IssueInput
+from assessment_api.special_handling import service as special_handling
 from shared.auth import Principal
 from shared.calendar import WorkingCalendar
 from shared.casework.communications import Recipient
@@ -370,6 +372,7 @@ async def propose(
             approved_by=approval.decided_by,
             case_allocated_to=case.owner,
             team=case.team,
+            investigation_priority=await special_handling.priority_ref(session, case.id),
         ),
         case_id=case.id,
         actor=actor.sub,

@@ -7,7 +7,8 @@
   to the lead needs the link; a linked case is declined under 'other reason to decline', and is
   not proposed).
 - Exceptional prioritisation (ASM-169): ``prioritise_for_investigation`` records it only with
-  the line-manager discussion that came first (who, when, what was agreed), audited.
+  the line-manager discussion that came first (who, when, what was agreed), audited;
+  ``priority_ref`` is what the proposal to investigate (T35) tells investigation of it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from assessment_api.staff import service as staff
 from shared.auth import Principal
 from shared.changes import Audited, load_for_update
 from shared.errors import NotFound
+from shared.events.contracts.assessment import InvestigationPriorityRef
 from shared.pagination import Keyset, key_datetime, key_uuid, paginate
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "link_to_lead",
     "linked_cases",
     "prioritise_for_investigation",
+    "priority_ref",
     "remove_link",
 ]
 
@@ -254,3 +257,20 @@ async def get_priority(session: AsyncSession, case_id: uuid.UUID) -> Investigati
     if priority is None:
         raise InvestigationPriorityNotFound(f"Case {case_id} is not prioritised for investigation")
     return priority
+
+
+async def priority_ref(
+    session: AsyncSession, case_id: uuid.UUID
+) -> InvestigationPriorityRef | None:
+    """ASM-169: the case's exceptional prioritisation as the proposal to investigate carries it
+    to investigation (ids and dates: the reason can hold health information and stays here);
+    None when the case is not prioritised. A pure read."""
+    priority = await repository.priority_of(session, case_id)
+    if priority is None:
+        return None
+    return InvestigationPriorityRef(
+        priority_id=priority.id,
+        line_manager_id=priority.line_manager_id,
+        discussed_at=priority.discussed_at,
+        recorded_by=priority.recorded_by,
+    )

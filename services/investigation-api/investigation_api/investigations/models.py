@@ -71,11 +71,24 @@ MILESTONE_LABELS = {
 }
 
 
+PRIORITY_COLUMNS = (
+    "priority_id",
+    "priority_line_manager_id",
+    "priority_discussed_at",
+    "priority_recorded_by",
+)
+# ASM-169: a prioritisation is whole (who it was discussed with, when, who recorded it) or absent.
+PRIORITY_ALL_OR_NONE = f"num_nulls({', '.join(PRIORITY_COLUMNS)}) IN (0, {len(PRIORITY_COLUMNS)})"
+
+
 class Investigation(Timestamps, Base):
     """A case at investigation, keyed by the case's id (one case, one UUID in every service).
 
     ``owner`` and ``team`` are the casework kit's ownership columns: the caseworker in the
-    proposal's 'Case Allocated' box (¶3.107), usually the one who assessed it.
+    proposal's 'Case Allocated' box (¶3.107), usually the one who assessed it. ``priority_*``
+    is the case's exceptional prioritisation for investigation, agreed at assessment after a
+    line-manager discussion (¶3.100, ASM-169): all set or all empty (migration 0005); the
+    reason stays at assessment.
     """
 
     __tablename__ = "investigation"
@@ -100,11 +113,22 @@ class Investigation(Timestamps, Base):
     owner: Mapped[str | None] = mapped_column(Text)
     team: Mapped[str | None] = mapped_column(Text)
 
+    priority_id: Mapped[uuid.UUID | None]
+    priority_line_manager_id: Mapped[str | None] = mapped_column(Text)
+    priority_discussed_at: Mapped[datetime | None]
+    priority_recorded_by: Mapped[str | None] = mapped_column(Text)
+
     version: Mapped[int] = mapped_column(Integer)
+
+    @property
+    def prioritised(self) -> bool:
+        """ASM-169: prioritised for investigation in exceptional circumstances."""
+        return self.priority_id is not None
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         UniqueConstraint("proposal_id"),
+        CheckConstraint(PRIORITY_ALL_OR_NONE, name="priority_all_or_none"),
         Index("ix_investigation_proposed_at_id", "proposed_at", "id"),
         Index("ix_investigation_owner_proposed_at_id", "owner", "proposed_at", "id"),
     )

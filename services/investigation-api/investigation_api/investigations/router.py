@@ -39,6 +39,7 @@ async def get_investigation(
     case_id: CaseIdPath, principal: InvestigationReader, session: DbSession
 ) -> Response:
     """One case's investigation: Milestone 1, its organisations tab, parties, named persons and
-    components in scope, and the proposal's comment deadlines (INV-003, C-15)."""
+    components in scope, the proposal's comment deadlines and any exceptional prioritisation
+    (INV-003, C-15, ASM-169)."""
     investigation = await service.get_investigation(session, case_id)
     return resource_response(investigation, version=investigation.version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,6 +54,27 @@ class CommentDeadlineRead(BaseModel):
     effective_due_date: date = Field(description="The date in force (after any extension)")
 
 
+PRIORITY_EXAMPLE: dict[str, Any] = {
+    "priority_id": "6f1c2b9e-3d4a-4e8b-9c1d-2a7e5f0b8c34",
+    "line_manager_id": "staff-manager-17",
+    "discussed_at": "2026-11-30T10:15:00Z",
+    "recorded_by": "staff-caseworker-42",
+}
+
+
+class InvestigationPriorityRead(BaseModel):
+    """The case was prioritised for investigation in exceptional circumstances (such as a
+    terminal illness) after a discussion with the caseworker's line manager (¶3.100, ASM-169),
+    as assessment agreed it. Ids and dates only: the reason stays at assessment."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [PRIORITY_EXAMPLE]})
+
+    priority_id: uuid.UUID = Field(description="The prioritisation's id at assessment")
+    line_manager_id: str = Field(description="The line manager it was discussed with")
+    discussed_at: datetime = Field(description="When the line manager discussion took place")
+    recorded_by: str = Field(description="The caseworker who recorded it at assessment")
+
+
 class InvestigationSummary(BaseModel):
     """An investigation, as lists show it."""
 
@@ -71,6 +93,9 @@ class InvestigationSummary(BaseModel):
     risk_assessment_id: uuid.UUID = Field(description="The proposal's risk assessment")
     owner: str | None = Field(description="'Case Allocated' (¶3.107): who holds the case")
     team: str | None
+    prioritised: bool = Field(
+        description="Prioritised for investigation in exceptional circumstances (ASM-169)"
+    )
     version: int
 
 
@@ -87,6 +112,11 @@ class InvestigationRead(InvestigationSummary):
     comments_close_on: date | None = Field(
         description="The latest comment deadline in force: the investigation is not confirmed "
         "before it has passed or every recipient has replied (ASM-158)"
+    )
+    investigation_priority: InvestigationPriorityRead | None = Field(
+        description="The exceptional prioritisation agreed at assessment (¶3.100, ASM-169), "
+        "or null when the case was not prioritised",
+        examples=[PRIORITY_EXAMPLE, None],
     )
 
 

@@ -1,5 +1,6 @@
 """Use cases of investigation's record: opened at Milestone 1 from assessment's proposal to
-investigate (T35; INV-003, ¶3.102, ¶3.107, ¶4.4), read and listed.
+investigate (T35; INV-003, ¶3.102, ¶3.107, ¶4.4), with the case's exceptional prioritisation
+for investigation when assessment agreed one (ASM-169, ¶3.100), read and listed.
 
 The record is keyed by the case's id and opened once: the inbox settles a redelivered event,
 and one ``INSERT … ON CONFLICT DO NOTHING`` a second proposal for a case that has one (it is
@@ -29,6 +30,7 @@ from investigation_api.investigations.models import (
 from investigation_api.investigations.schemas import (
     CommentDeadlineRead,
     InvestigationPage,
+    InvestigationPriorityRead,
     InvestigationRead,
     InvestigationSummary,
     MilestoneRead,
@@ -85,6 +87,7 @@ async def open_from_proposal(
         # 'Case Allocated' (¶3.107): usually the caseworker who assessed it carries on.
         "owner": payload.case_allocated_to or payload.proposed_by,
         "team": payload.team if payload.case_allocated_to else None,
+        **_priority_values(payload),
         "version": 1,
     }
     # Without autoflush: the batch's audit rows stay pending and go in one INSERT at the end
@@ -194,6 +197,33 @@ async def record_extension(
     return stored
 
 
+def _priority_values(payload: ProposalIssuedV1) -> dict[str, Any]:
+    """ASM-169 (¶3.100): the exceptional prioritisation agreed at assessment, or none (also
+    from a producer that predates the field)."""
+    p = payload.investigation_priority
+    return {
+        "priority_id": p.priority_id if p else None,
+        "priority_line_manager_id": p.line_manager_id if p else None,
+        "priority_discussed_at": p.discussed_at if p else None,
+        "priority_recorded_by": p.recorded_by if p else None,
+    }
+
+
+def _priority_read(investigation: Investigation) -> InvestigationPriorityRead | None:
+    if investigation.priority_id is None:
+        return None
+    # The CHECK keeps the four together (migration 0005).
+    assert investigation.priority_line_manager_id is not None
+    assert investigation.priority_discussed_at is not None
+    assert investigation.priority_recorded_by is not None
+    return InvestigationPriorityRead(
+        priority_id=investigation.priority_id,
+        line_manager_id=investigation.priority_line_manager_id,
+        discussed_at=investigation.priority_discussed_at,
+        recorded_by=investigation.priority_recorded_by,
+    )
+
+
 def _one_per_recipient(payload: ProposalIssuedV1) -> list[Any]:
     """Each recipient's deadline once: the latest date given for it (ASM-158 waits for the
     latest)."""
@@ -229,6 +259,7 @@ async def get_investigation(session: AsyncSession, case_id: uuid.UUID) -> Invest
         ],
         comment_deadlines=[CommentDeadlineRead.model_validate(d) for d in deadlines],
         comments_close_on=max((d.effective_due_date for d in deadlines), default=None),
+        investigation_priority=_priority_read(investigation),
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events.contracts.intake import LegalTermsFoundV1
 from shared.events.envelope import EventPayload
 from shared.events.registry import contract
-from shared.schemas import IsoDate
+from shared.schemas import IsoDate, IsoDateTime
 
 
 @contract
@@ -98,6 +98,22 @@ class CommentDeadline(BaseModel):
     due_date: IsoDate
 
 
+class InvestigationPriorityRef(BaseModel):
+    """The case was prioritised for investigation in exceptional circumstances after a
+    discussion with the caseworker's line manager (¶3.100, ASM-169), as investigation records
+    it: ids and dates only. The reason stays at assessment: it can hold health information (a
+    terminal illness), and events carry no free text and no personal data (DESIGN §1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    priority_id: uuid.UUID = Field(description="The prioritisation's id at assessment")
+    line_manager_id: str = Field(
+        description="The line manager it was discussed with (token subject)"
+    )
+    discussed_at: IsoDateTime = Field(description="When the line manager discussion took place")
+    recorded_by: str = Field(description="The caseworker who recorded it (token subject)")
+
+
 @contract
 class ProposalIssuedV1(EventPayload):
     """assessment.proposal.issued v1: a proposal to investigate was issued (requirements §E.2
@@ -107,7 +123,9 @@ class ProposalIssuedV1(EventPayload):
 
     Everything investigation needs, as ids and codes: no free text, no personal data (DESIGN §1).
     The lists the Decision Form fills (named persons, parties, components) are empty until it
-    records them; the contract is complete so that consumers need no new version then.
+    records them; the contract is complete so that consumers need no new version then. An
+    exceptional prioritisation for investigation (ASM-169) travels as ids and dates, never its
+    reason.
     """
 
     TYPE: ClassVar[str] = "assessment.proposal.issued"
@@ -146,6 +164,11 @@ class ProposalIssuedV1(EventPayload):
         description="'Case Allocated' (¶3.107): the caseworker who carries on, usually the same",
     )
     team: str | None = Field(default=None, description="That caseworker's team")
+    investigation_priority: InvestigationPriorityRef | None = Field(
+        default=None,
+        description="Prioritised for investigation in exceptional circumstances (¶3.100, "
+        "ASM-169), else null; absent from events of producers before it (additive within v1)",
+    )
 
 
 @contract
