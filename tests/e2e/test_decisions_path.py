@@ -241,16 +241,11 @@ async def test_case_resolved_with_the_organisation_stores_its_resolution_item__A
     async with httpx.AsyncClient(timeout=15) as http:
         s = services(stack, http)
         try:
-            held = await steps.to_further_consideration(s, case["id"], caseworker=RESOLVING_CW)
-            [organisation_id] = held["case"]["organisation_ids"]
-            got = await steps.resolve_with_organisation(
-                s, case["id"], caseworker=RESOLVING_CW, organisation_id=organisation_id,
-                complainant_person_id=person["id"],
-            )  # fmt: skip
-            item = await steps.resolution_item_stored(s, case["id"])
-            register = await steps.register_shows(
-                s, case["id"], service="assessment-api", status="closed"
+            got = await steps.case_d(
+                s, case["id"], caseworker=RESOLVING_CW, complainant_person_id=person["id"]
             )
+            [organisation_id] = got["case"]["organisation_ids"]
+            item, register = got["item"], got["register"]
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{stack.logs()}") from None
     # ASM-154: requested with both sides told; T33 closed the case on the risk assessment.

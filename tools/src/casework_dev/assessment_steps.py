@@ -8,9 +8,9 @@
   until a ``decline`` risk assessment is recorded at compliance-api;
 - case C: a health case is allocated, made ready and proposed for investigation (T35), and
   investigation-api opens its record at Milestone 1;
-- (tests only) a case resolved with the organisation at further consideration (T33,
-  ``resolve_with_organisation``), the resolution item stored at compliance-api
-  (tests/e2e/test_decisions_path.py runs B, C and this one).
+- case D: a health case is allocated, made ready for a resolution and resolved with the
+  organisation at further consideration (T33, ``resolve_with_organisation``), the resolution
+  item stored at compliance-api (tests/e2e/test_decisions_path.py runs B, C and D).
 
 Intake's register follows each case. Shared by ``make walkthrough`` (against ``make run``) and
 the end-to-end tests (four real processes).
@@ -874,6 +874,23 @@ async def resolve_with_organisation(
             f"approval: {agreed}"
         )
     return {"prepared": prepared, "requested": requested, "assessed": assessed, "agreed": agreed}
+
+
+async def case_d(
+    s: Services, case_id: str, *, caseworker: str, complainant_person_id: str
+) -> dict[str, Any]:
+    """The walk-through's case D, a health complaint, from the allocation queue to a resolution
+    the organisation agrees at further consideration (T33), its resolution item stored at
+    compliance-api and intake's register closed."""
+    allocated = await to_further_consideration(s, case_id, caseworker=caseworker)
+    [organisation_id] = allocated["case"]["organisation_ids"]
+    resolved = await resolve_with_organisation(
+        s, case_id, caseworker=caseworker, organisation_id=organisation_id,
+        complainant_person_id=complainant_person_id,
+    )  # fmt: skip
+    item = await resolution_item_stored(s, case_id)
+    register = await register_shows(s, case_id, service="assessment-api", status="closed")
+    return {**allocated, **resolved, "item": item, "register": register}
 
 
 async def resolution_item_stored(s: Services, case_id: str) -> dict[str, Any]:

@@ -3,14 +3,15 @@ hand-off, and one complaint to a gate closure; then case A, a health complaint r
 triage, through assessment (triage, the allocation queue, allocation, a risk assessment at
 compliance-api, resolution) until intake's register shows it closed; case B, an MP-referred
 parliamentary complaint, from the allocation queue to a decision not to investigate copied to
-the MP; and case C, a health complaint, from the allocation queue to a proposal to investigate
-and investigation-api's record at Milestone 1. Public APIs only.
+the MP; case C, a health complaint, from the allocation queue to a proposal to investigate
+and investigation-api's record at Milestone 1; and case D, a health complaint resolved with the
+organisation at further consideration, its resolution item at compliance-api. Public APIs only.
 
 ``python -m casework_dev.walkthrough`` runs it against ``make run`` (or ``--intake-url``,
 ``--assessment-url``, ``--compliance-url``, ``--investigation-url``), printing each step. The
 tests run the intake functions in-process; tests/e2e/test_assessment_path.py runs case A's
 assessment steps (``casework_dev.assessment_steps.case_a``) and tests/e2e/test_decisions_path.py
-cases B and C's (``case_b``, ``case_c``) against four real processes.
+cases B, C and D's (``case_b``, ``case_c``, ``case_d``) against four real processes.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ async def run(urls: dict[str, str], headers: assessment_steps.Headers, received_
 async def decision_cases(
     urls: dict[str, str], headers: assessment_steps.Headers, received_date: str
 ) -> None:
-    """Cases B and C: referred by intake to the allocation queue, then decided at further
+    """Cases B, C and D: referred by intake to the allocation queue, then decided at further
     consideration."""
     async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as http:
         api = Api(http, headers("intake_caseworker", sub="walkthrough-caseworker"), verbose=True)
@@ -205,6 +206,11 @@ async def decision_cases(
             api, received_date=received_date, given="Casey", route="awaiting_allocation"
         )
         print(f"   {case_c['reference']}: {case_c['status']}")
+        print("== Case D: health complaint → allocation queue (intake)")
+        case_d, person_d = await health_case_referred(
+            api, received_date=received_date, given="Robin", route="awaiting_allocation"
+        )
+        print(f"   {case_d['reference']}: {case_d['status']}")
     async with httpx.AsyncClient(timeout=10) as http:
         services = assessment_steps.Services(http, urls, headers, verbose=True)
         print("== Case B at assessment: allocation → ready → decline, copied to the MP")
@@ -226,6 +232,16 @@ async def decision_cases(
         print(
             f"   {case_c['reference']}: {got['register']['status']}; investigation-api: "
             f"{got['investigation']['status']}, {', '.join(milestones)}"
+        )
+        print("== Case D at assessment: allocation → ready → resolution agreed → compliance item")
+        got = await assessment_steps.case_d(
+            services, case_d["id"], caseworker=WALKTHROUGH_CW,
+            complainant_person_id=person_d["id"],
+        )  # fmt: skip
+        print(
+            f"   {case_d['reference']}: {got['register']['status']} "
+            f"'{got['register']['closure_code']}'; compliance-api: {got['item']['kind']} item "
+            f"{got['item']['status']}"
         )
 
 
