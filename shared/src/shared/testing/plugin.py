@@ -31,6 +31,7 @@ race-safe); a runtime role has grants only on its own service's databases.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
@@ -44,6 +45,7 @@ import httpx
 import pytest
 from alembic import command
 from fastapi import FastAPI
+from fastapi import routing as fastapi_routing
 from fastapi.dependencies import models as fastapi_dependency_models
 from pydantic import SecretStr
 from sqlalchemy import text
@@ -313,6 +315,48 @@ _FASTAPI_CALLABLE_CACHES = (
     "_is_async_gen_callable_cached",
     "_is_coroutine_callable_cached",
 )
+
+
+# FastAPI 0.16x analyses each route's dependency tree (``get_dependant``: signatures, pydantic
+# TypeAdapters for every parameter) lazily, per app, on the first request that walks the route's
+# router: 0.3 s for assessment-api's routes on a quiet core. A service process builds one app and
+# pays it once; a test run builds one app per test and paid it in nearly every test (about a third
+# of the suite's time). The analysis depends only on the route's path, its endpoint and the
+# dependencies its routers add, never on the app, so the run keeps one per (path, endpoint,
+# dependencies) when all of them are module-level functions (shared by every app; a closure made
+# per app is analysed each time, so nothing per app is kept alive). The app-specific parts (the
+# dependency overrides, the route objects, the middleware) are still built per app.
+_RouteAnalysis = tuple[Any, list[Any], bool]
+_route_analyses: dict[tuple[Any, ...], _RouteAnalysis] = {}
+
+
+def _module_level(call: Any) -> bool:
+    return callable(call) and "<locals>" not in getattr(call, "__qualname__", "<locals>")
+
+
+def _share_route_analysis() -> None:
+    build = getattr(fastapi_routing, "_build_dependant_with_parameterless_dependencies", None)
+    if build is None or getattr(build, "__shared_by_tests__", False):
+        return
+
+    @functools.wraps(build)
+    def shared(*, path: str, call: Any, dependencies: Sequence[Any]) -> _RouteAnalysis:
+        calls = [getattr(d, "dependency", None) for d in dependencies]
+        if not (_module_level(call) and all(_module_level(c) for c in calls)):
+            result: _RouteAnalysis = build(path=path, call=call, dependencies=dependencies)
+            return result
+        key = (path, call, *((c, getattr(d, "use_cache", True), getattr(d, "scope", None))
+                             for c, d in zip(calls, dependencies, strict=True)))  # fmt: skip
+        found = _route_analyses.get(key)
+        if found is None:
+            found = _route_analyses[key] = build(path=path, call=call, dependencies=dependencies)
+        return found
+
+    shared.__shared_by_tests__ = True  # type: ignore[attr-defined]
+    fastapi_routing._build_dependant_with_parameterless_dependencies = shared
+
+
+_share_route_analysis()
 
 
 @pytest.fixture(autouse=True)
