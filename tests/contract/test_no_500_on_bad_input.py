@@ -69,6 +69,7 @@ from tests.assessment.cases.builders import ORG as ASSESSMENT_ORG
 from tests.assessment.cases.builders import make_case as make_assessment_case
 from tests.assessment.cases.builders import make_ready_to_decide
 from tests.assessment.decision_approvals.builders import make_decision_approvals_ready
+from tests.assessment.intake_peer import STAND_IN_COMPLAINANT
 from tests.assessment.proposals.builders import make_issued
 from tests.assessment.triage.builders import make_threshold_set
 from tests.compliance.legal.builders import make_referral
@@ -902,10 +903,12 @@ async def _a_call(caller: Caller, world: World) -> None:
 
 def _intake_lists_a_complainant(request: httpx.Request) -> httpx.Response:
     """intake-api's parties of a case, for a walker over assessment's input (tests/assessment
-    holds the real intake app behind it)."""
+    holds the real intake app behind it): the complainant the suitability builder makes the
+    aggrieved, complaining personally (ASM-113)."""
     return httpx.Response(
         200,
-        json=[{"id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "role": "complainant",
+        json=[{"id": str(uuid.uuid4()), "person_id": str(STAND_IN_COMPLAINANT),
+               "role": "complainant",
                "authority_to_receive_info": False, "description": None}],
     )  # fmt: skip
 

@@ -46,6 +46,7 @@ from shared.auth import mint_dev_token
 from shared.config import DEV_ISSUER, DEV_TOKEN_AUDIENCES
 from shared.db import create_engine
 from tests.assessment.cases.builders import make_ready_to_decide
+from tests.assessment.intake_peer import STAND_IN_COMPLAINANT
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +74,9 @@ class Stack:
         return {"Authorization": f"Bearer {token}"}
 
 
-COMPLAINANT = uuid.uuid4()
+# The stand-in's complainant, whom the suitability builder makes the aggrieved complaining
+# personally, so intake's roles agree with the assessment (ASM-113).
+COMPLAINANT = STAND_IN_COMPLAINANT
 
 
 def _intake_parties(request: Request) -> JSONResponse:
