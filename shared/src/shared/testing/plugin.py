@@ -32,6 +32,7 @@ race-safe); a runtime role has grants only on its own service's databases.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import threading
 import uuid
@@ -118,6 +119,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(optionalhook=True)
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything alive once the suite is collected (modules, apps' schemas, the OpenAPI documents
+    of the contract tests: over a million objects) lives until the run ends: moved out of the
+    garbage collector's generations, each full collection scans only what the tests make (about
+    6% of an ordinary test module's time)."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_testnodedown(node: Any, error: object) -> None:
     """xdist's controller: how many tests a worker left to the other part of the suite."""
     left = getattr(node, "workeroutput", {}).get("left_to_other_part", 0)
