@@ -44,6 +44,16 @@ def test_every_public_route_has_a_summary_and_documented_problems(name: str) -> 
                     assert "application/problem+json" in content, f"{where}: {status} not problem"
 
 
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_every_schema_has_a_plain_name(name: str) -> None:
+    # Two models or enums of one name in two modules are published under their module paths
+    # ('assessment_api__triage__rules__Outcome'), which client generators and CRMs turn into
+    # unreadable type names: each published name is a plain, unique one.
+    names = _app(name).openapi()["components"]["schemas"]
+    qualified = sorted(n for n in names if "__" in n or "." in n)
+    assert qualified == [], f"{name}: module-qualified schema names {qualified}"
+
+
 def _models(name: str) -> dict[str, type[BaseModel]]:
     """Every pydantic model defined in the service's package, by class name."""
     package = importlib.import_module(f"{name}_api")

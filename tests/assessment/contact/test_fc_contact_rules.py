@@ -14,12 +14,12 @@ from assessment_api.contact.rules import (
     Answer,
     AnswerProblem,
     Availability,
+    ContactUnlock,
     FirstContactState,
     Item,
     MethodBasis,
     MethodProblem,
     TimingProblem,
-    Unlock,
     answer_problem,
     decision_unlock,
     first_contact_state,
@@ -66,14 +66,15 @@ def test_three_failed_calls_over_two_days_not_early_considerations_two__C_08_ASM
     dates: list[date], unlocked: bool
 ) -> None:
     assert three_calls_over_two_days(dates) is unlocked
-    expected = Unlock.three_failed_calls_over_two_days if unlocked else None
+    expected = ContactUnlock.three_failed_calls_over_two_days if unlocked else None
     assert decision_unlock(contact_made=False, failed_call_dates=dates) == expected
 
 
 def test_contact_made_unlocks_whatever_the_calls__ASM_101() -> None:
-    assert decision_unlock(contact_made=True, failed_call_dates=[]) == Unlock.contact_made
+    assert decision_unlock(contact_made=True, failed_call_dates=[]) == ContactUnlock.contact_made
     assert (
-        decision_unlock(contact_made=True, failed_call_dates=[MON, MON, TUE]) == Unlock.contact_made
+        decision_unlock(contact_made=True, failed_call_dates=[MON, MON, TUE])
+        == ContactUnlock.contact_made
     )
 
 

@@ -13,13 +13,13 @@ import pytest
 
 from assessment_api.early.rules import (
     Component,
+    EarlyUnlock,
     Evidence,
     Letter,
     Mp,
     Parties,
     ResolutionProblem,
     Role,
-    Unlock,
     calls_in_one_week,
     decision_letters,
     decision_unlock,
@@ -57,7 +57,7 @@ def test_two_failed_calls_mon_and_thu_of_one_week_unlock__ASM_053() -> None:
     got = decision_unlock(
         contact_made=False, failed_call_dates=[MON, THU], written_reply_deadlines=[], today=THU
     )
-    assert got is Unlock.two_failed_calls_in_a_week
+    assert got is EarlyUnlock.two_failed_calls_in_a_week
 
 
 def test_one_failed_call_does_not_unlock__ASM_053() -> None:
@@ -81,7 +81,7 @@ def test_two_calls_must_be_less_than_a_week_apart__ASM_053(second: date, within:
         contact_made=False, failed_call_dates=[second, MON], written_reply_deadlines=[],
         today=second,
     )  # fmt: skip
-    assert (got is Unlock.two_failed_calls_in_a_week) is within
+    assert (got is EarlyUnlock.two_failed_calls_in_a_week) is within
 
 
 def test_any_two_of_several_calls_within_a_week_count__ASM_053() -> None:
@@ -106,7 +106,7 @@ def test_written_contact_unanswered_for_a_week_unlocks_from_the_day_after__ASM_0
         today=date(2026, 11, 10),
     )  # fmt: skip
     assert on_due is None
-    assert after is Unlock.written_contact_unanswered
+    assert after is EarlyUnlock.written_contact_unanswered
 
 
 def test_one_failed_call_and_unanswered_written_contact_unlock__ASM_053() -> None:
@@ -115,7 +115,7 @@ def test_one_failed_call_and_unanswered_written_contact_unlock__ASM_053() -> Non
         contact_made=False, failed_call_dates=[MON], written_reply_deadlines=[reply],
         today=date(2026, 11, 10),
     )  # fmt: skip
-    assert got is Unlock.written_contact_unanswered
+    assert got is EarlyUnlock.written_contact_unanswered
 
 
 def test_an_answered_or_cancelled_reply_clock_does_not_unlock__ASM_053() -> None:
@@ -132,7 +132,7 @@ def test_contact_made_unlocks_at_once__ASM_053() -> None:
     got = decision_unlock(
         contact_made=True, failed_call_dates=[], written_reply_deadlines=[], today=MON
     )
-    assert got is Unlock.contact_made
+    assert got is EarlyUnlock.contact_made
 
 
 def test_the_written_reply_rule_is_one_calendar_week__ASM_053_C_05() -> None:

@@ -13,9 +13,9 @@ from assessment_api.triage.rules import (
     Criterion,
     DeclineProblem,
     InputProblem,
-    Outcome,
     PassOnTo,
     ThresholdBand,
+    TriageOutcome,
 )
 
 
@@ -144,9 +144,9 @@ def test_all_four_criteria_are_scored__ASM_044() -> None:
 def test_outcome_against_the_threshold__ASM_046_ASM_047_ASM_051(
     score: int, decline_below: int, possible: bool, expected: str
 ) -> None:
-    assert rules.outcome(score, decline_below, minimal_intervention_possible=possible) == Outcome(
-        _s(expected)
-    )
+    assert rules.outcome(
+        score, decline_below, minimal_intervention_possible=possible
+    ) == TriageOutcome(_s(expected))
 
 
 SETS = [
@@ -220,7 +220,7 @@ def test_the_triage_section_is_complete_with_all_seven_answers__ASM_050() -> Non
 
 
 OK = {
-    "outcome": Outcome.decline,
+    "outcome": TriageOutcome.decline,
     "minimal_intervention_considered": True,
     "answered": ALL_ANSWERED,
     "adjustment_exists": False,
@@ -235,7 +235,7 @@ OK = {
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"outcome": Outcome.consider_further}, "score_supports_further_consideration"),
+        ({"outcome": TriageOutcome.consider_further}, "score_supports_further_consideration"),
         ({"minimal_intervention_considered": False}, "minimal_intervention_not_considered"),
         ({"answered": ALL_ANSWERED[:6]}, "triage_section_incomplete"),
         ({"adjustment_exists": True}, "reasonable_adjustment_not_considered"),
@@ -253,7 +253,7 @@ def test_what_a_triage_decline_needs__T17_ASM_046_ASM_047_ASM_048_ASM_050(
 @pytest.mark.parametrize(
     "change",
     [
-        {"outcome": Outcome.resolve_minimal_intervention},  # ¶2.96: not resolved, closed now
+        {"outcome": TriageOutcome.resolve_minimal_intervention},  # ¶2.96: not resolved, closed now
         {"adjustment_exists": True, "adjustment_considered": True},
         {"mp_involved": True, "mp_written_response": True},
         {"written_response_requested": True, "written_response": True},
@@ -278,7 +278,7 @@ def test_a_decline_with_what_it_needs_has_no_problem__T17_ASM_048_ASM_050(
     ],
 )
 def test_pass_on_where_the_score_supports_it__T19_ASM_051(outcome: str, to: str, ok: bool) -> None:
-    assert (rules.pass_on_problem(Outcome(_s(outcome)), PassOnTo(_s(to))) is None) is ok
+    assert (rules.pass_on_problem(TriageOutcome(_s(outcome)), PassOnTo(_s(to))) is None) is ok
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def test_pass_on_where_the_score_supports_it__T19_ASM_051(outcome: str, to: str,
 def test_resolution_only_where_minimal_intervention_could_resolve__T18_ASM_051(
     outcome: str, ok: bool
 ) -> None:
-    assert rules.resolution_allowed(Outcome(_s(outcome))) is ok
+    assert rules.resolution_allowed(TriageOutcome(_s(outcome))) is ok
 
 
 BASE = {

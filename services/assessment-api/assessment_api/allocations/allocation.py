@@ -41,16 +41,16 @@ from assessment_api.allocations.models import (
     TaskKind,
 )
 from assessment_api.allocations.schemas import (
+    AllocationApprovalRead,
     AllocationCreate,
     AllocationRead,
+    AllocationTaskRead,
     ApprovalDecisionCreate,
-    ApprovalRead,
     CategoryChangeCreate,
     DeadlineRead,
     NextCase,
     QueueEntryRead,
     SystemicIssueCreate,
-    TaskRead,
 )
 from assessment_api.allocations.service import ENTRY, TASK, enter_queue
 from assessment_api.cases import service as cases
@@ -104,7 +104,7 @@ NEXT_CASE_BATCH = 10
 
 APPROVAL = Audited[AllocationApproval](
     entity_type="allocation_approval",
-    snapshot=lambda a: ApprovalRead.model_validate(a).model_dump(mode="json"),
+    snapshot=lambda a: AllocationApprovalRead.model_validate(a).model_dump(mode="json"),
     case_id=lambda a: a.case_id,
 )
 
@@ -136,7 +136,10 @@ async def _allocation_read(session: AsyncSession, entry: QueueEntry) -> Allocati
         deadlines=[
             DeadlineRead.model_validate(d) for d in await repository.deadlines_of(session, entry.id)
         ],
-        tasks=[TaskRead.model_validate(t) for t in await repository.tasks_of(session, entry.id)],
+        tasks=[
+            AllocationTaskRead.model_validate(t)
+            for t in await repository.tasks_of(session, entry.id)
+        ],
     )
 
 

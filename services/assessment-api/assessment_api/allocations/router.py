@@ -22,15 +22,15 @@ from assessment_api.allocations.dependencies import (
     RatingsDep,
 )
 from assessment_api.allocations.schemas import (
+    AllocationApprovalRead,
     AllocationCreate,
     AllocationRead,
+    AllocationTaskRead,
     ApprovalDecisionCreate,
-    ApprovalRead,
     CategoryChangeCreate,
     NextCase,
     QueueEntryRead,
     SystemicIssueCreate,
-    TaskRead,
     TerminalIllness,
 )
 from shared.clock import ClockDep
@@ -136,7 +136,7 @@ async def prioritise_terminal_illness(
 @router.post(
     "/{entry_id}/category-changes",
     status_code=201,
-    response_model=ApprovalRead,
+    response_model=AllocationApprovalRead,
     responses=problem_responses(401, 403, 404, 409, 413, 422, 429),
 )
 async def request_category_change(
@@ -155,7 +155,7 @@ async def request_category_change(
         session, entry_id=entry_id, data=body, actor=principal, at=clock.now()
     )
     return await idem.save(
-        resource_response(ApprovalRead.model_validate(approval), status_code=201)
+        resource_response(AllocationApprovalRead.model_validate(approval), status_code=201)
     )
 
 
@@ -186,7 +186,7 @@ async def decide_category_change(
 @router.post(
     "/{entry_id}/systemic-issues",
     status_code=201,
-    response_model=TaskRead,
+    response_model=AllocationTaskRead,
     responses=problem_responses(401, 403, 404, 409, 413, 422, 429),
 )
 async def flag_systemic_issue(
@@ -202,4 +202,6 @@ async def flag_systemic_issue(
     task = await allocation.flag_systemic_issue(
         session, entry_id=entry_id, data=body, actor=principal, at=clock.now()
     )
-    return await idem.save(resource_response(TaskRead.model_validate(task), status_code=201))
+    return await idem.save(
+        resource_response(AllocationTaskRead.model_validate(task), status_code=201)
+    )

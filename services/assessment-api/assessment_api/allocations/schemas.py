@@ -48,7 +48,7 @@ class DeadlineRead(BaseModel):
     cancelled_at: datetime | None
 
 
-class TaskRead(BaseModel):
+class AllocationTaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -65,7 +65,7 @@ class AllocationRead(BaseModel):
 
     entry: QueueEntryRead
     deadlines: list[DeadlineRead]
-    tasks: list[TaskRead]
+    tasks: list[AllocationTaskRead]
 
 
 class AllocationCreate(BaseModel):
@@ -146,7 +146,7 @@ class CategoryChangeCreate(BaseModel):
         return self
 
 
-class ApprovalRead(BaseModel):
+class AllocationApprovalRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

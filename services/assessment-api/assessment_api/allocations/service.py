@@ -13,7 +13,7 @@ from assessment_api.allocations.models import (
     EntryStatus,
     QueueEntry,
 )
-from assessment_api.allocations.schemas import DeadlineRead, QueueEntryRead, TaskRead
+from assessment_api.allocations.schemas import AllocationTaskRead, DeadlineRead, QueueEntryRead
 from assessment_api.cases import service as cases
 from shared.auth import Principal
 from shared.casework.deadlines import cancel, is_open, meet
@@ -29,7 +29,7 @@ PRIORITY_RANK = {"high": 0, "standard": 1}
 # here); defined here, below allocation.py, so neither module imports the other in a cycle.
 TASK = Audited[AllocationTask](
     entity_type="allocation_task",
-    snapshot=lambda t: TaskRead.model_validate(t).model_dump(mode="json"),
+    snapshot=lambda t: AllocationTaskRead.model_validate(t).model_dump(mode="json"),
     case_id=lambda t: t.case_id,
 )
 QUEUE = Keyset("allocation-queue", (key_int, key_int, key_date, key_uuid))

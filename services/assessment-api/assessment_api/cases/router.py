@@ -23,10 +23,10 @@ from assessment_api.cases.rules import RiskRating
 from assessment_api.cases.schemas import (
     CasePage,
     CaseRead,
+    CaseTaskRead,
     DecisionReadinessRead,
     DeclineCreate,
     ProposalCreate,
-    TaskRead,
 )
 from assessment_api.cases.state import CaseStatus
 from assessment_api.dependencies import IntakeClient
@@ -76,7 +76,7 @@ async def get_case(case_id: CaseIdPath, principal: CaseReader, session: DbSessio
     return resource_response(await service.read_case(session, case), version=case.version)
 
 
-@router.get("/{case_id}/tasks", response_model=list[TaskRead], responses=READ)
+@router.get("/{case_id}/tasks", response_model=list[CaseTaskRead], responses=READ)
 async def list_tasks(case_id: CaseIdPath, principal: CaseReader, session: DbSession) -> Response:
     """Follow-up work rules left on the case (CMP-120: consider reallocation or supervision)."""
     return resource_response(await service.list_tasks(session, case_id))

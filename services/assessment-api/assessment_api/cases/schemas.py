@@ -224,7 +224,7 @@ class ProposalCreate(BaseModel):
     rationale: Reason = Field(description="Why an investigation is proposed")
 
 
-class TaskRead(BaseModel):
+class CaseTaskRead(BaseModel):
     """Follow-up work a rule left on the case."""
 
     model_config = ConfigDict(from_attributes=True)

@@ -22,10 +22,10 @@ from assessment_api.cases.schemas import (
     CasePage,
     CaseRead,
     CaseSummary,
+    CaseTaskRead,
     DecisionCommunicationRead,
     DeclineRead,
     ProposalRead,
-    TaskRead,
 )
 from assessment_api.cases.state import (
     DECIDING,
@@ -206,9 +206,9 @@ async def list_cases(
     )
 
 
-async def list_tasks(session: AsyncSession, case_id: uuid.UUID) -> list[TaskRead]:
+async def list_tasks(session: AsyncSession, case_id: uuid.UUID) -> list[CaseTaskRead]:
     await get_case(session, case_id)
-    return [TaskRead.model_validate(t) for t in await repository.tasks(session, case_id)]
+    return [CaseTaskRead.model_validate(t) for t in await repository.tasks(session, case_id)]
 
 
 async def _rerate(
@@ -281,5 +281,5 @@ async def note_rating_changed(
         entity_type="case_task",
         entity_id=task.id,
         action="case.task_created",
-        after=TaskRead.model_validate(task).model_dump(mode="json"),
+        after=CaseTaskRead.model_validate(task).model_dump(mode="json"),
     )

@@ -23,7 +23,7 @@ class OwedRead(BaseModel):
     rule: str
 
 
-class ProblemRead(BaseModel):
+class RecipientProblemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     requirement: str = Field(examples=["ASM-174"])
@@ -36,5 +36,5 @@ class ClosureRecipientsRead(BaseModel):
     case_id: uuid.UUID
     kind: ClosureKind
     owed: list[OwedRead]
-    problems: list[ProblemRead]
+    problems: list[RecipientProblemRead]
     complete: bool

@@ -24,7 +24,7 @@ from assessment_api.closing.rules import (
     Recipients,
     closure_recipients,
 )
-from assessment_api.closing.schemas import ClosureRecipientsRead, OwedRead, ProblemRead
+from assessment_api.closing.schemas import ClosureRecipientsRead, OwedRead, RecipientProblemRead
 from shared.clients import ServiceClient
 
 __all__ = [
@@ -100,7 +100,7 @@ async def recipients(
         case_id=case.id,
         kind=kind,
         owed=[OwedRead.model_validate(o) for o in result.owed],
-        problems=[ProblemRead.model_validate(p) for p in result.problems],
+        problems=[RecipientProblemRead.model_validate(p) for p in result.problems],
         complete=not result.problems,
     )
 

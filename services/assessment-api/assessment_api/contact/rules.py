@@ -177,7 +177,7 @@ FAILED_CALLS_TO_UNLOCK = 3
 DAYS_TO_SPREAD_OVER = 2
 
 
-class Unlock(StrEnum):
+class ContactUnlock(StrEnum):
     """Why a decision may be made on the case (ASM-101)."""
 
     contact_made = "contact_made"
@@ -192,12 +192,14 @@ def three_calls_over_two_days(failed_call_dates: Sequence[date]) -> bool:
     )
 
 
-def decision_unlock(*, contact_made: bool, failed_call_dates: Sequence[date]) -> Unlock | None:
+def decision_unlock(
+    *, contact_made: bool, failed_call_dates: Sequence[date]
+) -> ContactUnlock | None:
     """ASM-101: why a decision may be made, or None while contact must still be tried."""
     if contact_made:
-        return Unlock.contact_made
+        return ContactUnlock.contact_made
     if three_calls_over_two_days(failed_call_dates):
-        return Unlock.three_failed_calls_over_two_days
+        return ContactUnlock.three_failed_calls_over_two_days
     return None
 
 

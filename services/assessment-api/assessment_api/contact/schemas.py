@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from assessment_api.contact.rules import (
     Answer,
+    ContactUnlock,
     FirstContactState,
     Item,
     MethodBasis,
-    Unlock,
 )
 from shared.casework.communications import ContactOutcome
 from shared.schemas import IsoDate, IsoDateTime, LongText, Reason
@@ -327,7 +327,7 @@ class ContactRead(BaseModel):
     first_contact: FirstContactRead | None = Field(
         description="null when the case has no allocation clock (not allocated here)"
     )
-    decision_unlocked_by: Unlock | None = Field(
+    decision_unlocked_by: ContactUnlock | None = Field(
         description="ASM-101 / C-08: contact made, or three failed calls over two days; null "
         "while contact must still be tried"
     )

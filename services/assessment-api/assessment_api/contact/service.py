@@ -52,10 +52,10 @@ from assessment_api.contact.rules import (
     TELEPHONE,
     WRITTEN,
     Availability,
+    ContactUnlock,
     FirstContactState,
     Item,
     Method,
-    Unlock,
     answer_problem,
     decision_unlock,
     first_contact_state,
@@ -409,7 +409,7 @@ async def record_mp_contact(
 
 async def decision_readiness(
     session: AsyncSession, case_id: uuid.UUID
-) -> tuple[Unlock | None, list[Item]]:
+) -> tuple[ContactUnlock | None, list[Item]]:
     """ASM-101 (C-08): why a decision may be made, or None; ASM-102: the required checklist
     areas not yet covered (they matter only when contact was made: after three failed calls
     over two days the decision is on the information held, ¶2.218)."""
@@ -448,7 +448,7 @@ async def decision_gaps(
                 "two days (¶2.217-2.218)",
             )
         ]
-    if unlock is Unlock.contact_made and missing:
+    if unlock is ContactUnlock.contact_made and missing:
         return [
             (
                 "ASM-102",
@@ -458,7 +458,7 @@ async def decision_gaps(
     return []
 
 
-async def require_ready_to_decide(session: AsyncSession, case_id: uuid.UUID) -> Unlock:
+async def require_ready_to_decide(session: AsyncSession, case_id: uuid.UUID) -> ContactUnlock:
     """ASM-101 and ASM-102, for any decision at further consideration: 409
     ``fc-contact-required`` until contact is made or three calls over two days have failed,
     409 ``fc-checklist-incomplete`` while a conversation has not covered what a decision
@@ -470,7 +470,7 @@ async def require_ready_to_decide(session: AsyncSession, case_id: uuid.UUID) -> 
             "days, before deciding (ASM-101)",
             extensions={"requirement": "ASM-101"},
         )
-    if unlock is Unlock.contact_made and missing:
+    if unlock is ContactUnlock.contact_made and missing:
         raise ChecklistIncomplete(
             "The conversation has not yet covered: " + ", ".join(i.value for i in missing),
             extensions={"requirement": "ASM-102", "missing": [i.value for i in missing]},
@@ -531,7 +531,7 @@ async def read(session: AsyncSession, *, case_id: uuid.UUID, today: date) -> Con
     unlock, missing = await decision_readiness(session, case_id)
     latest: dict[Item, FcChecklistAnswer] = {a.item: a for a in answers}
     withdrawal = await repository.withdrawal(session, case_id)
-    ready = unlock is not None and (unlock is not Unlock.contact_made or not missing)
+    ready = unlock is not None and (unlock is not ContactUnlock.contact_made or not missing)
     return ContactRead(
         case_id=case.id,
         status=case.status.value,

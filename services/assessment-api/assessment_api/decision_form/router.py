@@ -22,7 +22,7 @@ from assessment_api.decision_form.dependencies import (
 from assessment_api.decision_form.schemas import (
     ApprovalCreate,
     ApprovalDecide,
-    ApprovalRead,
+    DecisionFormApprovalRead,
     DecisionFormRead,
     DecisionFormSave,
     ReadinessRead,
@@ -129,7 +129,7 @@ async def readiness(case_id: CaseIdPath, principal: CaseReader, session: DbSessi
     "/approvals",
     status_code=201,
     summary="Ask an Assistant Director to agree the time-limit decision",
-    response_model=ApprovalRead,
+    response_model=DecisionFormApprovalRead,
     responses=CREATE,
 )
 async def request_agreement(
@@ -152,7 +152,7 @@ async def request_agreement(
 @router.post(
     "/approvals/{approval_id}/decision",
     summary="The Assistant Director agrees or refuses",
-    response_model=ApprovalRead,
+    response_model=DecisionFormApprovalRead,
     responses=DECIDE,
 )
 async def decide_agreement(

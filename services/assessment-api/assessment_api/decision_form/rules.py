@@ -133,7 +133,7 @@ class DeclineCode(StrEnum):
     three_year_rule = "Three-year rule"
 
 
-class Outcome(StrEnum):
+class DecisionOutcome(StrEnum):
     """ASM-092 (¶2.201): propose an investigation, or decline it; or close the case as a
     resolution the organisation agrees to (¶3.59–3.67, T33), which is a decision not to
     investigate (ASM-156)."""
@@ -1046,7 +1046,7 @@ def missing_before_decline(
     out = _common_missing(content)
     decision = content.decision
     reason = decision.decline_reason if decision is not None else None
-    if decision is None or decision.outcome is not Outcome.decline or reason is None:
+    if decision is None or decision.outcome is not DecisionOutcome.decline or reason is None:
         out.append(
             Problem(
                 "ASM-093",
@@ -1174,7 +1174,7 @@ def missing_before_proposal(
             )
         )
     decision = content.decision
-    if decision is not None and decision.outcome is not Outcome.propose_to_investigate:
+    if decision is not None and decision.outcome is not DecisionOutcome.propose_to_investigate:
         out.append(
             Problem("ASM-092", "decision.outcome", f"the form records '{decision.outcome.value}'")
         )
@@ -1239,7 +1239,7 @@ def missing_before_resolution(
             )
         )
     decision = content.decision
-    if decision is None or decision.outcome is not Outcome.resolve:
+    if decision is None or decision.outcome is not DecisionOutcome.resolve:
         out.append(
             Problem(
                 "ASM-156",
@@ -1259,16 +1259,16 @@ def save_problems(content: FormContent, facts: CaseFacts, today: date) -> list[P
     decision = content.decision
     if decision is None:
         return out
-    if decision.outcome is Outcome.decline:
+    if decision.outcome is DecisionOutcome.decline:
         missing = missing_before_decline(content, facts, frozenset(ApprovalKind))
     else:
         if decision.decline_reason is not None:
-            resolve = decision.outcome is Outcome.resolve
+            resolve = decision.outcome is DecisionOutcome.resolve
             what = "a resolution" if resolve else "a proposal to investigate"
             out.append(
                 Problem("ASM-093", "decision.decline_reason", f"{what} has no decline reason")
             )
-        if decision.outcome is Outcome.resolve:
+        if decision.outcome is DecisionOutcome.resolve:
             missing = missing_before_resolution(content, facts, frozenset(ApprovalKind))
         else:
             missing = missing_before_proposal(content, facts, frozenset(ApprovalKind))

@@ -17,6 +17,7 @@ from assessment_api.decision_form.rules import (
     AlrFactor,
     ApprovalKind,
     CourtStage,
+    DecisionOutcome,
     DeclineCode,
     DiscretionBasis,
     GateResult,
@@ -24,7 +25,6 @@ from assessment_api.decision_form.rules import (
     LegalRoute,
     MeasuredTo,
     OtherForumDecision,
-    Outcome,
     Remedied,
     RemitCategory,
     SupervisionPoint,
@@ -255,7 +255,7 @@ class DecisionSection(BaseModel):
 
     model_config = _FORBID
 
-    outcome: Outcome
+    outcome: DecisionOutcome
     decline_reason: DeclineReason | None = None
 
 
@@ -453,7 +453,7 @@ class DecisionFormSave(FormContent):
 # --- Reads ------------------------------------------------------------------------------------
 
 
-class ProblemRead(BaseModel):
+class DecisionFormProblemRead(BaseModel):
     requirement: str
     field: str
     detail: str
@@ -477,12 +477,12 @@ class PartTimeLimitRead(TimeLimitRead):
 class ReadinessRead(BaseModel):
     """What is missing before a decline, a proposal and a resolution (empty: ready)."""
 
-    before_decline: list[ProblemRead]
-    before_proposal: list[ProblemRead]
-    before_resolution: list[ProblemRead]
+    before_decline: list[DecisionFormProblemRead]
+    before_proposal: list[DecisionFormProblemRead]
+    before_resolution: list[DecisionFormProblemRead]
 
 
-class ApprovalRead(BaseModel):
+class DecisionFormApprovalRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -516,7 +516,7 @@ class DecisionFormRead(BaseModel):
     time_limit_parts: list[PartTimeLimitRead]
     gates: dict[GateTest, GateResult | None]
     readiness: ReadinessRead
-    approvals: list[ApprovalRead]
+    approvals: list[DecisionFormApprovalRead]
 
 
 class VersionRead(BaseModel):

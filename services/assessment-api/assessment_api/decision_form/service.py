@@ -60,12 +60,12 @@ from assessment_api.decision_form.rules import (
 from assessment_api.decision_form.schemas import (
     ApprovalCreate,
     ApprovalDecide,
-    ApprovalRead,
+    DecisionFormApprovalRead,
+    DecisionFormProblemRead,
     DecisionFormRead,
     DecisionFormSave,
     FormContent,
     PartTimeLimitRead,
-    ProblemRead,
     ReadinessRead,
     TimeLimitRead,
     VersionPage,
@@ -100,7 +100,7 @@ FORM: Audited[DecisionForm] = Audited(
 )
 APPROVAL: Audited[DecisionFormApproval] = Audited(
     entity_type="decision_form_approval",
-    snapshot=lambda a: ApprovalRead.model_validate(a).model_dump(mode="json"),
+    snapshot=lambda a: DecisionFormApprovalRead.model_validate(a).model_dump(mode="json"),
     case_id=lambda a: a.case_id,
 )
 VERSIONS = Keyset("decision-form-versions", (key_int,))
@@ -182,8 +182,8 @@ def _check(
         )
 
 
-def _problem(p: Problem) -> ProblemRead:
-    return ProblemRead(
+def _problem(p: Problem) -> DecisionFormProblemRead:
+    return DecisionFormProblemRead(
         requirement=p.requirement, field=p.field, detail=p.detail, awaits_approval=p.awaits_approval
     )
 
@@ -440,8 +440,10 @@ def _time_limit_fields(r: Any) -> dict[str, Any]:
     }
 
 
-def _approval_read(approval: DecisionFormApproval, content: FormContent | None) -> ApprovalRead:
-    read = ApprovalRead.model_validate(approval)
+def _approval_read(
+    approval: DecisionFormApproval, content: FormContent | None
+) -> DecisionFormApprovalRead:
+    read = DecisionFormApprovalRead.model_validate(approval)
     read.current = content is not None and _is_current(approval, content)
     return read
 
@@ -539,6 +541,8 @@ async def decide_agreement(
     return approval
 
 
-async def approval_read(session: AsyncSession, approval: DecisionFormApproval) -> ApprovalRead:
+async def approval_read(
+    session: AsyncSession, approval: DecisionFormApproval
+) -> DecisionFormApprovalRead:
     form = await repository.form_for_case(session, approval.case_id)
     return _approval_read(approval, None if form is None else _content(form))

@@ -43,7 +43,7 @@ INFORMATION_DEADLINE = (
 )
 
 
-class Unlock(StrEnum):
+class EarlyUnlock(StrEnum):
     """Why a decision may be made (ASM-053)."""
 
     contact_made = "contact_made"
@@ -65,14 +65,14 @@ def decision_unlock(
     failed_call_dates: Sequence[date],
     written_reply_deadlines: Sequence[DeadlineLike],
     today: date,
-) -> Unlock | None:
+) -> EarlyUnlock | None:
     """ASM-053: why a decision may be made today, or None while contact must still be tried."""
     if contact_made:
-        return Unlock.contact_made
+        return EarlyUnlock.contact_made
     if calls_in_one_week(failed_call_dates):
-        return Unlock.two_failed_calls_in_a_week
+        return EarlyUnlock.two_failed_calls_in_a_week
     if any(is_open(d) and passed(d, today) for d in written_reply_deadlines):
-        return Unlock.written_contact_unanswered
+        return EarlyUnlock.written_contact_unanswered
     return None
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from assessment_api.cases.rules import DECLINE_CODES, RESOLUTION_CODES, Discretion, OtherReason
 from assessment_api.early.models import EcDecisionKind
-from assessment_api.early.rules import Evidence, Unlock
+from assessment_api.early.rules import EarlyUnlock, Evidence
 from shared.casework.communications import ContactOutcome
 from shared.schemas import IsoDate, IsoDateTime, LongText, Reason, ShortText, absent, given
 
@@ -430,7 +430,7 @@ class EarlyConsiderationRead(BaseModel):
 
     case_id: uuid.UUID
     status: str
-    decision_unlocked_by: Unlock | None = Field(
+    decision_unlocked_by: EarlyUnlock | None = Field(
         description="ASM-053: why a decision may be made now; null while contact must still be "
         "tried (two failed calls in a week, or written contact unanswered for a week)"
     )

@@ -56,9 +56,9 @@ from assessment_api.early.rules import (
     INFORMATION_DEADLINE,
     WRITTEN_REPLY,
     Component,
+    EarlyUnlock,
     Letter,
     Parties,
-    Unlock,
     decision_letters,
     decision_unlock,
     parties_from_intake,
@@ -189,7 +189,7 @@ async def record_contact_attempt(
     return attempt
 
 
-async def _unlock(session: AsyncSession, case_id: uuid.UUID, today: date) -> Unlock | None:
+async def _unlock(session: AsyncSession, case_id: uuid.UUID, today: date) -> EarlyUnlock | None:
     attempts = await repository.attempts(session, case_id)
     failed_calls = [
         _business_date(a.attempted_at)

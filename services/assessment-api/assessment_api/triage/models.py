@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assessment_api.triage.rules import Outcome
+from assessment_api.triage.rules import TriageOutcome
 from shared.casework.approvals import ApprovalColumns
 from shared.casework.communications import CommunicationColumns, legal_scan_checks
 from shared.db import Base, Timestamps, UUIDPrimaryKey
@@ -97,7 +97,7 @@ class PvmAssessment(UUIDPrimaryKey, Timestamps, Base):
     minimal_intervention_note: Mapped[str | None] = mapped_column(Text)
     adjustment_considered: Mapped[bool] = mapped_column(Boolean)
     adjustment_explanation: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, "pvm_outcome"))
+    outcome: Mapped[TriageOutcome] = mapped_column(_enum(TriageOutcome, "pvm_outcome"))
     recorded_by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime]
 

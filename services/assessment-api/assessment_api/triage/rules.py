@@ -94,7 +94,7 @@ class MinimalInterventionCondition(StrEnum):
     organisation_acknowledged_failing = "organisation_acknowledged_failing"
 
 
-class Outcome(StrEnum):
+class TriageOutcome(StrEnum):
     """ASM-044: the triage outcome, computed, never typed."""
 
     decline = "decline"
@@ -172,14 +172,16 @@ def effective_from_problem(
     return None
 
 
-def outcome(score: int, decline_below: int, *, minimal_intervention_possible: bool) -> Outcome:
+def outcome(
+    score: int, decline_below: int, *, minimal_intervention_possible: bool
+) -> TriageOutcome:
     """ASM-046, ASM-047, ASM-051: below the threshold the case is not taken further, unless
     minimal intervention could resolve it (¶2.85, ¶2.95); at or above it, considered further."""
     if score >= decline_below:
-        return Outcome.consider_further
+        return TriageOutcome.consider_further
     if minimal_intervention_possible:
-        return Outcome.resolve_minimal_intervention
-    return Outcome.decline
+        return TriageOutcome.resolve_minimal_intervention
+    return TriageOutcome.decline
 
 
 class DeclineProblem(StrEnum):
@@ -200,7 +202,7 @@ def section_complete(answered: Iterable[str]) -> bool:
 
 def decline_problems(
     *,
-    outcome: Outcome,
+    outcome: TriageOutcome,
     minimal_intervention_considered: bool,
     answered: Iterable[str],
     adjustment_exists: bool,
@@ -217,7 +219,7 @@ def decline_problems(
     triage section complete, a written response to any MP, and to the complainant when they ask
     for one; ASM-048 a requested or agreed reasonable adjustment considered."""
     problems: list[DeclineProblem] = []
-    if outcome is Outcome.consider_further:
+    if outcome is TriageOutcome.consider_further:
         problems.append(DeclineProblem.score_supports_further_consideration)
     if not minimal_intervention_considered:
         problems.append(DeclineProblem.minimal_intervention_not_considered)
@@ -232,19 +234,22 @@ def decline_problems(
     return problems
 
 
-def pass_on_problem(outcome: Outcome, to: PassOnTo) -> str | None:
+def pass_on_problem(outcome: TriageOutcome, to: PassOnTo) -> str | None:
     """T19: where the outcome lets the case go, or why not. A minimal-intervention case goes to
     early consideration (¶2.95), and one it did not resolve may need more work (¶2.96)."""
-    if outcome is Outcome.decline:
+    if outcome is TriageOutcome.decline:
         return "the PVM score does not support further consideration (T19)"
-    if outcome is Outcome.resolve_minimal_intervention and to is not PassOnTo.early_consideration:
+    if (
+        outcome is TriageOutcome.resolve_minimal_intervention
+        and to is not PassOnTo.early_consideration
+    ):
         return "minimal intervention is taken under the early consideration guidance (¶2.95)"
     return None
 
 
-def resolution_allowed(outcome: Outcome) -> bool:
+def resolution_allowed(outcome: TriageOutcome) -> bool:
     """T18 (¶2.95–2.96): 'ECT triage - Resolution' closes a case minimal intervention resolved."""
-    return outcome is Outcome.resolve_minimal_intervention
+    return outcome is TriageOutcome.resolve_minimal_intervention
 
 
 class InputProblem(StrEnum):

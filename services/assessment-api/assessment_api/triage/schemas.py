@@ -20,9 +20,9 @@ from assessment_api.triage.rules import (
     SCORE_MIN,
     Criterion,
     MinimalInterventionCondition,
-    Outcome,
     PassOnTo,
     Question,
+    TriageOutcome,
 )
 from shared.casework.communications import DocumentRef, Recipient
 from shared.schemas import JSON_INTEGER, IsoDate, JsonInt, LongText, Reason
@@ -245,7 +245,7 @@ class PvmAssessmentRead(BaseModel):
     threshold_set_id: uuid.UUID
     threshold_version: int
     decline_below: int
-    outcome: Outcome = Field(description="Computed against the set in force on assessed_on")
+    outcome: TriageOutcome = Field(description="Computed against the set in force on assessed_on")
     section_complete: bool = Field(description="ASM-050: every §D.8 question answered")
     minimal_intervention_considered: bool
     minimal_intervention_conditions: list[MinimalInterventionCondition]
